@@ -1,0 +1,23 @@
+{
+  "targets": [
+    {
+      "target_name": "pmem_conform",
+      "sources": [
+        "native/addon/addon.cc",
+        "native/addon/pmem2_api.cc",
+        "native/addon/handles.cc",
+        "native/addon/source.cc",
+        "native/addon/config.cc",
+        "native/addon/map.cc",
+        "native/addon/reservation.cc",
+        "native/addon/sys.cc",
+        "native/addon/child.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "cflags_cc": ["-fexceptions", "-std=c++17", "-Wall", "-Wextra", "-Werror"],
+      "libraries": ["-ldl"]
+    }
+  ]
+}

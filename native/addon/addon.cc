@@ -1,0 +1,60 @@
+/* Module entry: load() picks the libpmem2 build; the rest bind its API. */
+#include "entry.h"
+
+const Pmem2Api &
+api(Napi::Env env)
+{
+	const Pmem2Api *a = pmem2_api();
+	if (a == nullptr)
+		throw Napi::Error::New(env, "libpmem2 is not loaded: call load() first");
+	return *a;
+}
+
+/* load(path) -> the path that was loaded; throws with dlopen's reason */
+static Napi::Value
+Load(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	std::string path = info[0].IsString() ?
+		info[0].As<Napi::String>().Utf8Value() : "libpmem2.so.1";
+	std::string err;
+	if (!pmem2_api_load(path, err))
+		throw Napi::Error::New(env, err);
+	return Napi::String::New(env, pmem2_api()->path);
+}
+
+static Napi::Value
+Errormsg(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	const char *m = api(env).pmem2_errormsg();
+	return Napi::String::New(env, m ? m : "");
+}
+
+static Napi::Value
+ErrToErrno(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	int code = info[0].As<Napi::Number>().Int32Value();
+	if (api(env).pmem2_err_to_errno == nullptr)
+		throw Napi::Error::New(env, "the loaded libpmem2 does not export "
+			"pmem2_err_to_errno although its header declares it");
+	return Napi::Number::New(env, api(env).pmem2_err_to_errno(code));
+}
+
+static Napi::Object
+Init(Napi::Env env, Napi::Object exports)
+{
+	exports.Set("load", Napi::Function::New(env, Load));
+	exports.Set("errormsg", Napi::Function::New(env, Errormsg));
+	exports.Set("errToErrno", Napi::Function::New(env, ErrToErrno));
+	source_init(env, exports);
+	config_init(env, exports);
+	map_init(env, exports);
+	reservation_init(env, exports);
+	sys_init(env, exports);
+	child_init(env, exports);
+	return exports;
+}
+
+NODE_API_MODULE(pmem_conform, Init)

@@ -1,0 +1,224 @@
+/*
+ * Calls that need a changed process (an address-space limit, locked
+ * memory, dropped capabilities) run in a forked child, so the runner's own
+ * process is never left limited. The child inherits the parent's libpmem2
+ * objects by address, makes exactly one library call and reports its code.
+ */
+#include "entry.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <linux/capability.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct ChildReport {
+	int stage; /* 0: the call ran; 1: setting up the condition failed */
+	int code;  /* the call's return value, or errno of the setup step */
+	char message[512];
+};
+
+struct Conditions {
+	bool has_as = false;
+	uint64_t rlimit_as = 0;
+	bool has_memlock = false;
+	uint64_t rlimit_memlock = 0;
+	bool mlockall_future = false;
+	std::vector<int> drop_caps;
+	std::vector<int> close_fds;
+};
+
+static Conditions
+read_conditions(const Napi::Object &o)
+{
+	Conditions c;
+	if (o.Has("rlimitAs")) {
+		c.has_as = true;
+		c.rlimit_as = (uint64_t)o.Get("rlimitAs").As<Napi::Number>().Int64Value();
+	}
+	if (o.Has("rlimitMemlock")) {
+		c.has_memlock = true;
+		c.rlimit_memlock = (uint64_t)o.Get("rlimitMemlock").As<Napi::Number>().Int64Value();
+	}
+	if (o.Has("mlockallFuture"))
+		c.mlockall_future = o.Get("mlockallFuture").As<Napi::Boolean>().Value();
+	if (o.Has("dropCaps")) {
+		Napi::Array a = o.Get("dropCaps").As<Napi::Array>();
+		for (uint32_t i = 0; i < a.Length(); i++)
+			c.drop_caps.push_back(a.Get(i).As<Napi::Number>().Int32Value());
+	}
+	if (o.Has("closeFds")) {
+		Napi::Array a = o.Get("closeFds").As<Napi::Array>();
+		for (uint32_t i = 0; i < a.Length(); i++)
+			c.close_fds.push_back(a.Get(i).As<Napi::Number>().Int32Value());
+	}
+	return c;
+}
+
+static int
+drop_capabilities(const std::vector<int> &caps)
+{
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct data[2];
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) != 0)
+		return errno;
+	for (int cap : caps) {
+		unsigned idx = (unsigned)cap / 32, bit = 1U << ((unsigned)cap % 32);
+		if (idx > 1)
+			return EINVAL;
+		data[idx].effective &= ~bit;
+		data[idx].permitted &= ~bit;
+		data[idx].inheritable &= ~bit;
+	}
+	if (syscall(SYS_capset, &hdr, data) != 0)
+		return errno;
+	return 0;
+}
+
+/* returns 0, or the errno of the step that failed */
+static int
+apply(const Conditions &c)
+{
+	for (int fd : c.close_fds)
+		if (close(fd) != 0)
+			return errno;
+	if (!c.drop_caps.empty()) {
+		int err = drop_capabilities(c.drop_caps);
+		if (err)
+			return err;
+	}
+	if (c.has_memlock) {
+		struct rlimit rl = {c.rlimit_memlock, c.rlimit_memlock};
+		if (setrlimit(RLIMIT_MEMLOCK, &rl) != 0)
+			return errno;
+	}
+	if (c.mlockall_future && mlockall(MCL_FUTURE) != 0)
+		return errno;
+	if (c.has_as) {
+		struct rlimit rl = {c.rlimit_as, c.rlimit_as};
+		if (setrlimit(RLIMIT_AS, &rl) != 0)
+			return errno;
+	}
+	return 0;
+}
+
+static void
+write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = static_cast<const char *>(buf);
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(3);
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+/*
+ * forkCall(conditions, op, ...args) -> {stage, code, message} or
+ * {signal} when the child died. Ops: "map_new"(config, source) and
+ * "reservation_new"(address, size).
+ */
+static Napi::Value
+ForkCall(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	Conditions cond = read_conditions(info[0].As<Napi::Object>());
+	std::string op = info[1].As<Napi::String>().Utf8Value();
+	const Pmem2Api &lib = api(env);
+
+	/* resolve every argument before fork: the child must not touch JS */
+	pmem2_config *cfg = nullptr;
+	pmem2_source *src = nullptr;
+	uint64_t addr = 0, size = 0;
+	if (op == "map_new") {
+		cfg = static_cast<pmem2_config *>(handle_get(info[2], HK_CONFIG)->ptr);
+		src = static_cast<pmem2_source *>(handle_get(info[3], HK_SOURCE)->ptr);
+	} else if (op == "reservation_new") {
+		addr = arg_u64(info, 2, "address");
+		size = arg_u64(info, 3, "size");
+	} else {
+		throw Napi::TypeError::New(env, "unknown child operation '" + op + "'");
+	}
+
+	int pipefd[2];
+	if (pipe(pipefd) != 0)
+		throw Napi::Error::New(env, std::string("pipe: ") + strerror(errno));
+
+	pid_t pid = fork();
+	if (pid < 0) {
+		int err = errno;
+		close(pipefd[0]);
+		close(pipefd[1]);
+		throw Napi::Error::New(env, std::string("fork: ") + strerror(err));
+	}
+	if (pid == 0) {
+		close(pipefd[0]);
+		ChildReport rep;
+		memset(&rep, 0, sizeof(rep));
+		int err = apply(cond);
+		if (err) {
+			rep.stage = 1;
+			rep.code = err;
+			snprintf(rep.message, sizeof(rep.message), "%s", strerror(err));
+		} else if (op == "map_new") {
+			pmem2_map *m = nullptr;
+			rep.code = lib.pmem2_map_new(&m, cfg, src);
+		} else {
+			pmem2_vm_reservation *r = nullptr;
+			rep.code = lib.pmem2_vm_reservation_new(&r,
+				reinterpret_cast<void *>(addr), size);
+		}
+		if (rep.stage == 0 && rep.code != 0) {
+			const char *m = lib.pmem2_errormsg();
+			snprintf(rep.message, sizeof(rep.message), "%s", m ? m : "");
+		}
+		write_all(pipefd[1], &rep, sizeof(rep));
+		_exit(0);
+	}
+
+	close(pipefd[1]);
+	ChildReport rep;
+	size_t got = 0;
+	while (got < sizeof(rep)) {
+		ssize_t n = read(pipefd[0], reinterpret_cast<char *>(&rep) + got,
+			sizeof(rep) - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(pipefd[0]);
+
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+
+	Napi::Object r = Napi::Object::New(env);
+	if (WIFSIGNALED(status)) {
+		r.Set("signal", Napi::Number::New(env, WTERMSIG(status)));
+		return r;
+	}
+	if (got != sizeof(rep))
+		throw Napi::Error::New(env, "child exited without a report");
+	r.Set("stage", Napi::String::New(env, rep.stage ? "setup" : "call"));
+	r.Set("code", Napi::Number::New(env, rep.code));
+	if (rep.message[0])
+		r.Set("message", Napi::String::New(env, rep.message));
+	return r;
+}
+
+void
+child_init(Napi::Env env, Napi::Object exports)
+{
+	exports.Set("forkCall", Napi::Function::New(env, ForkCall));
+}

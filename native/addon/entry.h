@@ -1,0 +1,26 @@
+/* Declarations shared by the per-concept files of the addon. */
+#ifndef PMEM_CONFORM_ENTRY_H
+#define PMEM_CONFORM_ENTRY_H
+
+#include <napi.h>
+#include "handles.h"
+#include "pmem2_api.h"
+
+/* the loaded libpmem2; throws a JS Error when load() was not called */
+const Pmem2Api &api(Napi::Env env);
+
+/*
+ * Each concept registers its entry points on the exports object, the way
+ * libpmem2 keeps one file per concept.
+ */
+void source_init(Napi::Env env, Napi::Object exports);
+void config_init(Napi::Env env, Napi::Object exports);
+void map_init(Napi::Env env, Napi::Object exports);
+void reservation_init(Napi::Env env, Napi::Object exports);
+void sys_init(Napi::Env env, Napi::Object exports);
+void child_init(Napi::Env env, Napi::Object exports);
+
+/* the protection a config handle will give its maps (tracked by the addon) */
+unsigned config_prot(const HandleRecord *cfg);
+
+#endif

@@ -1,0 +1,172 @@
+#include "handles.h"
+#include "pmem2_api.h"
+
+#include <unordered_map>
+
+/* random 128-bit tags, one per kind; any fixed distinct values would do */
+static const napi_type_tag kind_tags[HK_COUNT] = {
+	{0x6d2a4c51f0b34e1aULL, 0x8e0f5a1d2b3c4d5eULL},
+	{0x1b7e3f9a5c2d4e6fULL, 0x9a8b7c6d5e4f3a2bULL},
+	{0x3c5e7a9b1d2f4a6cULL, 0x7b6a5c4d3e2f1a0bULL},
+	{0x5e7a9c1b3d5f7a9cULL, 0x2b4d6f8a1c3e5a7bULL},
+};
+
+static const char *kind_names[HK_COUNT] = {
+	"pmem2_source", "pmem2_config", "pmem2_map", "pmem2_vm_reservation"
+};
+
+static uint32_t next_id = 1;
+static std::unordered_map<const void *, uint32_t> live_maps;
+
+const char *
+handle_kind_name(HandleKind kind)
+{
+	return kind_names[kind];
+}
+
+static void
+record_finalize(napi_env, void *data, void *)
+{
+	/*
+	 * Only the record goes; the library object it points to is not
+	 * deleted behind the test's back (a reservation may still hold maps).
+	 */
+	delete static_cast<HandleRecord *>(data);
+}
+
+Napi::Object
+handle_new(Napi::Env env, HandleKind kind, void *ptr, unsigned prot)
+{
+	Napi::Object obj = Napi::Object::New(env);
+	HandleRecord *rec = new HandleRecord{kind, ptr, true, next_id++, prot};
+
+	napi_status st = napi_type_tag_object(env, obj, &kind_tags[kind]);
+	if (st == napi_ok)
+		st = napi_wrap(env, obj, rec, record_finalize, nullptr, nullptr);
+	if (st != napi_ok) {
+		delete rec;
+		throw Napi::Error::New(env, "cannot create a native handle");
+	}
+	obj.Set("kind", Napi::String::New(env, kind_names[kind]));
+	obj.Set("id", Napi::Number::New(env, rec->id));
+	if (kind == HK_MAP)
+		live_maps[ptr] = rec->id;
+	return obj;
+}
+
+HandleRecord *
+handle_get(const Napi::Value &v, HandleKind kind)
+{
+	Napi::Env env = v.Env();
+	if (!v.IsObject())
+		throw Napi::TypeError::New(env, std::string("expected a ") +
+			kind_names[kind] + " handle");
+
+	bool tagged = false;
+	if (napi_check_object_type_tag(env, v, &kind_tags[kind], &tagged) !=
+			napi_ok || !tagged)
+		throw Napi::TypeError::New(env, std::string("not a ") +
+			kind_names[kind] + " handle made by this addon");
+
+	void *data = nullptr;
+	if (napi_unwrap(env, v, &data) != napi_ok || data == nullptr)
+		throw Napi::TypeError::New(env, "handle has no native record");
+
+	HandleRecord *rec = static_cast<HandleRecord *>(data);
+	if (!rec->alive)
+		throw Napi::Error::New(env, std::string(kind_names[kind]) +
+			" handle #" + std::to_string(rec->id) +
+			" was already deleted");
+	return rec;
+}
+
+HandleRecord *
+handle_get_optional(const Napi::Value &v, HandleKind kind)
+{
+	if (v.IsNull() || v.IsUndefined())
+		return nullptr;
+	return handle_get(v, kind);
+}
+
+uint32_t
+handle_map_id(const void *map)
+{
+	auto it = live_maps.find(map);
+	return it == live_maps.end() ? 0 : it->second;
+}
+
+void
+handle_kill(HandleRecord *rec)
+{
+	if (rec->kind == HK_MAP)
+		live_maps.erase(rec->ptr);
+	rec->alive = false;
+	rec->ptr = nullptr;
+}
+
+uint64_t
+arg_u64(const Napi::CallbackInfo &info, size_t i, const char *what)
+{
+	Napi::Env env = info.Env();
+	Napi::Value v = info[i];
+	if (v.IsBigInt()) {
+		bool lossless = false;
+		uint64_t r = v.As<Napi::BigInt>().Uint64Value(&lossless);
+		if (!lossless)
+			throw Napi::RangeError::New(env, std::string(what) +
+				" does not fit in 64 unsigned bits");
+		return r;
+	}
+	if (v.IsNumber()) {
+		double d = v.As<Napi::Number>().DoubleValue();
+		if (d < 0 || d > 9007199254740991.0 || d != (double)(uint64_t)d)
+			throw Napi::RangeError::New(env, std::string(what) +
+				" must be a non-negative integer (use a BigInt past 2^53)");
+		return (uint64_t)d;
+	}
+	throw Napi::TypeError::New(env, std::string(what) +
+		" must be a number or a BigInt");
+}
+
+int64_t
+arg_i64(const Napi::CallbackInfo &info, size_t i, const char *what)
+{
+	Napi::Env env = info.Env();
+	Napi::Value v = info[i];
+	if (v.IsBigInt()) {
+		bool lossless = false;
+		int64_t r = v.As<Napi::BigInt>().Int64Value(&lossless);
+		if (!lossless)
+			throw Napi::RangeError::New(env, std::string(what) +
+				" does not fit in 64 signed bits");
+		return r;
+	}
+	if (v.IsNumber()) {
+		double d = v.As<Napi::Number>().DoubleValue();
+		if (d < -9007199254740991.0 || d > 9007199254740991.0 ||
+				d != (double)(int64_t)d)
+			throw Napi::RangeError::New(env, std::string(what) +
+				" must be an integer");
+		return (int64_t)d;
+	}
+	throw Napi::TypeError::New(env, std::string(what) +
+		" must be a number or a BigInt");
+}
+
+Napi::Value
+u64_value(Napi::Env env, uint64_t v)
+{
+	return Napi::BigInt::New(env, v);
+}
+
+Napi::Object
+result_object(Napi::Env env, int code)
+{
+	Napi::Object r = Napi::Object::New(env);
+	r.Set("code", Napi::Number::New(env, code));
+	if (code != 0) {
+		const char *msg = pmem2_api()->pmem2_errormsg();
+		r.Set("message", Napi::String::New(env, msg ? msg : ""));
+	}
+	return r;
+}

@@ -1,0 +1,130 @@
+/* pmem2_source_* entry points */
+#include "entry.h"
+
+static Napi::Value
+SourceFromFd(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	int fd = info[0].As<Napi::Number>().Int32Value();
+	struct pmem2_source *src = nullptr;
+	int ret = api(env).pmem2_source_from_fd(&src, fd);
+	Napi::Object r = result_object(env, ret);
+	if (ret == 0)
+		r.Set("source", handle_new(env, HK_SOURCE, src));
+	return r;
+}
+
+static Napi::Value
+SourceFromAnon(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	uint64_t size = arg_u64(info, 0, "size");
+	struct pmem2_source *src = nullptr;
+	int ret = api(env).pmem2_source_from_anon(&src, size);
+	Napi::Object r = result_object(env, ret);
+	if (ret == 0)
+		r.Set("source", handle_new(env, HK_SOURCE, src));
+	return r;
+}
+
+static Napi::Value
+SourceSize(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	HandleRecord *rec = handle_get(info[0], HK_SOURCE);
+	size_t size = 0;
+	int ret = api(env).pmem2_source_size(
+		static_cast<pmem2_source *>(rec->ptr), &size);
+	Napi::Object r = result_object(env, ret);
+	if (ret == 0)
+		r.Set("value", u64_value(env, size));
+	return r;
+}
+
+static Napi::Value
+SourceAlignment(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	HandleRecord *rec = handle_get(info[0], HK_SOURCE);
+	size_t align = 0;
+	int ret = api(env).pmem2_source_alignment(
+		static_cast<pmem2_source *>(rec->ptr), &align);
+	Napi::Object r = result_object(env, ret);
+	if (ret == 0)
+		r.Set("value", u64_value(env, align));
+	return r;
+}
+
+static Napi::Value
+SourceGetFd(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	HandleRecord *rec = handle_get(info[0], HK_SOURCE);
+	int fd = -1;
+	int ret = api(env).pmem2_source_get_fd(
+		static_cast<pmem2_source *>(rec->ptr), &fd);
+	Napi::Object r = result_object(env, ret);
+	if (ret == 0)
+		r.Set("value", Napi::Number::New(env, fd));
+	return r;
+}
+
+static Napi::Value
+SourceDeviceId(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	HandleRecord *rec = handle_get(info[0], HK_SOURCE);
+	const pmem2_source *src = static_cast<pmem2_source *>(rec->ptr);
+	size_t len = 0;
+	/* the page's two-step protocol: ask the length, then fill */
+	int ret = api(env).pmem2_source_device_id(src, nullptr, &len);
+	if (ret != 0)
+		return result_object(env, ret);
+	std::string id(len, '\0');
+	ret = api(env).pmem2_source_device_id(src, &id[0], &len);
+	Napi::Object r = result_object(env, ret);
+	if (ret == 0)
+		r.Set("value", Napi::String::New(env, id.c_str()));
+	return r;
+}
+
+static Napi::Value
+SourceDeviceUsc(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	HandleRecord *rec = handle_get(info[0], HK_SOURCE);
+	uint64_t usc = 0;
+	int ret = api(env).pmem2_source_device_usc(
+		static_cast<pmem2_source *>(rec->ptr), &usc);
+	Napi::Object r = result_object(env, ret);
+	if (ret == 0)
+		r.Set("value", u64_value(env, usc));
+	return r;
+}
+
+static Napi::Value
+SourceDelete(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	HandleRecord *rec = handle_get(info[0], HK_SOURCE);
+	pmem2_source *src = static_cast<pmem2_source *>(rec->ptr);
+	int ret = api(env).pmem2_source_delete(&src);
+	Napi::Object r = result_object(env, ret);
+	r.Set("pointerCleared", Napi::Boolean::New(env, src == nullptr));
+	if (ret == 0)
+		handle_kill(rec);
+	return r;
+}
+
+void
+source_init(Napi::Env env, Napi::Object exports)
+{
+	exports.Set("sourceFromFd", Napi::Function::New(env, SourceFromFd));
+	exports.Set("sourceFromAnon", Napi::Function::New(env, SourceFromAnon));
+	exports.Set("sourceSize", Napi::Function::New(env, SourceSize));
+	exports.Set("sourceAlignment", Napi::Function::New(env, SourceAlignment));
+	exports.Set("sourceGetFd", Napi::Function::New(env, SourceGetFd));
+	exports.Set("sourceDeviceId", Napi::Function::New(env, SourceDeviceId));
+	exports.Set("sourceDeviceUsc", Napi::Function::New(env, SourceDeviceUsc));
+	exports.Set("sourceDelete", Napi::Function::New(env, SourceDelete));
+}

@@ -1,0 +1,172 @@
+/*
+ * Kernel facilities the suites need to build a clause's situation and
+ * that node does not expose: sealed memfds, the append-only attribute,
+ * MAP_SYNC and DAX probes.
+ */
+#include "entry.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef MAP_SHARED_VALIDATE
+#define MAP_SHARED_VALIDATE 0x03
+#endif
+#ifndef MAP_SYNC
+#define MAP_SYNC 0x80000
+#endif
+#ifndef STATX_ATTR_DAX
+#define STATX_ATTR_DAX 0x00200000
+#endif
+
+static Napi::Object
+errno_result(Napi::Env env, int err)
+{
+	Napi::Object r = Napi::Object::New(env);
+	r.Set("errno", Napi::Number::New(env, err));
+	if (err)
+		r.Set("message", Napi::String::New(env, strerror(err)));
+	return r;
+}
+
+/* memfdCreate(name, size, seals) -> {errno, fd} */
+static Napi::Value
+MemfdCreate(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	std::string name = info[0].As<Napi::String>().Utf8Value();
+	uint64_t size = arg_u64(info, 1, "size");
+	int seals = info[2].As<Napi::Number>().Int32Value();
+
+	int fd = memfd_create(name.c_str(), MFD_ALLOW_SEALING | MFD_CLOEXEC);
+	if (fd < 0)
+		return errno_result(env, errno);
+	if (ftruncate(fd, (off_t)size) != 0 ||
+			(seals != 0 && fcntl(fd, F_ADD_SEALS, seals) != 0)) {
+		int err = errno;
+		close(fd);
+		return errno_result(env, err);
+	}
+	Napi::Object r = errno_result(env, 0);
+	r.Set("fd", Napi::Number::New(env, fd));
+	return r;
+}
+
+/* setAppendOnly(fd, on) -> {errno}: FS_IOC_SETFLAGS with FS_APPEND_FL */
+static Napi::Value
+SetAppendOnly(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	int fd = info[0].As<Napi::Number>().Int32Value();
+	bool on = info[1].As<Napi::Boolean>().Value();
+	int flags = 0;
+	if (ioctl(fd, FS_IOC_GETFLAGS, &flags) != 0)
+		return errno_result(env, errno);
+	flags = on ? (flags | FS_APPEND_FL) : (flags & ~FS_APPEND_FL);
+	if (ioctl(fd, FS_IOC_SETFLAGS, &flags) != 0)
+		return errno_result(env, errno);
+	return errno_result(env, 0);
+}
+
+/*
+ * probeMapSync(fd, length) -> {errno}: what the kernel answers to a
+ * MAP_SHARED_VALIDATE | MAP_SYNC mapping of the file, the same question
+ * libpmem2 asks before granting CACHE_LINE granularity.
+ */
+static Napi::Value
+ProbeMapSync(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	int fd = info[0].As<Napi::Number>().Int32Value();
+	uint64_t len = arg_u64(info, 1, "length");
+	void *p = mmap(nullptr, len, PROT_READ | PROT_WRITE,
+		MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0);
+	if (p == MAP_FAILED)
+		return errno_result(env, errno);
+	if (munmap(p, len) != 0)
+		return errno_result(env, errno);
+	return errno_result(env, 0);
+}
+
+/* statxDax(path) -> {errno, dax}: the kernel's STATX_ATTR_DAX for a file */
+static Napi::Value
+StatxDax(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	std::string path = info[0].As<Napi::String>().Utf8Value();
+	struct statx stx;
+	if (statx(AT_FDCWD, path.c_str(), 0, STATX_BASIC_STATS, &stx) != 0)
+		return errno_result(env, errno);
+	Napi::Object r = errno_result(env, 0);
+	bool known = (stx.stx_attributes_mask & STATX_ATTR_DAX) != 0;
+	r.Set("known", Napi::Boolean::New(env, known));
+	r.Set("dax", Napi::Boolean::New(env,
+		(stx.stx_attributes & STATX_ATTR_DAX) != 0));
+	return r;
+}
+
+/*
+ * freeAddress(size, align) -> an `align`-aligned address with `size` bytes
+ * free behind it right now: mapped and unmapped again, so the range is known
+ * to be unused without going through the library under test.
+ */
+static Napi::Value
+FreeAddress(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	uint64_t size = arg_u64(info, 0, "size");
+	uint64_t align = arg_u64(info, 1, "alignment");
+	if (align == 0 || (align & (align - 1)) != 0)
+		throw Napi::RangeError::New(env, "alignment must be a power of two");
+	/*
+	 * Linux hands out mmap addresses top-down, so whatever another thread
+	 * or allocator maps next lands at the top of the hole we leave. A
+	 * generous margin above the returned range keeps it free meanwhile.
+	 */
+	const size_t margin = 64UL << 20;
+	size_t span = size + align + margin;
+	void *p = mmap(nullptr, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		throw Napi::Error::New(env, std::string("mmap: ") + strerror(errno));
+	uintptr_t a = (reinterpret_cast<uintptr_t>(p) + align - 1) & ~(uintptr_t)(align - 1);
+	if (munmap(p, span) != 0)
+		throw Napi::Error::New(env, std::string("munmap: ") + strerror(errno));
+	return u64_value(env, a);
+}
+
+static Napi::Value
+PageSize(const Napi::CallbackInfo &info)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+	return Napi::Number::New(info.Env(), (double)ps);
+}
+
+/* closeFd(fd) -> {errno}; node's fs.closeSync would also work, but some
+ * descriptors (memfds) are made here and not known to node */
+static Napi::Value
+CloseFd(const Napi::CallbackInfo &info)
+{
+	int fd = info[0].As<Napi::Number>().Int32Value();
+	return errno_result(info.Env(), close(fd) == 0 ? 0 : errno);
+}
+
+void
+sys_init(Napi::Env env, Napi::Object exports)
+{
+	exports.Set("memfdCreate", Napi::Function::New(env, MemfdCreate));
+	exports.Set("setAppendOnly", Napi::Function::New(env, SetAppendOnly));
+	exports.Set("probeMapSync", Napi::Function::New(env, ProbeMapSync));
+	exports.Set("statxDax", Napi::Function::New(env, StatxDax));
+	exports.Set("pageSize", Napi::Function::New(env, PageSize));
+	exports.Set("freeAddress", Napi::Function::New(env, FreeAddress));
+	exports.Set("closeFd", Napi::Function::New(env, CloseFd));
+	exports.Set("F_SEAL_WRITE", Napi::Number::New(env, F_SEAL_WRITE));
+	exports.Set("F_SEAL_SHRINK", Napi::Number::New(env, F_SEAL_SHRINK));
+	exports.Set("F_SEAL_GROW", Napi::Number::New(env, F_SEAL_GROW));
+	exports.Set("F_SEAL_FUTURE_WRITE", Napi::Number::New(env, 0x0010));
+}

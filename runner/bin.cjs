@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// CommonJS shim so `npx pmem-conform` works before and after a build: the
+// compiled ESM entry lives in dist/.
+'use strict';
+const path = require('node:path');
+const fs = require('node:fs');
+const entry = path.join(__dirname, '..', 'dist', 'runner', 'main.js');
+if (!fs.existsSync(entry)) {
+  console.error('pmem-conform: not built yet; run npm install (or npm run build)');
+  process.exit(2);
+}
+import(require('node:url').pathToFileURL(entry).href).catch((e) => {
+  console.error(`pmem-conform: ${e.message}`);
+  process.exit(3);
+});

@@ -1,0 +1,45 @@
+/** The console reporter: a line per case, then the summary and the divergences. */
+import type { CaseResult, RunResult } from './model.js';
+import { summarise } from './model.js';
+
+const LABEL: Record<CaseResult['verdict'], string> = { pass: 'PASS   ', diverge: 'DIVERGE', skip: 'SKIP   ', error: 'ERROR  ' };
+
+export function caseLine(c: CaseResult): string {
+  const what = c.observed ? ` -> ${c.observed.name}` : '';
+  const why = c.verdict === 'pass' ? '' : c.reason ? `  (${c.reason})` : '';
+  return `${LABEL[c.verdict]} ${c.clauseId} [${c.fixture}/${c.implementation}]${what}${why}`;
+}
+
+export function summaryText(result: RunResult): string {
+  const lines: string[] = [];
+  const groups = new Map<string, CaseResult[]>();
+  for (const c of result.cases) {
+    const k = `${c.implementation} on ${c.fixture}`;
+    groups.set(k, [...(groups.get(k) ?? []), c]);
+  }
+  lines.push('');
+  for (const [k, cs] of groups) {
+    const s = summarise(cs);
+    lines.push(`${k}: ${s.pass} pass, ${s.diverge} diverge, ${s.skip} skip, ${s.error} error (${s.total} cases)`);
+  }
+  const div = result.cases.filter((c) => c.verdict === 'diverge');
+  if (div.length) {
+    lines.push('', `Divergences (documented vs observed): ${div.length}`);
+    for (const c of div) lines.push(`  ${c.clauseId} [${c.fixture}]: ${c.reason}`);
+  }
+  const err = result.cases.filter((c) => c.verdict === 'error');
+  if (err.length) {
+    lines.push('', `Harness errors: ${err.length}`);
+    for (const c of err) lines.push(`  ${c.clauseId} [${c.fixture}]: ${c.reason}`);
+  }
+  if (result.undefinedNames.length) {
+    lines.push('', 'Documented names the installed header does not define:');
+    for (const u of result.undefinedNames) lines.push(`  ${u.name} in ${u.page}`);
+  }
+  const cov = result.coverage.filter((r) => r.clauses > 0);
+  if (cov.length) {
+    lines.push('', 'Catalogue coverage (clauses with a case that ran / clauses):');
+    for (const r of cov) lines.push(`  ${r.page}: ${r.ran}/${r.clauses}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,113 @@
+/**
+ * The one result model. Every reporter (console, JSON, JUnit, HTML) reads
+ * a RunResult and nothing else; the JSON report is its serialisation.
+ */
+
+export const SCHEMA = 'pmem-conform/1';
+
+/** pass: observed outcome is one the page permits; diverge: it is not. */
+export type Verdict = 'pass' | 'diverge' | 'skip' | 'error';
+
+export const VERDICTS: readonly Verdict[] = ['pass', 'diverge', 'skip', 'error'];
+
+/** What one library call returned. */
+export interface Observed {
+  /** raw return code (0 on success, a library constant or -errno otherwise) */
+  code: number;
+  /** symbolic name from the installed header, "-ENAME" for a negative errno, "0" for success */
+  name: string;
+  /** the call that returned it, as a reader would write it */
+  at: string;
+  /** the library's errormsg() right after the call, when it failed */
+  message?: string;
+  /** facts the case observed besides the code (pointer state, sizes, granularity) */
+  details?: Record<string, string | number | boolean>;
+}
+
+export interface CaseResult {
+  /** stable id: "<clause id>@<fixture>/<implementation>" */
+  id: string;
+  /** the clause's stable id in the catalogue */
+  clauseId: string;
+  /** man page (and version) the clause comes from, e.g. "pmem2_map_new(3) [seed .txt]" */
+  page: string;
+  function: string;
+  /** the documented name as the page writes it (constant, -EERRNO, or a behaviour label) */
+  clause: string;
+  clauseText: string;
+  kind: 'error' | 'behaviour' | 'unlisted';
+  fixture: string;
+  implementation: string;
+  verdict: Verdict;
+  observed?: Observed;
+  /** names the page permits in this situation ("0" for success) */
+  permitted: string[];
+  /** why skipped, why it diverged, or what went wrong in the harness */
+  reason?: string;
+  /** a note on the clause (page contradictions, our reading) */
+  note?: string;
+  durationMs: number;
+  /** property cases: the seed and shrink path that reproduce it */
+  seed?: number;
+  path?: string;
+  replay?: string;
+}
+
+export interface FixtureInfo {
+  name: string;
+  kind: string;
+  /** where the suites create files */
+  directory?: string;
+  capabilities: Record<string, string | number | boolean>;
+}
+
+export interface ImplementationInfo {
+  name: string;
+  library: string;
+  path: string;
+  version?: string;
+}
+
+export interface Environment {
+  kernel: string;
+  arch: string;
+  node: string;
+  cpuFlushInstructions: string[];
+  hostname: string;
+  fixtures: FixtureInfo[];
+  implementations: ImplementationInfo[];
+  startedAt: string;
+  durationMs: number;
+  command: string;
+  seed?: number;
+}
+
+export interface CoverageRow {
+  page: string;
+  clauses: number;
+  /** clauses with a case that ran (pass or diverge) on at least one fixture */
+  ran: number;
+}
+
+export interface RunResult {
+  schema: typeof SCHEMA;
+  environment: Environment;
+  cases: CaseResult[];
+  coverage: CoverageRow[];
+  /** documented names the installed header does not define */
+  undefinedNames: { page: string; name: string }[];
+}
+
+export interface Summary {
+  pass: number;
+  diverge: number;
+  skip: number;
+  error: number;
+  total: number;
+}
+
+export function summarise(cases: readonly CaseResult[]): Summary {
+  const s: Summary = { pass: 0, diverge: 0, skip: 0, error: 0, total: cases.length };
+  for (const c of cases) s[c.verdict]++;
+  return s;
+}

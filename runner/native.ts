@@ -1,0 +1,130 @@
+/**
+ * Typed access to the node addon (native/addon). Every call returns the
+ * library's raw code; names are attached by the callers through constants.ts.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { PROJECT_ROOT } from './catalogue/sources.js';
+
+export interface Handle {
+  readonly kind: string;
+  readonly id: number;
+}
+export interface Source extends Handle { readonly kind: 'pmem2_source' }
+export interface Config extends Handle { readonly kind: 'pmem2_config' }
+export interface Map extends Handle { readonly kind: 'pmem2_map' }
+export interface Reservation extends Handle { readonly kind: 'pmem2_vm_reservation' }
+
+export interface CallResult {
+  code: number;
+  message?: string;
+}
+export type PointerState = 'null' | 'unchanged' | 'set';
+
+export interface ChildConditions {
+  rlimitAs?: number;
+  rlimitMemlock?: number;
+  mlockallFuture?: boolean;
+  dropCaps?: number[];
+  closeFds?: number[];
+}
+export interface ChildResult {
+  stage?: 'setup' | 'call';
+  code?: number;
+  message?: string;
+  signal?: number;
+}
+export interface ErrnoResult {
+  errno: number;
+  message?: string;
+}
+
+type Size = number | bigint;
+
+export interface Addon {
+  load(path?: string): string;
+  errormsg(): string;
+  errToErrno(code: number): number;
+
+  sourceFromFd(fd: number): CallResult & { source?: Source };
+  sourceFromAnon(size: Size): CallResult & { source?: Source };
+  sourceSize(src: Source): CallResult & { value?: bigint };
+  sourceAlignment(src: Source): CallResult & { value?: bigint };
+  sourceGetFd(src: Source): CallResult & { value?: number };
+  sourceDeviceId(src: Source): CallResult & { value?: string };
+  sourceDeviceUsc(src: Source): CallResult & { value?: bigint };
+  sourceDelete(src: Source): CallResult & { pointerCleared: boolean };
+
+  configNew(): CallResult & { config?: Config };
+  configDelete(cfg: Config): CallResult & { pointerCleared: boolean };
+  configSetRequiredStoreGranularity(cfg: Config, g: number): CallResult;
+  configSetOffset(cfg: Config, off: Size): CallResult;
+  configSetLength(cfg: Config, len: Size): CallResult;
+  configSetSharing(cfg: Config, s: number): CallResult;
+  configSetProtection(cfg: Config, prot: number): CallResult;
+  configSetVmReservation(cfg: Config, rsv: Reservation | null, off: Size): CallResult;
+
+  mapNew(cfg: Config, src: Source): CallResult & { map?: Map; mapPtr: PointerState };
+  mapDelete(map: Map): CallResult & { mapPtr: PointerState };
+  mapGetAddress(map: Map): bigint;
+  mapGetSize(map: Map): bigint;
+  mapGetStoreGranularity(map: Map): number;
+  mapPersist(map: Map, off: Size, len: Size): void;
+  mapFlush(map: Map, off: Size, len: Size): void;
+  mapDrain(map: Map): void;
+  mapMemcpy(map: Map, off: Size, data: Buffer, flags: number): void;
+  mapMemmove(map: Map, dst: Size, src: Size, len: Size, flags: number): void;
+  mapMemset(map: Map, off: Size, c: number, len: Size, flags: number): void;
+  mapRead(map: Map, off: Size, len: Size): Buffer;
+  mapWrite(map: Map, off: Size, data: Buffer): void;
+  mapDeepFlush(map: Map, off: number | bigint, len: Size): CallResult;
+
+  reservationNew(addr: Size, size: Size): CallResult & { reservation?: Reservation; rsvPtr: PointerState };
+  reservationDelete(rsv: Reservation): CallResult & { rsvPtr: PointerState };
+  reservationExtend(rsv: Reservation, size: Size): CallResult;
+  reservationShrink(rsv: Reservation, off: Size, size: Size): CallResult;
+  reservationGetAddress(rsv: Reservation): bigint;
+  reservationGetSize(rsv: Reservation): bigint;
+  reservationMapFind(rsv: Reservation, off: Size, len: Size): CallResult & { mapId?: number; mapAddress?: bigint };
+  reservationMapFindFirst(rsv: Reservation): CallResult & { mapId?: number; mapAddress?: bigint };
+  reservationMapFindLast(rsv: Reservation): CallResult & { mapId?: number; mapAddress?: bigint };
+  reservationMapFindNext(rsv: Reservation, map: Map): CallResult & { mapId?: number; mapAddress?: bigint };
+  reservationMapFindPrev(rsv: Reservation, map: Map): CallResult & { mapId?: number; mapAddress?: bigint };
+
+  memfdCreate(name: string, size: Size, seals: number): ErrnoResult & { fd?: number };
+  setAppendOnly(fd: number, on: boolean): ErrnoResult;
+  probeMapSync(fd: number, len: Size): ErrnoResult;
+  statxDax(path: string): ErrnoResult & { known?: boolean; dax?: boolean };
+  pageSize(): number;
+  freeAddress(size: Size, align: Size): bigint;
+  closeFd(fd: number): ErrnoResult;
+  forkCall(cond: ChildConditions, op: 'map_new', cfg: Config, src: Source): ChildResult;
+  forkCall(cond: ChildConditions, op: 'reservation_new', addr: Size, size: Size): ChildResult;
+  F_SEAL_WRITE: number;
+  F_SEAL_SHRINK: number;
+  F_SEAL_GROW: number;
+  F_SEAL_FUTURE_WRITE: number;
+}
+
+let addon: Addon | undefined;
+
+export const ADDON_FILE = path.join(PROJECT_ROOT, 'build/Release/pmem_conform.node');
+
+export function loadAddon(): Addon {
+  if (!addon) {
+    const require = createRequire(import.meta.url);
+    try {
+      addon = require(ADDON_FILE) as Addon;
+    } catch (e) {
+      throw new Error(`cannot load the native addon ${ADDON_FILE} (${(e as Error).message.split('\n')[0]}); run npm install`);
+    }
+  }
+  return addon;
+}
+
+/** the addon with libpmem2 loaded from `libPath` (default: the system library) */
+export function pmem2(libPath = 'libpmem2.so.1'): Addon {
+  const a = loadAddon();
+  a.load(libPath);
+  return a;
+}

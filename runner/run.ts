@@ -1,0 +1,180 @@
+/**
+ * Runs suites against one implementation on fixtures and builds the result
+ * model. Every catalogued clause of a selected suite's pages yields exactly
+ * one case per fixture: run, skipped with a reason, or an error saying why
+ * the harness could not judge it.
+ */
+import { loadCatalogue } from './catalogue/build.js';
+import type { Catalogue, Clause } from './catalogue/types.js';
+import { codeName, constantTables } from './constants.js';
+import type { CaseResult, CoverageRow, FixtureInfo, RunResult } from './model.js';
+import { SCHEMA } from './model.js';
+import type { Addon } from './native.js';
+import { judge, platformSkip } from './verdict.js';
+import type { Fixture } from '../fixtures/fixture.js';
+import type { CaseContext, Implementation, Outcome, Suite } from '../suites/framework.js';
+import { clauseKey, makeFile } from '../suites/framework.js';
+
+export interface RunOptions {
+  suites: Suite[];
+  fixtures: Fixture[];
+  implementation: Implementation;
+  addon: Addon;
+  grep?: string;
+  catalogue?: Catalogue;
+  /** called after each case, for progress lines */
+  onCase?: (c: CaseResult, done: number, total: number) => void;
+}
+
+export interface Selected {
+  suite: Suite;
+  clause: Clause;
+}
+
+export function selectClauses(catalogue: Catalogue, suites: Suite[], grep?: string): Selected[] {
+  const out: Selected[] = [];
+  const needle = grep?.toLowerCase();
+  for (const suite of suites) {
+    for (const clause of catalogue.clauses) {
+      if (!suite.pages.includes(clause.page)) continue;
+      if (needle && ![clause.id, clause.name, clause.text, clause.function].some((s) => s.toLowerCase().includes(needle))) continue;
+      out.push({ suite, clause });
+    }
+  }
+  return out;
+}
+
+function pageLabel(c: Clause): string {
+  return `${c.page}(${c.section}) [${c.version}]`;
+}
+
+function runOne(sel: Selected, fixture: Fixture, opts: RunOptions, catalogue: Catalogue): CaseResult {
+  const { clause, suite } = sel;
+  const started = Date.now();
+  const base = {
+    id: `${clause.id}@${fixture.name}/${opts.implementation.name}`,
+    clauseId: clause.id,
+    page: pageLabel(clause),
+    function: clause.function,
+    clause: clause.name,
+    clauseText: clause.text,
+    kind: clause.kind === 'behaviour' ? 'behaviour' : clause.kind === 'unlisted' ? 'unlisted' : 'error',
+    fixture: fixture.name,
+    implementation: opts.implementation.name,
+  } as const;
+  const done = (r: Partial<CaseResult> & Pick<CaseResult, 'verdict' | 'permitted'>): CaseResult => ({ ...base, ...r, durationMs: Date.now() - started });
+
+  const def = suite.cases.find((c) => c.key === clauseKey(clause));
+  if (!def) return done({ verdict: 'error', permitted: [], reason: `no case in suite ${suite.name} answers ${clauseKey(clause)}` });
+  const note = def.note;
+  const withNote = note ? { note } : {};
+  const skipWhy = platformSkip(clause);
+  if (skipWhy) return done({ verdict: 'skip', permitted: [], reason: skipWhy, ...withNote });
+  if (def.textMatches && !def.textMatches.test(clause.text)) {
+    return done({ verdict: 'error', permitted: [], reason: `the clause text no longer matches ${def.textMatches} that case ${def.key} was written for`, ...withNote });
+  }
+
+  const cleanups: (() => void)[] = [];
+  const ctx: CaseContext = {
+    addon: opts.addon,
+    fixture,
+    caps: fixture.capabilities(),
+    impl: opts.implementation,
+    clause,
+    catalogue: catalogue.clauses,
+    file: (size, o = {}) => makeFile(o.dir ?? fixture.directory(), size, o.flags, o.mode),
+    defer: (fn) => cleanups.push(fn),
+  };
+  let outcome: Outcome | undefined;
+  let harnessError: string | undefined;
+  try {
+    outcome = def.run(ctx);
+  } catch (e) {
+    harnessError = `${def.situation}: ${(e as Error).message}`;
+  }
+  const cleanupErrors: string[] = [];
+  for (const fn of cleanups.reverse()) {
+    try {
+      fn();
+    } catch (e) {
+      cleanupErrors.push((e as Error).message);
+    }
+  }
+  if (harnessError !== undefined || !outcome) return done({ verdict: 'error', permitted: [], reason: harnessError ?? 'the case returned nothing', ...withNote });
+  if ('skip' in outcome) return done({ verdict: 'skip', permitted: [], reason: outcome.skip, ...withNote });
+
+  const j = judge(outcome.observed, outcome.permitted);
+  const notes = [note, outcome.note, cleanupErrors.length ? `cleanup: ${cleanupErrors.join('; ')}` : undefined].filter(Boolean).join(' ');
+  let verdict = j.verdict;
+  let reason = j.reason;
+  if (outcome.failure && verdict !== 'error') {
+    verdict = 'diverge';
+    reason = outcome.failure;
+  }
+  if (verdict === 'diverge' && undefinedName(clause)) reason = `${reason}; note: the page's ${clause.name} is not defined by the installed header`;
+  return done({
+    verdict,
+    observed: outcome.observed,
+    permitted: outcome.permitted,
+    ...(reason ? { reason } : {}),
+    ...(notes ? { note: notes } : {}),
+  });
+}
+
+function undefinedName(c: Clause): boolean {
+  if (!/^PMEM(2|SET)_[A-Z0-9_]+$/.test(c.name)) return false;
+  const lib = c.name.startsWith('PMEMSET_') ? 'libpmemset' : 'libpmem2';
+  const table = constantTables()[lib];
+  return table !== undefined && !(c.name in table.constants);
+}
+
+export function undefinedNames(catalogue: Catalogue): { page: string; name: string }[] {
+  const seen = new Set<string>();
+  const out: { page: string; name: string }[] = [];
+  for (const c of catalogue.clauses) {
+    const key = `${c.page}@${c.version}/${c.name}`;
+    if (undefinedName(c) && !seen.has(key)) {
+      seen.add(key);
+      out.push({ page: `${c.page}(${c.section}) [${c.version}]`, name: c.name });
+    }
+  }
+  return out;
+}
+
+export function coverage(catalogue: Catalogue, cases: CaseResult[]): CoverageRow[] {
+  const rows = new Map<string, CoverageRow>();
+  const ran = new Set(cases.filter((c) => c.verdict === 'pass' || c.verdict === 'diverge').map((c) => c.clauseId));
+  for (const c of catalogue.clauses) {
+    const page = pageLabel(c);
+    const row = rows.get(page) ?? { page, clauses: 0, ran: 0 };
+    row.clauses++;
+    if (ran.has(c.id)) row.ran++;
+    rows.set(page, row);
+  }
+  return [...rows.values()];
+}
+
+export async function runSuites(opts: RunOptions, env: { fixtures: FixtureInfo[] } & Omit<RunResult['environment'], 'fixtures' | 'durationMs'>): Promise<RunResult> {
+  const catalogue = opts.catalogue ?? loadCatalogue();
+  const selected = selectClauses(catalogue, opts.suites, opts.grep);
+  const total = selected.length * opts.fixtures.length;
+  const cases: CaseResult[] = [];
+  const started = Date.now();
+  for (const fixture of opts.fixtures) {
+    for (const sel of selected) {
+      const r = runOne(sel, fixture, opts, catalogue);
+      cases.push(r);
+      opts.onCase?.(r, cases.length, total);
+    }
+  }
+  // a page catalogued but driven by no suite is counted too, so coverage is not flattered
+  return {
+    schema: SCHEMA,
+    environment: { ...env, durationMs: Date.now() - started },
+    cases,
+    coverage: coverage(catalogue, cases),
+    undefinedNames: undefinedNames(catalogue),
+  };
+}
+
+export { codeName };

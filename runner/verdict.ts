@@ -1,0 +1,26 @@
+/**
+ * The verdict of one case: the page is the specification. An observed
+ * outcome in the permitted set passes; anything else diverges. Where a page
+ * does not say which of two errors wins, the case permits both.
+ */
+import type { Clause } from './catalogue/types.js';
+import type { Observed, Verdict } from './model.js';
+
+export interface Judgement {
+  verdict: Verdict;
+  reason?: string;
+}
+
+export function judge(observed: Observed, permitted: readonly string[]): Judgement {
+  if (permitted.length === 0) return { verdict: 'error', reason: 'the case permits no outcome (harness bug)' };
+  if (permitted.includes(observed.name)) return { verdict: 'pass' };
+  const said = permitted.length === 1 ? permitted[0] : permitted.length <= 4 ? `one of ${permitted.join(', ')}` : `one of the ${permitted.length} errors it lists`;
+  return { verdict: 'diverge', reason: `page permits ${said}; ${observed.at} returned ${observed.name}` };
+}
+
+/** why a clause does not run on this platform at all, or undefined */
+export function platformSkip(clause: Clause, platform: NodeJS.Platform = process.platform): string | undefined {
+  if (clause.platform === 'windows' && platform !== 'win32') return 'Windows only';
+  if (clause.platform === 'linux' && platform !== 'linux') return 'Linux only';
+  return undefined;
+}

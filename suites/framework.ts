@@ -1,0 +1,78 @@
+/**
+ * How a suite declares its cases. A case is keyed by "<function>/<name>#<n>",
+ * the tail of the clause ids of every copy of the page that documents it, so
+ * searching for e.g. "pmem2_map_new/PMEM2_E_MAP_RANGE#2" finds both the
+ * clause in suites/catalogue.json and the code that provokes it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Clause } from '../runner/catalogue/types.js';
+import type { Observed } from '../runner/model.js';
+import type { Addon } from '../runner/native.js';
+import type { Capabilities, Fixture } from '../fixtures/fixture.js';
+
+export interface Implementation {
+  /** "libpmem2" or "libpmemset" */
+  name: string;
+  /** the shared object loaded */
+  path: string;
+}
+
+export interface CaseContext {
+  addon: Addon;
+  fixture: Fixture;
+  caps: Capabilities;
+  impl: Implementation;
+  clause: Clause;
+  /** every clause of the catalogue (to ask what a page copy lists) */
+  catalogue: readonly Clause[];
+  /** a fresh file of `size` bytes in the fixture's directory, opened with `flags` */
+  file(size: number, opts?: { flags?: string; mode?: number; dir?: string }): { path: string; fd: number };
+  /** run at the end of the case, last registered first, even when it throws */
+  defer(fn: () => void): void;
+}
+
+export type Outcome =
+  | { skip: string }
+  | {
+      observed: Observed;
+      permitted: string[];
+      /** a verdict-independent remark on the clause or the situation */
+      note?: string;
+      /** the case's own finding, overrides the code comparison (e.g. pointer not NULL) */
+      failure?: string;
+    };
+
+export interface CaseDef {
+  key: string;
+  /** the situation built, in one line */
+  situation: string;
+  /** a phrase the clause text must contain, guarding against a reordered page */
+  textMatches?: RegExp;
+  /** the suite's reading of the clause, shown with the result */
+  note?: string;
+  run(ctx: CaseContext): Outcome;
+}
+
+export interface Suite {
+  /** suite name for --suite: the page it checks */
+  name: string;
+  /** implementation the suite drives */
+  implementation: string;
+  /** catalogue pages whose clauses the suite answers */
+  pages: string[];
+  cases: CaseDef[];
+}
+
+export function clauseKey(c: Clause): string {
+  return `${c.function}/${c.name}#${c.ordinal}`;
+}
+
+/** helper for CaseContext.file: unique names per run */
+let fileCounter = 0;
+export function makeFile(dir: string, size: number, flags = 'w+', mode = 0o600): { path: string; fd: number } {
+  const p = path.join(dir, `case-${process.pid}-${++fileCounter}`);
+  const fd = fs.openSync(p, flags, mode);
+  if (size > 0) fs.ftruncateSync(fd, size);
+  return { path: p, fd };
+}

@@ -1,0 +1,6 @@
+import type { Suite } from './framework.js';
+import { suite as pmem2MapNew } from './pmem2_map_new.js';
+import { suite as pmem2VmReservation } from './pmem2_vm_reservation.js';
+
+/** every suite, by the name --suite takes */
+export const SUITES: Suite[] = [pmem2MapNew, pmem2VmReservation];

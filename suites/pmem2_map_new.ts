@@ -1,0 +1,369 @@
+/**
+ * pmem2_map_new(3): one case per documented clause. Each case builds the
+ * situation the clause describes on the fixture and reports what the
+ * library returned; the verdict compares it with what the page permits.
+ */
+import fs from 'node:fs';
+import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
+import { C, CAP_IPC_LOCK, config, fileSource, listedErrors, mapNew, observed, reservation } from './pmem2_util.js';
+import { codeName } from '../runner/constants.js';
+
+const FN = 'pmem2_map_new';
+
+function page(ctx: CaseContext): number {
+  return ctx.caps.pageSize;
+}
+
+/** map with `cfg` over a fresh file of `size` bytes and report the call */
+function mapFile(ctx: CaseContext, size: number, cfgOpts: Parameters<typeof config>[1], permitted: string[], describe: string): Outcome {
+  const { src } = fileSource(ctx, size);
+  const cfg = config(ctx, cfgOpts);
+  const r = mapNew(ctx, cfg, src);
+  return { observed: observed(`${FN}(${describe})`, r, { mapPtr: r.mapPtr }), permitted };
+}
+
+const cases: CaseDef[] = [
+  {
+    key: 'pmem2_map_new/RETURN VALUE#1',
+    situation: 'map a whole 2-page file with PAGE granularity',
+    run: (ctx) => mapFile(ctx, 2 * page(ctx), {}, ['0'], 'whole 2-page file, PAGE'),
+  },
+  {
+    key: 'pmem2_map_new/PMEM2_E_GRANULARITY_NOT_SET#1',
+    situation: 'a config whose required store granularity was never set',
+    textMatches: /granularity/,
+    run: (ctx) => mapFile(ctx, page(ctx), { granularity: null }, ['PMEM2_E_GRANULARITY_NOT_SET'], 'granularity unset'),
+  },
+  {
+    key: 'pmem2_map_new/PMEM2_E_MAP_RANGE#1',
+    situation: 'offset 2^62 and length 2^64 - 2^62 (both page-aligned): offset + length overflows size_t',
+    textMatches: /size_t/,
+    run: (ctx) => {
+      const off = 1n << 62n;
+      const len = (1n << 64n) - off;
+      return mapFile(ctx, page(ctx), { offset: off, length: len }, ['PMEM2_E_MAP_RANGE'], `offset 2^62, length 2^64-2^62`);
+    },
+  },
+  {
+    key: 'pmem2_map_new/PMEM2_E_MAP_RANGE#2',
+    situation: 'a 1-page file mapped at offset 1 page with length 1 page: the end lies past the file',
+    textMatches: /outside/,
+    run: (ctx) => mapFile(ctx, page(ctx), { offset: page(ctx), length: page(ctx) }, ['PMEM2_E_MAP_RANGE'], 'offset 1 page, length 1 page, 1-page file'),
+  },
+  {
+    key: 'pmem2_map_new/PMEM2_E_SOURCE_EMPTY#1',
+    situation: 'a file of size 0',
+    textMatches: /size equal to 0/,
+    run: (ctx) => mapFile(ctx, 0, {}, ['PMEM2_E_SOURCE_EMPTY'], 'empty file'),
+  },
+  {
+    key: 'pmem2_map_new/PMEM2_E_MAPPING_EXISTS#1',
+    situation: 'map into a reservation range that already holds a mapping',
+    note: 'Copies that mark this clause "(Windows only)" (CreateFileMapping) are skipped on Linux; the markdown copy states it for every platform, so there it runs against the nearest Linux situation: a reservation range already occupied by another pmem2 mapping.',
+    run: (ctx) => {
+      const p = page(ctx);
+      const rsv = reservation(ctx, 4 * p);
+      const first = fileSource(ctx, 2 * p);
+      const cfg = config(ctx, { reservation: rsv, reservationOffset: 0 });
+      const r1 = mapNew(ctx, cfg, first.src);
+      if (r1.code !== 0) return { skip: `could not place the first mapping in the reservation (${codeName(r1.code)})` };
+      const second = fileSource(ctx, 2 * p);
+      const cfg2 = config(ctx, { reservation: rsv, reservationOffset: p });
+      const r = mapNew(ctx, cfg2, second.src);
+      return { observed: observed(`${FN}(reservation offset 1 page, overlapping a mapping at 0..2 pages)`, r, { mapPtr: r.mapPtr }), permitted: ['PMEM2_E_MAPPING_EXISTS'] };
+    },
+  },
+  {
+    key: 'pmem2_map_new/PMEM2_E_OFFSET_UNALIGNED#1',
+    situation: 'offset of half a page into a 2-page file',
+    textMatches: /offset is not a multiple/,
+    run: (ctx) => mapFile(ctx, 2 * page(ctx), { offset: page(ctx) / 2, length: page(ctx) }, ['PMEM2_E_OFFSET_UNALIGNED'], 'offset half a page'),
+  },
+  {
+    key: 'pmem2_map_new/PMEM2_E_LENGTH_UNALIGNED#1',
+    situation: 'length of one page plus one byte over a 2-page file',
+    textMatches: /length is not a multiple/,
+    run: (ctx) => mapFile(ctx, 2 * page(ctx), { length: page(ctx) + 1 }, ['PMEM2_E_LENGTH_UNALIGNED'], 'length 1 page + 1'),
+  },
+  {
+    key: 'pmem2_map_new/PMEM2_E_SRC_DEVDAX_PRIVATE#1',
+    situation: 'a device DAX source mapped with PMEM2_PRIVATE sharing',
+    run: (ctx) => {
+      if (!ctx.caps.devdax || !ctx.caps.devdaxPath) return { skip: 'needs device DAX (the fixture offers none)' };
+      const fd = fs.openSync(ctx.caps.devdaxPath, 'r+');
+      ctx.defer(() => fs.closeSync(fd));
+      const s = ctx.addon.sourceFromFd(fd);
+      if (s.code !== 0) return { observed: observed('pmem2_source_from_fd(devdax)', s), permitted: ['0'] };
+      ctx.defer(() => void ctx.addon.sourceDelete(s.source!));
+      const cfg = config(ctx, { sharing: C.PRIVATE });
+      const r = mapNew(ctx, cfg, s.source!);
+      return { observed: observed(`${FN}(devdax, PMEM2_PRIVATE)`, r, { mapPtr: r.mapPtr }), permitted: ['PMEM2_E_SRC_DEVDAX_PRIVATE'] };
+    },
+  },
+  {
+    key: 'pmem2_map_new/PMEM2_E_ADDRESS_UNALIGNED#1',
+    situation: 'device DAX mapped into a reservation at an offset not aligned to the device alignment',
+    textMatches: /device DAX/,
+    run: (ctx) => {
+      const align = ctx.caps.devdaxAlignment;
+      if (!ctx.caps.devdax || !ctx.caps.devdaxPath || !align) return { skip: 'needs device DAX (the fixture offers none)' };
+      const p = page(ctx);
+      const fd = fs.openSync(ctx.caps.devdaxPath, 'r+');
+      ctx.defer(() => fs.closeSync(fd));
+      const s = ctx.addon.sourceFromFd(fd);
+      if (s.code !== 0) return { observed: observed('pmem2_source_from_fd(devdax)', s), permitted: ['0'] };
+      ctx.defer(() => void ctx.addon.sourceDelete(s.source!));
+      const rsv = reservation(ctx, 4 * align);
+      const cfg = config(ctx, { length: align, reservation: rsv, reservationOffset: p });
+      const r = mapNew(ctx, cfg, s.source!);
+      return { observed: observed(`${FN}(devdax, reservation offset ${p})`, r, { mapPtr: r.mapPtr }), permitted: ['PMEM2_E_ADDRESS_UNALIGNED'] };
+    },
+  },
+  {
+    key: 'pmem2_map_new/PMEM2_E_ADDRESS_UNALIGNED#2',
+    situation: 'a 2-page mapping at offset 1 page of a 2-page reservation: the region runs past the reservation',
+    textMatches: /exceeds reservation size/,
+    run: (ctx) => {
+      const p = page(ctx);
+      const rsv = reservation(ctx, 2 * p);
+      return mapFile(ctx, 2 * p, { reservation: rsv, reservationOffset: p }, ['PMEM2_E_ADDRESS_UNALIGNED'], 'reservation of 2 pages, offset 1 page, length 2 pages');
+    },
+  },
+  {
+    key: 'pmem2_map_new/PMEM2_E_NOSUPP#1',
+    situation: 'every combination of PMEM2_PROT_READ/WRITE/EXEC (and NONE) on a file opened read-write',
+    textMatches: /protection flags combination/,
+    run: (ctx) => {
+      // the page does not say which combination is unsupported: try them all
+      const { READ, WRITE, EXEC } = { READ: C.PROT_READ, WRITE: C.PROT_WRITE, EXEC: C.PROT_EXEC };
+      const combos: [string, number][] = [
+        ['NONE', C.PROT_NONE], ['READ', READ], ['WRITE', WRITE], ['EXEC', EXEC],
+        ['READ|WRITE', READ | WRITE], ['READ|EXEC', READ | EXEC], ['WRITE|EXEC', WRITE | EXEC], ['READ|WRITE|EXEC', READ | WRITE | EXEC],
+      ].map(([n, v]) => [n as string, (v as number) >>> 0]);
+      const seen: string[] = [];
+      for (const [name, prot] of combos) {
+        const { src } = fileSource(ctx, page(ctx));
+        const cfg = config(ctx, { prot });
+        const r = mapNew(ctx, cfg, src);
+        seen.push(`${name}: ${codeName(r.code)}`);
+        if (codeName(r.code) === 'PMEM2_E_NOSUPP') {
+          return { observed: observed(`${FN}(protection ${name})`, r, { tried: seen.join('; ') }), permitted: ['PMEM2_E_NOSUPP'] };
+        }
+      }
+      return { skip: `no protection combination is refused here, so the clause cannot be provoked on this platform (observed: ${seen.join('; ')})` };
+    },
+  },
+  {
+    key: 'pmem2_map_new/PMEM2_E_NO_ACCESS#1',
+    situation: 'a file opened read-only, mapped with the default protection (read + write)',
+    textMatches: /protection and file opening mode/,
+    run: (ctx) => {
+      const { src } = fileSource(ctx, page(ctx), 'r');
+      const r = mapNew(ctx, config(ctx), src);
+      return { observed: observed(`${FN}(O_RDONLY file, PROT_READ|PROT_WRITE)`, r, { mapPtr: r.mapPtr }), permitted: ['PMEM2_E_NO_ACCESS'] };
+    },
+  },
+  {
+    key: 'pmem2_map_new/-EACCES#1',
+    situation: 'an append-only file (chattr +a) opened O_RDWR|O_APPEND, mapped shared read-write',
+    note: 'An append-only file opened for writing is also a conflict between protection and opening mode, so PMEM2_E_NO_ACCESS is permitted too: the page does not say which of the two wins.',
+    run: (ctx) => {
+      if (!ctx.caps.appendOnly) return { skip: `the fixture's filesystem (${ctx.caps.filesystem}) does not support the append-only attribute` };
+      const f = ctx.file(page(ctx));
+      const set = ctx.addon.setAppendOnly(f.fd, true);
+      fs.closeSync(f.fd);
+      if (set.errno !== 0) return { skip: `cannot set the append-only attribute: ${set.message}` };
+      ctx.defer(() => {
+        const fd = fs.openSync(f.path, 'r');
+        ctx.addon.setAppendOnly(fd, false);
+        fs.closeSync(fd);
+      });
+      const fd = fs.openSync(f.path, fs.constants.O_RDWR | fs.constants.O_APPEND);
+      ctx.defer(() => fs.closeSync(fd));
+      const s = ctx.addon.sourceFromFd(fd);
+      if (s.code !== 0) return { observed: observed('pmem2_source_from_fd(append-only, O_RDWR|O_APPEND)', s), permitted: ['-EACCES', 'PMEM2_E_NO_ACCESS'] };
+      ctx.defer(() => void ctx.addon.sourceDelete(s.source!));
+      const r = mapNew(ctx, config(ctx), s.source!);
+      return { observed: observed(`${FN}(append-only file, shared read-write)`, r, { mapPtr: r.mapPtr }), permitted: ['-EACCES', 'PMEM2_E_NO_ACCESS'] };
+    },
+  },
+  {
+    key: 'pmem2_map_new/-EAGAIN#1',
+    situation: 'in a child: mlockall(MCL_FUTURE), RLIMIT_MEMLOCK of 1 page and no CAP_IPC_LOCK, then map 64 pages',
+    run: (ctx) => {
+      const p = page(ctx);
+      const { src } = fileSource(ctx, 64 * p);
+      const cfg = config(ctx);
+      const r = ctx.addon.forkCall({ dropCaps: [CAP_IPC_LOCK], rlimitMemlock: p, mlockallFuture: true }, 'map_new', cfg, src);
+      if (r.signal) return { observed: { code: 0, name: `signal ${r.signal}`, at: `${FN} in a child`, message: 'the child died' }, permitted: ['-EAGAIN'] };
+      if (r.stage === 'setup') return { skip: `cannot lock memory in a child: ${r.message}` };
+      return { observed: observed(`${FN}(64 pages, memory locked beyond RLIMIT_MEMLOCK) in a child`, { code: r.code!, ...(r.message ? { message: r.message } : {}) }), permitted: ['-EAGAIN'] };
+    },
+  },
+  {
+    key: 'pmem2_map_new/-EBADF#1',
+    situation: "the source's file descriptor closed before the call",
+    note: 'The page also lets pmem2_map_new return every error of pmem2_source_size(), without saying which check comes first; with the descriptor closed, pmem2_source_size() fails too, so its code (observed by calling it directly) is permitted beside -EBADF.',
+    run: (ctx) => {
+      const { src, fd } = fileSource(ctx, page(ctx));
+      fs.closeSync(fd);
+      const size = ctx.addon.sourceSize(src);
+      const r = mapNew(ctx, config(ctx), src);
+      const permitted = ['-EBADF', ...(size.code !== 0 ? [codeName(size.code)] : [])];
+      return { observed: observed(`${FN}(closed descriptor)`, r, { mapPtr: r.mapPtr, sourceSize: codeName(size.code) }), permitted: [...new Set(permitted)] };
+    },
+  },
+  {
+    key: 'pmem2_map_new/-ENFILE#1',
+    situation: 'the system-wide file table full',
+    run: () => ({ skip: 'needs the system-wide file table full (fs.file-max), which would disturb every process on the machine; not provoked' }),
+  },
+  {
+    key: 'pmem2_map_new/-ENODEV#1',
+    situation: 'a sysfs attribute file (a regular file whose filesystem has no mmap), mapped read-only',
+    note: 'The file is on sysfs, not on the fixture: no fixture filesystem refuses mmap.',
+    run: (ctx) => {
+      const path = '/sys/kernel/mm/transparent_hugepage/enabled';
+      const candidates = [path, '/sys/kernel/profiling', '/sys/power/state'].filter((p) => fs.existsSync(p));
+      if (candidates.length === 0) return { skip: 'no sysfs attribute file found to map' };
+      const fd = fs.openSync(candidates[0]!, 'r');
+      ctx.defer(() => fs.closeSync(fd));
+      const s = ctx.addon.sourceFromFd(fd);
+      if (s.code !== 0) return { observed: observed(`pmem2_source_from_fd(${candidates[0]})`, s), permitted: ['-ENODEV'] };
+      ctx.defer(() => void ctx.addon.sourceDelete(s.source!));
+      const cfg = config(ctx, { prot: C.PROT_READ, length: page(ctx) });
+      const r = mapNew(ctx, cfg, s.source!);
+      return { observed: observed(`${FN}(${candidates[0]}, PROT_READ)`, r, { mapPtr: r.mapPtr }), permitted: ['-ENODEV'] };
+    },
+  },
+  {
+    key: 'pmem2_map_new/-ENOMEM#1',
+    situation: 'in a child whose address-space limit (RLIMIT_AS) is already exhausted, map 16 pages',
+    run: (ctx) => {
+      const p = page(ctx);
+      const { src } = fileSource(ctx, 16 * p);
+      const r = ctx.addon.forkCall({ rlimitAs: p }, 'map_new', config(ctx), src);
+      if (r.signal) return { observed: { code: 0, name: `signal ${r.signal}`, at: `${FN} in a child`, message: 'the child died' }, permitted: ['-ENOMEM'] };
+      if (r.stage === 'setup') return { skip: `cannot limit the address space in a child: ${r.message}` };
+      return { observed: observed(`${FN}(16 pages, RLIMIT_AS exhausted) in a child`, { code: r.code!, ...(r.message ? { message: r.message } : {}) }), permitted: ['-ENOMEM'] };
+    },
+  },
+  {
+    key: 'pmem2_map_new/-EPERM#1',
+    situation: 'PROT_READ|PROT_EXEC mapping of a file on a noexec mount (or, without one, a write-sealed memfd mapped shared read-write)',
+    run: (ctx) => {
+      const p = page(ctx);
+      if (ctx.caps.noexecDirectory) {
+        const f = ctx.file(p, { dir: ctx.caps.noexecDirectory });
+        ctx.defer(() => fs.closeSync(f.fd));
+        const s = ctx.addon.sourceFromFd(f.fd);
+        if (s.code !== 0) return { observed: observed('pmem2_source_from_fd(noexec file)', s), permitted: ['-EPERM'] };
+        ctx.defer(() => void ctx.addon.sourceDelete(s.source!));
+        const r = mapNew(ctx, config(ctx, { prot: (C.PROT_READ | C.PROT_EXEC) >>> 0 }), s.source!);
+        return { observed: observed(`${FN}(file on a noexec mount, PROT_READ|PROT_EXEC)`, r, { mapPtr: r.mapPtr }), permitted: ['-EPERM'] };
+      }
+      const m = ctx.addon.memfdCreate('pmem-conform-sealed', p, ctx.addon.F_SEAL_WRITE);
+      if (m.errno !== 0 || m.fd === undefined) return { skip: `cannot make a write-sealed memfd: ${m.message}` };
+      ctx.defer(() => void ctx.addon.closeFd(m.fd!));
+      const s = ctx.addon.sourceFromFd(m.fd);
+      if (s.code !== 0) return { observed: observed('pmem2_source_from_fd(sealed memfd)', s), permitted: ['-EPERM'] };
+      ctx.defer(() => void ctx.addon.sourceDelete(s.source!));
+      const r = mapNew(ctx, config(ctx), s.source!);
+      return { observed: observed(`${FN}(F_SEAL_WRITE memfd, shared read-write)`, r, { mapPtr: r.mapPtr }), permitted: ['-EPERM'] };
+    },
+  },
+  {
+    key: 'pmem2_map_new/-ETXTBSY#1',
+    situation: 'MAP_DENYWRITE on a file open for writing',
+    run: () => ({ skip: 'Linux ignores MAP_DENYWRITE (and libpmem2 does not pass it), so no mmap(2) path returns ETXTBSY; not provokable' }),
+  },
+  {
+    key: 'pmem2_map_new/errors of pmem2_source_size()#1',
+    situation: "the source's descriptor closed, so pmem2_source_size() (fstat) fails inside pmem2_map_new",
+    run: (ctx) => {
+      const { src, fd } = fileSource(ctx, page(ctx));
+      fs.closeSync(fd);
+      const size = ctx.addon.sourceSize(src);
+      const r = mapNew(ctx, config(ctx), src);
+      const expect = size.code === 0 ? [] : [codeName(size.code)];
+      if (expect.length === 0) return { skip: 'pmem2_source_size() did not fail with the descriptor closed; no situation left to provoke it on a regular file' };
+      return { observed: observed(`${FN}(closed descriptor)`, r, { sourceSize: codeName(size.code) }), permitted: expect };
+    },
+  },
+  {
+    key: 'pmem2_map_new/errors of pmem2_source_alignment()#1',
+    situation: 'pmem2_source_alignment() failing inside pmem2_map_new',
+    run: (ctx) => {
+      if (!ctx.caps.devdax) return { skip: 'needs device DAX: for regular files the alignment is the page size and cannot fail' };
+      return { skip: 'needs a device DAX whose sysfs align attribute is unreadable; not provoked' };
+    },
+  },
+  {
+    key: 'pmem2_map_new/map_ptr NULL on failure#1',
+    situation: 'a failing call (granularity unset) with *map_ptr holding a non-NULL value before it',
+    run: (ctx) => {
+      const { src } = fileSource(ctx, ctx.caps.pageSize);
+      const r = mapNew(ctx, config(ctx, { granularity: null }), src);
+      const o = observed(`${FN}(granularity unset)`, r, { mapPtr: r.mapPtr });
+      if (r.code === 0) return { observed: o, permitted: ['PMEM2_E_GRANULARITY_NOT_SET'] };
+      return { observed: o, permitted: [o.name], ...(r.mapPtr !== 'null' ? { failure: `the call failed but *map_ptr is ${r.mapPtr === 'unchanged' ? 'left unchanged' : 'set to a non-NULL value'}, not NULL` } : {}) };
+    },
+  },
+  {
+    key: 'pmem2_map_new/new mapping stored in map_ptr#1',
+    situation: 'a successful map of a 3-page file: *map_ptr set, size and granularity as asked',
+    run: (ctx) => {
+      const p = ctx.caps.pageSize;
+      const { src } = fileSource(ctx, 3 * p);
+      const r = mapNew(ctx, config(ctx), src);
+      const details: Record<string, string | number> = { mapPtr: r.mapPtr };
+      let failure: string | undefined;
+      if (r.map) {
+        const size = ctx.addon.mapGetSize(r.map);
+        const g = ctx.addon.mapGetStoreGranularity(r.map);
+        details.size = Number(size);
+        details.granularity = ['BYTE', 'CACHE_LINE', 'PAGE'][g] ?? String(g);
+        if (size !== BigInt(3 * p)) failure = `pmem2_map_get_size() is ${size}, the source is ${3 * p} bytes`;
+        else if (g > C.PAGE) failure = `effective granularity ${g} is coarser than the required PAGE`;
+      } else if (r.code === 0) failure = `returned 0 but *map_ptr is ${r.mapPtr}`;
+      return { observed: observed(`${FN}(3-page file, PAGE)`, r, details), permitted: ['0'], ...(failure ? { failure } : {}) };
+    },
+  },
+  {
+    key: 'pmem2_map_new/granularity must be appropriate#1',
+    situation: 'require a finer store granularity than the fixture can give (CACHE_LINE without MAP_SYNC)',
+    note: 'ERRORS does not list PMEM2_E_GRANULARITY_NOT_SUPPORTED; pmem2_config_set_required_store_granularity(3) and libpmem2(7), which the page points to, describe it. A run that observes it reports a divergence from this page.',
+    run: (ctx) => {
+      if (ctx.caps.mapSync) return { skip: 'the fixture offers MAP_SYNC, so CACHE_LINE is appropriate here; the unlisted refusal needs a fixture without it' };
+      const r = mapFile(ctx, ctx.caps.pageSize, { granularity: C.CACHE_LINE }, [], 'CACHE_LINE on a fixture without MAP_SYNC');
+      if ('observed' in r) r.permitted = listedErrors(ctx);
+      return r;
+    },
+  },
+  {
+    key: 'pmem2_map_new/mapping at the offset of a reservation#1',
+    situation: 'a 2-page mapping at offset 1 page of a 4-page reservation lands at reservation address + 1 page',
+    run: (ctx) => {
+      const p = ctx.caps.pageSize;
+      const rsv = reservation(ctx, 4 * p);
+      const { src } = fileSource(ctx, 2 * p);
+      const r = mapNew(ctx, config(ctx, { reservation: rsv, reservationOffset: p }), src);
+      const base = ctx.addon.reservationGetAddress(rsv);
+      const details: Record<string, string> = { reservation: '0x' + base.toString(16) };
+      let failure: string | undefined;
+      if (r.map) {
+        const a = ctx.addon.mapGetAddress(r.map);
+        details.map = '0x' + a.toString(16);
+        if (a !== base + BigInt(p)) failure = `mapping at 0x${a.toString(16)}, expected reservation + 1 page = 0x${(base + BigInt(p)).toString(16)}`;
+      }
+      return { observed: observed(`${FN}(reservation of 4 pages, offset 1 page)`, r, details), permitted: ['0'], ...(failure ? { failure } : {}) };
+    },
+  },
+];
+
+export const suite: Suite = {
+  name: 'pmem2_map_new',
+  implementation: 'libpmem2',
+  pages: ['pmem2_map_new'],
+  cases,
+};

@@ -1,0 +1,169 @@
+/**
+ * Building blocks the libpmem2 suites share: named constants from the
+ * installed header, sources and configs that clean up after themselves, and
+ * the Observed record of one call.
+ */
+import fs from 'node:fs';
+import { codeName, mustConstant } from '../runner/constants.js';
+import type { Observed } from '../runner/model.js';
+import type { CallResult, Config, Reservation, Source } from '../runner/native.js';
+import type { CaseContext } from './framework.js';
+
+export const C = {
+  get BYTE() { return mustConstant('libpmem2', 'PMEM2_GRANULARITY_BYTE'); },
+  get CACHE_LINE() { return mustConstant('libpmem2', 'PMEM2_GRANULARITY_CACHE_LINE'); },
+  get PAGE() { return mustConstant('libpmem2', 'PMEM2_GRANULARITY_PAGE'); },
+  get SHARED() { return mustConstant('libpmem2', 'PMEM2_SHARED'); },
+  get PRIVATE() { return mustConstant('libpmem2', 'PMEM2_PRIVATE'); },
+  get PROT_READ() { return mustConstant('libpmem2', 'PMEM2_PROT_READ'); },
+  get PROT_WRITE() { return mustConstant('libpmem2', 'PMEM2_PROT_WRITE'); },
+  get PROT_EXEC() { return mustConstant('libpmem2', 'PMEM2_PROT_EXEC'); },
+  get PROT_NONE() { return mustConstant('libpmem2', 'PMEM2_PROT_NONE'); },
+};
+
+export const GRANULARITY_NAMES = ['PMEM2_GRANULARITY_BYTE', 'PMEM2_GRANULARITY_CACHE_LINE', 'PMEM2_GRANULARITY_PAGE'];
+
+export function observed(at: string, r: CallResult, details?: Observed['details']): Observed {
+  const o: Observed = { code: r.code, name: codeName(r.code), at };
+  if (r.message) o.message = r.message;
+  if (details) o.details = details;
+  return o;
+}
+
+/** a step of building the situation failed: the harness, not the clause, is at fault */
+export class SetupError extends Error {}
+
+export function check(what: string, r: CallResult): void {
+  if (r.code !== 0) throw new SetupError(`${what} returned ${codeName(r.code)}${r.message ? ` (${r.message})` : ''}`);
+}
+
+export function sourceFromFd(ctx: CaseContext, fd: number): Source {
+  const r = ctx.addon.sourceFromFd(fd);
+  check(`pmem2_source_from_fd(${fd})`, r);
+  ctx.defer(() => void ctx.addon.sourceDelete(r.source!));
+  return r.source!;
+}
+
+/** a source over a fresh file of `size` bytes in the fixture, opened with `flags` */
+export function fileSource(ctx: CaseContext, size: number, flags = 'r+'): { src: Source; fd: number; path: string } {
+  const f = ctx.file(size, { flags: 'w+' });
+  let fd = f.fd;
+  if (flags !== 'w+') {
+    fs.closeSync(f.fd);
+    fd = fs.openSync(f.path, flags);
+  }
+  ctx.defer(() => {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      /* a case may have closed it on purpose */
+    }
+  });
+  return { src: sourceFromFd(ctx, fd), fd, path: f.path };
+}
+
+export interface ConfigOptions {
+  granularity?: number | null;
+  offset?: number | bigint;
+  length?: number | bigint;
+  sharing?: number;
+  prot?: number;
+  reservation?: Reservation;
+  reservationOffset?: number | bigint;
+}
+
+/** a config; granularity defaults to PAGE, `granularity: null` leaves it unset */
+export function config(ctx: CaseContext, o: ConfigOptions = {}): Config {
+  const a = ctx.addon;
+  const r = a.configNew();
+  check('pmem2_config_new', r);
+  const cfg = r.config!;
+  ctx.defer(() => void a.configDelete(cfg));
+  const g = o.granularity === undefined ? C.PAGE : o.granularity;
+  if (g !== null) check('pmem2_config_set_required_store_granularity', a.configSetRequiredStoreGranularity(cfg, g));
+  if (o.offset !== undefined) check('pmem2_config_set_offset', a.configSetOffset(cfg, o.offset));
+  if (o.length !== undefined) check('pmem2_config_set_length', a.configSetLength(cfg, o.length));
+  if (o.sharing !== undefined) check('pmem2_config_set_sharing', a.configSetSharing(cfg, o.sharing));
+  if (o.prot !== undefined) check('pmem2_config_set_protection', a.configSetProtection(cfg, o.prot));
+  if (o.reservation) check('pmem2_config_set_vm_reservation', a.configSetVmReservation(cfg, o.reservation, o.reservationOffset ?? 0));
+  return cfg;
+}
+
+/** pmem2_map_new, with the map deleted at the end of the case when it was made */
+export function mapNew(ctx: CaseContext, cfg: Config, src: Source) {
+  const r = ctx.addon.mapNew(cfg, src);
+  if (r.map) {
+    const m = r.map;
+    ctx.defer(() => void ctx.addon.mapDelete(m));
+  }
+  return r;
+}
+
+export function reservation(ctx: CaseContext, size: number | bigint, addr: number | bigint = 0): Reservation {
+  const r = ctx.addon.reservationNew(addr, size);
+  check('pmem2_vm_reservation_new', r);
+  const rsv = r.reservation!;
+  ctx.defer(() => void ctx.addon.reservationDelete(rsv));
+  return rsv;
+}
+
+/** names of the errors the clause's copy of the page lists for its function */
+export function listedErrors(ctx: CaseContext): string[] {
+  const c = ctx.clause;
+  const same = ctx.catalogue.filter((x) => x.page === c.page && x.version === c.version && x.function === c.function);
+  return [...new Set(same.filter((x) => x.kind === 'error' || x.kind === 'passthrough').map((x) => x.name))];
+}
+
+export const CAP_IPC_LOCK = 14;
+export const CAP_SYS_ADMIN = 21;
+
+export interface Range {
+  lo: bigint;
+  hi: bigint;
+}
+
+/** the mappings of this process, from /proc/self/maps */
+export function mappedRanges(): Range[] {
+  const out: Range[] = [];
+  for (const line of fs.readFileSync('/proc/self/maps', 'utf8').split('\n')) {
+    const m = line.match(/^([0-9a-f]+)-([0-9a-f]+)/);
+    if (m) out.push({ lo: BigInt('0x' + m[1]), hi: BigInt('0x' + m[2]) });
+  }
+  return out;
+}
+
+/** ranges mapped in `after` that no range of `before` covered: what a call mapped */
+export function newlyMapped(before: Range[], after: Range[]): Range[] {
+  const out: Range[] = [];
+  for (const r of after) {
+    // subtract every old range from r
+    let pieces: Range[] = [r];
+    for (const b of before) {
+      pieces = pieces.flatMap((p) => {
+        if (b.hi <= p.lo || b.lo >= p.hi) return [p];
+        const rest: Range[] = [];
+        if (b.lo > p.lo) rest.push({ lo: p.lo, hi: b.lo });
+        if (b.hi < p.hi) rest.push({ lo: b.hi, hi: p.hi });
+        return rest;
+      });
+    }
+    out.push(...pieces);
+  }
+  return out;
+}
+
+export function hex(a: bigint): string {
+  return '0x' + a.toString(16);
+}
+
+/** is [addr, addr+len) covered by any mapping of this process? */
+export function addressMapped(addr: bigint, len: bigint): boolean {
+  for (const line of fs.readFileSync('/proc/self/maps', 'utf8').split('\n')) {
+    const m = line.match(/^([0-9a-f]+)-([0-9a-f]+)/);
+    if (!m) continue;
+    const lo = BigInt('0x' + m[1]);
+    const hi = BigInt('0x' + m[2]);
+    if (lo < addr + len && addr < hi) return true;
+  }
+  return false;
+}

@@ -1,0 +1,250 @@
+/**
+ * pmem2_vm_reservation_new(3) / pmem2_vm_reservation_delete(3): one case
+ * per documented clause of the page (which describes both functions).
+ */
+import { codeName } from '../runner/constants.js';
+import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
+import { addressMapped, CAP_IPC_LOCK, config, fileSource, hex, listedErrors, mappedRanges, newlyMapped, observed, reservation } from './pmem2_util.js';
+
+const NEW = 'pmem2_vm_reservation_new';
+const DEL = 'pmem2_vm_reservation_delete';
+
+/** a page-aligned address with `size` free bytes behind it, found without the library */
+function freeAddress(ctx: CaseContext, size: number): bigint {
+  return ctx.addon.freeAddress(size, ctx.caps.pageSize);
+}
+
+/** pmem2_vm_reservation_new with the reservation deleted at the end of the case */
+function rsvNew(ctx: CaseContext, addr: bigint | number, size: number) {
+  const r = ctx.addon.reservationNew(addr, size);
+  if (r.reservation) {
+    const rsv = r.reservation;
+    ctx.defer(() => void ctx.addon.reservationDelete(rsv));
+  }
+  return r;
+}
+
+function childOutcome(at: string, r: ReturnType<CaseContext['addon']['forkCall']>, permitted: string[], what: string): Outcome {
+  if (r.signal) return { observed: { code: 0, name: `signal ${r.signal}`, at, message: 'the child died' }, permitted };
+  if (r.stage === 'setup') return { skip: `cannot ${what} in a child: ${r.message}` };
+  return { observed: observed(at, { code: r.code!, ...(r.message ? { message: r.message } : {}) }), permitted };
+}
+
+/** a reservation holding one 1-page mapping at offset 0 */
+function occupiedReservation(ctx: CaseContext) {
+  const p = ctx.caps.pageSize;
+  const r = ctx.addon.reservationNew(0, 2 * p);
+  if (r.code !== 0) throw new Error(`${NEW} failed: ${codeName(r.code)}`);
+  const rsv = r.reservation!;
+  const { src } = fileSource(ctx, p);
+  const m = ctx.addon.mapNew(config(ctx, { reservation: rsv, reservationOffset: 0 }), src);
+  if (m.code !== 0) throw new Error(`pmem2_map_new into the reservation failed: ${codeName(m.code)}`);
+  // the map goes first, then the reservation can go
+  ctx.defer(() => void ctx.addon.reservationDelete(rsv));
+  ctx.defer(() => void ctx.addon.mapDelete(m.map!));
+  return { rsv, map: m.map! };
+}
+
+const cases: CaseDef[] = [
+  {
+    key: 'pmem2_vm_reservation_new/RETURN VALUE#1',
+    situation: 'reserve 4 pages anywhere, then delete the empty reservation',
+    run: (ctx) => {
+      const r = ctx.addon.reservationNew(0, 4 * ctx.caps.pageSize);
+      if (r.code !== 0) return { observed: observed(`${NEW}(NULL, 4 pages)`, r), permitted: ['0'] };
+      const d = ctx.addon.reservationDelete(r.reservation!);
+      // the sentence covers both functions: report the first that is not 0
+      const o = d.code !== 0 ? observed(`${DEL}(empty reservation)`, d) : observed(`${NEW}(NULL, 4 pages) and ${DEL}`, r);
+      return { observed: o, permitted: ['0'] };
+    },
+  },
+  {
+    key: 'pmem2_vm_reservation_new/RETURN VALUE#2',
+    situation: 'reserve 1 page at a free page-aligned address',
+    run: (ctx) => {
+      const p = ctx.caps.pageSize;
+      const a = freeAddress(ctx, p);
+      const r = rsvNew(ctx, a, p);
+      return { observed: observed(`${NEW}(0x${a.toString(16)}, 1 page)`, r), permitted: ['0'] };
+    },
+  },
+  {
+    key: 'pmem2_vm_reservation_new/PMEM2_E_ADDRESS_UNALIGNED#1',
+    situation: 'addr one byte past a free page-aligned address',
+    textMatches: /not aligned/,
+    run: (ctx) => {
+      const p = ctx.caps.pageSize;
+      const a = freeAddress(ctx, 2 * p) + 1n;
+      const r = rsvNew(ctx, a, p);
+      return { observed: observed(`${NEW}(0x${a.toString(16)}, 1 page)`, r, { rsvPtr: r.rsvPtr }), permitted: ['PMEM2_E_ADDRESS_UNALIGNED'] };
+    },
+  },
+  {
+    key: 'pmem2_vm_reservation_new/PMEM2_E_MAPPING_EXISTS#1',
+    situation: 'reserve a range that overlaps an existing reservation (same start)',
+    textMatches: /already exists/,
+    run: (ctx) => {
+      const p = ctx.caps.pageSize;
+      const first = reservation(ctx, 4 * p);
+      const a = ctx.addon.reservationGetAddress(first);
+      const r = rsvNew(ctx, a + BigInt(p), 4 * p);
+      return { observed: observed(`${NEW}(inside an existing reservation)`, r, { rsvPtr: r.rsvPtr }), permitted: ['PMEM2_E_MAPPING_EXISTS'] };
+    },
+  },
+  {
+    key: 'pmem2_vm_reservation_new/-EAGAIN#1',
+    situation: 'in a child: mlockall(MCL_FUTURE), RLIMIT_MEMLOCK of 1 page and no CAP_IPC_LOCK, then reserve 64 pages',
+    run: (ctx) => childOutcome(`${NEW}(NULL, 64 pages) in a child with memory locked`,
+      ctx.addon.forkCall({ dropCaps: [CAP_IPC_LOCK], rlimitMemlock: ctx.caps.pageSize, mlockallFuture: true }, 'reservation_new', 0, 64 * ctx.caps.pageSize),
+      ['-EAGAIN'], 'lock memory'),
+  },
+  {
+    key: 'pmem2_vm_reservation_new/-ENOMEM#1',
+    situation: 'in a child whose address-space limit (RLIMIT_AS) is exhausted, reserve 64 pages',
+    run: (ctx) => childOutcome(`${NEW}(NULL, 64 pages) in a child with RLIMIT_AS exhausted`,
+      ctx.addon.forkCall({ rlimitAs: ctx.caps.pageSize }, 'reservation_new', 0, 64 * ctx.caps.pageSize),
+      ['-ENOMEM'], 'limit the address space'),
+  },
+  {
+    key: 'pmem2_vm_reservation_new/-ENOMEM#2',
+    situation: 'in a child whose address-space limit is exhausted (the same situation: the allocation of the structure and the mmap both fail there)',
+    note: 'The page lists -ENOMEM twice (mmap(2), and allocating struct pmem2_vm_reservation). Without interposing on malloc the two cannot be told apart from outside; the case builds the situation where both fail.',
+    run: (ctx) => childOutcome(`${NEW}(NULL, 64 pages) in a child with RLIMIT_AS exhausted`,
+      ctx.addon.forkCall({ rlimitAs: ctx.caps.pageSize }, 'reservation_new', 0, 64 * ctx.caps.pageSize),
+      ['-ENOMEM'], 'limit the address space'),
+  },
+  {
+    key: 'pmem2_vm_reservation_delete/PMEM2_E_RESERVATION_NOT_EMPTY#1',
+    situation: 'delete a reservation that holds a mapping',
+    textMatches: /contains mappings/,
+    run: (ctx) => {
+      const { rsv } = occupiedReservation(ctx);
+      const r = ctx.addon.reservationDelete(rsv);
+      return { observed: observed(`${DEL}(reservation holding a mapping)`, r, { rsvPtr: r.rsvPtr }), permitted: ['PMEM2_E_RESERVATION_NOT_EMPTY'] };
+    },
+  },
+  {
+    key: 'pmem2_vm_reservation_delete/errors of munmap(2)#1',
+    situation: 'munmap(2) failing inside pmem2_vm_reservation_delete',
+    run: () => ({ skip: "munmap(2) of the reservation's own page-aligned range cannot fail on Linux (EINVAL needs a bad range, which the library computes itself); not provokable" }),
+  },
+  {
+    key: 'pmem2_vm_reservation_new/not supported yet#1',
+    situation: 'a plain reservation on this platform',
+    note: 'The seed copy carries a second ERRORS section saying both functions "are not supported yet" (the wording of another platform\'s build of the page). On Linux the functions work, so this sentence diverges from the library.',
+    run: (ctx) => {
+      const r = rsvNew(ctx, 0, ctx.caps.pageSize);
+      return { observed: observed(`${NEW}(NULL, 1 page)`, r), permitted: ['PMEM2_E_NOSUPP'] };
+    },
+  },
+  {
+    key: 'pmem2_vm_reservation_delete/not supported yet#1',
+    situation: 'delete a plain empty reservation on this platform',
+    note: 'See pmem2_vm_reservation_new/not supported yet#1.',
+    run: (ctx) => {
+      const r = ctx.addon.reservationNew(0, ctx.caps.pageSize);
+      if (r.code !== 0) return { skip: `cannot make a reservation to delete: ${codeName(r.code)}` };
+      const d = ctx.addon.reservationDelete(r.reservation!);
+      return { observed: observed(`${DEL}(empty reservation)`, d), permitted: ['PMEM2_E_NOSUPP'] };
+    },
+  },
+  {
+    key: 'pmem2_vm_reservation_new/new reservation stored in rsv_ptr#1',
+    situation: 'reserve 8 pages at a free address: *rsv_ptr set, address and size as asked',
+    run: (ctx) => {
+      const p = ctx.caps.pageSize;
+      const want = freeAddress(ctx, 8 * p);
+      const r = rsvNew(ctx, want, 8 * p);
+      const details: Record<string, string> = { rsvPtr: r.rsvPtr };
+      let failure: string | undefined;
+      if (r.reservation) {
+        const a = ctx.addon.reservationGetAddress(r.reservation);
+        const s = ctx.addon.reservationGetSize(r.reservation);
+        details.address = '0x' + a.toString(16);
+        details.size = String(s);
+        if (a !== want) failure = `reserved at 0x${a.toString(16)}, asked for 0x${want.toString(16)}`;
+        else if (s !== BigInt(8 * p)) failure = `pmem2_vm_reservation_get_size() is ${s}, asked for ${8 * p}`;
+        else if (!addressMapped(a, s)) failure = 'the reserved range is not mapped in the process';
+      } else if (r.code === 0) failure = `returned 0 but *rsv_ptr is ${r.rsvPtr}`;
+      return { observed: observed(`${NEW}(0x${want.toString(16)}, 8 pages)`, r, details), permitted: ['0'], ...(failure ? { failure } : {}) };
+    },
+  },
+  {
+    key: 'pmem2_vm_reservation_new/addr may be NULL#1',
+    situation: 'reserve 2 pages with addr NULL: the library picks an aligned address',
+    run: (ctx) => {
+      const p = ctx.caps.pageSize;
+      const r = rsvNew(ctx, 0, 2 * p);
+      let failure: string | undefined;
+      const details: Record<string, string> = {};
+      if (r.reservation) {
+        const a = ctx.addon.reservationGetAddress(r.reservation);
+        details.address = '0x' + a.toString(16);
+        if (a === 0n || a % BigInt(p) !== 0n) failure = `address 0x${a.toString(16)} is not page-aligned`;
+      }
+      return { observed: observed(`${NEW}(NULL, 2 pages)`, r, details), permitted: ['0'], ...(failure ? { failure } : {}) };
+    },
+  },
+  {
+    key: 'pmem2_vm_reservation_new/size must be aligned#1',
+    situation: 'reserve one page plus one byte',
+    note: 'The page says the size must be aligned but lists no error for an unaligned one; the outcome is compared with the errors the page lists.',
+    run: (ctx) => {
+      const r = rsvNew(ctx, 0, ctx.caps.pageSize + 1);
+      return { observed: observed(`${NEW}(NULL, 1 page + 1)`, r, { rsvPtr: r.rsvPtr }), permitted: listedErrors(ctx) };
+    },
+  },
+  {
+    key: 'pmem2_vm_reservation_delete/reservation kept when delete fails#1',
+    situation: 'a failed delete (reservation holds a mapping) leaves *rsv_ptr and the reserved range in place',
+    run: (ctx) => {
+      const { rsv } = occupiedReservation(ctx);
+      const r = ctx.addon.reservationDelete(rsv);
+      const details: Record<string, string> = { rsvPtr: r.rsvPtr };
+      let failure: string | undefined;
+      if (r.code === 0) return { observed: observed(`${DEL}(reservation holding a mapping)`, r, details), permitted: ['PMEM2_E_RESERVATION_NOT_EMPTY', 'PMEM2_E_VM_RESERVATION_NOT_EMPTY'], failure: 'delete succeeded although the reservation holds a mapping' };
+      if (r.rsvPtr !== 'unchanged') failure = `after the failed delete *rsv_ptr is ${r.rsvPtr}`;
+      else {
+        const a = ctx.addon.reservationGetAddress(rsv);
+        const s = ctx.addon.reservationGetSize(rsv);
+        if (!addressMapped(a, s)) failure = 'the reserved range was unmapped by the failed delete';
+      }
+      const o = observed(`${DEL}(reservation holding a mapping)`, r, details);
+      return { observed: o, permitted: [o.name], ...(failure ? { failure } : {}) };
+    },
+  },
+  {
+    key: 'pmem2_vm_reservation_delete/delete unmaps the reservation#1',
+    situation: 'reserve 8 pages; after the delete, nothing the reservation mapped is still mapped',
+    note: 'What the reservation "had assigned" is read from /proc/self/maps around pmem2_vm_reservation_new: the library may map more than the size asked (it aligns reservations to large pages), and all of it must go.',
+    run: (ctx) => {
+      const p = ctx.caps.pageSize;
+      const before = mappedRanges();
+      const r = ctx.addon.reservationNew(0, 8 * p);
+      if (r.code !== 0) return { skip: `cannot make a reservation: ${codeName(r.code)}` };
+      const assigned = newlyMapped(before, mappedRanges());
+      const a = ctx.addon.reservationGetAddress(r.reservation!);
+      const d = ctx.addon.reservationDelete(r.reservation!);
+      const after = mappedRanges();
+      const left = assigned.filter((x) => after.some((y) => y.lo < x.hi && x.lo < y.hi));
+      const details: Record<string, string> = {
+        address: hex(a),
+        assigned: assigned.map((x) => `${hex(x.lo)}-${hex(x.hi)}`).join(', '),
+      };
+      let failure: string | undefined;
+      if (d.code === 0 && left.length) {
+        details.stillMapped = left.map((x) => `${hex(x.lo)}-${hex(x.hi)}`).join(', ');
+        failure = `after the delete, ${details.stillMapped} of what the reservation mapped is still mapped (the reservation was ${8 * p} bytes; the call had mapped ${details.assigned})`;
+      }
+      return { observed: observed(`${DEL}(empty 8-page reservation)`, d, details), permitted: ['0'], ...(failure ? { failure } : {}) };
+    },
+  },
+];
+
+export const suite: Suite = {
+  name: 'pmem2_vm_reservation',
+  implementation: 'libpmem2',
+  pages: ['pmem2_vm_reservation_new'],
+  cases,
+};
+
