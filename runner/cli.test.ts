@@ -1,0 +1,66 @@
+/**
+ * The command line end to end: the conformance run on tmpfs (every ERRORS
+ * clause of the seed pages gets a case, none is a harness error, nothing is
+ * left mounted) and one-line errors for bad input.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { loadCatalogue } from './catalogue/build.js';
+import { PROJECT_ROOT } from './catalogue/sources.js';
+import type { RunResult } from './model.js';
+
+const BIN = path.join(PROJECT_ROOT, 'runner/bin.cjs');
+
+function cli(args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: PROJECT_ROOT });
+}
+
+function mountsOf(tag: string): string[] {
+  return fs.readFileSync('/proc/self/mounts', 'utf8').split('\n').filter((l) => l.includes(tag));
+}
+
+test('conformance run of libpmem2 on tmpfs: a case per seed clause, no harness error', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-cli-'));
+  const json = path.join(dir, 'r.json');
+  const r = cli(['run', '--fixture', 'tmpfs', '--impl', 'libpmem2', '--json', json, '--out', dir, '--quiet']);
+  assert.equal(r.status, 0, `exit ${r.status}\n${r.stdout}\n${r.stderr}`);
+  const result = JSON.parse(fs.readFileSync(json, 'utf8')) as RunResult;
+  assert.equal(result.schema, 'pmem-conform/1');
+  const errors = result.cases.filter((c) => c.verdict === 'error');
+  assert.deepEqual(errors.map((c) => `${c.clauseId}: ${c.reason}`), []);
+
+  // every ERRORS entry of the seed pages of libpmem2 has a case with an observed code or a skip reason
+  const seedClauses = loadCatalogue().clauses.filter((c) => c.version.startsWith('seed') && c.page.startsWith('pmem2_') && c.kind !== 'return');
+  for (const c of seedClauses) {
+    const got = result.cases.find((x) => x.clauseId === c.id);
+    assert.ok(got, `no case for ${c.id}`);
+    assert.ok(got.verdict === 'skip' ? !!got.reason : got.observed !== undefined, `${c.id}: ${JSON.stringify(got)}`);
+  }
+  assert.ok(result.cases.some((c) => c.verdict === 'pass'));
+  // the summary names the divergences it found
+  for (const d of result.cases.filter((c) => c.verdict === 'diverge')) assert.ok(r.stdout.includes(d.clauseId), d.clauseId);
+  assert.deepEqual(mountsOf('pmem-conform-tmpfs-'), [], 'the tmpfs fixture left a mount behind');
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+for (const [args, pattern] of [
+  [['run', '--fixture', 'nosuch'], /unknown fixture 'nosuch'/],
+  [['run', '--impl', 'libpmem2=/nonexistent/libpmem2.so.1'], /cannot read libpmem2 build/],
+  [['run', '--impl', 'libpmem2=/etc/hostname'], /cannot load libpmem2/],
+  [['run', '--suite', 'nosuch'], /unknown suite/],
+  [['run', '--bogus'], /Unknown option/],
+  [['frobnicate'], /unknown command/],
+] as const) {
+  test(`bad input ${args.join(' ')}: one line, exit 2`, () => {
+    const r = cli([...args]);
+    assert.equal(r.status, 2, r.stderr);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0]!, /^pmem-conform: /);
+    assert.match(lines[0]!, pattern);
+  });
+}

@@ -1,0 +1,67 @@
+/**
+ * Misuse of the binding must end in a JS exception, never in a crash of
+ * node: foreign objects, handles of another kind, deleted handles, ranges
+ * outside a map, accesses the protection forbids.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { pmem2 } from './native.js';
+import type { Config, Source } from './native.js';
+
+const a = pmem2();
+
+function tmpFile(size: number): number {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-native-'));
+  const p = path.join(dir, 'f');
+  const fd = fs.openSync(p, 'w+');
+  fs.ftruncateSync(fd, size);
+  fs.unlinkSync(p);
+  fs.rmdirSync(dir);
+  return fd;
+}
+
+test('foreign objects and handles of another kind are TypeErrors', () => {
+  assert.throws(() => a.sourceSize({ kind: 'pmem2_source', id: 1 } as unknown as Source), TypeError);
+  assert.throws(() => a.sourceSize(null as unknown as Source), TypeError);
+  const cfg = a.configNew().config!;
+  assert.throws(() => a.sourceSize(cfg as unknown as Source), /not a pmem2_source handle/);
+  a.configDelete(cfg);
+});
+
+test('a deleted handle is an Error naming it, and deleting twice is refused', () => {
+  const cfg = a.configNew().config!;
+  assert.equal(a.configDelete(cfg).code, 0);
+  assert.throws(() => a.configSetOffset(cfg as Config, 0), /pmem2_config handle #\d+ was already deleted/);
+  assert.throws(() => a.configDelete(cfg as Config), /already deleted/);
+});
+
+test('accesses outside the map or forbidden by its protection are refused in JS', () => {
+  const ps = a.pageSize();
+  const fd = tmpFile(2 * ps);
+  const src = a.sourceFromFd(fd).source!;
+  const cfg = a.configNew().config!;
+  a.configSetRequiredStoreGranularity(cfg, 2);
+  const m = a.mapNew(cfg, src).map!;
+  assert.throws(() => a.mapRead(m, 2 * ps, 1), RangeError);
+  assert.throws(() => a.mapWrite(m, 2 * ps - 1, Buffer.alloc(2)), RangeError);
+  a.mapWrite(m, 10, Buffer.from('abc'));
+  assert.equal(a.mapRead(m, 10, 3).toString(), 'abc');
+  assert.equal(a.mapDelete(m).code, 0);
+  assert.throws(() => a.mapRead(m, 0, 1), /already deleted/);
+
+  a.configSetProtection(cfg, 1 << 30); // PMEM2_PROT_READ
+  const ro = a.mapNew(cfg, src).map!;
+  assert.throws(() => a.mapWrite(ro, 0, Buffer.from('x')), /protection/);
+  assert.equal(a.mapDelete(ro).code, 0);
+  a.configDelete(cfg);
+  a.sourceDelete(src);
+  fs.closeSync(fd);
+});
+
+test('loading another library in the same process, or a missing one, is refused', () => {
+  assert.throws(() => a.load('/nonexistent/libpmem2.so.1'), /already loaded|cannot load/);
+  assert.equal(a.load('libpmem2.so.1'), 'libpmem2.so.1');
+});
