@@ -1,0 +1,580 @@
+/**
+ * The HTML report: one self-contained file (inline CSS and JS, no network)
+ * that works opened from disk. The run's data is embedded as JSON in a
+ * <script type="application/json">; the page is rendered here (readable
+ * without JavaScript) and the embedded script adds filters (kept in the
+ * URL fragment) and the case dialog.
+ *
+ * Every string from the model goes through escapeHtml (markup) or
+ * jsonForScript (the data block); the client script builds DOM with
+ * textContent only. A Content-Security-Policy allows no network access and
+ * only the one inline script (by hash), so even a missed escape could not
+ * run an injected handler.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { CaseResult, RunResult, Summary, Verdict } from '../runner/model.js';
+import { compareWithBaseline, type Baseline } from './baseline.js';
+import {
+  VERDICT_ORDER,
+  escapeHtml as e,
+  fixtureNames,
+  formatDuration,
+  groupBy,
+  implementationNames,
+  isPropertyCase,
+  str,
+  suites,
+  summarize,
+  versionOf,
+} from './common.js';
+import { reportClient, type ClientData } from './html-client.js';
+
+export interface HtmlOptions {
+  /** mark the divergences this baseline accepts */
+  baseline?: Baseline;
+  title?: string;
+}
+
+const SYMBOL: Record<string, string> = { pass: '\u2713', diverge: '\u2717', skip: '\u2013', error: '!' };
+
+/** JSON that can sit inside <script type="application/json"> without ending it or opening a comment. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+function clientScript(): string {
+  const src = `(${reportClient.toString()})();`;
+  if (/<\/script|<!--/i.test(src)) throw new Error('report client script contains "</script" or "<!--"');
+  return src;
+}
+
+interface Indexed {
+  c: CaseResult;
+  i: number;
+}
+
+function verdictBadge(v: string, extra = ''): string {
+  return `<span class="verdict v-${e(v)}${extra}"><span aria-hidden="true">${e(SYMBOL[v] ?? '?')} </span>${e(v)}</span>`;
+}
+
+function idList(items: readonly Indexed[]): string {
+  return items.map((x) => x.i).join(' ');
+}
+
+function countCell(n: number, v: Verdict | 'total', attrs: string): string {
+  const cls = v !== 'total' && n > 0 && v !== 'pass' ? ` class="nz n-${v}"` : '';
+  return `<td${cls} ${attrs} data-verdict="${v}">${n}</td>`;
+}
+
+function renderSummary(result: RunResult): string {
+  const total = summarize(result.cases);
+  const headline = VERDICT_ORDER.map(
+    (v) =>
+      `<li class="tile t-${v}"><span class="tile-n" data-total-verdict="${v}">${total[v]}</span> ${verdictBadge(v)}</li>`,
+  ).join('');
+  const rows = suites(result)
+    .map((s) => {
+      const sum = summarize(s.cases);
+      const attrs = `data-impl="${e(s.implementation)}" data-fixture="${e(s.fixture)}"`;
+      return (
+        `<tr data-summary-row ${attrs}><th scope="row">${e(s.implementation)}</th><td>${e(versionOf(result, s.implementation) ?? '')}</td>` +
+        `<td>${e(s.fixture)}</td>` +
+        VERDICT_ORDER.map((v) => countCell(sum[v], v, attrs)).join('') +
+        countCell(sum.total, 'total', attrs) +
+        '</tr>'
+      );
+    })
+    .join('\n');
+  return `
+<section id="summary" aria-labelledby="h-summary">
+  <h2 id="h-summary">Summary</h2>
+  <ul class="tiles" aria-label="All cases by verdict">${headline}<li class="tile"><span class="tile-n" data-total-verdict="total">${total.total}</span> cases</li></ul>
+  <table class="summary">
+    <caption>Verdicts per implementation and fixture</caption>
+    <thead><tr><th scope="col">Implementation</th><th scope="col">Version</th><th scope="col">Fixture</th>${VERDICT_ORDER.map(
+      (v) => `<th scope="col" class="num">${e(v)}</th>`,
+    ).join('')}<th scope="col" class="num">total</th></tr></thead>
+    <tbody>
+${rows || '<tr><td colspan="8">No cases ran.</td></tr>'}
+    </tbody>
+    <tfoot><tr><th scope="row" colspan="3">All</th>${VERDICT_ORDER.map((v) => countCell(total[v], v, 'data-impl="*" data-fixture="*"')).join('')}${countCell(total.total, 'total', 'data-impl="*" data-fixture="*"')}</tr></tfoot>
+  </table>
+</section>`;
+}
+
+function kv(map: Record<string, unknown> | undefined): string {
+  const entries = Object.entries(map ?? {});
+  if (entries.length === 0) return '<span class="muted">none recorded</span>';
+  return `<ul class="caps">${entries.map(([k, v]) => `<li><code>${e(k)}</code>: ${e(str(v))}</li>`).join('')}</ul>`;
+}
+
+function renderEnvironment(result: RunResult): string {
+  const env = result.environment;
+  const flush = env.cpuFlushInstructions ?? [];
+  const fixtures = (env.fixtures ?? [])
+    .map(
+      (f) =>
+        `<tr><th scope="row">${e(f.name)}</th><td>${e(f.kind)}</td><td>${f.directory ? `<code>${e(f.directory)}</code>` : ''}</td><td>${kv(f.capabilities)}</td></tr>`,
+    )
+    .join('\n');
+  const impls = (env.implementations ?? [])
+    .map(
+      (i) =>
+        `<tr><th scope="row">${e(i.name)}</th><td>${e(i.library)}</td><td>${e(i.version ?? 'unknown')}</td><td><code>${e(i.path)}</code></td></tr>`,
+    )
+    .join('\n');
+  return `
+<section id="environment" aria-labelledby="h-env">
+  <h2 id="h-env">Environment</h2>
+  <dl class="env">
+    <dt>Kernel</dt><dd>${e(env.kernel)}</dd>
+    <dt>Architecture</dt><dd>${e(env.arch)}</dd>
+    <dt>CPU flush instructions</dt><dd>${flush.length ? flush.map((f) => `<code>${e(f)}</code>`).join(' ') : '<span class="muted">none detected</span>'}</dd>
+    <dt>Host</dt><dd>${e(env.hostname)}</dd>
+    <dt>Node</dt><dd>${e(env.node)}</dd>
+    <dt>Started</dt><dd>${e(env.startedAt)}</dd>
+    <dt>Duration</dt><dd>${e(formatDuration(env.durationMs))}</dd>
+    <dt>Seed</dt><dd>${env.seed !== undefined ? `<code>${e(env.seed)}</code>` : '<span class="muted">none</span>'}</dd>
+    <dt>Command</dt><dd><code class="cmd">${e(env.command)}</code></dd>
+  </dl>
+  <div class="two">
+  <table>
+    <caption>Implementations</caption>
+    <thead><tr><th scope="col">Name</th><th scope="col">Library</th><th scope="col">Version</th><th scope="col">Path</th></tr></thead>
+    <tbody>${impls || '<tr><td colspan="4">none recorded</td></tr>'}</tbody>
+  </table>
+  <table>
+    <caption>Fixtures</caption>
+    <thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Directory</th><th scope="col">Capabilities</th></tr></thead>
+    <tbody>${fixtures || '<tr><td colspan="4">none recorded</td></tr>'}</tbody>
+  </table>
+  </div>
+</section>`;
+}
+
+function renderFilters(result: RunResult): string {
+  const total = summarize(result.cases);
+  const boxes = VERDICT_ORDER.map(
+    (v) =>
+      `<span class="vbox"><input type="checkbox" name="verdict" value="${v}" id="f-v-${v}" checked>` +
+      `<label for="f-v-${v}">${verdictBadge(v)} <span class="muted">(${total[v]})</span></label>` +
+      `<button type="button" class="only" data-verdict="${v}" aria-label="Show only ${v}">only</button></span>`,
+  ).join('');
+  const opts = (names: string[]) => names.map((n) => `<option value="${e(n)}">${e(n)}</option>`).join('');
+  return `
+<section id="filters" aria-label="Filters">
+  <form id="filter-form" role="search">
+    <fieldset class="verdicts"><legend>Verdict</legend>${boxes}</fieldset>
+    <div class="field"><label for="f-fixture">Fixture</label>
+      <select id="f-fixture"><option value="">all fixtures</option>${opts(fixtureNames(result))}</select></div>
+    <div class="field"><label for="f-impl">Implementation</label>
+      <select id="f-impl"><option value="">all implementations</option>${opts(implementationNames(result))}</select></div>
+    <div class="field grow"><label for="f-q">Search</label>
+      <input type="search" id="f-q" placeholder="clause, name, message, function…" autocomplete="off"></div>
+    <div class="field"><button type="button" id="f-reset">Reset filters</button></div>
+  </form>
+  <p id="f-status" role="status" aria-live="polite">Showing all ${result.cases.length} cases.</p>
+  <noscript><p>Filters and case details need JavaScript; everything else on this page is static.</p></noscript>
+</section>`;
+}
+
+function caseButton(x: Indexed, multiImpl: boolean, accepted: Map<number, string>): string {
+  const c = x.c;
+  const obs = (c.verdict === 'diverge' || c.verdict === 'error') && c.observed ? c.observed.name : '';
+  const acc = accepted.has(x.i);
+  const label = [
+    c.verdict + (acc ? ' (accepted)' : ''),
+    multiImpl ? c.implementation : '',
+    obs,
+    `\u2014 ${c.clause} on ${c.fixture}: open details`,
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    `<button type="button" class="case open-case v-${e(c.verdict)}${acc ? ' accepted' : ''}" data-case="${x.i}" data-open="${x.i}"` +
+    ` aria-haspopup="dialog" aria-label="${e(label)}">` +
+    `<span class="sym" aria-hidden="true">${e(SYMBOL[c.verdict] ?? '?')}</span> <span class="vw">${e(c.verdict)}</span>` +
+    (acc ? ' <span class="acc">accepted</span>' : '') +
+    (multiImpl ? ` <span class="impl">${e(c.implementation)}</span>` : '') +
+    (obs ? ` <code class="obs">${e(obs)}</code>` : '') +
+    '</button>'
+  );
+}
+
+function renderMatrix(result: RunResult, all: Indexed[], accepted: Map<number, string>): string {
+  const fixtures = fixtureNames(result);
+  const impls = implementationNames(result);
+  const implRank = new Map(impls.map((n, k) => [n, k]));
+  const kinds = new Map((result.environment.fixtures ?? []).map((f) => [f.name, f.kind]));
+  const cols = fixtures.length + 1;
+  const head =
+    `<tr><th scope="col" class="clause-col">Clause</th>` +
+    fixtures
+      .map((f) => `<th scope="col">${e(f)}${kinds.get(f) ? `<br><span class="muted small">${e(kinds.get(f))}</span>` : ''}</th>`)
+      .join('') +
+    '</tr>';
+  const bodies: string[] = [];
+  let pageNo = 0;
+  for (const [page, pageCases] of groupBy(all, (x) => x.c.page)) {
+    const pid = `page-${pageNo++}`;
+    const rows: string[] = [];
+    rows.push(`<tr class="page-row"><th colspan="${cols}" scope="colgroup" id="${pid}">${e(page)}</th></tr>`);
+    for (const [fn, fnCases] of groupBy(pageCases, (x) => x.c.function)) {
+      rows.push(
+        `<tr class="fn-row" data-cases="${idList(fnCases)}"><th colspan="${cols}" scope="colgroup"><code>${e(fn)}()</code></th></tr>`,
+      );
+      for (const [clauseId, clauseCases] of groupBy(fnCases, (x) => x.c.clauseId)) {
+        const first = clauseCases[0]!.c;
+        // name the implementation in a cell only when the row has more than one
+        const multiImpl = new Set(clauseCases.map((x) => x.c.implementation)).size > 1;
+        const cells = fixtures.map((f) => {
+          const here = clauseCases
+            .filter((x) => x.c.fixture === f)
+            .sort((a, b) => (implRank.get(a.c.implementation) ?? 0) - (implRank.get(b.c.implementation) ?? 0));
+          if (here.length === 0) return '<td class="none"><span aria-hidden="true">\u00b7</span><span class="sr">not run</span></td>';
+          return `<td>${here.map((x) => caseButton(x, multiImpl, accepted)).join('')}</td>`;
+        });
+        rows.push(
+          `<tr class="clause-row" data-cases="${idList(clauseCases)}"><th scope="row" class="clause-col">` +
+            `<code class="clause-name">${e(first.clause)}</code>` +
+            (first.kind !== 'error' ? ` <span class="kind">${e(first.kind)}</span>` : '') +
+            `<br><span class="cid">${e(clauseId)}</span></th>${cells.join('')}</tr>`,
+        );
+      }
+    }
+    bodies.push(`<tbody data-cases="${idList(pageCases)}" aria-labelledby="${pid}">\n${rows.join('\n')}\n</tbody>`);
+  }
+  return `
+<section id="matrix" aria-labelledby="h-matrix">
+  <h2 id="h-matrix">Clauses \u00d7 fixtures</h2>
+  <p class="muted">Each row is a documented clause, grouped by page and function; each cell holds the verdict of every case that ran it on that fixture. Activate a verdict to see what the page says and what the library did.</p>
+  <div class="scroll" id="matrix-table">
+  <table class="matrix">
+    <thead>${head}</thead>
+${bodies.join('\n')}
+  </table>
+  </div>
+  <p class="empty" data-empty-for="matrix-table" hidden>No cases match the filters.</p>
+</section>`;
+}
+
+function renderDivergences(result: RunResult, all: Indexed[], accepted: Map<number, string>, withBaseline: boolean): string {
+  const divs = all.filter((x) => x.c.verdict === 'diverge');
+  const groups = groupBy(divs, (x) =>
+    JSON.stringify([x.c.implementation, x.c.clauseId, x.c.observed?.name ?? '', [...(x.c.permitted ?? [])].sort()]),
+  );
+  const rows: string[] = [];
+  for (const list of groups.values()) {
+    const c = list[0]!.c;
+    const o = c.observed;
+    const version = versionOf(result, c.implementation);
+    const permitted = (c.permitted ?? []).length
+      ? c.permitted.map((p) => `<code>${e(p)}</code>`).join(' ')
+      : '<span class="muted">none listed</span>';
+    const fixtures = list
+      .map(
+        (x) =>
+          `<button type="button" class="link open-case" data-case="${x.i}" data-open="${x.i}" aria-haspopup="dialog" aria-label="${e(
+            `${x.c.fixture}: open ${x.c.clause} details`,
+          )}">${e(x.c.fixture)}</button>`,
+      )
+      .join(' ');
+    const messages = [...new Set(list.map((x) => x.c.observed?.message).filter((m): m is string => !!m))];
+    const reasons = [...new Set(list.map((x) => x.c.reason).filter((m): m is string => !!m))];
+    let baselineCell = '';
+    if (withBaseline) {
+      const notes = [...new Set(list.filter((x) => accepted.has(x.i)).map((x) => accepted.get(x.i) ?? ''))];
+      const allAcc = list.every((x) => accepted.has(x.i));
+      baselineCell = `<td>${
+        notes.length === 0 ? '<strong>new</strong>' : `${allAcc ? 'accepted' : 'partly accepted'}: ${notes.map((n) => e(n)).join('; ')}`
+      }</td>`;
+    }
+    rows.push(
+      `<tr data-cases="${idList(list)}">` +
+        `<td><code class="clause-name">${e(c.clause)}</code><br>${e(c.page)} \u2014 <code>${e(c.function)}()</code><br><span class="cid">${e(c.clauseId)}</span></td>` +
+        `<td class="says">${permitted}<blockquote>${e(c.clauseText)}</blockquote></td>` +
+        `<td class="did">${o ? `<code class="observed-name">${e(o.name)}</code> (${e(o.code)})<br><span class="small">from <code>${e(o.at)}</code></span>` : '<span class="muted">nothing observed</span>'}` +
+        `${messages.length ? `<br><q>${messages.map((m) => e(m)).join('</q><br><q>')}</q>` : ''}</td>` +
+        `<td>${e(c.implementation)}${version ? ` ${e(version)}` : ''}</td>` +
+        `<td class="fixtures">${fixtures}</td>` +
+        `<td>${reasons.map((r) => e(r)).join('<br>')}${c.note ? `<br><span class="note">Note: ${e(c.note)}</span>` : ''}</td>` +
+        baselineCell +
+        '</tr>',
+    );
+  }
+  return `
+<section id="divergences" aria-labelledby="h-div">
+  <h2 id="h-div">Divergences <span class="muted">(${divs.length} case${divs.length === 1 ? '' : 's'}, ${groups.size} finding${groups.size === 1 ? '' : 's'})</span></h2>
+  <p class="muted">The page permits one outcome, the library produced another. One row per finding: the same clause, implementation and observed name across fixtures.</p>
+  ${
+    rows.length
+      ? `<div class="scroll" id="div-table"><table class="divs">
+    <thead><tr><th scope="col">Clause (page, function)</th><th scope="col">Page says (permitted)</th><th scope="col">Library did (observed)</th><th scope="col">Implementation</th><th scope="col">Fixtures</th><th scope="col">Reason / note</th>${withBaseline ? '<th scope="col">Baseline</th>' : ''}</tr></thead>
+    <tbody>
+${rows.join('\n')}
+    </tbody>
+  </table></div>
+  <p class="empty" data-empty-for="div-table" hidden>No divergences match the filters.</p>`
+      : '<p>No divergences: every case that ran got an outcome its page permits.</p>'
+  }
+</section>`;
+}
+
+function renderProperties(all: Indexed[]): string {
+  const failures = all.filter((x) => isPropertyCase(x.c) && (x.c.verdict === 'diverge' || x.c.verdict === 'error'));
+  const cards = failures.map((x) => {
+    const c = x.c;
+    const o = c.observed;
+    const details = Object.entries(o?.details ?? {});
+    const rid = `replay-${x.i}`;
+    return `<article class="prop" data-case="${x.i}" aria-labelledby="prop-h-${x.i}">
+  <h3 id="prop-h-${x.i}">${verdictBadge(c.verdict)} <code>${e(c.clause)}</code> \u2014 <code>${e(c.function)}()</code> <span class="muted">${e(c.implementation)} on ${e(c.fixture)}</span></h3>
+  ${c.reason ? `<p class="reason">${e(c.reason)}</p>` : ''}
+  <h4>Shrunk counterexample</h4>
+  ${o ? `<p>Returned <code class="observed-name">${e(o.name)}</code> (${e(o.code)}) from <code>${e(o.at)}</code>${o.message ? `: <q>${e(o.message)}</q>` : ''}</p>` : ''}
+  ${
+    details.length
+      ? `<table class="details"><tbody>${details.map(([k, v]) => `<tr><th scope="row">${e(k)}</th><td><code>${e(str(v))}</code></td></tr>`).join('')}</tbody></table>`
+      : ''
+  }
+  <dl class="kv">
+    <dt>Seed</dt><dd>${c.seed !== undefined ? `<code class="seed">${e(c.seed)}</code>` : '<span class="muted">none</span>'}</dd>
+    <dt>Path</dt><dd>${c.path !== undefined ? `<code class="path">${e(c.path)}</code>` : '<span class="muted">none</span>'}</dd>
+  </dl>
+  ${
+    c.replay
+      ? `<div class="replay"><pre><code id="${rid}">${e(c.replay)}</code></pre><button type="button" class="copy" data-copy-target="${rid}">Copy replay command</button><span class="copy-status" role="status"></span></div>`
+      : '<p class="muted">No replay command recorded.</p>'
+  }
+  <p><button type="button" class="link open-case" data-open="${x.i}" aria-haspopup="dialog">Open the case</button></p>
+</article>`;
+  });
+  return `
+<section id="properties" aria-labelledby="h-props">
+  <h2 id="h-props">Property failures <span class="muted">(${failures.length})</span></h2>
+  ${
+    cards.length
+      ? `<div id="prop-list">${cards.join('\n')}</div><p class="empty" data-empty-for="prop-list" hidden>No property failures match the filters.</p>`
+      : '<p>No property-based case failed.</p>'
+  }
+</section>`;
+}
+
+function renderErrors(all: Indexed[]): string {
+  const errs = all.filter((x) => x.c.verdict === 'error');
+  if (errs.length === 0) return '';
+  const rows = errs
+    .map(
+      (x) =>
+        `<tr data-case="${x.i}"><td><code>${e(x.c.clause)}</code> <span class="cid">${e(x.c.clauseId)}</span></td><td>${e(x.c.implementation)}</td><td>${e(
+          x.c.fixture,
+        )}</td><td>${e(x.c.reason ?? '')}</td><td><button type="button" class="link open-case" data-open="${x.i}" aria-haspopup="dialog" aria-label="Open ${e(
+          x.c.clause,
+        )} on ${e(x.c.fixture)}">open</button></td></tr>`,
+    )
+    .join('\n');
+  return `
+<section id="errors" aria-labelledby="h-errors">
+  <h2 id="h-errors">Harness errors <span class="muted">(${errs.length})</span></h2>
+  <p class="muted">The harness failed to run these cases: they say nothing about the library.</p>
+  <div class="scroll" id="err-table"><table><thead><tr><th scope="col">Clause</th><th scope="col">Implementation</th><th scope="col">Fixture</th><th scope="col">What went wrong</th><th scope="col"><span class="sr">Details</span></th></tr></thead>
+  <tbody>${rows}</tbody></table></div>
+  <p class="empty" data-empty-for="err-table" hidden>No harness errors match the filters.</p>
+</section>`;
+}
+
+function renderCoverage(result: RunResult): string {
+  const rows = result.coverage ?? [];
+  let clauses = 0;
+  let ran = 0;
+  const body = rows
+    .map((r) => {
+      clauses += r.clauses;
+      ran += r.ran;
+      const pct = r.clauses > 0 ? Math.round((100 * r.ran) / r.clauses) : 0;
+      return `<tr><th scope="row">${e(r.page)}</th><td class="num">${r.clauses}</td><td class="num">${r.ran}</td><td class="num">${pct}%</td><td class="barcell"><span class="bar" aria-hidden="true"><span style="width:${pct}%"></span></span></td></tr>`;
+    })
+    .join('\n');
+  const pctAll = clauses > 0 ? Math.round((100 * ran) / clauses) : 0;
+  const undef = groupBy(result.undefinedNames ?? [], (u) => u.page);
+  const undefRows = [...undef]
+    .map(([page, list]) => `<tr><th scope="row">${e(page)}</th><td>${list.map((u) => `<code>${e(u.name)}</code>`).join(' ')}</td></tr>`)
+    .join('\n');
+  return `
+<section id="coverage" aria-labelledby="h-cov">
+  <h2 id="h-cov">Catalogue coverage</h2>
+  <table class="coverage">
+    <caption>Documented clauses and how many ran (passed or diverged) on at least one fixture</caption>
+    <thead><tr><th scope="col">Page</th><th scope="col" class="num">Clauses</th><th scope="col" class="num">Ran</th><th scope="col" class="num">Share</th><th scope="col"><span class="sr">Bar</span></th></tr></thead>
+    <tbody>${body || '<tr><td colspan="5">No coverage recorded.</td></tr>'}</tbody>
+    <tfoot><tr><th scope="row">All pages</th><td class="num">${clauses}</td><td class="num">${ran}</td><td class="num">${pctAll}%</td><td></td></tr></tfoot>
+  </table>
+  <h3>Documented names the installed header does not define</h3>
+  ${
+    undefRows
+      ? `<table class="undef"><thead><tr><th scope="col">Page</th><th scope="col">Names</th></tr></thead><tbody>${undefRows}</tbody></table>`
+      : '<p>None: the installed headers define every documented name.</p>'
+  }
+</section>`;
+}
+
+const CSS = `
+:root{color-scheme:light dark;--fg:#1b1f24;--muted:#59636e;--bg:#fff;--bg2:#f4f6f8;--line:#d0d7de;--accent:#0b5cad;
+--pass:#1a7f37;--pass-bg:#e6f4ea;--diverge:#b3261e;--diverge-bg:#fde7e4;--skip:#6e5600;--skip-bg:#f6f1dc;--error:#8a2be2;--error-bg:#f1e6fb}
+@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--muted:#9da7b3;--bg:#0f1419;--bg2:#1a2129;--line:#3a4450;--accent:#6cb6ff;
+--pass:#56d364;--pass-bg:#12301c;--diverge:#ff8178;--diverge-bg:#3d1614;--skip:#e3c35a;--skip-bg:#332b0b;--error:#d2a8ff;--error-bg:#2c1946}}
+*{box-sizing:border-box}
+html{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;color:var(--fg);background:var(--bg)}
+body{margin:0 auto;padding:0 1.25rem 4rem;max-width:110rem}
+code,pre,.cid{font-family:ui-monospace,SFMono-Regular,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:.9em}
+h1{font-size:1.6rem;margin:1.2rem 0 .2rem}h2{font-size:1.3rem;margin:2rem 0 .6rem;padding-top:.4rem;border-top:1px solid var(--line)}
+h3{font-size:1.05rem;margin:1rem 0 .4rem}h4{font-size:.95rem;margin:.8rem 0 .3rem}
+a{color:var(--accent)}
+.muted{color:var(--muted)}.small{font-size:.85em}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+nav.toc ul{display:flex;flex-wrap:wrap;gap:.3rem 1rem;list-style:none;padding:0;margin:.5rem 0}
+table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.92rem}
+caption{text-align:left;font-weight:600;padding:.2rem 0}
+th,td{border:1px solid var(--line);padding:.3rem .5rem;vertical-align:top;text-align:left}
+thead th{background:var(--bg2)}
+td.num,th.num,.summary td{text-align:right;font-variant-numeric:tabular-nums}
+.summary td:nth-child(2),.summary td:nth-child(3){text-align:left}
+td.nz{font-weight:700}td.n-diverge{color:var(--diverge)}td.n-error{color:var(--error)}td.n-skip{color:var(--skip)}
+.tiles{display:flex;flex-wrap:wrap;gap:.6rem;list-style:none;padding:0;margin:.5rem 0 1rem}
+.tile{border:1px solid var(--line);border-radius:.5rem;padding:.4rem .8rem;background:var(--bg2)}
+.tile-n{font-size:1.5rem;font-weight:700;font-variant-numeric:tabular-nums;margin-right:.2rem}
+.verdict{display:inline-block;padding:0 .4rem;border-radius:.3rem;font-weight:600;border:1px solid currentColor;font-size:.9em}
+.v-pass{color:var(--pass);background:var(--pass-bg)}.v-diverge{color:var(--diverge);background:var(--diverge-bg)}
+.v-skip{color:var(--skip);background:var(--skip-bg)}.v-error{color:var(--error);background:var(--error-bg)}
+dl.env,dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0}
+dl dt{font-weight:600}dl dd{margin:0;overflow-wrap:anywhere}
+.two{display:flex;flex-wrap:wrap;gap:0 2rem}
+ul.caps{margin:0;padding-left:1rem}
+#filters{background:var(--bg);border-top:1px solid var(--line);border-bottom:1px solid var(--line);padding:.4rem 0;margin-top:1.5rem}
+#filter-form{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end}
+fieldset.verdicts{border:1px solid var(--line);border-radius:.4rem;padding:.2rem .6rem .4rem;margin:0;display:flex;flex-wrap:wrap;gap:.2rem .8rem}
+fieldset.verdicts legend{font-size:.85rem;font-weight:600;padding:0 .2rem}
+.vbox{white-space:nowrap}
+.field{display:flex;flex-direction:column;gap:.1rem}.field label{font-size:.85rem;font-weight:600}.field.grow{flex:1 1 16rem}
+input,select,button{font:inherit;color:inherit}
+input[type=search],select{padding:.25rem .4rem;border:1px solid var(--line);border-radius:.3rem;background:var(--bg)}
+button{cursor:pointer;border:1px solid var(--line);border-radius:.3rem;background:var(--bg2);padding:.2rem .6rem}
+button.only{font-size:.78rem;padding:0 .35rem;margin-left:.2rem}
+button.link{border:none;background:none;color:var(--accent);text-decoration:underline;padding:0 .1rem}
+:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+#f-status{margin:.3rem 0 0;font-size:.85rem;color:var(--muted)}
+.scroll{overflow:auto;max-width:100%}
+#matrix-table{max-height:80vh;border:1px solid var(--line)}
+table.matrix{margin:0;min-width:100%}
+table.matrix thead th{position:sticky;top:0;z-index:2;text-align:center;min-width:9rem}
+table.matrix thead th.clause-col{text-align:left}
+table.matrix th.clause-col{min-width:16rem;max-width:30rem;font-weight:normal}
+tr.page-row th{background:var(--fg);color:var(--bg);font-size:1rem;letter-spacing:.01em}
+tr.fn-row th{background:var(--bg2);font-weight:600}
+.cid{color:var(--muted);font-size:.75rem;overflow-wrap:anywhere}
+.clause-name{font-weight:600}
+.kind{font-size:.75rem;border:1px solid var(--line);border-radius:.2rem;padding:0 .25rem;color:var(--muted)}
+td.none{color:var(--muted);text-align:center}
+button.case{display:block;width:100%;text-align:left;margin:.1rem 0;padding:.15rem .4rem;border:1px solid currentColor;font-size:.85rem;line-height:1.3}
+button.case.v-diverge{border-width:2px;font-weight:700}
+button.case.v-error{border-style:dashed;font-weight:700}
+button.case.v-skip{font-style:italic}
+button.case.accepted{border-style:dotted}
+button.case .impl{font-weight:normal;color:var(--fg);opacity:.8;font-size:.8em}
+button.case .obs{font-size:.8em}
+button.case .acc{font-size:.75em;font-weight:normal;text-transform:uppercase}
+table.divs td.says blockquote{margin:.3rem 0 0;padding-left:.5rem;border-left:3px solid var(--line);font-size:.85rem;max-width:28rem}
+table.divs .fixtures{white-space:nowrap}
+table.divs td:first-child{min-width:14rem;max-width:22rem}table.divs td:last-child{min-width:14rem}
+.note{font-style:italic}
+article.prop{border:1px solid var(--line);border-radius:.5rem;padding:.2rem 1rem .6rem;margin:.8rem 0}
+.replay{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem}
+.replay pre{margin:0;padding:.4rem .6rem;background:var(--bg2);border:1px solid var(--line);border-radius:.3rem;overflow:auto;max-width:100%;user-select:all}
+.copy-status{font-size:.85rem;color:var(--muted)}
+.bar{display:inline-block;width:10rem;height:.7rem;border:1px solid var(--line);background:var(--bg2);vertical-align:middle}
+.bar span{display:block;height:100%;background:var(--accent)}
+dialog{max-width:min(60rem,95vw);width:100%;border:1px solid var(--line);border-radius:.6rem;padding:0;color:var(--fg);background:var(--bg)}
+dialog::backdrop{background:rgba(0,0,0,.45)}
+dialog header{display:flex;justify-content:space-between;align-items:flex-start;gap:1rem;padding:.8rem 1rem;border-bottom:1px solid var(--line);position:sticky;top:0;background:var(--bg)}
+dialog header h2{margin:0;border:0;padding:0;font-size:1.15rem;overflow-wrap:anywhere}
+#case-body{padding:0 1rem 1rem}
+blockquote.clause-text{margin:.3rem 0;padding:.5rem .8rem;border-left:4px solid var(--accent);background:var(--bg2);white-space:pre-wrap}
+ul.names{display:flex;flex-wrap:wrap;gap:.3rem 1rem;list-style:none;padding:0;margin:.2rem 0}
+.empty{font-style:italic;color:var(--muted)}
+[hidden]{display:none!important}
+@media print{#filters,button.only,button.copy{display:none}#matrix-table{max-height:none;overflow:visible}}
+`;
+
+export function renderHtml(result: RunResult, opts: HtmlOptions = {}): string {
+  const all: Indexed[] = result.cases.map((c, i) => ({ c, i }));
+  const acceptedByIndex = new Map<number, string>();
+  if (opts.baseline) {
+    const index = new Map(result.cases.map((c, i) => [c, i]));
+    for (const a of compareWithBaseline(result, opts.baseline).accepted) {
+      const i = index.get(a.case);
+      if (i !== undefined) acceptedByIndex.set(i, a.entry.note);
+    }
+  }
+  const data: ClientData = { result, accepted: Object.fromEntries([...acceptedByIndex].map(([i, n]) => [String(i), n])) };
+  const script = clientScript();
+  const hash = createHash('sha256').update(script, 'utf8').digest('base64');
+  const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${hash}'; img-src data:; base-uri 'none'; form-action 'none'`;
+  const total: Summary = summarize(result.cases);
+  const env = result.environment;
+  const title = opts.title ?? `pmem-conform report \u2014 ${str(env.startedAt).slice(0, 10)}`;
+  const headline =
+    `${total.total} cases: ${total.pass} pass, ${total.diverge} diverge, ${total.skip} skip, ${total.error} error` +
+    (acceptedByIndex.size ? ` (${acceptedByIndex.size} divergence${acceptedByIndex.size === 1 ? '' : 's'} accepted by the baseline)` : '');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="generator" content="pmem-conform">
+<title>${e(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header>
+  <h1>${e(title)}</h1>
+  <p class="lead">${e(headline)}. Run on <strong>${e(env.hostname)}</strong> (${e(env.kernel)}, ${e(env.arch)}), started ${e(env.startedAt)}, took ${e(
+    formatDuration(env.durationMs),
+  )}.</p>
+  <nav class="toc" aria-label="Sections"><ul>
+    <li><a href="#summary">Summary</a></li><li><a href="#environment">Environment</a></li><li><a href="#matrix">Clauses \u00d7 fixtures</a></li>
+    <li><a href="#divergences">Divergences</a></li>${total.error ? '<li><a href="#errors">Harness errors</a></li>' : ''}<li><a href="#properties">Property failures</a></li><li><a href="#coverage">Coverage</a></li>
+  </ul></nav>
+</header>
+<main>
+${renderSummary(result)}
+${renderEnvironment(result)}
+${renderFilters(result)}
+${renderMatrix(result, all, acceptedByIndex)}
+${renderDivergences(result, all, acceptedByIndex, opts.baseline !== undefined)}
+${renderErrors(all)}
+${renderProperties(all)}
+${renderCoverage(result)}
+</main>
+<dialog id="case-dialog" aria-labelledby="case-title">
+  <header><h2 id="case-title">Case</h2><button type="button" id="case-close" autofocus>Close<span class="sr"> case details</span></button></header>
+  <div id="case-body"></div>
+</dialog>
+<script type="application/json" id="report-data">${jsonForScript(data)}</script>
+<script>${script}</script>
+</body>
+</html>
+`;
+}
+
+export function writeHtml(result: RunResult, file: string, opts: HtmlOptions = {}): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, renderHtml(result, opts));
+}
