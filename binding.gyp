@@ -11,9 +11,13 @@
         "native/addon/map.cc",
         "native/addon/reservation.cc",
         "native/addon/sys.cc",
-        "native/addon/child.cc"
+        "native/addon/child.cc",
+        "native/addon/pmemset_api.cc",
+        "native/addon/pmemset_set.cc",
+        "native/addon/pmemset_source.cc",
+        "native/addon/pmemset_data.cc"
       ],
-      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native/libpmemset/include"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags_cc!": ["-fno-exceptions"],
       "cflags_cc": ["-fexceptions", "-std=c++17", "-Wall", "-Wextra", "-Werror"],

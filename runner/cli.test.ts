@@ -23,10 +23,13 @@ function mountsOf(tag: string): string[] {
   return fs.readFileSync('/proc/self/mounts', 'utf8').split('\n').filter((l) => l.includes(tag));
 }
 
-test('conformance run of libpmem2 on tmpfs: a case per seed clause, no harness error', () => {
+const BASELINE = path.join(PROJECT_ROOT, 'suites/baseline.json');
+
+test('conformance run of libpmem2 and libpmemset on tmpfs: a case per seed clause, no harness error, baseline holds', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-cli-'));
   const json = path.join(dir, 'r.json');
-  const r = cli(['run', '--fixture', 'tmpfs', '--impl', 'libpmem2', '--json', json, '--out', dir, '--quiet']);
+  const junit = path.join(dir, 'junit.xml');
+  const r = cli(['run', '--fixture', 'tmpfs', '--impl', 'libpmem2', '--impl', 'libpmemset', '--json', json, '--junit', junit, '--out', dir, '--quiet', '--baseline', BASELINE]);
   assert.equal(r.status, 0, `exit ${r.status}\n${r.stdout}\n${r.stderr}`);
   const result = JSON.parse(fs.readFileSync(json, 'utf8')) as RunResult;
   assert.equal(result.schema, 'pmem-conform/1');
@@ -34,7 +37,7 @@ test('conformance run of libpmem2 on tmpfs: a case per seed clause, no harness e
   assert.deepEqual(errors.map((c) => `${c.clauseId}: ${c.reason}`), []);
 
   // every ERRORS entry of the seed pages of libpmem2 has a case with an observed code or a skip reason
-  const seedClauses = loadCatalogue().clauses.filter((c) => c.version.startsWith('seed') && c.page.startsWith('pmem2_') && c.kind !== 'return');
+  const seedClauses = loadCatalogue().clauses.filter((c) => c.version.startsWith('seed') && c.kind !== 'return');
   for (const c of seedClauses) {
     const got = result.cases.find((x) => x.clauseId === c.id);
     assert.ok(got, `no case for ${c.id}`);
@@ -44,6 +47,24 @@ test('conformance run of libpmem2 on tmpfs: a case per seed clause, no harness e
   // the summary names the divergences it found
   for (const d of result.cases.filter((c) => c.verdict === 'diverge')) assert.ok(r.stdout.includes(d.clauseId), d.clauseId);
   assert.deepEqual(mountsOf('pmem-conform-tmpfs-'), [], 'the tmpfs fixture left a mount behind');
+  // our libpmemset conforms wherever the fixture allows
+  const setDiv = result.cases.filter((c) => c.implementation === 'libpmemset' && c.verdict === 'diverge');
+  assert.deepEqual(setDiv.map((c) => `${c.clauseId}: ${c.reason}`), []);
+  assert.ok(fs.existsSync(path.join(path.dirname(json), 'index.html')), 'no HTML report next to the JSON');
+  assert.match(fs.readFileSync(junit, 'utf8'), /<testsuites[^>]*tests="\d+"/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('a changed expectation in a copy of the baseline makes the run fail, naming the divergence', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-baseline-'));
+  const copy = path.join(dir, 'baseline.json');
+  const b = JSON.parse(fs.readFileSync(BASELINE, 'utf8')) as { entries: { clauseId: string; observedName: string }[] };
+  const victim = b.entries.find((e) => e.clauseId.includes('pmem2_map_new@seed-txt') && e.clauseId.includes('ADDRESS_UNALIGNED#2'))!;
+  victim.observedName = 'PMEM2_E_ADDRESS_UNALIGNED';
+  fs.writeFileSync(copy, JSON.stringify(b));
+  const r = cli(['run', '--impl', 'libpmem2', '--suite', 'pmem2_map_new', '--out', dir, '--quiet', '--baseline', copy]);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.ok(r.stdout.includes(victim.clauseId), r.stdout);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -54,6 +75,8 @@ for (const [args, pattern] of [
   [['run', '--suite', 'nosuch'], /unknown suite/],
   [['run', '--bogus'], /Unknown option/],
   [['frobnicate'], /unknown command/],
+  [['run', '--baseline', '/nonexistent/baseline.json'], /baseline/],
+  [['run', '--strict'], /--strict needs --baseline/],
 ] as const) {
   test(`bad input ${args.join(' ')}: one line, exit 2`, () => {
     const r = cli([...args]);

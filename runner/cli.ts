@@ -10,22 +10,35 @@ import { parseArgs } from 'node:util';
 import { caseLine, summaryText } from './console.js';
 import { basics, debianVersion, resolveSoname } from './environment.js';
 import { loadAddon } from './native.js';
-import { runSuites } from './run.js';
+import type { Addon } from './native.js';
+import { coverage, runSuites, undefinedNames } from './run.js';
+import { loadCatalogue } from './catalogue/build.js';
+import { PROJECT_ROOT } from './catalogue/sources.js';
 import { FIXTURES, makeFixture } from '../fixtures/index.js';
 import type { Fixture } from '../fixtures/fixture.js';
 import { SUITES } from '../suites/index.js';
 import type { Implementation } from '../suites/framework.js';
 import { writeJson } from '../reports/json.js';
-import { summarise } from './model.js';
-import type { ImplementationInfo } from './model.js';
+import { writeHtml } from '../reports/html.js';
+import { writeJunit } from '../reports/junit.js';
+import type { Baseline } from '../reports/baseline.js';
+import { compareWithBaseline, formatComparison, gateExitCode, loadBaseline, updateBaseline, writeBaseline } from '../reports/baseline.js';
+import { SCHEMA, summarise } from './model.js';
+import type { CaseResult, ImplementationInfo, RunResult } from './model.js';
 
 export class UsageError extends Error {}
 
-const USAGE = `usage: pmem-conform run [--fixture NAME] [--impl libpmem2[=PATH]] [--suite NAME]... [--grep TEXT] [--out DIR] [--json FILE] [--quiet]
+const USAGE = `usage: pmem-conform run [--fixture NAME]... [--impl libpmem2[=PATH]] [--impl libpmemset[=PATH]]
+                         [--suite NAME]... [--grep TEXT] [--out DIR] [--json FILE] [--junit FILE]
+                         [--baseline FILE [--strict] [--update-baseline]] [--quiet]
        pmem-conform list            list suites, fixtures and clause counts
 fixtures: ${Object.keys(FIXTURES).join(', ')}; suites: ${SUITES.map((s) => s.name).join(', ')}`;
 
-const DEFAULT_LIB: Record<string, string> = { libpmem2: 'libpmem2.so.1' };
+/** where each implementation is found when --impl names no path */
+export const DEFAULT_LIB: Record<string, string> = {
+  libpmem2: 'libpmem2.so.1',
+  libpmemset: path.join(PROJECT_ROOT, 'native/libpmemset/build/libpmemset.so.1'),
+};
 
 export function parseImpl(spec: string): Implementation {
   const [name, p] = spec.split(/=(.*)/s, 2) as [string, string | undefined];
@@ -42,43 +55,81 @@ export function parseImpl(spec: string): Implementation {
   return { name, path: DEFAULT_LIB[name]! };
 }
 
+function loadImplementation(addon: Addon, impl: Implementation): ImplementationInfo {
+  try {
+    // libpmemset suites also use libpmem2 (reservations, pmem2 sources): the system one
+    if (impl.name === 'libpmem2') addon.load(impl.path);
+    else {
+      addon.load(DEFAULT_LIB.libpmem2!);
+      if (!fs.existsSync(impl.path)) throw new Error(`${impl.path} does not exist; build it with make -C native/libpmemset (npm install does)`);
+      addon.pmemsetLoad(impl.path);
+    }
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const info: ImplementationInfo = { name: impl.name, library: impl.name, path: resolveSoname(impl.path) };
+  const version = impl.path === DEFAULT_LIB.libpmem2 ? debianVersion('libpmem2') : impl.name === 'libpmemset' && impl.path === DEFAULT_LIB.libpmemset ? 'pmem-conform (native/libpmemset)' : undefined;
+  if (version) info.version = version;
+  return info;
+}
+
+/** a progress line on a terminal; nothing otherwise (the per-case lines are the progress) */
+function progress(quiet: boolean) {
+  const tty = process.stdout.isTTY === true;
+  return (c: CaseResult, done: number, total: number) => {
+    if (!quiet) console.log(caseLine(c));
+    else if (tty) process.stdout.write(`\r[${done}/${total}] ${c.implementation} on ${c.fixture}   ${done === total ? '\n' : ''}`);
+  };
+}
+
 async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      fixture: { type: 'string', default: 'tmpfs' },
-      impl: { type: 'string', default: 'libpmem2' },
+      fixture: { type: 'string', multiple: true },
+      impl: { type: 'string', multiple: true },
       suite: { type: 'string', multiple: true },
       grep: { type: 'string' },
       out: { type: 'string', default: 'reports' },
       json: { type: 'string' },
+      junit: { type: 'string' },
+      baseline: { type: 'string' },
+      strict: { type: 'boolean', default: false },
+      'update-baseline': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
     },
     strict: true,
     allowPositionals: false,
   });
-  const impl = parseImpl(values.impl!);
+  const impls = (values.impl ?? Object.keys(DEFAULT_LIB)).map(parseImpl);
   const suites = values.suite ? values.suite.map((n) => {
     const s = SUITES.find((x) => x.name === n);
     if (!s) throw new UsageError(`unknown suite '${n}' (known: ${SUITES.map((x) => x.name).join(', ')})`);
     return s;
   }) : SUITES;
-  const chosen = suites.filter((s) => s.implementation === impl.name);
-  if (chosen.length === 0) throw new UsageError(`no selected suite drives ${impl.name}`);
-  const fixture = makeFixture(values.fixture!);
+  const plan = impls.map((impl) => ({ impl, suites: suites.filter((s) => s.implementation === impl.name) })).filter((p) => p.suites.length > 0);
+  if (plan.length === 0) throw new UsageError(`no selected suite drives ${impls.map((i) => i.name).join(' or ')}`);
+  if (values['update-baseline'] && !values.baseline) throw new UsageError('--update-baseline needs --baseline FILE (the file to write)');
+  if (values.strict && !values.baseline) throw new UsageError('--strict needs --baseline FILE');
+  let baseline: Baseline | undefined;
+  if (values.baseline && !(values['update-baseline'] && !fs.existsSync(values.baseline))) {
+    try {
+      baseline = loadBaseline(values.baseline);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  const fixtures: Fixture[] = (values.fixture ?? ['tmpfs']).map((f) => makeFixture(f));
 
   const addon = loadAddon();
-  try {
-    addon.load(impl.path);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const infos = plan.map((p) => loadImplementation(addon, p.impl));
   const outDir = path.resolve(values.out!);
   const jsonFile = path.resolve(values.json ?? path.join(outDir, 'results.json'));
+  const htmlFile = path.join(path.dirname(jsonFile), 'index.html');
 
-  const fixtures: Fixture[] = [fixture];
+  const ready: Fixture[] = [];
   const cleanup = async () => {
-    for (const f of fixtures) await f.teardown().catch(() => undefined);
+    for (const f of ready.splice(0)) await f.teardown().catch(() => undefined);
   };
   const onSignal = (sig: NodeJS.Signals) => {
     void cleanup().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
@@ -87,33 +138,67 @@ async function run(argv: string[]): Promise<number> {
   process.once('SIGTERM', onSignal);
 
   try {
-    try {
-      await fixture.setup();
-    } catch (e) {
-      throw new UsageError(`fixture ${fixture.name}: ${(e as Error).message}`);
+    for (const f of fixtures) {
+      ready.push(f);
+      try {
+        await f.setup();
+      } catch (e) {
+        throw new UsageError(`fixture ${f.name}: ${(e as Error).message}`);
+      }
     }
-    const resolved = resolveSoname(impl.path);
-    const info: ImplementationInfo = { name: impl.name, library: impl.name, path: resolved };
-    const version = impl.path === DEFAULT_LIB[impl.name] ? debianVersion(impl.name) : undefined;
-    if (version) info.version = version;
-    const result = await runSuites(
-      { suites: chosen, fixtures, implementation: impl, addon, ...(values.grep ? { grep: values.grep } : {}), onCase: (c) => { if (!values.quiet) console.log(caseLine(c)); } },
-      {
+    const startedAt = new Date().toISOString();
+    const cases: CaseResult[] = [];
+    const onCase = progress(values.quiet!);
+    let durationMs = 0;
+    for (const p of plan) {
+      const r = await runSuites(
+        { suites: p.suites, fixtures, implementation: p.impl, addon, ...(values.grep ? { grep: values.grep } : {}), onCase },
+        { ...basics(), fixtures: [], implementations: [], startedAt, command: '' },
+      );
+      cases.push(...r.cases);
+      durationMs += r.environment.durationMs;
+    }
+    const catalogue = loadCatalogue();
+    const result: RunResult = {
+      schema: SCHEMA,
+      environment: {
         ...basics(),
         fixtures: fixtures.map((f) => ({ name: f.name, kind: f.kind, directory: f.directory(), capabilities: { ...f.capabilities() } })),
-        implementations: [info],
-        startedAt: new Date().toISOString(),
+        implementations: infos,
+        startedAt,
+        durationMs,
         command: ['pmem-conform', 'run', ...argv].join(' '),
       },
-    );
+      cases,
+      coverage: coverage(catalogue, cases),
+      undefinedNames: undefinedNames(catalogue),
+      catalogueGaps: catalogue.gaps,
+    };
     writeJson(result, jsonFile);
+    writeHtml(result, htmlFile, baseline ? { baseline } : {});
+    if (values.junit) writeJunit(result, path.resolve(values.junit), baseline ? { baseline } : {});
     console.log(summaryText(result));
     const s = summarise(result.cases);
-    console.log(`\n${s.pass} passed, ${s.diverge} diverged, ${s.skip} skipped, ${s.error} errors; JSON report: ${path.relative(process.cwd(), jsonFile) || jsonFile}`);
+    console.log(`\n${s.pass} passed, ${s.diverge} diverged, ${s.skip} skipped, ${s.error} errors`);
+    console.log(`reports: ${rel(jsonFile)}, ${rel(htmlFile)}${values.junit ? `, ${rel(path.resolve(values.junit))}` : ''}`);
+    if (values['update-baseline']) {
+      writeBaseline(values.baseline!, updateBaseline(result, baseline));
+      console.log(`baseline written: ${values.baseline}`);
+      return s.error > 0 ? 1 : 0;
+    }
+    if (baseline) {
+      const cmp = compareWithBaseline(result, baseline);
+      console.log(formatComparison(cmp, { strict: values.strict! }));
+      return gateExitCode(cmp, { strict: values.strict! });
+    }
     return s.error > 0 ? 1 : 0;
   } finally {
     await cleanup();
   }
+}
+
+function rel(p: string): string {
+  return path.relative(process.cwd(), p) || p;
 }
 
 function list(): number {

@@ -36,6 +36,10 @@ export function summaryText(result: RunResult): string {
     lines.push('', 'Documented names the installed header does not define:');
     for (const u of result.undefinedNames) lines.push(`  ${u.name} in ${u.page}`);
   }
+  if (result.catalogueGaps?.length) {
+    lines.push('', 'Gaps in the pages:');
+    for (const g of result.catalogueGaps) lines.push(`  ${g.page} [${g.version}]: ${g.what}`);
+  }
   const cov = result.coverage.filter((r) => r.clauses > 0);
   if (cov.length) {
     lines.push('', 'Catalogue coverage (clauses with a case that ran / clauses):');

@@ -96,6 +96,8 @@ export interface RunResult {
   coverage: CoverageRow[];
   /** documented names the installed header does not define */
   undefinedNames: { page: string; name: string }[];
+  /** what the pages leave out (an ERRORS section listing nothing, a behaviour a copy does not state) */
+  catalogueGaps?: { page: string; version: string; what: string }[];
 }
 
 export interface Summary {

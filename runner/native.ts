@@ -41,7 +41,82 @@ export interface ErrnoResult {
 
 type Size = number | bigint;
 
-export interface Addon {
+export interface SetConfig extends Handle { readonly kind: 'pmemset_config' }
+export interface PmemSet extends Handle { readonly kind: 'pmemset' }
+export interface SetSource extends Handle { readonly kind: 'pmemset_source' }
+export interface SetMapConfig extends Handle { readonly kind: 'pmemset_map_config' }
+export interface PartMap extends Handle { readonly kind: 'pmemset_part_map' }
+export interface Part extends Handle { readonly kind: 'pmemset_part' }
+export interface Sds extends Handle { readonly kind: 'pmemset_sds' }
+export interface Descriptor {
+  addr: bigint;
+  size: bigint;
+}
+export interface SetEvent {
+  type: string;
+  addr: bigint;
+  src: bigint;
+  len: bigint;
+  flags: number;
+  value: number;
+  badblockOffset?: bigint;
+  badblockLength?: bigint;
+}
+
+/** the libpmemset half of the addon (native/addon/pmemset_*.cc) */
+export interface PmemsetAddon {
+  pmemsetLoad(path: string): string;
+  setErrormsg(): string;
+  setErrToErrno(code: number): number;
+  setConfigNew(): CallResult & { config?: SetConfig };
+  setConfigDelete(cfg: SetConfig): CallResult & { pointerCleared: boolean };
+  setConfigSetReservation(cfg: SetConfig, rsv: Reservation | null): void;
+  setConfigSetAcceptableStates(cfg: SetConfig, states: Size): CallResult;
+  setConfigSetEventCallback(cfg: SetConfig, opts?: { returnCode?: number; clearBadblocks?: boolean }): number;
+  setEventsTake(log: number): SetEvent[];
+  setConfigSetRequiredStoreGranularity(cfg: SetConfig, g: number): CallResult;
+  setNew(cfg: SetConfig | null): CallResult & { set?: PmemSet };
+  setDelete(set: PmemSet): CallResult & { pointerCleared: boolean };
+  setGetStoreGranularity(set: PmemSet): CallResult & { value?: number };
+  setSetContiguousPartCoalescing(set: PmemSet, v: number): CallResult;
+  setSourceFromPmem2(src: Source | null): CallResult & { source?: SetSource };
+  setSourceFromFile(path: string): CallResult & { source?: SetSource };
+  setXsourceFromFile(path: string, flags: Size): CallResult & { source?: SetSource };
+  setSourceFromTemporary(dir: string): CallResult & { source?: SetSource };
+  setSourceDelete(src: SetSource): CallResult & { pointerCleared: boolean };
+  setSourceAlignment(src: SetSource): CallResult & { value?: bigint };
+  setSourcePreadMcsafe(src: SetSource, len: Size, off: Size): CallResult & { data?: Buffer };
+  setSourcePwriteMcsafe(src: SetSource, data: Buffer, off: Size): CallResult;
+  setSourceSetSds(src: SetSource, sds?: { id?: string; usc?: number; refcount?: number }): CallResult & { sds: Sds };
+  setSdsRead(sds: Sds): { id: string; usc: bigint; refcount: number; state: number };
+  setSourceSetBadblockDetection(src: SetSource, on: boolean): void;
+  setMapConfigNew(): CallResult & { mapConfig?: SetMapConfig };
+  setMapConfigDelete(mc: SetMapConfig): CallResult;
+  setMapConfigSetOffset(mc: SetMapConfig, off: Size): CallResult;
+  setMapConfigSetLength(mc: SetMapConfig, len: Size): void;
+  setMap(set: PmemSet, src: SetSource | null, mc: SetMapConfig | null, wantDescriptor: boolean): CallResult & { descriptorFilled?: boolean; descriptor?: Descriptor };
+  setDescriptorPartMap(pm: PartMap): Descriptor;
+  setFirstPartMap(set: PmemSet): CallResult & { partMap?: PartMap };
+  setNextPartMap(set: PmemSet, cur: PartMap): CallResult & { partMap?: PartMap };
+  setPartMapByAddress(set: PmemSet, addr: Size): CallResult & { partMap?: PartMap };
+  setPartMapDrop(pm: PartMap): { pointerCleared: boolean };
+  setRemovePartMap(set: PmemSet, pm: PartMap): CallResult & { pointerCleared: boolean };
+  setRemoveRange(set: PmemSet, addr: Size, len: Size): CallResult;
+  setPartNew(set: PmemSet | null, src: SetSource | null, off: Size, len: Size): CallResult & { part?: Part };
+  setPartDelete(part: Part): CallResult;
+  setPartMap(part: Part, wantDescriptor: boolean): CallResult & { partPtr: PointerState; descriptorFilled?: boolean; descriptor?: Descriptor };
+  setMemcpy(set: PmemSet, dst: Size, data: Buffer, flags: number): bigint;
+  setMemmove(set: PmemSet, dst: Size, src: Size, len: Size, flags: number): bigint;
+  setMemset(set: PmemSet, dst: Size, c: number, len: Size, flags: number): bigint;
+  setPersist(set: PmemSet, addr: Size, len: Size): CallResult;
+  setFlush(set: PmemSet, addr: Size, len: Size): CallResult;
+  setDrain(set: PmemSet): CallResult;
+  setDeepFlush(set: PmemSet, addr: Size, len: Size): CallResult;
+  readAddress(addr: Size, len: Size): Buffer;
+  isMapped(addr: Size, len: Size, perms?: string): boolean;
+}
+
+export interface Addon extends PmemsetAddon {
   load(path?: string): string;
   errormsg(): string;
   errToErrno(code: number): number;
@@ -100,6 +175,8 @@ export interface Addon {
   closeFd(fd: number): ErrnoResult;
   forkCall(cond: ChildConditions, op: 'map_new', cfg: Config, src: Source): ChildResult;
   forkCall(cond: ChildConditions, op: 'reservation_new', addr: Size, size: Size): ChildResult;
+  forkCall(cond: ChildConditions, op: 'pmemset_map', set: PmemSet, src: SetSource, mc: SetMapConfig | null): ChildResult;
+  forkCall(cond: ChildConditions, op: 'pmemset_part_map', part: Part): ChildResult;
   F_SEAL_WRITE: number;
   F_SEAL_SHRINK: number;
   F_SEAL_GROW: number;

@@ -174,6 +174,7 @@ export async function runSuites(opts: RunOptions, env: { fixtures: FixtureInfo[]
     cases,
     coverage: coverage(catalogue, cases),
     undefinedNames: undefinedNames(catalogue),
+    catalogueGaps: catalogue.gaps,
   };
 }
 

@@ -45,7 +45,7 @@ function evalInt(expr, known) {
     const v = Function(`"use strict"; return (${js});`)();
     if (typeof v !== 'number' || !Number.isFinite(v)) return undefined;
     // (1U << 31) is unsigned in C; JS shifts are signed 32-bit
-    return /[uU]/.test(expr) && v < 0 ? v >>> 0 : v;
+    return /(?:\b0[xX][0-9a-fA-F]+|\b\d+)[lL]*[uU]/.test(expr) && v < 0 ? v >>> 0 : v;
   } catch {
     return undefined;
   }

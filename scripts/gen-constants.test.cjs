@@ -23,3 +23,11 @@ enum pmem2_granularity {
   assert.equal(c.PMEM2_GRANULARITY_PAGE, 2);
   assert.equal(c.NOT_A_NUMBER, undefined);
 });
+
+test('a define naming another constant keeps its sign (no unsigned suffix in a name)', () => {
+  const c = parseHeader(`#define PMEMSET_E_CANNOT_GROW_SOURCE_FILE (-200021)
+#define PMEMSET_E_CANNOT_TRUNCATE_SOURCE_FILE PMEMSET_E_CANNOT_GROW_SOURCE_FILE
+#define X_FLAG (1UL << 31)`);
+  assert.equal(c.PMEMSET_E_CANNOT_TRUNCATE_SOURCE_FILE, -200021);
+  assert.equal(c.X_FLAG, 2147483648);
+});

@@ -27,7 +27,17 @@ if (count('tests') === 0) {
   ok = false;
 }
 
-// 2. browser tests of the HTML report, in Debian's Chromium
+// 2. our libpmemset's own C tests (the FULL-coalescing program among them)
+const make = spawnSync('make', ['-s', '-C', path.join(root, 'native/libpmemset'), 'test'], { cwd: root, encoding: 'utf8' });
+process.stdout.write(make.stdout ?? '');
+process.stderr.write(make.stderr ?? '');
+const cOk = (make.stdout.match(/^ok /gm) ?? []).length;
+const cFail = (make.stdout.match(/^FAIL /gm) ?? []).length;
+totals.passed += cOk;
+totals.failed += cFail + (make.status !== 0 && cFail === 0 ? 1 : 0);
+if (make.status !== 0) ok = false;
+
+// 3. browser tests of the HTML report, in Debian's Chromium
 const pwConfig = path.join(root, 'reports/browser/playwright.config.ts');
 if (fs.existsSync(pwConfig)) {
   if (!fs.existsSync('/usr/bin/chromium') && process.env.PMEM_CONFORM_SKIP_BROWSER !== '1') {

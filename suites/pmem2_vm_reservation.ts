@@ -222,8 +222,9 @@ const cases: CaseDef[] = [
       const before = mappedRanges();
       const r = ctx.addon.reservationNew(0, 8 * p);
       if (r.code !== 0) return { skip: `cannot make a reservation: ${codeName(r.code)}` };
-      const assigned = newlyMapped(before, mappedRanges());
       const a = ctx.addon.reservationGetAddress(r.reservation!);
+      // other threads of node may map memory meanwhile: keep what holds the reservation's address
+      const assigned = newlyMapped(before, mappedRanges()).filter((x) => x.lo <= a && a < x.hi);
       const d = ctx.addon.reservationDelete(r.reservation!);
       const after = mappedRanges();
       const left = assigned.filter((x) => after.some((y) => y.lo < x.hi && x.lo < y.hi));

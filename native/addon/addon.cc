@@ -1,5 +1,6 @@
 /* Module entry: load() picks the libpmem2 build; the rest bind its API. */
 #include "entry.h"
+#include "pmemset_entry.h"
 
 const Pmem2Api &
 api(Napi::Env env)
@@ -54,6 +55,9 @@ Init(Napi::Env env, Napi::Object exports)
 	reservation_init(env, exports);
 	sys_init(env, exports);
 	child_init(env, exports);
+	pmemset_set_init(env, exports);
+	pmemset_source_init(env, exports);
+	pmemset_data_init(env, exports);
 	return exports;
 }
 

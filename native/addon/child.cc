@@ -5,6 +5,7 @@
  * objects by address, makes exactly one library call and reports its code.
  */
 #include "entry.h"
+#include "pmemset_api.h"
 
 #include <cerrno>
 #include <csignal>
@@ -139,7 +140,23 @@ ForkCall(const Napi::CallbackInfo &info)
 	pmem2_config *cfg = nullptr;
 	pmem2_source *src = nullptr;
 	uint64_t addr = 0, size = 0;
-	if (op == "map_new") {
+	pmemset *set = nullptr;
+	pmemset_source *set_src = nullptr;
+	pmemset_map_config *set_mc = nullptr;
+	pmemset_part *set_part = nullptr;
+	const PmemsetApi *setlib = pmemset_api();
+	if (op == "pmemset_map") {
+		if (setlib == nullptr)
+			throw Napi::Error::New(env, "libpmemset is not loaded");
+		set = static_cast<pmemset *>(handle_get(info[2], HK_SET)->ptr);
+		set_src = static_cast<pmemset_source *>(handle_get(info[3], HK_SET_SOURCE)->ptr);
+		HandleRecord *mc = handle_get_optional(info[4], HK_SET_MAP_CONFIG);
+		set_mc = mc ? static_cast<pmemset_map_config *>(mc->ptr) : nullptr;
+	} else if (op == "pmemset_part_map") {
+		if (setlib == nullptr)
+			throw Napi::Error::New(env, "libpmemset is not loaded");
+		set_part = static_cast<pmemset_part *>(handle_get(info[2], HK_SET_PART)->ptr);
+	} else if (op == "map_new") {
 		cfg = static_cast<pmem2_config *>(handle_get(info[2], HK_CONFIG)->ptr);
 		src = static_cast<pmem2_source *>(handle_get(info[3], HK_SOURCE)->ptr);
 	} else if (op == "reservation_new") {
@@ -172,13 +189,18 @@ ForkCall(const Napi::CallbackInfo &info)
 		} else if (op == "map_new") {
 			pmem2_map *m = nullptr;
 			rep.code = lib.pmem2_map_new(&m, cfg, src);
+		} else if (op == "pmemset_map") {
+			rep.code = setlib->pmemset_map(set, set_src, set_mc, nullptr);
+		} else if (op == "pmemset_part_map") {
+			rep.code = setlib->pmemset_part_map(&set_part, nullptr, nullptr);
 		} else {
 			pmem2_vm_reservation *r = nullptr;
 			rep.code = lib.pmem2_vm_reservation_new(&r,
 				reinterpret_cast<void *>(addr), size);
 		}
 		if (rep.stage == 0 && rep.code != 0) {
-			const char *m = lib.pmem2_errormsg();
+			const char *m = op.rfind("pmemset_", 0) == 0 ? setlib->pmemset_errormsg() :
+				lib.pmem2_errormsg();
 			snprintf(rep.message, sizeof(rep.message), "%s", m ? m : "");
 		}
 		write_all(pipefd[1], &rep, sizeof(rep));

@@ -1,6 +1,8 @@
 #include "handles.h"
 #include "pmem2_api.h"
 
+#include <cstdio>
+#include <cstring>
 #include <unordered_map>
 
 /* random 128-bit tags, one per kind; any fixed distinct values would do */
@@ -9,10 +11,19 @@ static const napi_type_tag kind_tags[HK_COUNT] = {
 	{0x1b7e3f9a5c2d4e6fULL, 0x9a8b7c6d5e4f3a2bULL},
 	{0x3c5e7a9b1d2f4a6cULL, 0x7b6a5c4d3e2f1a0bULL},
 	{0x5e7a9c1b3d5f7a9cULL, 0x2b4d6f8a1c3e5a7bULL},
+	{0x71a2b3c4d5e6f708ULL, 0x192a3b4c5d6e7f80ULL},
+	{0x82b3c4d5e6f70819ULL, 0x2a3b4c5d6e7f8091ULL},
+	{0x93c4d5e6f708192aULL, 0x3b4c5d6e7f8091a2ULL},
+	{0xa4d5e6f708192a3bULL, 0x4c5d6e7f8091a2b3ULL},
+	{0xb5e6f708192a3b4cULL, 0x5d6e7f8091a2b3c4ULL},
+	{0xc6f708192a3b4c5dULL, 0x6e7f8091a2b3c4d5ULL},
+	{0xd708192a3b4c5d6eULL, 0x7f8091a2b3c4d5e6ULL},
 };
 
 static const char *kind_names[HK_COUNT] = {
-	"pmem2_source", "pmem2_config", "pmem2_map", "pmem2_vm_reservation"
+	"pmem2_source", "pmem2_config", "pmem2_map", "pmem2_vm_reservation",
+	"pmemset_config", "pmemset", "pmemset_source", "pmemset_map_config",
+	"pmemset_part_map", "pmemset_part", "pmemset_sds"
 };
 
 static uint32_t next_id = 1;
@@ -169,4 +180,43 @@ result_object(Napi::Env env, int code)
 		r.Set("message", Napi::String::New(env, msg ? msg : ""));
 	}
 	return r;
+}
+
+bool
+range_accessible(uintptr_t addr, size_t len, const char *perms)
+{
+	/*
+	 * Read from /proc/self/maps rather than asked of the library under
+	 * test: a wrong answer from it must not make node fault.
+	 */
+	if (len == 0)
+		return true;
+	uintptr_t end = addr + len;
+	if (end < addr)
+		return false;
+	FILE *f = fopen("/proc/self/maps", "r");
+	if (f == nullptr)
+		return false;
+	char line[512];
+	uintptr_t covered = addr;
+	bool ok = false;
+	while (fgets(line, sizeof(line), f) != nullptr) {
+		unsigned long lo, hi;
+		char p[5] = {0};
+		if (sscanf(line, "%lx-%lx %4s", &lo, &hi, p) != 3)
+			continue;
+		if (hi <= covered || lo > covered)
+			continue;
+		bool perm_ok = (strchr(perms, 'r') == nullptr || p[0] == 'r') &&
+			(strchr(perms, 'w') == nullptr || p[1] == 'w');
+		if (!perm_ok)
+			break;
+		covered = hi;
+		if (covered >= end) {
+			ok = true;
+			break;
+		}
+	}
+	fclose(f);
+	return ok;
 }

@@ -18,6 +18,13 @@ enum HandleKind {
 	HK_CONFIG,
 	HK_MAP,
 	HK_RESERVATION,
+	HK_SET_CONFIG,
+	HK_SET,
+	HK_SET_SOURCE,
+	HK_SET_MAP_CONFIG,
+	HK_SET_PART_MAP,
+	HK_SET_PART,
+	HK_SET_SDS,
 	HK_COUNT
 };
 
@@ -58,5 +65,11 @@ Napi::Value u64_value(Napi::Env env, uint64_t v);
 
 /* {code, message} with errormsg() taken right after a failing call */
 Napi::Object result_object(Napi::Env env, int code);
+
+/* the same, with pmemset_errormsg() */
+Napi::Object set_result_object(Napi::Env env, int code);
+
+/* is [addr, addr+len) mapped with at least the permissions in `perms` ("r", "rw")? */
+bool range_accessible(uintptr_t addr, size_t len, const char *perms);
 
 #endif

@@ -85,6 +85,62 @@ export const BEHAVIOURS: BehaviourSpec[] = [
     kind: 'behaviour',
     quote: 'function destroys the object describing the reservation and unmaps virtual memory region',
   },
+  {
+    page: 'pmemset_map',
+    function: 'pmemset_map',
+    name: 'descriptor filled on success',
+    kind: 'behaviour',
+    quote: 'If an optional descriptor was provided then address and size of the mapping are stored in the descriptor when this function succeeds.',
+  },
+  {
+    page: 'pmemset_map',
+    function: 'pmemset_map',
+    name: 'whole source when map_cfg is NULL',
+    kind: 'behaviour',
+    quote: 'If map_cfg is NULL then the whole source from src is mapped.',
+  },
+  {
+    page: 'pmemset_map',
+    function: 'pmemset_map',
+    name: 'coalescing maps right after the previous part',
+    kind: 'behaviour',
+    quote: 'With contiguous part coalescing feature enabled, pmemset_map() function tries to map each new part at the virtual memory region that is situated right after the previous mapped part memory range.',
+  },
+  {
+    page: 'pmemset_map',
+    function: 'pmemset_map',
+    name: 'reservation bounds the parts',
+    kind: 'behaviour',
+    quote: 'This limits the future part mappings of initialized pmemset to the virtual address space spanned by the provided reservation.',
+  },
+  {
+    page: 'pmemset_map',
+    function: 'pmemset_map',
+    name: 'mapping retrievable by iteration and address',
+    kind: 'behaviour',
+    quote: 'The mapping can later be retrieved using pmemset_first_part_map(3), pmemset_next_part_map(3) and pmemset_part_map_by_address(3) functions.',
+  },
+  {
+    page: 'pmemset_part_map',
+    function: 'pmemset_part_map',
+    name: 'part consumed on success',
+    kind: 'behaviour',
+    quote: 'When the pmemset_part_map() function succeeds it consumes the part thereby deleting it and the variable pointed by part_ptr is set to NULL.',
+  },
+  {
+    page: 'pmemset_part_map',
+    function: 'pmemset_part_map',
+    name: 'descriptor filled on success',
+    kind: 'behaviour',
+    quote: 'If an optional descriptor was provided then address and size of the part mapping are stored in the descriptor when this function succeeds.',
+  },
+  {
+    page: 'pmemset_part_map',
+    function: 'pmemset_part_map',
+    name: 'coalescing maps right after the previous part',
+    kind: 'behaviour',
+    quote: 'With contiguous part coalescing feature enabled, pmemset_part_map() function tries to map each new part at the virtual memory region that is situated right after the previous mapped part memory range.',
+  },
 ];
 
 /** whitespace-folded plain text, for finding a quote whatever the markup */

@@ -275,7 +275,8 @@ export function parsePage(text: string, src: PageSource, sourceLabel: string): P
         announced = true;
         continue;
       }
-      const named = t.match(NAMED_ENTRY);
+      // a bullet may also name its error without the dash ("-ENOMEM in case of ...")
+      const named = t.match(NAMED_ENTRY) ?? (b.bullet ? t.match(/^(-E[A-Z0-9]+|PMEM\w*_E_[A-Z0-9_]+)\s+(.*)$/) : null);
       if (named && (b.bullet || isNamedEntry(t))) {
         add({ function: fn, name: named[1]!, kind: 'error', text: t, platform: platformOf(t), ...(group ? { group } : {}) });
         listed++;

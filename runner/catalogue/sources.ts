@@ -22,7 +22,9 @@ export const PAGE_SOURCES: PageSource[] = [
   { page: 'pmem2_vm_reservation_new', section: '3', version: 'seed-txt', file: '${shared}/seeds/pmem2_vm_reservation_new.3.txt', format: 'txt' },
   { page: 'pmem2_vm_reservation_new', section: '3', version: 'man-1.12.1', file: '${man}/man3/pmem2_vm_reservation_new.3.gz', format: 'roff' },
   { page: 'pmemset_map', section: '3', version: 'seed-txt', file: '${shared}/seeds/pmemset_map.3.txt', format: 'txt' },
+  { page: 'pmemset_map', section: '3', version: 'ref-md', file: '${shared}/reference/libpmemset/man/pmemset_map.3.md', format: 'md' },
   { page: 'pmemset_part_map', section: '3', version: 'seed-txt-1.11', file: '${shared}/seeds/pmemset_part_map.3-v1.11.txt', format: 'txt' },
+  { page: 'pmemset_part_map', section: '3', version: 'ref-md-1.11', file: '${shared}/reference/libpmemset/v1.11.0/pmemset_part_map.3.md', format: 'md' },
 ];
 
 export function resolveSource(src: PageSource): string {

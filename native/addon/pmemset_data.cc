@@ -1,0 +1,171 @@
+/*
+ * The data path of a set. Addresses come from JS as numbers; before the
+ * library touches memory we check, from /proc/self/maps, that the range is
+ * mapped with the access needed, so a wrong address is a JS error.
+ */
+#include "pmemset_entry.h"
+
+static void
+require(Napi::Env env, uint64_t addr, uint64_t len, const char *perms)
+{
+	if (!range_accessible((uintptr_t)addr, (size_t)len, perms))
+		throw Napi::RangeError::New(env, "range 0x" + [&] {
+			char b[32];
+			snprintf(b, sizeof(b), "%llx", (unsigned long long)addr);
+			return std::string(b);
+		}() + " +" + std::to_string(len) + " is not mapped " + perms);
+}
+
+static Napi::Value
+Memcpy(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	pmemset *set = set_ptr<pmemset>(info[0], HK_SET);
+	uint64_t dst = arg_u64(info, 1, "destination");
+	Napi::Buffer<char> buf = info[2].As<Napi::Buffer<char>>();
+	unsigned flags = info[3].As<Napi::Number>().Uint32Value();
+	require(env, dst, buf.Length(), "rw");
+	void *r = set_api(env).pmemset_memcpy(set, reinterpret_cast<void *>(dst),
+		buf.Data(), buf.Length(), flags);
+	return u64_value(env, (uintptr_t)r);
+}
+
+static Napi::Value
+Memmove(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	pmemset *set = set_ptr<pmemset>(info[0], HK_SET);
+	uint64_t dst = arg_u64(info, 1, "destination");
+	uint64_t src = arg_u64(info, 2, "source");
+	uint64_t len = arg_u64(info, 3, "length");
+	unsigned flags = info[4].As<Napi::Number>().Uint32Value();
+	require(env, dst, len, "rw");
+	require(env, src, len, "r");
+	void *r = set_api(env).pmemset_memmove(set, reinterpret_cast<void *>(dst),
+		reinterpret_cast<void *>(src), len, flags);
+	return u64_value(env, (uintptr_t)r);
+}
+
+static Napi::Value
+Memset(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	pmemset *set = set_ptr<pmemset>(info[0], HK_SET);
+	uint64_t dst = arg_u64(info, 1, "destination");
+	int c = info[2].As<Napi::Number>().Int32Value();
+	uint64_t len = arg_u64(info, 3, "length");
+	unsigned flags = info[4].As<Napi::Number>().Uint32Value();
+	require(env, dst, len, "rw");
+	void *r = set_api(env).pmemset_memset(set, reinterpret_cast<void *>(dst),
+		c, len, flags);
+	return u64_value(env, (uintptr_t)r);
+}
+
+static Napi::Value
+Persist(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	pmemset *set = set_ptr<pmemset>(info[0], HK_SET);
+	uint64_t addr = arg_u64(info, 1, "address");
+	uint64_t len = arg_u64(info, 2, "length");
+	require(env, addr, len, "r");
+	return set_result_object(env, set_api(env).pmemset_persist(set,
+		reinterpret_cast<void *>(addr), len));
+}
+
+static Napi::Value
+Flush(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	pmemset *set = set_ptr<pmemset>(info[0], HK_SET);
+	uint64_t addr = arg_u64(info, 1, "address");
+	uint64_t len = arg_u64(info, 2, "length");
+	require(env, addr, len, "r");
+	return set_result_object(env, set_api(env).pmemset_flush(set,
+		reinterpret_cast<void *>(addr), len));
+}
+
+static Napi::Value
+Drain(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	pmemset *set = set_ptr<pmemset>(info[0], HK_SET);
+	return set_result_object(env, set_api(env).pmemset_drain(set));
+}
+
+/* deep flush is given any range: the library must refuse what is not its own */
+static Napi::Value
+DeepFlush(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	pmemset *set = set_ptr<pmemset>(info[0], HK_SET);
+	uint64_t addr = arg_u64(info, 1, "address");
+	uint64_t len = arg_u64(info, 2, "length");
+	return set_result_object(env, set_api(env).pmemset_deep_flush(set,
+		reinterpret_cast<void *>(addr), len));
+}
+
+/* readAddress(addr, len): plain loads, to check what the library left */
+static Napi::Value
+ReadAddress(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	uint64_t addr = arg_u64(info, 0, "address");
+	uint64_t len = arg_u64(info, 1, "length");
+	require(env, addr, len, "r");
+	return Napi::Buffer<char>::Copy(env, reinterpret_cast<char *>(addr), len);
+}
+
+static Napi::Value
+IsMapped(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	uint64_t addr = arg_u64(info, 0, "address");
+	uint64_t len = arg_u64(info, 1, "length");
+	std::string perms = info[2].IsString() ? info[2].As<Napi::String>().Utf8Value() : "";
+	return Napi::Boolean::New(env, range_accessible((uintptr_t)addr, len, perms.c_str()));
+}
+
+static Napi::Value
+ErrToErrno(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	int code = info[0].As<Napi::Number>().Int32Value();
+	return Napi::Number::New(env, set_api(env).pmemset_err_to_errno(code));
+}
+
+static Napi::Value
+Errormsg(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	const char *m = set_api(env).pmemset_errormsg();
+	return Napi::String::New(env, m ? m : "");
+}
+
+static Napi::Value
+Load(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	std::string path = info[0].As<Napi::String>().Utf8Value();
+	std::string err;
+	if (!pmemset_api_load(path, err))
+		throw Napi::Error::New(env, err);
+	return Napi::String::New(env, pmemset_api()->path);
+}
+
+void
+pmemset_data_init(Napi::Env env, Napi::Object exports)
+{
+	exports.Set("pmemsetLoad", Napi::Function::New(env, Load));
+	exports.Set("setErrormsg", Napi::Function::New(env, Errormsg));
+	exports.Set("setErrToErrno", Napi::Function::New(env, ErrToErrno));
+	exports.Set("setMemcpy", Napi::Function::New(env, Memcpy));
+	exports.Set("setMemmove", Napi::Function::New(env, Memmove));
+	exports.Set("setMemset", Napi::Function::New(env, Memset));
+	exports.Set("setPersist", Napi::Function::New(env, Persist));
+	exports.Set("setFlush", Napi::Function::New(env, Flush));
+	exports.Set("setDrain", Napi::Function::New(env, Drain));
+	exports.Set("setDeepFlush", Napi::Function::New(env, DeepFlush));
+	exports.Set("readAddress", Napi::Function::New(env, ReadAddress));
+	exports.Set("isMapped", Napi::Function::New(env, IsMapped));
+}

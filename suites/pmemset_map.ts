@@ -1,0 +1,367 @@
+/**
+ * pmemset_map(3): one case per documented clause, driven against
+ * libpmemset (ours by default, another build with --impl libpmemset=PATH).
+ * Notes cite native/libpmemset/README.md where our library had to choose
+ * between pages that disagree.
+ */
+import fs from 'node:fs';
+import { codeName } from '../runner/constants.js';
+import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
+import { C, check, observed, reservation } from './pmem2_util.js';
+import { blockedAfterFirstPart, fileSource, mapConfig, newSet, S, temporarySource, xsource } from './pmemset_util.js';
+
+const FN = 'pmemset_map';
+
+function page(ctx: CaseContext): number {
+  return ctx.caps.pageSize;
+}
+
+/** pmemset_map of a fresh file source with an optional map config, reported as observed */
+function mapFile(ctx: CaseContext, size: number, mc: { offset?: number | bigint; length?: number | bigint } | null, permitted: string[], describe: string, setOpts: Parameters<typeof newSet>[1] = {}): Outcome {
+  const { set } = newSet(ctx, setOpts);
+  const { src } = fileSource(ctx, size);
+  const r = ctx.addon.setMap(set, src, mc ? mapConfig(ctx, mc) : null, true);
+  return { observed: observed(`${FN}(${describe})`, r, { descriptorFilled: r.descriptorFilled ?? false }), permitted };
+}
+
+function childOutcome(at: string, r: ReturnType<CaseContext['addon']['forkCall']>, permitted: string[]): Outcome {
+  if (r.signal) return { observed: { code: 0, name: `signal ${r.signal}`, at, message: 'the child died' }, permitted };
+  if (r.stage === 'setup') return { skip: `cannot limit the address space in a child: ${r.message}` };
+  return { observed: observed(at, { code: r.code!, ...(r.message ? { message: r.message } : {}) }), permitted };
+}
+
+/** memory exhausted in a child: every out-of-memory answer the page lists is permitted */
+const OUT_OF_MEMORY = ['PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE', '-ENOMEM', 'PMEMSET_E_INVALID_PMEM2_MAP'];
+
+function outOfMemory(ctx: CaseContext): Outcome {
+  const { set } = newSet(ctx);
+  const { src } = fileSource(ctx, 16 * page(ctx));
+  return childOutcome(`${FN}(16 pages) in a child with RLIMIT_AS exhausted`, ctx.addon.forkCall({ rlimitAs: page(ctx) }, 'pmemset_map', set, src, null), OUT_OF_MEMORY);
+}
+
+const cases: CaseDef[] = [
+  {
+    key: 'pmemset_map/RETURN VALUE#1',
+    situation: 'map a whole 2-page file into a set',
+    run: (ctx) => mapFile(ctx, 2 * page(ctx), null, ['0'], 'whole 2-page file'),
+  },
+  {
+    key: 'pmemset_map/PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE#1',
+    situation: 'in a child whose address-space limit (RLIMIT_AS) is exhausted, map 16 pages',
+    note: 'With memory exhausted, the page lists three answers (CANNOT_ALLOCATE_INTERNAL_STRUCTURE, -ENOMEM for struct pmemset_part_map, INVALID_PMEM2_MAP when the pmem2 mapping cannot be made) without saying which comes first: all are permitted.',
+    run: outOfMemory,
+  },
+  {
+    key: 'pmemset_map/-ENOMEM#1',
+    situation: 'in a child whose address-space limit (RLIMIT_AS) is exhausted, map 16 pages',
+    note: 'Same situation as PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE#1; see its note.',
+    run: outOfMemory,
+  },
+  {
+    key: 'pmemset_map/PMEMSET_E_INVALID_OFFSET_VALUE#1',
+    situation: 'a map config offset above INT64_MAX (2^63)',
+    textMatches: /INT64_MAX/,
+    run: (ctx) => {
+      const r = ctx.addon.setMapConfigNew();
+      check('pmemset_map_config_new', r);
+      ctx.defer(() => void ctx.addon.setMapConfigDelete(r.mapConfig!));
+      const off = ctx.addon.setMapConfigSetOffset(r.mapConfig!, 1n << 63n);
+      if (off.code !== 0) {
+        return { skip: `pmemset_map_config_set_offset(3) refuses an offset above INT64_MAX (observed ${codeName(off.code)}), so pmemset_map cannot be given one; the part API reaches this clause (pmemset_part_map suite)` };
+      }
+      ctx.addon.setMapConfigSetLength(r.mapConfig!, page(ctx));
+      const { set } = newSet(ctx);
+      const { src } = fileSource(ctx, page(ctx));
+      const m = ctx.addon.setMap(set, src, r.mapConfig!, false);
+      return { observed: observed(`${FN}(offset 2^63)`, m), permitted: ['PMEMSET_E_INVALID_OFFSET_VALUE'] };
+    },
+  },
+  {
+    key: 'pmemset_map/PMEMSET_E_GRANULARITY_NOT_SUPPORTED#1',
+    situation: 'a set requiring a finer granularity than the fixture gives (CACHE_LINE without MAP_SYNC, or BYTE where CACHE_LINE is the finest)',
+    note: 'libpmem2 refuses the mapping with PMEM2_E_GRANULARITY_NOT_SUPPORTED; the page also lets pmemset_map return libpmem2 errors, so that code is permitted too.',
+    run: (ctx) => {
+      const g = ctx.caps.mapSync ? C.BYTE : C.CACHE_LINE;
+      if (ctx.caps.mapSync && ctx.caps.persistenceDomain === 'cpu_cache') return { skip: 'the fixture grants every granularity (eADR)' };
+      return mapFile(ctx, page(ctx), null, ['PMEMSET_E_GRANULARITY_NOT_SUPPORTED', 'PMEM2_E_GRANULARITY_NOT_SUPPORTED'], `${g === C.BYTE ? 'BYTE' : 'CACHE_LINE'} on a fixture that cannot give it`, { granularity: g });
+    },
+  },
+  {
+    key: 'pmemset_map/PMEMSET_E_INVALID_PMEM2_MAP#1',
+    situation: 'a pmemset source made from a libpmem2 source over a read-only descriptor: the pmem2 mapping (read-write) cannot be created',
+    note: 'The page also lets pmemset_map return libpmem2 errors; PMEM2_E_NO_ACCESS (the underlying refusal) is permitted too.',
+    run: (ctx) => {
+      const f = ctx.file(page(ctx));
+      fs.closeSync(f.fd);
+      const fd = fs.openSync(f.path, 'r');
+      ctx.defer(() => fs.closeSync(fd));
+      const p2 = ctx.addon.sourceFromFd(fd);
+      check('pmem2_source_from_fd', p2);
+      ctx.defer(() => void ctx.addon.sourceDelete(p2.source!));
+      const s = ctx.addon.setSourceFromPmem2(p2.source!);
+      check('pmemset_source_from_pmem2', s);
+      ctx.defer(() => void ctx.addon.setSourceDelete(s.source!));
+      const { set } = newSet(ctx);
+      const r = ctx.addon.setMap(set, s.source!, mapConfig(ctx, { length: page(ctx) }), false);
+      return { observed: observed(`${FN}(pmem2 source over an O_RDONLY descriptor)`, r), permitted: ['PMEMSET_E_INVALID_PMEM2_MAP', 'PMEM2_E_NO_ACCESS'] };
+    },
+  },
+  {
+    key: 'pmemset_map/PMEMSET_E_INVALID_SOURCE_TYPE#1',
+    situation: 'src NULL ("the src structure cannot be a NULL value")',
+    run: (ctx) => {
+      const { set } = newSet(ctx);
+      const r = ctx.addon.setMap(set, null, null, false);
+      return { observed: observed(`${FN}(src NULL)`, r), permitted: ['PMEMSET_E_INVALID_SOURCE_TYPE'] };
+    },
+  },
+  {
+    key: 'pmemset_map/PMEMSET_E_LENGTH_UNALIGNED#1',
+    situation: 'a map config length of one page plus one byte',
+    run: (ctx) => mapFile(ctx, 2 * page(ctx), { length: page(ctx) + 1 }, ['PMEMSET_E_LENGTH_UNALIGNED'], 'length 1 page + 1'),
+  },
+  {
+    key: 'pmemset_map/PMEMSET_E_CANNOT_COALESCE_PARTS#1',
+    situation: 'FULL coalescing in a reservation where the page right after the first part holds a libpmem2 mapping',
+    run: (ctx) => {
+      const { set } = blockedAfterFirstPart(ctx);
+      const { src } = fileSource(ctx, page(ctx));
+      const r = ctx.addon.setMap(set, src, null, false);
+      return { observed: observed(`${FN}(FULL coalescing, range after the previous part occupied)`, r), permitted: ['PMEMSET_E_CANNOT_COALESCE_PARTS'] };
+    },
+  },
+  {
+    key: 'pmemset_map/PMEMSET_E_CANNOT_GROW_SOURCE_FILE#1',
+    situation: 'a temporary source in a directory of a full 1 MiB filesystem, mapped with a length of 4 MiB',
+    note: 'Growing a file on tmpfs past its size limit only fails when space is allocated (fallocate); a library that grows sparsely with ftruncate will not fail here, which the page permits: it says the file "cannot be extended".',
+    run: (ctx) => {
+      const dir = ctx.caps.smallDirectory;
+      if (!dir) return { skip: 'needs a small filesystem to fill (the fixture offers none)' };
+      const src = temporarySource(ctx, dir);
+      const { set } = newSet(ctx);
+      const r = ctx.addon.setMap(set, src, mapConfig(ctx, { length: 4 << 20 }), false);
+      if (r.code === 0) return { skip: 'the 4 MiB part mapped on a 1 MiB filesystem (the library grows files sparsely): no failure to provoke' };
+      return { observed: observed(`${FN}(temporary source on a full filesystem, 4 MiB)`, r), permitted: ['PMEMSET_E_CANNOT_GROW_SOURCE_FILE'] };
+    },
+  },
+  {
+    key: 'pmemset_map/PMEMSET_E_CANNOT_FIT_PART_MAP#1',
+    situation: 'a set bound to a 1-page reservation, mapping a 2-page part',
+    run: (ctx) => {
+      const rsv = reservation(ctx, page(ctx));
+      return mapFile(ctx, 2 * page(ctx), null, ['PMEMSET_E_CANNOT_FIT_PART_MAP'], '2 pages into a 1-page reservation', { reservation: rsv });
+    },
+  },
+  {
+    key: 'pmemset_map/PMEMSET_E_MAP_LENGTH_UNSET#1',
+    situation: 'a temporary (empty) source mapped with a map config whose length is never set',
+    note: 'Our reading (native/libpmemset/README.md, choice 9): an unset length means "to the end of the source" (pmemset_map_config_set_length(3): by default the length is the size of the file); it is unset and zero only when the source is empty.',
+    run: (ctx) => {
+      const src = temporarySource(ctx);
+      const { set } = newSet(ctx);
+      const r = ctx.addon.setMap(set, src, mapConfig(ctx), false);
+      return { observed: observed(`${FN}(empty temporary source, length unset)`, r), permitted: ['PMEMSET_E_MAP_LENGTH_UNSET'] };
+    },
+  },
+  {
+    key: 'pmemset_map/PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL#1',
+    situation: 'a 1-page file opened with PMEMSET_SOURCE_FILE_DO_NOT_GROW, mapped with a length of 2 pages',
+    run: (ctx) => {
+      const f = ctx.file(page(ctx));
+      fs.closeSync(f.fd);
+      const x = xsource(ctx, f.path, S.DO_NOT_GROW);
+      if (x.code !== 0) return { observed: observed(`pmemset_xsource_from_file(DO_NOT_GROW)`, x), permitted: ['0'] };
+      const { set } = newSet(ctx);
+      const r = ctx.addon.setMap(set, x.source!, mapConfig(ctx, { length: 2 * page(ctx) }), false);
+      return { observed: observed(`${FN}(1-page file, DO_NOT_GROW, 2 pages)`, r), permitted: ['PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL'] };
+    },
+  },
+  {
+    key: 'pmemset_map/libpmem2(7) errors#1',
+    situation: 'a map config offset of half a page: no pmemset error names it, libpmem2 refuses the offset',
+    run: (ctx) => {
+      const r = mapFile(ctx, 2 * page(ctx), { offset: page(ctx) / 2, length: page(ctx) }, [], 'offset half a page');
+      if ('observed' in r) r.permitted = ['PMEM2_E_OFFSET_UNALIGNED', 'PMEMSET_E_INVALID_PMEM2_MAP'];
+      return r;
+    },
+  },
+  {
+    key: 'pmemset_map/PMEMSET_E_SDS_NOSUPP#1',
+    situation: 'SDS set on a file source whose device has no unsafe-shutdown support',
+    run: (ctx) => {
+      if (ctx.caps.dax) return { skip: 'the fixture is DAX; SDS support there depends on the device (not probed yet)' };
+      const { src } = fileSource(ctx, page(ctx));
+      const sds = ctx.addon.setSourceSetSds(src, {});
+      if (sds.code !== 0) return { observed: observed('pmemset_source_set_sds', sds), permitted: ['PMEMSET_E_SDS_NOSUPP'] };
+      const { set } = newSet(ctx);
+      const r = ctx.addon.setMap(set, src, null, false);
+      return { observed: observed(`${FN}(SDS on a ${ctx.caps.filesystem} file)`, r), permitted: ['PMEMSET_E_SDS_NOSUPP'] };
+    },
+  },
+  {
+    key: 'pmemset_map/PMEMSET_E_SDS_DEVICE_ID_LEN_TOO_BIG#1',
+    situation: 'SDS on a device whose id is longer than PMEMSET_SDS_DEVICE_ID_LEN',
+    run: () => ({ skip: 'needs a device with unsafe-shutdown support and an id longer than PMEMSET_SDS_DEVICE_ID_LEN; no fixture provides one' }),
+  },
+  {
+    key: 'pmemset_map/PMEMSET_E_UNDESIRABLE_PART_STATE#1',
+    situation: 'SDS on a device whose shutdown state is not among the acceptable states',
+    run: (ctx) => (ctx.caps.dax ? { skip: 'needs a device reporting an unsafe-shutdown count (not probed on this fixture yet)' } : { skip: 'needs a device with unsafe-shutdown support (the fixture is not DAX)' }),
+  },
+  {
+    key: 'pmemset_map/PMEMSET_E_IO_FAIL#1',
+    situation: 'bad-block detection on a source with a bad block the callback does not clear',
+    run: () => ({ skip: 'needs a device with bad blocks; no fixture injects them' }),
+  },
+  {
+    key: 'pmemset_map/PMEMSET_E_DAX_REGION_NOT_FOUND#1',
+    situation: 'bad-block detection on a DAX source without a DAX region',
+    run: (ctx) => ({ skip: ctx.caps.dax ? 'needs a DAX source without a region (not provoked)' : 'needs a DAX source (the fixture is not DAX)' }),
+  },
+  {
+    key: 'pmemset_map/PMEMSET_E_CANNOT_READ_BOUNDS#1',
+    situation: 'bad-block detection where the namespace bounds cannot be read',
+    run: (ctx) => ({ skip: ctx.caps.dax ? 'needs a namespace whose bounds cannot be read (not provoked)' : 'needs a DAX namespace (the fixture is not DAX)' }),
+  },
+  {
+    key: 'pmemset_map/PMEMSET_E_BADBLOCK_NOSUPP#1',
+    situation: 'bad-block detection on an OS without bad-block handling',
+    run: () => ({ skip: 'Linux supports bad-block handling; the clause is about other operating systems' }),
+  },
+  {
+    key: 'pmemset_map/-errno#1',
+    situation: 'bad-block detection where pmem2_badblock_context_new fails',
+    run: (ctx) => {
+      const { src } = fileSource(ctx, page(ctx));
+      ctx.addon.setSourceSetBadblockDetection(src, true);
+      const { set } = newSet(ctx);
+      const r = ctx.addon.setMap(set, src, null, false);
+      if (r.code === 0) return { skip: `pmem2_badblock_context_new succeeds for a ${ctx.caps.filesystem} file (observed: the map succeeded), so there is no failure to pass through` };
+      return { observed: observed(`${FN}(bad-block detection on a ${ctx.caps.filesystem} file)`, r), permitted: [codeName(r.code).startsWith('-E') ? codeName(r.code) : '-errno'] };
+    },
+  },
+  {
+    key: 'pmemset_map/descriptor filled on success#1',
+    situation: 'map 2 pages of a 3-page file at offset 1 page with a descriptor: address and size stored',
+    run: (ctx) => {
+      const p = page(ctx);
+      const { set } = newSet(ctx);
+      const { src } = fileSource(ctx, 3 * p);
+      const r = ctx.addon.setMap(set, src, mapConfig(ctx, { offset: p, length: 2 * p }), true);
+      let failure: string | undefined;
+      const d = r.descriptor;
+      if (r.code === 0) {
+        if (!r.descriptorFilled || !d) failure = 'the call succeeded but left the descriptor untouched';
+        else if (d.size !== BigInt(2 * p)) failure = `descriptor size ${d.size}, mapped ${2 * p}`;
+        else if (!ctx.addon.isMapped(d.addr, d.size, 'rw')) failure = `descriptor address 0x${d.addr.toString(16)} is not a read-write mapping of ${d.size} bytes`;
+      }
+      return { observed: observed(`${FN}(offset 1 page, length 2 pages, descriptor)`, r, d ? { addr: '0x' + d.addr.toString(16), size: String(d.size) } : {}), permitted: ['0'], ...(failure ? { failure } : {}) };
+    },
+  },
+  {
+    key: 'pmemset_map/whole source when map_cfg is NULL#1',
+    situation: 'map a 3-page file with map_cfg NULL: the part is 3 pages',
+    run: (ctx) => {
+      const p = page(ctx);
+      const { set } = newSet(ctx);
+      const { src } = fileSource(ctx, 3 * p);
+      const r = ctx.addon.setMap(set, src, null, true);
+      const failure = r.code === 0 && r.descriptor?.size !== BigInt(3 * p) ? `part size ${r.descriptor?.size}, the source is ${3 * p} bytes` : undefined;
+      return { observed: observed(`${FN}(3-page file, map_cfg NULL)`, r), permitted: ['0'], ...(failure ? { failure } : {}) };
+    },
+  },
+  {
+    key: 'pmemset_map/coalescing maps right after the previous part#1',
+    situation: 'FULL coalescing: two 1-page parts; the second starts where the first ends, and iteration sees one part map of 2 pages',
+    run: (ctx) => {
+      const p = page(ctx);
+      const { set } = newSet(ctx, { coalescing: S.FULL });
+      const a = fileSource(ctx, p);
+      const b = fileSource(ctx, p);
+      const r1 = ctx.addon.setMap(set, a.src, null, true);
+      if (r1.code !== 0) return { observed: observed(`${FN}(first part)`, r1), permitted: ['0'] };
+      const r2 = ctx.addon.setMap(set, b.src, null, true);
+      let failure: string | undefined;
+      const d1 = r1.descriptor!;
+      const d2 = r2.descriptor;
+      if (r2.code === 0 && d2) {
+        if (d2.addr !== d1.addr + d1.size) failure = `second part at 0x${d2.addr.toString(16)}, first ends at 0x${(d1.addr + d1.size).toString(16)}`;
+        else {
+          const first = ctx.addon.setFirstPartMap(set);
+          if (!first.partMap) failure = 'no part map found by pmemset_first_part_map';
+          else {
+            const d = ctx.addon.setDescriptorPartMap(first.partMap);
+            ctx.addon.setPartMapDrop(first.partMap);
+            if (d.addr !== d1.addr || d.size !== BigInt(2 * p)) failure = `the first part map is 0x${d.addr.toString(16)} +${d.size}, expected one coalesced part map of ${2 * p} bytes`;
+          }
+        }
+      }
+      return { observed: observed(`${FN}(second part, FULL coalescing)`, r2, d2 ? { first: '0x' + d1.addr.toString(16), second: '0x' + d2.addr.toString(16) } : {}), permitted: ['0'], ...(failure ? { failure } : {}) };
+    },
+  },
+  {
+    key: 'pmemset_map/reservation bounds the parts#1',
+    situation: 'a set bound to an 8-page reservation: two parts land inside it',
+    run: (ctx) => {
+      const p = page(ctx);
+      const rsv = reservation(ctx, 8 * p);
+      const base = ctx.addon.reservationGetAddress(rsv);
+      const { set } = newSet(ctx, { reservation: rsv });
+      const a = fileSource(ctx, 2 * p);
+      const b = fileSource(ctx, 2 * p);
+      const r1 = ctx.addon.setMap(set, a.src, null, true);
+      const r2 = r1.code === 0 ? ctx.addon.setMap(set, b.src, null, true) : r1;
+      let failure: string | undefined;
+      for (const d of [r1.descriptor, r2.descriptor]) {
+        if (r2.code === 0 && d && (d.addr < base || d.addr + d.size > base + BigInt(8 * p))) failure = `a part at 0x${d.addr.toString(16)} +${d.size} lies outside the reservation 0x${base.toString(16)} +${8 * p}`;
+      }
+      return { observed: observed(`${FN}(two 2-page parts into an 8-page reservation)`, r2), permitted: ['0'], ...(failure ? { failure } : {}) };
+    },
+  },
+  {
+    key: 'pmemset_map/mapping retrievable by iteration and address#1',
+    situation: 'two parts (no coalescing): first/next find two part maps, by_address finds each, and the data written through one is read back',
+    run: (ctx) => {
+      const p = page(ctx);
+      const { set } = newSet(ctx);
+      const a = fileSource(ctx, p);
+      const b = fileSource(ctx, 2 * p);
+      const r1 = ctx.addon.setMap(set, a.src, null, true);
+      const r2 = r1.code === 0 ? ctx.addon.setMap(set, b.src, null, true) : r1;
+      if (r2.code !== 0) return { observed: observed(`${FN}(two parts)`, r2), permitted: ['0'] };
+      const want = [r1.descriptor!, r2.descriptor!];
+      const seen: bigint[] = [];
+      let pm = ctx.addon.setFirstPartMap(set).partMap;
+      while (pm) {
+        seen.push(ctx.addon.setDescriptorPartMap(pm).addr);
+        const next = ctx.addon.setNextPartMap(set, pm).partMap;
+        ctx.addon.setPartMapDrop(pm);
+        pm = next;
+        if (seen.length > 8) break;
+      }
+      let failure: string | undefined;
+      if (seen.length !== 2 || !want.every((d) => seen.includes(d.addr))) failure = `iteration found ${seen.map((x) => '0x' + x.toString(16)).join(', ')}; mapped ${want.map((d) => '0x' + d.addr.toString(16)).join(', ')}`;
+      for (const d of want) {
+        const by = ctx.addon.setPartMapByAddress(set, d.addr + d.size - 1n);
+        if (by.code !== 0 || !by.partMap) failure ??= `pmemset_part_map_by_address(last byte of 0x${d.addr.toString(16)}) returned ${codeName(by.code)}`;
+        else {
+          const found = ctx.addon.setDescriptorPartMap(by.partMap);
+          ctx.addon.setPartMapDrop(by.partMap);
+          if (found.addr !== d.addr) failure ??= `by_address found 0x${found.addr.toString(16)} for a byte of 0x${d.addr.toString(16)}`;
+        }
+      }
+      const msg = Buffer.from('pmem-conform');
+      ctx.addon.setMemcpy(set, want[1]!.addr + 100n, msg, 0);
+      if (!ctx.addon.readAddress(want[1]!.addr + 100n, msg.length).equals(msg)) failure ??= 'pmemset_memcpy did not leave the bytes in the part';
+      return { observed: observed(`${FN}(two parts) then first/next/by_address`, r2), permitted: ['0'], ...(failure ? { failure } : {}) };
+    },
+  },
+];
+
+export const suite: Suite = {
+  name: 'pmemset_map',
+  implementation: 'libpmemset',
+  pages: ['pmemset_map'],
+  cases,
+};
+
