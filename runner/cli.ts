@@ -17,6 +17,8 @@ import { PROJECT_ROOT } from './catalogue/sources.js';
 import { FIXTURES, makeFixture } from '../fixtures/index.js';
 import type { Fixture } from '../fixtures/fixture.js';
 import { SUITES } from '../suites/index.js';
+import { PROPERTIES } from '../properties/index.js';
+import { runProperties } from './properties.js';
 import type { Implementation } from '../suites/framework.js';
 import { writeJson } from '../reports/json.js';
 import { writeHtml } from '../reports/html.js';
@@ -31,6 +33,7 @@ export class UsageError extends Error {}
 const USAGE = `usage: pmem-conform run [--fixture NAME]... [--impl libpmem2[=PATH]] [--impl libpmemset[=PATH]]
                          [--suite NAME]... [--grep TEXT] [--out DIR] [--json FILE] [--junit FILE]
                          [--baseline FILE [--strict] [--update-baseline]] [--quiet]
+                         [--property NAME]... [--seed N] [--runs N] [--replay PATH] [--soak] [--suites-only]
        pmem-conform list            list suites, fixtures and clause counts
 fixtures: ${Object.keys(FIXTURES).join(', ')}; suites: ${SUITES.map((s) => s.name).join(', ')}`;
 
@@ -97,6 +100,12 @@ async function run(argv: string[]): Promise<number> {
       strict: { type: 'boolean', default: false },
       'update-baseline': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
+      property: { type: 'string', multiple: true },
+      seed: { type: 'string' },
+      runs: { type: 'string' },
+      replay: { type: 'string' },
+      soak: { type: 'boolean', default: false },
+      'suites-only': { type: 'boolean', default: false },
     },
     strict: true,
     allowPositionals: false,
@@ -120,6 +129,14 @@ async function run(argv: string[]): Promise<number> {
     }
   }
   const fixtures: Fixture[] = (values.fixture ?? ['tmpfs']).map((f) => makeFixture(f));
+  const seed = values.seed !== undefined ? intOption('--seed', values.seed, -(2 ** 31), 2 ** 31 - 1) : (Date.now() ^ (process.pid << 10)) | 0;
+  const numRuns = values.runs !== undefined ? intOption('--runs', values.runs, 1, 10_000_000) : values.soak ? 20_000 : DEFAULT_RUNS;
+  const properties = values['suites-only'] ? [] : values.property ? values.property.map((n) => {
+    const pd = PROPERTIES.find((x) => x.name === n);
+    if (!pd) throw new UsageError(`unknown property '${n}' (known: ${PROPERTIES.map((x) => x.name).join(', ')})`);
+    return pd;
+  }) : PROPERTIES;
+  if (values.replay !== undefined && (values.seed === undefined || values.property?.length !== 1)) throw new UsageError('--replay PATH needs --seed N and exactly one --property NAME (the failure report prints the whole command)');
 
   const addon = loadAddon();
   const infos = plan.map((p) => loadImplementation(addon, p.impl));
@@ -157,6 +174,27 @@ async function run(argv: string[]): Promise<number> {
       );
       cases.push(...r.cases);
       durationMs += r.environment.durationMs;
+      const props = properties.filter((x) => x.implementation === p.impl.name);
+      for (const f of fixtures) {
+        if (props.length === 0) break;
+        const t0 = Date.now();
+        const pc = runProperties({
+          properties: props,
+          fixture: f,
+          implementation: p.impl,
+          addon,
+          seed,
+          numRuns,
+          ...(values.replay !== undefined ? { replayPath: values.replay } : {}),
+          suiteCases: r.cases.filter((c) => c.fixture === f.name),
+          commandPrefix: `npx pmem-conform run --fixture ${f.name} --impl ${p.impl.name}${p.impl.path !== DEFAULT_LIB[p.impl.name] ? `=${p.impl.path}` : ''} --runs ${numRuns}`,
+        });
+        for (const c of pc) {
+          cases.push(c);
+          onCase(c, cases.length, cases.length);
+        }
+        durationMs += Date.now() - t0;
+      }
     }
     const catalogue = loadCatalogue();
     const result: RunResult = {
@@ -168,6 +206,7 @@ async function run(argv: string[]): Promise<number> {
         startedAt,
         durationMs,
         command: ['pmem-conform', 'run', ...argv].join(' '),
+        ...(properties.length ? { seed } : {}),
       },
       cases,
       coverage: coverage(catalogue, cases),
@@ -195,6 +234,15 @@ async function run(argv: string[]): Promise<number> {
   } finally {
     await cleanup();
   }
+}
+
+const DEFAULT_RUNS = 200;
+
+function intOption(name: string, v: string, min: number, max: number): number {
+  if (!/^-?\d+$/.test(v)) throw new UsageError(`${name} takes a whole number, not '${v}'`);
+  const n = Number(v);
+  if (n < min || n > max) throw new UsageError(`${name} must be between ${min} and ${max}`);
+  return n;
 }
 
 function rel(p: string): string {

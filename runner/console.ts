@@ -27,6 +27,11 @@ export function summaryText(result: RunResult): string {
     lines.push('', `Divergences (documented vs observed): ${div.length}`);
     for (const c of div) lines.push(`  ${c.clauseId} [${c.fixture}]: ${c.reason}`);
   }
+  const props = result.cases.filter((c) => c.kind === 'property' && c.verdict !== 'pass');
+  if (props.length) {
+    lines.push('', 'Property failures (replay with the command shown):');
+    for (const c of props) lines.push(`  ${c.clause} [${c.fixture}/${c.implementation}] seed ${c.seed}${c.path ? ` path ${c.path}` : ''}`, `    ${c.reason}`, `    replay: ${c.replay}`);
+  }
   const err = result.cases.filter((c) => c.verdict === 'error');
   if (err.length) {
     lines.push('', `Harness errors: ${err.length}`);

@@ -35,7 +35,7 @@ export interface CaseResult {
   /** the documented name as the page writes it (constant, -EERRNO, or a behaviour label) */
   clause: string;
   clauseText: string;
-  kind: 'error' | 'behaviour' | 'unlisted';
+  kind: 'error' | 'behaviour' | 'unlisted' | 'property';
   fixture: string;
   implementation: string;
   verdict: Verdict;

@@ -1,0 +1,110 @@
+/**
+ * How properties run inside a conformance run. A property searches a space
+ * of situations with fast-check; its result becomes one case of the result
+ * model, carrying the seed, the shrink path and the command that replays
+ * the smallest failing situation.
+ */
+import fc from 'fast-check';
+import type { Capabilities, Fixture } from '../fixtures/fixture.js';
+import type { Observed } from '../runner/model.js';
+import type { Addon } from '../runner/native.js';
+import type { Implementation } from '../suites/framework.js';
+
+/** a divergence the suites already reported in this run: the clause's key and what the library did */
+export interface KnownDivergence {
+  clause: string;
+  observedName: string;
+  caseId: string;
+}
+
+export interface PropertyContext {
+  addon: Addon;
+  fixture: Fixture;
+  caps: Capabilities;
+  impl: Implementation;
+  known: KnownDivergence[];
+  fc: { seed: number; numRuns: number; path?: string };
+}
+
+/** what a failing run of the predicate found */
+export interface Finding {
+  situation: string;
+  observed?: Observed;
+  permitted?: string[];
+  clause?: string;
+  /** what makes two findings the same divergence (default: the observed name) */
+  key?: string;
+  message: string;
+}
+
+export interface PropertyResult {
+  runs: number;
+  failed: boolean;
+  seed: number;
+  path?: string;
+  finding?: Finding;
+  /** harness failure (an exception outside the library's answers) */
+  error?: string;
+  /** known divergences met along the way, by "clause: name" and count */
+  knownHits: Record<string, number>;
+}
+
+export interface PropertyDef {
+  /** the name --property takes, e.g. "pmem2_map_new/parameters" */
+  name: string;
+  implementation: string;
+  page: string;
+  function: string;
+  /** what is checked, in one sentence */
+  title: string;
+  /** the pages the model reads */
+  reads: string;
+  run(ctx: PropertyContext): PropertyResult;
+}
+
+/** thrown by a predicate to report a divergence with its details */
+export class DivergenceError extends Error {
+  constructor(readonly finding: Finding) {
+    super(finding.message);
+  }
+}
+
+/**
+ * Runs fc.check over `arb` with `predicate`, remembering the details of the
+ * last failing execution, which after shrinking is the smallest one.
+ */
+export function checkProperty<T>(ctx: PropertyContext, arb: fc.Arbitrary<T>, predicate: (v: T, known: Record<string, number>) => void): PropertyResult {
+  const knownHits: Record<string, number> = {};
+  let last: Finding | undefined;
+  let harness: string | undefined;
+  const prop = fc.property(arb, (v) => {
+    try {
+      predicate(v, knownHits);
+    } catch (e) {
+      if (e instanceof DivergenceError) last = e.finding;
+      else {
+        harness = (e as Error).stack ?? String(e);
+        last = { situation: fc.stringify(v), message: (e as Error).message };
+      }
+      throw e;
+    }
+  });
+  const params: fc.Parameters<[T]> = { seed: ctx.fc.seed, numRuns: ctx.fc.numRuns };
+  if (ctx.fc.path) {
+    params.path = ctx.fc.path;
+    params.endOnFailure = true;
+  }
+  const details = fc.check(prop, params);
+  const out: PropertyResult = { runs: details.numRuns, failed: details.failed, seed: details.seed, knownHits };
+  if (details.failed) {
+    if (details.counterexamplePath) out.path = details.counterexamplePath;
+    if (last) out.finding = last;
+    if (!(details.errorInstance instanceof DivergenceError)) out.error = harness ?? String(details.errorInstance);
+  }
+  return out;
+}
+
+/** is this outcome a divergence the suites already reported for one of these clauses? */
+export function knownDivergence(known: KnownDivergence[], clauses: string[], observedName: string, key?: string): KnownDivergence | undefined {
+  return known.find((k) => (k.observedName === observedName || (key !== undefined && k.observedName === key)) && clauses.includes(k.clause));
+}

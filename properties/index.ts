@@ -1,0 +1,5 @@
+import type { PropertyDef } from './framework.js';
+import { mapNewParameters } from './pmem2_map_new.js';
+
+/** every property, by the name --property takes */
+export const PROPERTIES: PropertyDef[] = [mapNewParameters];

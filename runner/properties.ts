@@ -1,0 +1,98 @@
+/**
+ * Runs the properties of one implementation on one fixture and turns each
+ * into a case of the result model, with the seed, the shrink path and the
+ * command that replays the failure.
+ */
+import type { CaseResult } from './model.js';
+import type { Addon } from './native.js';
+import type { Fixture } from '../fixtures/fixture.js';
+import type { KnownDivergence, PropertyDef, PropertyResult } from '../properties/framework.js';
+import type { Implementation } from '../suites/framework.js';
+
+export interface PropertyRunOptions {
+  properties: PropertyDef[];
+  fixture: Fixture;
+  implementation: Implementation;
+  addon: Addon;
+  seed: number;
+  numRuns: number;
+  replayPath?: string;
+  /** the divergences the suites found in this run */
+  suiteCases: CaseResult[];
+  /** how a user would re-run this property, minus --seed/--replay */
+  commandPrefix: string;
+}
+
+/** the suites' divergences, keyed by the clause id's tail ("<function>/<name>#<n>") */
+export function knownFrom(cases: CaseResult[]): KnownDivergence[] {
+  return cases
+    .filter((c) => c.verdict === 'diverge' && c.observed)
+    .map((c) => ({ clause: c.clauseId.replace(/^[^/]+\//, ''), observedName: c.observed!.name, caseId: c.id }));
+}
+
+/** at most this many distinct findings per property and run: each is a case of its own */
+const MAX_FINDINGS = 8;
+
+export function runProperties(o: PropertyRunOptions): CaseResult[] {
+  const out: CaseResult[] = [];
+  for (const p of o.properties) {
+    // fast-check stops at the first failure; a finding is recorded, then accepted as known
+    // so the search goes on and one divergence cannot hide the next
+    const known = knownFrom(o.suiteCases);
+    const knownHits: Record<string, number> = {};
+    for (let round = 0; round < MAX_FINDINGS; round++) {
+      const started = Date.now();
+      let r: PropertyResult;
+      try {
+        r = p.run({
+          addon: o.addon,
+          fixture: o.fixture,
+          caps: o.fixture.capabilities(),
+          impl: o.implementation,
+          known,
+          fc: { seed: o.seed, numRuns: o.numRuns, ...(o.replayPath ? { path: o.replayPath } : {}) },
+        });
+      } catch (e) {
+        r = { runs: 0, failed: true, seed: o.seed, error: (e as Error).stack ?? String(e), knownHits: {} };
+      }
+      for (const [k, n] of Object.entries(r.knownHits)) knownHits[k] = (knownHits[k] ?? 0) + n;
+      const hits = Object.entries(knownHits);
+      const knownNote = hits.length ? `known divergences met (reported by the suites or earlier findings, not counted again): ${hits.map(([k, n]) => `${k} ×${n}`).join('; ')}` : undefined;
+      const base = {
+        page: p.page,
+        function: p.function,
+        clauseText: `${p.title} (model read from ${p.reads})`,
+        kind: 'property' as const,
+        fixture: o.fixture.name,
+        implementation: o.implementation.name,
+        durationMs: Date.now() - started,
+        seed: r.seed,
+      };
+      if (!r.failed) {
+        out.push({ ...base, id: `property:${p.name}@${o.fixture.name}/${o.implementation.name}`, clauseId: `property:${p.name}`, clause: p.name, verdict: 'pass', permitted: [], reason: `${r.runs} situations, all answered as the pages permit${round ? ` once the ${round} finding(s) above are set aside` : ''}`, ...(knownNote ? { note: knownNote } : {}) });
+        break;
+      }
+      const f = r.finding;
+      const clause = f?.clause?.split(', ')[0] ?? 'unknown';
+      const name = f?.key ?? f?.observed?.name ?? 'error';
+      const replay = `${o.commandPrefix} --property ${p.name} --seed ${r.seed}${r.path ? ` --replay '${r.path}'` : ''}`;
+      const clauseId = r.error ? `property:${p.name}` : `property:${p.name}/${clause}/${name}`;
+      out.push({
+        ...base,
+        id: `${clauseId}@${o.fixture.name}/${o.implementation.name}`,
+        clauseId,
+        clause: r.error ? p.name : `${p.name}: ${clause}`,
+        verdict: r.error ? 'error' : 'diverge',
+        ...(f?.observed ? { observed: { ...f.observed, details: { ...(f.observed.details ?? {}), situation: f.situation } } } : {}),
+        permitted: f?.permitted ?? [],
+        reason: r.error ? `harness error in the property: ${r.error.split('\n').slice(0, 3).join(' ')}${f ? ` (situation: ${f.situation})` : ''}` : `smallest counterexample: ${f?.message ?? 'unknown'} [clause ${f?.clause ?? 'unknown'}]`,
+        ...(r.path ? { path: r.path } : {}),
+        replay,
+        ...(round > 0 ? { note: `found after setting aside ${round} earlier finding(s) of this property; the replay command reproduces it only with those set aside, so re-run the whole property to see it again` } : {}),
+      });
+      if (r.error || !f?.observed || o.replayPath) break;
+      for (const c of (f.clause ?? '').split(', ')) known.push({ clause: c, observedName: name, caseId: clauseId });
+    }
+  }
+  return out;
+}
