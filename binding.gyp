@@ -12,6 +12,7 @@
         "native/addon/reservation.cc",
         "native/addon/sys.cc",
         "native/addon/child.cc",
+        "native/addon/fault.cc",
         "native/addon/pmemset_api.cc",
         "native/addon/pmemset_set.cc",
         "native/addon/pmemset_source.cc",

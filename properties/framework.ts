@@ -91,13 +91,18 @@ export function checkProperty<T>(ctx: PropertyContext, arb: fc.Arbitrary<T>, pre
   });
   const params: fc.Parameters<[T]> = { seed: ctx.fc.seed, numRuns: ctx.fc.numRuns };
   if (ctx.fc.path) {
-    params.path = ctx.fc.path;
+    params.path = splitPath(ctx.fc.path).path;
     params.endOnFailure = true;
   }
   const details = fc.check(prop, params);
   const out: PropertyResult = { runs: details.numRuns, failed: details.failed, seed: details.seed, knownHits };
   if (details.failed) {
-    if (details.counterexamplePath) out.path = details.counterexamplePath;
+    if (details.counterexamplePath) {
+      // a command sequence replays only with its own replay path as well: keep both in one string
+      const cmds = details.counterexample ? String(details.counterexample[0]) : '';
+      const m = cmds.match(/replayPath="([^"]*)"/);
+      out.path = m ? `${details.counterexamplePath}|${m[1]}` : details.counterexamplePath;
+    }
     if (last) out.finding = last;
     if (!(details.errorInstance instanceof DivergenceError)) out.error = harness ?? String(details.errorInstance);
   }
@@ -107,4 +112,10 @@ export function checkProperty<T>(ctx: PropertyContext, arb: fc.Arbitrary<T>, pre
 /** is this outcome a divergence the suites already reported for one of these clauses? */
 export function knownDivergence(known: KnownDivergence[], clauses: string[], observedName: string, key?: string): KnownDivergence | undefined {
   return known.find((k) => (k.observedName === observedName || (key !== undefined && k.observedName === key)) && clauses.includes(k.clause));
+}
+
+/** "fcPath|commandsReplayPath" as printed in a replay command, split */
+export function splitPath(p: string): { path: string; commands?: string } {
+  const i = p.indexOf('|');
+  return i < 0 ? { path: p } : { path: p.slice(0, i), commands: p.slice(i + 1) };
 }

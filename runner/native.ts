@@ -34,6 +34,12 @@ export interface ChildResult {
   message?: string;
   signal?: number;
 }
+/** kinds of forkAccess: past-end kinds touch the byte at map size + offset */
+export type AccessKind = 'read' | 'write' | 'read-past-end' | 'write-past-end';
+/** how the child of forkAccess ended: an exit code, or the signal that killed it */
+export type AccessResult =
+  | { exited: number; signal?: undefined; signalName?: undefined }
+  | { exited?: undefined; signal: number; signalName: string };
 export interface ErrnoResult {
   errno: number;
   message?: string;
@@ -177,6 +183,8 @@ export interface Addon extends PmemsetAddon {
   forkCall(cond: ChildConditions, op: 'reservation_new', addr: Size, size: Size): ChildResult;
   forkCall(cond: ChildConditions, op: 'pmemset_map', set: PmemSet, src: SetSource, mc: SetMapConfig | null): ChildResult;
   forkCall(cond: ChildConditions, op: 'pmemset_part_map', part: Part): ChildResult;
+  /** plain loads/stores over a map in a forked child (native/addon/fault.cc); no range or protection check */
+  forkAccess(map: Map, off: Size, len: Size, kind: AccessKind): AccessResult;
   F_SEAL_WRITE: number;
   F_SEAL_SHRINK: number;
   F_SEAL_GROW: number;

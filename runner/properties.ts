@@ -90,7 +90,8 @@ export function runProperties(o: PropertyRunOptions): CaseResult[] {
         replay,
         ...(round > 0 ? { note: `found after setting aside ${round} earlier finding(s) of this property; the replay command reproduces it only with those set aside, so re-run the whole property to see it again` } : {}),
       });
-      if (r.error || !f?.observed || o.replayPath) break;
+      if (r.error || !f || o.replayPath) break;
+      if (known.some((k) => k.caseId === clauseId)) break; // the same finding again: setting it aside did not work
       for (const c of (f.clause ?? '').split(', ')) known.push({ clause: c, observedName: name, caseId: clauseId });
     }
   }

@@ -55,6 +55,7 @@ Init(Napi::Env env, Napi::Object exports)
 	reservation_init(env, exports);
 	sys_init(env, exports);
 	child_init(env, exports);
+	fault_init(env, exports);
 	pmemset_set_init(env, exports);
 	pmemset_source_init(env, exports);
 	pmemset_data_init(env, exports);

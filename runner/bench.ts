@@ -1,0 +1,303 @@
+/**
+ * `npm run bench`: what the binding costs.
+ *
+ * 1. The map/unmap cycle of a case, from JS through the binding, against a C
+ *    loop making the same libpmem2 calls (native/bench/map_loop.c, built
+ *    here into build/bench/ when missing or older than its source). Both
+ *    run over a 2-page file on tmpfs (/dev/shm) in interleaved rounds of a
+ *    fixed duration after a warm-up; the medians and their ratio
+ *    binding/C are reported (target >= 0.5, reported, never fatal: the
+ *    figures vary by machine).
+ * 2. Wall times of the conformance CLI (`node runner/bin.cjs run --quiet`)
+ *    for libpmem2 and for libpmemset on the tmpfs fixture, in seconds and
+ *    cases per second.
+ *
+ * Options: --rounds N (5), --duration MS (1000 per round), --warmup MS (500),
+ * --suite-runs N (3). Figures also go to build/bench/results.json.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { PROJECT_ROOT } from './catalogue/sources.js';
+import { mustConstant } from './constants.js';
+import { pmem2 } from './native.js';
+import type { Addon, CallResult } from './native.js';
+
+const TARGET_RATIO = 0.5;
+const BENCH_DIR = path.join(PROJECT_ROOT, 'build/bench');
+const C_SOURCE = path.join(PROJECT_ROOT, 'native/bench/map_loop.c');
+const C_BINARY = path.join(BENCH_DIR, 'map_loop');
+const RESULTS = path.join(BENCH_DIR, 'results.json');
+const CLI = path.join(PROJECT_ROOT, 'runner/bin.cjs');
+
+interface Options {
+  rounds: number;
+  durationMs: number;
+  warmupMs: number;
+  suiteRuns: number;
+}
+
+function options(): Options {
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: 'string', default: '5' },
+      duration: { type: 'string', default: '1000' },
+      warmup: { type: 'string', default: '500' },
+      'suite-runs': { type: 'string', default: '3' },
+    },
+    strict: true,
+  });
+  const num = (name: string, v: string | undefined, min: number): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, not '${v}'`);
+    return n;
+  };
+  return {
+    rounds: num('rounds', values.rounds, 1),
+    durationMs: num('duration', values.duration, 10),
+    warmupMs: num('warmup', values.warmup, 0),
+    suiteRuns: num('suite-runs', values['suite-runs'], 0),
+  };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** builds the C loop when it is missing or older than its source */
+function buildCLoop(): string {
+  fs.mkdirSync(BENCH_DIR, { recursive: true });
+  const fresh = fs.existsSync(C_BINARY) && fs.statSync(C_BINARY).mtimeMs >= fs.statSync(C_SOURCE).mtimeMs;
+  if (fresh) return 'up to date';
+  const args = ['-O2', '-Wall', '-Wextra', '-Werror', '-o', C_BINARY, C_SOURCE, '-lpmem2'];
+  const r = spawnSync('cc', args, { encoding: 'utf8' });
+  if (r.status !== 0) {
+    throw new Error(`building the C loop failed (cc ${args.join(' ')}):\n${r.stderr ?? ''}${r.error ? r.error.message : ''}`);
+  }
+  return `built: cc ${args.join(' ')}`;
+}
+
+/** a fresh directory on tmpfs (/dev/shm, else the temporary directory) */
+function tmpfsDir(): string {
+  const parent = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
+  return fs.mkdtempSync(path.join(parent, 'pmem-conform-bench-'));
+}
+
+function check(call: string, r: CallResult): void {
+  if (r.code !== 0) throw new Error(`${call} returned ${r.code}: ${r.message ?? ''}`);
+}
+
+/**
+ * One case's map/unmap cycle through the binding, as the suites make it
+ * (suites/pmem2_util.ts: config with PAGE granularity, a source from the
+ * file's descriptor, pmem2_map_new, then the deletes), every code checked.
+ */
+function jsCycle(a: Addon, fd: number, page: number): void {
+  const c = a.configNew();
+  check('pmem2_config_new', c);
+  const cfg = c.config!;
+  check('pmem2_config_set_required_store_granularity', a.configSetRequiredStoreGranularity(cfg, page));
+  const s = a.sourceFromFd(fd);
+  check('pmem2_source_from_fd', s);
+  const src = s.source!;
+  const m = a.mapNew(cfg, src);
+  check('pmem2_map_new', m);
+  check('pmem2_map_delete', a.mapDelete(m.map!));
+  check('pmem2_source_delete', a.sourceDelete(src));
+  check('pmem2_config_delete', a.configDelete(cfg));
+}
+
+interface RoundResult {
+  cycles: number;
+  seconds: number;
+  rate: number;
+}
+
+/** lets node drain the handles' finalizers, which run from the event loop */
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/*
+ * The handles' finalizers (napi_wrap) are queued and run from the event
+ * loop: a loop that never yields piles them up and slows down as it goes.
+ * The suites await between cases, so the round yields every YIELD_EVERY
+ * cycles, inside the timed interval: the finalizers are part of the cost.
+ */
+const YIELD_EVERY = 256;
+
+async function jsRound(a: Addon, fd: number, page: number, ms: number): Promise<RoundResult> {
+  await tick();
+  const start = performance.now();
+  const end = start + ms;
+  let n = 0;
+  let t = start;
+  while (t < end) {
+    jsCycle(a, fd, page);
+    n++;
+    if (n % YIELD_EVERY === 0) await tick();
+    t = performance.now();
+  }
+  const seconds = (t - start) / 1000;
+  return { cycles: n, seconds, rate: n / seconds };
+}
+
+function cRound(file: string, ms: number, warmupMs: number): RoundResult {
+  const r = spawnSync(C_BINARY, [file, String(ms), String(warmupMs)], { encoding: 'utf8' });
+  let out: { cycles?: number; seconds?: number; rate?: number; error?: string; message?: string } = {};
+  try {
+    out = JSON.parse(r.stdout) as typeof out;
+  } catch {
+    /* reported below */
+  }
+  if (r.status !== 0 || out.rate === undefined) {
+    const why = out.error ? `${out.error}: ${out.message ?? ''}` : `${r.stderr ?? ''}${r.error?.message ?? ''}`.trim();
+    throw new Error(`the C loop failed (exit ${r.status ?? r.signal}): ${why}`);
+  }
+  return { cycles: out.cycles!, seconds: out.seconds!, rate: out.rate };
+}
+
+interface SuiteRun {
+  implementation: string;
+  run: number;
+  exitCode: number | null;
+  wallSeconds: number;
+  inProcessSeconds?: number;
+  cases?: number;
+  casesPerSecond?: number;
+}
+
+/** one timed `pmem-conform run --quiet` of one implementation's suites on tmpfs */
+function suiteRun(impl: string, run: number): SuiteRun {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-bench-out-'));
+  try {
+    const start = performance.now();
+    const r = spawnSync(process.execPath, [CLI, 'run', '--quiet', '--fixture', 'tmpfs', '--impl', impl, '--out', out], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    const wallSeconds = (performance.now() - start) / 1000;
+    const res: SuiteRun = { implementation: impl, run, exitCode: r.status, wallSeconds };
+    const file = path.join(out, 'results.json');
+    if (fs.existsSync(file)) {
+      const j = JSON.parse(fs.readFileSync(file, 'utf8')) as { cases: unknown[]; environment: { durationMs: number } };
+      res.cases = j.cases.length;
+      res.casesPerSecond = j.cases.length / wallSeconds;
+      res.inProcessSeconds = j.environment.durationMs / 1000;
+    }
+    if (r.status !== 0) {
+      const tail = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-3).join('\n');
+      console.error(`  ${impl} run ${run}: the CLI exited ${r.status ?? r.signal}\n${tail}`);
+    }
+    return res;
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}
+
+function table(head: string[], rows: string[][]): string {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
+  return [line(head), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+async function main(): Promise<number> {
+  const o = options();
+  const cpus = os.cpus();
+  const machine = { cpus: cpus.length, model: cpus[0]?.model.trim() ?? 'unknown', kernel: os.release(), node: process.version };
+  console.log(`pmem-conform bench: ${machine.cpus} CPU(s), ${machine.model}, Linux ${machine.kernel}, node ${machine.node}`);
+  console.log(`C loop: ${buildCLoop()}`);
+
+  const a = pmem2();
+  const page = mustConstant('libpmem2', 'PMEM2_GRANULARITY_PAGE');
+  const dir = tmpfsDir();
+  const file = path.join(dir, 'map-loop');
+  const size = 2 * a.pageSize();
+  fs.writeFileSync(file, Buffer.alloc(size));
+  const fd = fs.openSync(file, 'r+');
+  const js: RoundResult[] = [];
+  const c: RoundResult[] = [];
+  try {
+    // warm-up: JIT and the library's first-call paths; the C loop warms up in each process
+    await jsRound(a, fd, page, o.warmupMs);
+    cRound(file, Math.max(o.warmupMs, 10), 0);
+    console.log(`\nmap/unmap cycle on ${file} (${size} bytes, PAGE): ${o.rounds} interleaved rounds of ${o.durationMs} ms each, after ${o.warmupMs} ms of warm-up`);
+    for (let i = 0; i < o.rounds; i++) {
+      js.push(await jsRound(a, fd, page, o.durationMs));
+      c.push(cRound(file, o.durationMs, Math.min(o.warmupMs, 200)));
+    }
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const jsMedian = median(js.map((r) => r.rate));
+  const cMedian = median(c.map((r) => r.rate));
+  // rounds are paired (adjacent in time): the median of the paired ratios
+  // is the headline, robust to the machine's load drifting during the run
+  const pairRatios = js.map((r, i) => r.rate / c[i]!.rate);
+  const ratio = median(pairRatios);
+  const ratioOfMedians = jsMedian / cMedian;
+  const verdict = ratio >= TARGET_RATIO ? 'PASS' : 'BELOW TARGET';
+  const rows = js.map((r, i) => [`round ${i + 1}`, fmt(r.rate), fmt(c[i]!.rate), pairRatios[i]!.toFixed(2)]);
+  rows.push(['median', fmt(jsMedian), fmt(cMedian), ratio.toFixed(2)]);
+  console.log(table(['', 'binding (cycles/s)', 'C loop (cycles/s)', 'binding/C'], rows));
+  console.log(`per cycle: binding ${(1e6 / jsMedian).toFixed(2)} us, C ${(1e6 / cMedian).toFixed(2)} us`);
+  console.log(`ratio binding/C ${ratio.toFixed(3)} (median of the paired rounds; ratio of the medians ${ratioOfMedians.toFixed(3)}), target >= ${TARGET_RATIO}: ${verdict}`);
+
+  const suites: SuiteRun[] = [];
+  if (o.suiteRuns > 0) {
+    console.log(`\nconformance suites on tmpfs: node runner/bin.cjs run --quiet --fixture tmpfs --impl IMPL, ${o.suiteRuns} run(s) each`);
+    for (let i = 1; i <= o.suiteRuns; i++) for (const impl of ['libpmem2', 'libpmemset']) suites.push(suiteRun(impl, i));
+    const srows = suites.map((s) => [
+      `${s.implementation} #${s.run}`,
+      s.cases === undefined ? '-' : String(s.cases),
+      s.wallSeconds.toFixed(3),
+      s.inProcessSeconds === undefined ? '-' : s.inProcessSeconds.toFixed(3),
+      s.casesPerSecond === undefined ? '-' : fmt(s.casesPerSecond, 1),
+      String(s.exitCode ?? 'signal'),
+    ]);
+    for (const impl of ['libpmem2', 'libpmemset']) {
+      const mine = suites.filter((s) => s.implementation === impl);
+      const counted = mine.filter((s) => s.cases !== undefined);
+      const wall = median(mine.map((s) => s.wallSeconds));
+      const cases = counted.length ? String(median(counted.map((s) => s.cases!))) : '-';
+      const rate = counted.length ? fmt(median(counted.map((s) => s.casesPerSecond!)), 1) : '-';
+      srows.push([`${impl} median`, cases, wall.toFixed(3), '', rate, '']);
+    }
+    console.log(table(['suite run', 'cases', 'wall s', 'in-process s', 'cases/s (wall)', 'exit'], srows));
+  }
+
+  const results = {
+    date: new Date().toISOString(),
+    machine,
+    options: o,
+    mapUnmap: {
+      file: 'tmpfs (/dev/shm), 2 pages, PMEM2_GRANULARITY_PAGE',
+      calls: ['pmem2_config_new', 'pmem2_config_set_required_store_granularity', 'pmem2_source_from_fd', 'pmem2_map_new', 'pmem2_map_delete', 'pmem2_source_delete', 'pmem2_config_delete'],
+      binding: { rounds: js, medianRate: jsMedian },
+      c: { rounds: c, medianRate: cMedian },
+      ratio,
+      ratioMethod: 'median of per-round binding/C ratios (rounds interleaved)',
+      roundRatios: pairRatios,
+      ratioOfMedians,
+      target: TARGET_RATIO,
+      verdict,
+    },
+    suites,
+  };
+  fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nresults: ${path.relative(process.cwd(), RESULTS) || RESULTS}`);
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    console.error(`pmem-conform bench: ${(e as Error).message}`);
+    process.exitCode = 1;
+  },
+);
