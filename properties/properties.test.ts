@@ -84,3 +84,32 @@ test('replaying a failure with its seed and path reproduces the same counterexam
   assert.equal(again.failed, true);
   assert.equal(again.finding!.message, first.finding!.message);
 });
+
+test('data path: a memset that writes one value too high is caught', async () => {
+  const { pmem2DataPath } = await import('./data_path.js');
+  assert.equal(pmem2DataPath.run(ctx(real, 200)).failed, false);
+  const liar: Addon = Object.create(real);
+  liar.mapMemset = (m, off, c, len, flags) => real.mapMemset(m, off, c + 1, len, flags);
+  const r = pmem2DataPath.run(ctx(liar, 200));
+  assert.equal(r.failed, true);
+  assert.match(r.finding!.message, /memset.*byte \+\d+ is 0x/);
+});
+
+test('data path: a deep flush that accepts ranges outside the map is caught', async () => {
+  const { pmem2DataPath } = await import('./data_path.js');
+  const liar: Addon = Object.create(real);
+  liar.mapDeepFlush = (m, off, len) => (BigInt(off) >= real.mapGetSize(m) ? { code: 0 } : real.mapDeepFlush(m, off, len));
+  const r = pmem2DataPath.run(ctx(liar, 50));
+  assert.equal(r.failed, true);
+  assert.match(r.finding!.message, /past the end returned 0/);
+});
+
+test('protection: a write to a read-only map that does not fault is caught', async () => {
+  const { protectionFaults } = await import('./protection.js');
+  assert.equal(protectionFaults.run(ctx(real, 60)).failed, false);
+  const liar: Addon = Object.create(real);
+  liar.forkAccess = () => ({ exited: 0 });
+  const r = protectionFaults.run(ctx(liar, 60));
+  assert.equal(r.failed, true);
+  assert.match(r.finding!.message, /must fault/);
+});
