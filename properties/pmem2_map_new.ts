@@ -18,7 +18,8 @@ import { describeMap, GRANULARITY_ORDER, predictMap } from './model/pmem2_map.js
 import type { FixtureFacts, MapSituation } from './model/pmem2_map.js';
 
 export function factsOf(ctx: PropertyContext): FixtureFacts {
-  return { pageSize: ctx.caps.pageSize, mapSync: ctx.caps.mapSync, eadr: ctx.caps.persistenceDomain === 'cpu_cache' };
+  const forced = ctx.caps.forcedGranularity as FixtureFacts['forced'] | undefined;
+  return { pageSize: ctx.caps.pageSize, mapSync: ctx.caps.mapSync, eadr: ctx.caps.persistenceDomain === 'cpu_cache', ...(forced ? { forced } : {}) };
 }
 
 const GRAN = { BYTE: () => C.BYTE, CACHE_LINE: () => C.CACHE_LINE, PAGE: () => C.PAGE };

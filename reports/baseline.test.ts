@@ -135,8 +135,8 @@ test('updateBaseline keeps notes of entries that still apply, adds TODOs, drops 
   const keyed = updated.entries.map((e) => `${e.implementation} ${e.clauseId} ${e.fixture ?? '-'} ${e.observedName} ${e.note}`);
   assert.deepEqual(keyed.sort(), [
     `libpmem2 ${A} - N1 upstream says the page is wrong`,
-    `libpmem2 ${B} fsdax N2 ${TODO_NOTE}`,
-    `libpmemset ${A} tmpfs N3 ${TODO_NOTE}`,
+    `libpmem2 ${B} - N2 ${TODO_NOTE}`,
+    `libpmemset ${A} - N3 ${TODO_NOTE}`,
     `libpmemset some/other#1 - X known: upstream issue 123`,
   ].sort());
   // the updated baseline accepts the run
@@ -153,6 +153,9 @@ test('updateBaseline replaces an entry whose observed name changed, and can pin 
   assert.equal(updated.entries[0]!.version, '1.12.1');
   assert.equal(updated.entries[0]!.note, TODO_NOTE);
   assert.equal(updateBaseline(r).entries.length, 1);
+  // new entries are fixture-free unless asked, and pinned to the version by default
+  assert.equal(updateBaseline(r).entries[0]!.fixture, undefined);
+  assert.equal(updateBaseline(r, undefined, { pinFixture: true }).entries[0]!.fixture, 'tmpfs');
 });
 
 test('serialise → parse round-trips, and writeBaseline/loadBaseline use files', () => {

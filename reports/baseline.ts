@@ -245,8 +245,11 @@ export function gateExitCode(cmp: BaselineComparison, opts: { strict?: boolean }
 export function updateBaseline(
   result: RunResult,
   old?: Baseline,
-  opts: { pinVersion?: boolean } = {},
+  opts: { pinVersion?: boolean; pinFixture?: boolean } = {},
 ): Baseline {
+  // a divergence is the library's, on whatever fixture it shows: entries name a fixture only when asked,
+  // and name the library version they were accepted for unless told not to
+  const pinVersion = opts.pinVersion ?? true;
   const prev = old ?? emptyBaseline();
   const cmp = compareWithBaseline(result, prev);
   const keep = new Set<BaselineEntry>();
@@ -258,12 +261,12 @@ export function updateBaseline(
     const entry: BaselineEntry = {
       implementation: c.implementation,
       clauseId: c.clauseId,
-      fixture: c.fixture,
       observedName: observedName(c),
       note: TODO_NOTE,
     };
+    if (opts.pinFixture) entry.fixture = c.fixture;
     const version = versionOf(result, c.implementation);
-    if (opts.pinVersion && version !== undefined) entry.version = version;
+    if (pinVersion && version !== undefined) entry.version = version;
     const key = JSON.stringify([entry.implementation, entry.clauseId, entry.fixture, entry.version, entry.observedName]);
     if (seen.has(key)) continue;
     seen.add(key);

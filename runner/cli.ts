@@ -14,7 +14,8 @@ import type { Addon } from './native.js';
 import { coverage, runSuites, undefinedNames } from './run.js';
 import { loadCatalogue } from './catalogue/build.js';
 import { PROJECT_ROOT } from './catalogue/sources.js';
-import { FIXTURES, makeFixture } from '../fixtures/index.js';
+import { allFixtureSpecs, FIXTURES, isRemoteSpec, makeFixture, makeRemote, REMOTE_FIXTURES } from '../fixtures/index.js';
+import type { RemoteFixture } from '../fixtures/index.js';
 import type { Fixture } from '../fixtures/fixture.js';
 import { SUITES } from '../suites/index.js';
 import { PROPERTIES } from '../properties/index.js';
@@ -26,7 +27,7 @@ import { writeJunit } from '../reports/junit.js';
 import type { Baseline } from '../reports/baseline.js';
 import { compareWithBaseline, formatComparison, gateExitCode, loadBaseline, updateBaseline, writeBaseline } from '../reports/baseline.js';
 import { SCHEMA, summarise } from './model.js';
-import type { CaseResult, ImplementationInfo, RunResult } from './model.js';
+import type { CaseResult, FixtureInfo, ImplementationInfo, RunResult } from './model.js';
 
 export class UsageError extends Error {}
 
@@ -34,8 +35,9 @@ const USAGE = `usage: pmem-conform run [--fixture NAME]... [--impl libpmem2[=PAT
                          [--suite NAME]... [--grep TEXT] [--out DIR] [--json FILE] [--junit FILE]
                          [--baseline FILE [--strict] [--update-baseline]] [--quiet]
                          [--property NAME]... [--seed N] [--runs N] [--replay PATH] [--soak] [--suites-only]
+                         [--allow-destroy-devdax]
        pmem-conform list            list suites, fixtures and clause counts
-fixtures: ${Object.keys(FIXTURES).join(', ')}; suites: ${SUITES.map((s) => s.name).join(', ')}`;
+fixtures: ${[...Object.keys(FIXTURES), 'emulated[:MODE]', 'SPEC+force=GRAN', 'all'].join(', ')}; suites: ${SUITES.map((s) => s.name).join(', ')}`;
 
 /** where each implementation is found when --impl names no path */
 export const DEFAULT_LIB: Record<string, string> = {
@@ -106,6 +108,7 @@ async function run(argv: string[]): Promise<number> {
       replay: { type: 'string' },
       soak: { type: 'boolean', default: false },
       'suites-only': { type: 'boolean', default: false },
+      'allow-destroy-devdax': { type: 'boolean', default: false },
     },
     strict: true,
     allowPositionals: false,
@@ -128,7 +131,14 @@ async function run(argv: string[]): Promise<number> {
       throw new UsageError((e as Error).message);
     }
   }
-  const fixtures: Fixture[] = (values.fixture ?? ['tmpfs']).map((f) => makeFixture(f));
+  const specs = (values.fixture ?? ['tmpfs']).flatMap((f) => {
+    if (f !== 'all') return [f];
+    const all = allFixtureSpecs();
+    return [...all.local, ...all.remote];
+  });
+  const fixtureOpts = { allowDestroyDevdax: values['allow-destroy-devdax']! };
+  const fixtures: Fixture[] = specs.filter((f) => !isRemoteSpec(f)).map((f) => makeFixture(f, fixtureOpts));
+  const remotes: RemoteFixture[] = specs.filter((f) => isRemoteSpec(f)).map((f) => makeRemote(f, fixtureOpts));
   const seed = values.seed !== undefined ? intOption('--seed', values.seed, -(2 ** 31), 2 ** 31 - 1) : (Date.now() ^ (process.pid << 10)) | 0;
   const numRuns = values.runs !== undefined ? intOption('--runs', values.runs, 1, 10_000_000) : values.soak ? 20_000 : DEFAULT_RUNS;
   const properties = values['suites-only'] ? [] : values.property ? values.property.map((n) => {
@@ -148,7 +158,9 @@ async function run(argv: string[]): Promise<number> {
   const cleanup = async () => {
     for (const f of ready.splice(0)) await f.teardown().catch(() => undefined);
   };
+  const abort = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
+    abort.abort();
     void cleanup().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
   };
   process.once('SIGINT', onSignal);
@@ -177,6 +189,8 @@ async function run(argv: string[]): Promise<number> {
       const props = properties.filter((x) => x.implementation === p.impl.name);
       for (const f of fixtures) {
         if (props.length === 0) break;
+        // a device DAX fixture holds no files: the properties run on the file fixtures
+        if (f.kind === 'devdax') continue;
         const t0 = Date.now();
         const pc = runProperties({
           properties: props,
@@ -196,12 +210,34 @@ async function run(argv: string[]): Promise<number> {
         durationMs += Date.now() - t0;
       }
     }
+    // fixtures that run in another process (a QEMU guest, a forced-granularity child) run the same CLI there
+    const remoteFixtures: FixtureInfo[] = [];
+    for (const rf of remotes) {
+      const forward = [
+        ...plan.flatMap((p) => ['--impl', p.impl.path === DEFAULT_LIB[p.impl.name] ? p.impl.name : `${p.impl.name}=${p.impl.path}`]),
+        ...(values.suite ?? []).flatMap((x) => ['--suite', x]),
+        ...(values.grep ? ['--grep', values.grep] : []),
+        ...(properties.length ? ['--seed', String(seed), '--runs', String(numRuns), ...(values.property ?? []).flatMap((x) => ['--property', x])] : ['--suites-only']),
+      ];
+      try {
+        const rr = await rf.run({ cliArgs: forward, signal: abort.signal, onLog: (l) => { if (!values.quiet) console.log(l); }, allowDestroyDevdax: values['allow-destroy-devdax']! });
+        for (const c of rr.result.cases) {
+          cases.push(c);
+          onCase(c, cases.length, cases.length);
+        }
+        remoteFixtures.push(...rr.result.environment.fixtures);
+        console.log(`${rf.name}: ${rr.result.cases.length} cases in ${rr.totalSeconds.toFixed(1)} s${rr.bootSeconds !== undefined ? ` (boot to pmem ready ${rr.bootSeconds.toFixed(1)} s)` : ''}`);
+        durationMs += rr.totalSeconds * 1000;
+      } catch (e) {
+        throw new UsageError(`fixture ${rf.name}: ${(e as Error).message.split('\n')[0]}`);
+      }
+    }
     const catalogue = loadCatalogue();
     const result: RunResult = {
       schema: SCHEMA,
       environment: {
         ...basics(),
-        fixtures: fixtures.map((f) => ({ name: f.name, kind: f.kind, directory: f.directory(), capabilities: { ...f.capabilities() } })),
+        fixtures: [...fixtures.map((f) => ({ name: f.name, kind: f.kind, directory: f.directory(), capabilities: { ...f.capabilities() } })), ...remoteFixtures],
         implementations: infos,
         startedAt,
         durationMs,
@@ -254,6 +290,10 @@ function list(): number {
   for (const s of SUITES) console.log(`  ${s.name.padEnd(24)} ${s.implementation}, pages ${s.pages.join(', ')}, ${s.cases.length} cases`);
   console.log('fixtures:');
   for (const [n, f] of Object.entries(FIXTURES)) console.log(`  ${n.padEnd(24)} ${f.describe}`);
+  for (const [n, d] of Object.entries(REMOTE_FIXTURES)) console.log(`  ${n.padEnd(24)} ${d}`);
+  console.log(`  ${'all'.padEnd(24)} every fixture this machine can provide`);
+  console.log('properties:');
+  for (const p of PROPERTIES) console.log(`  ${p.name.padEnd(32)} ${p.implementation}: ${p.title}`);
   return 0;
 }
 

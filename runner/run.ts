@@ -68,6 +68,10 @@ function runOne(sel: Selected, fixture: Fixture, opts: RunOptions, catalogue: Ca
   if (!def) return done({ verdict: 'error', permitted: [], reason: `no case in suite ${suite.name} answers ${clauseKey(clause)}` });
   const note = def.note;
   const withNote = note ? { note } : {};
+  // a device DAX fixture holds no files: only the cases written for devices run there
+  if (fixture.kind === 'devdax' && def.fixtures !== 'devdax') {
+    return done({ verdict: 'skip', permitted: [], reason: 'device DAX fixture: this case needs files, and runs on the file fixtures', ...withNote });
+  }
   const skipWhy = platformSkip(clause);
   if (skipWhy) return done({ verdict: 'skip', permitted: [], reason: skipWhy, ...withNote });
   if (def.textMatches && !def.textMatches.test(clause.text)) {

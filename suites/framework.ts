@@ -51,6 +51,8 @@ export interface CaseDef {
   textMatches?: RegExp;
   /** the suite's reading of the clause, shown with the result */
   note?: string;
+  /** 'devdax': the case also runs on device DAX fixtures (which hold no files) */
+  fixtures?: 'files' | 'devdax';
   run(ctx: CaseContext): Outcome;
 }
 

@@ -87,6 +87,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_new/PMEM2_E_SRC_DEVDAX_PRIVATE#1',
+    fixtures: 'devdax',
     situation: 'a device DAX source mapped with PMEM2_PRIVATE sharing',
     run: (ctx) => {
       if (!ctx.caps.devdax || !ctx.caps.devdaxPath) return { skip: 'needs device DAX (the fixture offers none)' };
@@ -102,6 +103,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_new/PMEM2_E_ADDRESS_UNALIGNED#1',
+    fixtures: 'devdax',
     situation: 'device DAX mapped into a reservation at an offset not aligned to the device alignment',
     textMatches: /device DAX/,
     run: (ctx) => {
@@ -292,6 +294,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_new/errors of pmem2_source_alignment()#1',
+    fixtures: 'devdax',
     situation: 'pmem2_source_alignment() failing inside pmem2_map_new',
     run: (ctx) => {
       if (!ctx.caps.devdax) return { skip: 'needs device DAX: for regular files the alignment is the page size and cannot fail' };
@@ -331,11 +334,13 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_new/granularity must be appropriate#1',
-    situation: 'require a finer store granularity than the fixture can give (CACHE_LINE without MAP_SYNC)',
+    situation: 'require a finer store granularity than the fixture can give (CACHE_LINE without MAP_SYNC, BYTE without eADR)',
     note: 'ERRORS does not list PMEM2_E_GRANULARITY_NOT_SUPPORTED; pmem2_config_set_required_store_granularity(3) and libpmem2(7), which the page points to, describe it. A run that observes it reports a divergence from this page.',
     run: (ctx) => {
-      if (ctx.caps.mapSync) return { skip: 'the fixture offers MAP_SYNC, so CACHE_LINE is appropriate here; the unlisted refusal needs a fixture without it' };
-      const r = mapFile(ctx, ctx.caps.pageSize, { granularity: C.CACHE_LINE }, [], 'CACHE_LINE on a fixture without MAP_SYNC');
+      if (ctx.caps.forcedGranularity) return { skip: `granularity forced to ${ctx.caps.forcedGranularity} by PMEM2_FORCE_GRANULARITY: what the fixture can really give is masked` };
+      if (ctx.caps.mapSync && ctx.caps.persistenceDomain === 'cpu_cache') return { skip: 'the fixture offers every granularity (MAP_SYNC and eADR)' };
+      const g = ctx.caps.mapSync ? C.BYTE : C.CACHE_LINE;
+      const r = mapFile(ctx, ctx.caps.pageSize, { granularity: g }, [], g === C.BYTE ? 'BYTE on a fixture without eADR' : 'CACHE_LINE on a fixture without MAP_SYNC');
       if ('observed' in r) r.permitted = listedErrors(ctx);
       return r;
     },

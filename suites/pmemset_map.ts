@@ -81,6 +81,7 @@ const cases: CaseDef[] = [
     situation: 'a set requiring a finer granularity than the fixture gives (CACHE_LINE without MAP_SYNC, or BYTE where CACHE_LINE is the finest)',
     note: 'libpmem2 refuses the mapping with PMEM2_E_GRANULARITY_NOT_SUPPORTED; the page also lets pmemset_map return libpmem2 errors, so that code is permitted too.',
     run: (ctx) => {
+      if (ctx.caps.forcedGranularity) return { skip: `granularity forced to ${ctx.caps.forcedGranularity} by PMEM2_FORCE_GRANULARITY: what the fixture can really give is masked` };
       const g = ctx.caps.mapSync ? C.BYTE : C.CACHE_LINE;
       if (ctx.caps.mapSync && ctx.caps.persistenceDomain === 'cpu_cache') return { skip: 'the fixture grants every granularity (eADR)' };
       return mapFile(ctx, page(ctx), null, ['PMEMSET_E_GRANULARITY_NOT_SUPPORTED', 'PMEM2_E_GRANULARITY_NOT_SUPPORTED'], `${g === C.BYTE ? 'BYTE' : 'CACHE_LINE'} on a fixture that cannot give it`, { granularity: g });

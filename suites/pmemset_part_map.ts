@@ -83,6 +83,7 @@ const cases: CaseDef[] = [
     situation: 'a set requiring CACHE_LINE on a fixture without MAP_SYNC',
     note: 'libpmem2 refuses with PMEM2_E_GRANULARITY_NOT_SUPPORTED; permitted beside the pmemset code.',
     run: (ctx) => {
+      if (ctx.caps.forcedGranularity) return { skip: `granularity forced to ${ctx.caps.forcedGranularity} by PMEM2_FORCE_GRANULARITY: what the fixture can really give is masked` };
       if (ctx.caps.mapSync) return { skip: 'the fixture offers MAP_SYNC, so CACHE_LINE is supported' };
       return partMap(ctx, { size: page(ctx), len: page(ctx), setOpts: { granularity: C.CACHE_LINE } }, ['PMEMSET_E_GRANULARITY_NOT_SUPPORTED', 'PMEM2_E_GRANULARITY_NOT_SUPPORTED'], 'CACHE_LINE without MAP_SYNC');
     },

@@ -17,6 +17,8 @@ export interface FixtureFacts {
   mapSync: boolean;
   /** the platform flushes caches on power loss: BYTE is available */
   eadr: boolean;
+  /** PMEM2_FORCE_GRANULARITY (libpmem2(7)): the library reports this granularity whatever the fixture */
+  forced?: Granularity;
 }
 
 export interface MapSituation {
@@ -60,6 +62,7 @@ const SIZE_MAX = (1n << 64n) - 1n;
 
 /** the finest granularity the fixture offers (libpmem2(7): PAGE without MAP_SYNC, CACHE_LINE with it, BYTE with eADR) */
 export function availableGranularity(f: FixtureFacts): Granularity {
+  if (f.forced) return f.forced;
   if (f.eadr && f.mapSync) return 'BYTE';
   return f.mapSync ? 'CACHE_LINE' : 'PAGE';
 }

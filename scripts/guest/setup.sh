@@ -65,7 +65,7 @@ mkdir -p "$out.tmp"
 # 3. vmlinux: decompress the xz stream inside the bzImage (scripts/extract-vmlinux's method)
 bz="/boot/vmlinuz-$kver"
 found=0
-for off in $(grep -abo $'\xfd7zXZ\x00' "$bz" | cut -d: -f1); do
+for off in $(LC_ALL=C grep -abo $'\xfd7zXZ\x00' "$bz" | cut -d: -f1); do
   if tail -c +$((off + 1)) "$bz" | xz -dc 2>/dev/null > "$out.tmp/vmlinux"; then :; fi
   if [ "$(head -c 4 "$out.tmp/vmlinux" | od -An -tx1 | tr -d ' ')" = "7f454c46" ]; then found=1; break; fi
 done
