@@ -348,16 +348,17 @@ class RemovePartMap implements Cmd {
     } else {
       const parts = M.byAddress(m);
       if (!parts.length) return;
-      const r = this.via === 'first' ? a.setFirstPartMap(real.set) : a.setPartMapByAddress(real.set, parts[this.pick % parts.length]!.at);
+      const via = this.via === 'held' ? 'by_address' : this.via;
+      const r = via === 'first' ? a.setFirstPartMap(real.set) : a.setPartMapByAddress(real.set, parts[this.pick % parts.length]!.at);
       if (!r.partMap) {
-        real.log.push(`remove_part_map(${this.via})`);
-        return fail(real, this.via === 'first' ? CL.first : CL.byAddrOk, 'no part map', `pmemset_${this.via === 'first' ? 'first_part_map' : 'part_map_by_address'} found nothing in a set of ${parts.length} part(s)`);
+        real.log.push(`remove_part_map(${via})`);
+        return fail(real, via === 'first' ? CL.first : CL.byAddrOk, 'no part map', `pmemset_${via === 'first' ? 'first_part_map' : 'part_map_by_address'} found nothing in a set of ${parts.length} part(s)`);
       }
       const g = groupOf(m, real, r.partMap);
-      real.log.push(`remove_part_map(${this.via} → ${g.id === undefined ? `${hex(g.at)} +${g.size}` : describeGroup(m, g.id)})`);
+      real.log.push(`remove_part_map(${via} → ${g.id === undefined ? `${hex(g.at)} +${g.size}` : describeGroup(m, g.id)})`);
       if (g.id === undefined) {
         a.setPartMapDrop(r.partMap);
-        return fail(real, CL.coalescedAppear, 'wrong part map', `${this.via} gave the part map ${hex(g.at)} +${g.size}, which the model does not have`);
+        return fail(real, CL.coalescedAppear, 'wrong part map', `${via} gave the part map ${hex(g.at)} +${g.size}, which the model does not have`);
       }
       held = { h: r.partMap, group: g.id };
       M.ref(m, g.id, 1);

@@ -28,6 +28,10 @@
  *    range after the previous part is free inside the reservation, so it
  *    must coalesce there; without one the rest of the process may hold that
  *    range, so either outcome is permitted;
+ *  - first/next/by_address each acquire a reference to the part map they
+ *    return (pmemset_remove_range(3) lists them as the ways references are
+ *    acquired, to be dropped with pmemset_part_map_drop); next leaves the
+ *    reference to cur as it was (no page says it drops it);
  *  - the iteration order of first/next is not given by the pages: the model
  *    checks that iteration visits every part map exactly once, and that
  *    next(cur) answers what follows cur in that iteration.
