@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { codeName } from '../runner/constants.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
 import { C, check, observed, reservation } from './pmem2_util.js';
-import { blockedAfterFirstPart, fileSource, mapConfig, newSet, S, temporarySource, xsource } from './pmemset_util.js';
+import { blockedAfterFirstPart, fileSource, mapConfig, newSet, S, temporarySource, xsource , readOnlyPmem2Source } from './pmemset_util.js';
 
 const FN = 'pmemset_map';
 
@@ -92,18 +92,9 @@ const cases: CaseDef[] = [
     situation: 'a pmemset source made from a libpmem2 source over a read-only descriptor: the pmem2 mapping (read-write) cannot be created',
     note: 'The page also lets pmemset_map return libpmem2 errors; PMEM2_E_NO_ACCESS (the underlying refusal) is permitted too.',
     run: (ctx) => {
-      const f = ctx.file(page(ctx));
-      fs.closeSync(f.fd);
-      const fd = fs.openSync(f.path, 'r');
-      ctx.defer(() => fs.closeSync(fd));
-      const p2 = ctx.addon.sourceFromFd(fd);
-      check('pmem2_source_from_fd', p2);
-      ctx.defer(() => void ctx.addon.sourceDelete(p2.source!));
-      const s = ctx.addon.setSourceFromPmem2(p2.source!);
-      check('pmemset_source_from_pmem2', s);
-      ctx.defer(() => void ctx.addon.setSourceDelete(s.source!));
+      const src = readOnlyPmem2Source(ctx);
       const { set } = newSet(ctx);
-      const r = ctx.addon.setMap(set, s.source!, mapConfig(ctx, { length: page(ctx) }), false);
+      const r = ctx.addon.setMap(set, src, mapConfig(ctx, { length: page(ctx) }), false);
       return { observed: observed(`${FN}(pmem2 source over an O_RDONLY descriptor)`, r), permitted: ['PMEMSET_E_INVALID_PMEM2_MAP', 'PMEM2_E_NO_ACCESS'] };
     },
   },

@@ -9,7 +9,7 @@ import { codeName } from '../runner/constants.js';
 import type { Part, PmemSet, SetSource } from '../runner/native.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
 import { C, check, observed, reservation } from './pmem2_util.js';
-import { blockedAfterFirstPart, fileSource, newSet, S } from './pmemset_util.js';
+import { blockedAfterFirstPart, fileSource, newSet, S , readOnlyPmem2Source } from './pmemset_util.js';
 
 const FN = 'pmemset_part_map';
 
@@ -92,18 +92,9 @@ const cases: CaseDef[] = [
     key: 'pmemset_part_map/PMEMSET_E_INVALID_PMEM2_MAP#1',
     situation: 'a part of a pmemset source made from a libpmem2 source over a read-only descriptor',
     run: (ctx) => {
-      const f = ctx.file(page(ctx));
-      fs.closeSync(f.fd);
-      const fd = fs.openSync(f.path, 'r');
-      ctx.defer(() => fs.closeSync(fd));
-      const p2 = ctx.addon.sourceFromFd(fd);
-      check('pmem2_source_from_fd', p2);
-      ctx.defer(() => void ctx.addon.sourceDelete(p2.source!));
-      const s = ctx.addon.setSourceFromPmem2(p2.source!);
-      check('pmemset_source_from_pmem2', s);
-      ctx.defer(() => void ctx.addon.setSourceDelete(s.source!));
+      const src = readOnlyPmem2Source(ctx);
       const { set } = newSet(ctx);
-      const p = partNew(ctx, set, s.source!, 0, page(ctx));
+      const p = partNew(ctx, set, src, 0, page(ctx));
       const permitted = ['PMEMSET_E_INVALID_PMEM2_MAP', 'PMEM2_E_NO_ACCESS'];
       if (p.code !== 0) return { observed: observed('pmemset_part_new(read-only pmem2 source)', p), permitted };
       const r = ctx.addon.setPartMap(p.part!, false);

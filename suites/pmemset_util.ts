@@ -103,3 +103,21 @@ export function blockedAfterFirstPart(ctx: CaseContext) {
   return { set, rsv };
 }
 
+
+/**
+ * a pmemset source made from a libpmem2 source over a read-only descriptor of
+ * a 1-page file: the read-write pmem2 mapping pmemset needs cannot be made
+ */
+export function readOnlyPmem2Source(ctx: CaseContext): SetSource {
+  const f = ctx.file(ctx.caps.pageSize);
+  fs.closeSync(f.fd);
+  const fd = fs.openSync(f.path, 'r');
+  ctx.defer(() => fs.closeSync(fd));
+  const p2 = ctx.addon.sourceFromFd(fd);
+  check('pmem2_source_from_fd', p2);
+  ctx.defer(() => void ctx.addon.sourceDelete(p2.source!));
+  const s = ctx.addon.setSourceFromPmem2(p2.source!);
+  check('pmemset_source_from_pmem2', s);
+  ctx.defer(() => void ctx.addon.setSourceDelete(s.source!));
+  return s.source!;
+}
