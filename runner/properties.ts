@@ -88,7 +88,7 @@ export function runProperties(o: PropertyRunOptions): CaseResult[] {
         reason: r.error ? `harness error in the property: ${r.error.split('\n').slice(0, 3).join(' ')}${f ? ` (situation: ${f.situation})` : ''}` : `smallest counterexample: ${f?.message ?? 'unknown'} [clause ${f?.clause ?? 'unknown'}]`,
         ...(r.path ? { path: r.path } : {}),
         replay,
-        ...(round > 0 ? { note: `found after setting aside ${round} earlier finding(s) of this property; the replay command reproduces it only with those set aside, so re-run the whole property to see it again` } : {}),
+        ...(round > 0 ? { note: `found after setting aside ${round} earlier finding(s) of this property (the search goes on past each finding); the replay command re-runs exactly this situation` } : {}),
       });
       if (r.error || !f || o.replayPath) break;
       if (known.some((k) => k.caseId === clauseId)) break; // the same finding again: setting it aside did not work
