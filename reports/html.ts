@@ -422,6 +422,12 @@ function renderCoverage(result: RunResult): string {
       ? `<table class="undef"><thead><tr><th scope="col">Page</th><th scope="col">Names</th></tr></thead><tbody>${undefRows}</tbody></table>`
       : '<p>None: the installed headers define every documented name.</p>'
   }
+  <h3>Gaps in the pages</h3>
+  ${
+    (result.catalogueGaps ?? []).length
+      ? `<ul class="gaps">${(result.catalogueGaps ?? []).map((g) => `<li><strong>${e(g.page)}</strong> <span class="muted">[${e(g.version)}]</span>: ${e(g.what)}</li>`).join('')}</ul>`
+      : '<p>None found: every page copy lists its errors and states the behaviours the suites check.</p>'
+  }
 </section>`;
 }
 
