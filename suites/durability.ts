@@ -45,7 +45,7 @@
  * happen), and the reason says so. The must-survive variants carry the
  * controls' loss counts in their note, so a pass is read with its teeth.
  */
-import type { CaseResult, Verdict } from '../runner/model.js';
+import type { CaseResult, FixtureInfo, Verdict } from '../runner/model.js';
 import { FS_OF, durabilityAvailable, runTrials } from '../fixtures/durability.js';
 import type { ChainResult, TrialOutcome, TrialSpec, WriterVariant } from '../fixtures/durability.js';
 
@@ -62,6 +62,19 @@ export interface DurabilityOptions {
 }
 
 export const DURABILITY_FIXTURE = 'emulated-nvdimm/durability';
+
+/** the environment entry for the fixture the cases name (for RunResult.environment.fixtures) */
+export function durabilityFixtureInfo(): FixtureInfo {
+  return {
+    name: DURABILITY_FIXTURE,
+    kind: 'emulated',
+    capabilities: {
+      emulated: 'nvdimm',
+      backing: 'QEMU guest (TCG): NVDIMM 1G backed by a host file kept across kill -9 and reboot; fsdax 256M (ext4 dax=always) and sector/BTT 128M (ext4) namespaces',
+      powerCut: 'kill -9 of QEMU: guest RAM (page cache, uncommitted journal) is lost, stores to pmem are not',
+    },
+  };
+}
 
 interface VariantDef {
   variant: 'map-sync' | 'msync' | 'page-cache-control' | 'no-map-sync-control';

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * pmc-durable: the guest side of the durability suite (suites/durability.ts).
+ *
+ *   pmc-durable write  VARIANT FILE SIZE SEED [PACE_US]
+ *   pmc-durable verify FILE SIZE SEED UPTO
+ *
+ * write: creates FILE fresh and sparse (ftruncate to SIZE), maps it, and
+ * writes records 0, 1, 2, ... until the chunk list runs out (then sleeps:
+ * the host cuts the power). Between records it sleeps a seeded random
+ * 0..2*PACE_US microseconds (default 0), so that a run lasts long enough
+ * for the host's random cut to land in the middle of it. After record N is persisted by the variant's
+ * persist path it prints "PMCD ack N" with one write(2) to stdout (the
+ * serial console): the host never sees an ack before persist returned.
+ *
+ * The layout is a function of SEED alone: the file is cut into CHUNK-byte
+ * chunks, record i goes to chunk perm[i] (a seeded shuffle), at a random
+ * byte offset inside it, with a random length (header + 16..CHUNK-offset-
+ * header bytes). Every record lands on pages not touched before (new
+ * blocks allocated on fault in a sparse file), unaligned and often
+ * crossing a page boundary.
+ *
+ * A record: header {magic, id, len, seed32, checksum(FNV-1a 64 of the
+ * payload)} then payload bytes from a PRNG of (SEED, id).
+ *
+ * Variants:
+ *   mapsync      libpmem2, CACHE_LINE required (fsdax: MAP_SYNC), map's
+ *                memcpy (NOFLUSH) + map's persist fn
+ *   msync        libpmem2, PAGE granularity on a non-DAX file (BTT ext4):
+ *                map's memcpy (NOFLUSH) + persist fn (= msync)
+ *   pagecache    control: the same PAGE mapping, memcpy (NOFLUSH) + only a
+ *                CPU flush (clflush each line, sfence), no msync
+ *   nomapsync    control: DAX file mmap'ed MAP_SHARED without MAP_SYNC
+ *                (libpmem2 always asks for MAP_SYNC, so this is a plain
+ *                mmap), memcpy + CPU flush, no fsync
+ *   pmemset      libpmemset, required granularity CACHE_LINE,
+ *                pmemset_memcpy (NOFLUSH) + pmemset_persist
+ *   pmemset-msync libpmemset, PAGE granularity (non-DAX file) +
+ *                pmemset_persist
+ *
+ * verify: reads FILE with pread (no mapping), checks records 0..UPTO and
+ * prints one line per record: "PMCV <id> ok|missing|corrupt <detail>",
+ * then "PMCV end <ok count>".
+ */
+#define _GNU_SOURCE
+#include <emmintrin.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libpmem2.h>
+#include <libpmemset.h>
+
+#define CHUNK 16384u
+#define HDR 32u
+#define MAGIC 0x50434d4444524543ull /* "CERDDMCP" */
+#define MIN_PAYLOAD 16u
+
+struct hdr {
+	uint64_t magic;
+	uint64_t id;
+	uint32_t len; /* payload bytes */
+	uint32_t seed32;
+	uint64_t sum;
+};
+
+static uint64_t splitmix(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static uint64_t fnv(const unsigned char *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+struct layout {
+	size_t n;
+	uint32_t *chunk;
+	uint32_t *off; /* inside the chunk */
+	uint32_t *len; /* payload */
+};
+
+static void make_layout(struct layout *l, size_t size, uint64_t seed)
+{
+	size_t n = size / CHUNK;
+	uint64_t s = seed ^ 0x6c61796f75740000ull;
+	l->n = n;
+	l->chunk = malloc(n * sizeof(*l->chunk));
+	l->off = malloc(n * sizeof(*l->off));
+	l->len = malloc(n * sizeof(*l->len));
+	if (!l->chunk || !l->off || !l->len) {
+		perror("malloc");
+		exit(3);
+	}
+	for (size_t i = 0; i < n; i++)
+		l->chunk[i] = (uint32_t)i;
+	for (size_t i = n - 1; i > 0; i--) {
+		size_t j = splitmix(&s) % (i + 1);
+		uint32_t t = l->chunk[i];
+		l->chunk[i] = l->chunk[j];
+		l->chunk[j] = t;
+	}
+	for (size_t i = 0; i < n; i++) {
+		/* offset 0..CHUNK/2, any byte; length up to the chunk's end */
+		uint32_t off = (uint32_t)(splitmix(&s) % (CHUNK / 2));
+		uint32_t room = CHUNK - off - HDR;
+		/* mostly small records, sometimes large ones */
+		uint32_t cap = (splitmix(&s) % 4 == 0) ? room : (room < 512 ? room : 512);
+		uint32_t len = MIN_PAYLOAD + (uint32_t)(splitmix(&s) % (cap - MIN_PAYLOAD + 1));
+		l->off[i] = off;
+		l->len[i] = len;
+	}
+}
+
+static void make_record(unsigned char *buf, uint64_t seed, uint64_t id, uint32_t len)
+{
+	uint64_t s = seed * 31 + id * 0x2545f4914f6cdd1dull;
+	unsigned char *p = buf + HDR;
+	for (uint32_t i = 0; i < len; i += 8) {
+		uint64_t v = splitmix(&s);
+		memcpy(p + i, &v, len - i < 8 ? len - i : 8);
+	}
+	struct hdr h = { MAGIC, id, len, (uint32_t)seed, fnv(p, len) };
+	memcpy(buf, &h, sizeof(h));
+}
+
+static void cpu_flush(const void *addr, size_t len)
+{
+	uintptr_t p = (uintptr_t)addr & ~(uintptr_t)63;
+	for (; p < (uintptr_t)addr + len; p += 64)
+		_mm_clflush((const void *)p);
+	_mm_sfence();
+}
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(line))
+		n = sizeof(line) - 1;
+	/* one write(2), unbuffered: the line leaves the process now */
+	ssize_t w = write(1, line, (size_t)n);
+	(void)w;
+}
+
+static void die(const char *what, const char *msg)
+{
+	say("PMCD fail %s: %s\n", what, msg);
+	exit(3);
+}
+
+static int write_trial(const char *variant, const char *file, size_t size, uint64_t seed, unsigned pace_us)
+{
+	uint64_t pace_state = seed ^ 0x7061636500000000ull;
+	struct layout l;
+	make_layout(&l, size, seed);
+	unlink(file);
+	int fd = open(file, O_RDWR | O_CREAT | O_EXCL, 0600);
+	if (fd < 0)
+		die("open", strerror(errno));
+	if (ftruncate(fd, (off_t)size))
+		die("ftruncate", strerror(errno));
+	/* the file's existence and size are made durable before the trial:
+	 * what is under test is the data and the blocks allocated on fault */
+	if (fsync(fd))
+		die("fsync", strerror(errno));
+
+	unsigned char *base = NULL;
+	pmem2_memcpy_fn memcpy_fn = NULL;
+	pmem2_persist_fn persist_fn = NULL;
+	struct pmemset *set = NULL;
+	int mode; /* 0 libpmem2 persist, 1 CPU flush only, 2 libpmemset */
+	const char *gran = "?";
+
+	if (!strcmp(variant, "mapsync") || !strcmp(variant, "msync") || !strcmp(variant, "pagecache")) {
+		enum pmem2_granularity want = !strcmp(variant, "mapsync") ? PMEM2_GRANULARITY_CACHE_LINE : PMEM2_GRANULARITY_PAGE;
+		struct pmem2_config *cfg;
+		struct pmem2_source *src;
+		struct pmem2_map *map;
+		if (pmem2_config_new(&cfg) || pmem2_config_set_required_store_granularity(cfg, want))
+			die("pmem2_config", pmem2_errormsg());
+		if (pmem2_source_from_fd(&src, fd))
+			die("pmem2_source_from_fd", pmem2_errormsg());
+		if (pmem2_map_new(&map, cfg, src))
+			die("pmem2_map_new", pmem2_errormsg());
+		enum pmem2_granularity g = pmem2_map_get_store_granularity(map);
+		gran = g == PMEM2_GRANULARITY_BYTE ? "BYTE" : g == PMEM2_GRANULARITY_CACHE_LINE ? "CACHE_LINE" : "PAGE";
+		if (strcmp(variant, "mapsync") && g != PMEM2_GRANULARITY_PAGE)
+			die("granularity", "expected a PAGE-granularity (non-DAX) mapping");
+		base = pmem2_map_get_address(map);
+		memcpy_fn = pmem2_get_memcpy_fn(map);
+		persist_fn = pmem2_get_persist_fn(map);
+		mode = !strcmp(variant, "pagecache") ? 1 : 0;
+	} else if (!strcmp(variant, "nomapsync")) {
+		/* MAP_SHARED, no MAP_SYNC: the page tables may point at blocks
+		 * whose allocation is not yet committed */
+		base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (base == MAP_FAILED)
+			die("mmap", strerror(errno));
+		gran = "none (mmap MAP_SHARED)";
+		mode = 1;
+	} else if (!strcmp(variant, "pmemset") || !strcmp(variant, "pmemset-msync")) {
+		enum pmem2_granularity want = !strcmp(variant, "pmemset") ? PMEM2_GRANULARITY_CACHE_LINE : PMEM2_GRANULARITY_PAGE;
+		struct pmemset_config *cfg;
+		struct pmemset_source *src;
+		struct pmemset_part_descriptor desc;
+		if (pmemset_config_new(&cfg) || pmemset_config_set_required_store_granularity(cfg, want))
+			die("pmemset_config", pmemset_errormsg());
+		if (pmemset_new(&set, cfg))
+			die("pmemset_new", pmemset_errormsg());
+		if (pmemset_source_from_file(&src, file))
+			die("pmemset_source_from_file", pmemset_errormsg());
+		if (pmemset_map(set, src, NULL, &desc))
+			die("pmemset_map", pmemset_errormsg());
+		if (desc.size < size)
+			die("pmemset_map", "part shorter than the file");
+		enum pmem2_granularity g;
+		if (pmemset_get_store_granularity(set, &g))
+			die("pmemset_get_store_granularity", pmemset_errormsg());
+		gran = g == PMEM2_GRANULARITY_BYTE ? "BYTE" : g == PMEM2_GRANULARITY_CACHE_LINE ? "CACHE_LINE" : "PAGE";
+		base = desc.addr;
+		mode = 2;
+	} else {
+		die("variant", variant);
+		return 3;
+	}
+
+	say("PMCD start variant=%s granularity=%s records=%zu\n", variant, gran, l.n);
+	unsigned char *buf = malloc(CHUNK);
+	if (!buf)
+		die("malloc", "buffer");
+	for (size_t i = 0; i < l.n; i++) {
+		unsigned char *dst = base + (size_t)l.chunk[i] * CHUNK + l.off[i];
+		size_t n = HDR + l.len[i];
+		make_record(buf, seed, i, l.len[i]);
+		switch (mode) {
+		case 0:
+			memcpy_fn(dst, buf, n, PMEM2_F_MEM_NOFLUSH);
+			persist_fn(dst, n);
+			break;
+		case 1:
+			if (memcpy_fn)
+				memcpy_fn(dst, buf, n, PMEM2_F_MEM_NOFLUSH);
+			else
+				memcpy(dst, buf, n);
+			cpu_flush(dst, n);
+			break;
+		case 2:
+			pmemset_memcpy(set, dst, buf, n, PMEMSET_F_MEM_NOFLUSH);
+			if (pmemset_persist(set, dst, n))
+				die("pmemset_persist", pmemset_errormsg());
+			break;
+		}
+		say("PMCD ack %zu\n", i);
+		if (pace_us) {
+			uint64_t us = splitmix(&pace_state) % (2 * (uint64_t)pace_us + 1);
+			struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+	say("PMCD full %zu\n", l.n);
+	for (;;)
+		pause();
+}
+
+static int verify(const char *file, size_t size, uint64_t seed, long upto)
+{
+	struct layout l;
+	make_layout(&l, size, seed);
+	int fd = open(file, O_RDONLY);
+	if (fd < 0) {
+		printf("PMCV nofile %s\n", strerror(errno));
+		return 4;
+	}
+	struct stat st;
+	fstat(fd, &st);
+	printf("PMCV file size=%lld blocks=%lld\n", (long long)st.st_size, (long long)st.st_blocks);
+	unsigned char *want = malloc(CHUNK), *got = malloc(CHUNK);
+	long ok = 0;
+	for (long i = 0; i <= upto && (size_t)i < l.n; i++) {
+		size_t n = HDR + l.len[i];
+		off_t at = (off_t)l.chunk[i] * CHUNK + l.off[i];
+		make_record(want, seed, (uint64_t)i, l.len[i]);
+		ssize_t r = pread(fd, got, n, at);
+		if (r != (ssize_t)n) {
+			printf("PMCV %ld missing short-read %zd\n", i, r);
+			continue;
+		}
+		if (!memcmp(want, got, n)) {
+			printf("PMCV %ld ok\n", i);
+			ok++;
+			continue;
+		}
+		struct hdr h;
+		memcpy(&h, got, sizeof(h));
+		size_t zero = 0;
+		for (size_t k = 0; k < n; k++)
+			zero += got[k] == 0;
+		if (zero == n)
+			printf("PMCV %ld missing zeroes\n", i);
+		else if (h.magic != MAGIC || h.id != (uint64_t)i)
+			printf("PMCV %ld corrupt header\n", i);
+		else if (h.len != l.len[i] || h.sum != fnv(got + HDR, l.len[i]))
+			printf("PMCV %ld corrupt checksum\n", i);
+		else
+			printf("PMCV %ld corrupt payload\n", i);
+	}
+	printf("PMCV end %ld\n", ok);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if ((argc == 6 || argc == 7) && !strcmp(argv[1], "write"))
+		return write_trial(argv[2], argv[3], strtoull(argv[4], NULL, 0), strtoull(argv[5], NULL, 0),
+				argc == 7 ? (unsigned)strtoul(argv[6], NULL, 0) : 0);
+	if (argc == 6 && !strcmp(argv[1], "verify"))
+		return verify(argv[2], strtoull(argv[3], NULL, 0), strtoull(argv[4], NULL, 0), strtol(argv[5], NULL, 0));
+	fprintf(stderr, "usage: %s write VARIANT FILE SIZE SEED [PACE_US] | verify FILE SIZE SEED UPTO\n", argv[0]);
+	return 2;
+}
