@@ -390,6 +390,28 @@ function renderErrors(all: Indexed[]): string {
 </section>`;
 }
 
+/** power-cut trials: per variant, what was acknowledged as persistent and what survived the cut */
+function renderDurability(result: RunResult): string {
+  const rows = result.cases.filter((c) => c.clauseId.startsWith('durability:'));
+  if (rows.length === 0) return '';
+  const d = (c: CaseResult, k: string) => {
+    const v = c.observed?.details?.[k];
+    return v === undefined ? '<span class="muted">–</span>' : e(String(v));
+  };
+  const body = rows
+    .map(
+      (c) => `<tr><th scope="row"><code>${e(c.clauseId.slice('durability:'.length))}</code><div class="small muted">${e(c.clause)}</div></th><td>${e(c.implementation)}</td><td class="num">${d(c, 'trials')}</td><td class="num">${d(c, 'recordsAcknowledged')}</td><td class="num">${d(c, 'recordsLost')}</td><td>${verdictBadge(c.verdict)}</td><td>${e(c.reason ?? '')}</td></tr>`,
+    )
+    .join('\n');
+  return `
+<section id="durability" aria-labelledby="h-dur">
+  <h2 id="h-dur">Durability trials</h2>
+  <p class="muted">Power cut (kill -9 of the guest) at a random moment while a writer persists records; after a reboot on the same pmem every acknowledged record must be intact. Controls must lose records, or the trial could not have failed.</p>
+  <div class="scroll"><table><thead><tr><th scope="col">Variant</th><th scope="col">Implementation</th><th scope="col" class="num">Trials</th><th scope="col" class="num">Acknowledged</th><th scope="col" class="num">Lost</th><th scope="col">Verdict</th><th scope="col">Why</th></tr></thead>
+  <tbody>${body}</tbody></table></div>
+</section>`;
+}
+
 function renderCoverage(result: RunResult): string {
   const rows = result.coverage ?? [];
   let clauses = 0;
@@ -556,7 +578,7 @@ export function renderHtml(result: RunResult, opts: HtmlOptions = {}): string {
   )}.</p>
   <nav class="toc" aria-label="Sections"><ul>
     <li><a href="#summary">Summary</a></li><li><a href="#environment">Environment</a></li><li><a href="#matrix">Clauses \u00d7 fixtures</a></li>
-    <li><a href="#divergences">Divergences</a></li>${total.error ? '<li><a href="#errors">Harness errors</a></li>' : ''}<li><a href="#properties">Property failures</a></li><li><a href="#coverage">Coverage</a></li>
+    <li><a href="#divergences">Divergences</a></li>${total.error ? '<li><a href="#errors">Harness errors</a></li>' : ''}<li><a href="#properties">Property failures</a></li>${result.cases.some((c) => c.clauseId.startsWith('durability:')) ? '<li><a href="#durability">Durability</a></li>' : ''}<li><a href="#coverage">Coverage</a></li>
   </ul></nav>
 </header>
 <main>
@@ -567,6 +589,7 @@ ${renderMatrix(result, all, acceptedByIndex)}
 ${renderDivergences(result, all, acceptedByIndex, opts.baseline !== undefined)}
 ${renderErrors(all)}
 ${renderProperties(all)}
+${renderDurability(result)}
 ${renderCoverage(result)}
 </main>
 <dialog id="case-dialog" aria-labelledby="case-title">

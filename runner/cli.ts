@@ -20,6 +20,9 @@ import type { Fixture } from '../fixtures/fixture.js';
 import { SUITES } from '../suites/index.js';
 import { PROPERTIES } from '../properties/index.js';
 import { runProperties } from './properties.js';
+import { durabilityFixtureInfo, runDurability } from '../suites/durability.js';
+
+const DURABILITY = 'durability';
 import type { Implementation } from '../suites/framework.js';
 import { writeJson } from '../reports/json.js';
 import { writeHtml } from '../reports/html.js';
@@ -35,7 +38,7 @@ const USAGE = `usage: pmem-conform run [--fixture NAME]... [--impl libpmem2[=PAT
                          [--suite NAME]... [--grep TEXT] [--out DIR] [--json FILE] [--junit FILE]
                          [--baseline FILE [--strict] [--update-baseline]] [--quiet]
                          [--property NAME]... [--seed N] [--runs N] [--replay PATH] [--soak] [--suites-only]
-                         [--allow-destroy-devdax]
+                         [--allow-destroy-devdax] [--suite durability [--trials N]]
        pmem-conform list            list suites, fixtures and clause counts
 fixtures: ${[...Object.keys(FIXTURES), 'emulated[:MODE]', 'SPEC+force=GRAN', 'all'].join(', ')}; suites: ${SUITES.map((s) => s.name).join(', ')}`;
 
@@ -109,18 +112,23 @@ async function run(argv: string[]): Promise<number> {
       soak: { type: 'boolean', default: false },
       'suites-only': { type: 'boolean', default: false },
       'allow-destroy-devdax': { type: 'boolean', default: false },
+      trials: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
   });
   const impls = (values.impl ?? Object.keys(DEFAULT_LIB)).map(parseImpl);
-  const suites = values.suite ? values.suite.map((n) => {
+  // durability is not a page suite: power-cut trials in their own guest (suites/durability.ts)
+  const wantDurability = (values.suite ?? []).includes(DURABILITY) || (values.fixture ?? []).includes('all');
+  const trials = values.trials !== undefined ? intOption('--trials', values.trials, 1, 10_000) : 2;
+  const pageSuites = (values.suite ?? []).filter((n) => n !== DURABILITY);
+  const suites = values.suite ? pageSuites.map((n) => {
     const s = SUITES.find((x) => x.name === n);
     if (!s) throw new UsageError(`unknown suite '${n}' (known: ${SUITES.map((x) => x.name).join(', ')})`);
     return s;
   }) : SUITES;
   const plan = impls.map((impl) => ({ impl, suites: suites.filter((s) => s.implementation === impl.name) })).filter((p) => p.suites.length > 0);
-  if (plan.length === 0) throw new UsageError(`no selected suite drives ${impls.map((i) => i.name).join(' or ')}`);
+  if (plan.length === 0 && !wantDurability) throw new UsageError(`no selected suite drives ${impls.map((i) => i.name).join(' or ')}`);
   if (values['update-baseline'] && !values.baseline) throw new UsageError('--update-baseline needs --baseline FILE (the file to write)');
   if (values.strict && !values.baseline) throw new UsageError('--strict needs --baseline FILE');
   let baseline: Baseline | undefined;
@@ -137,8 +145,10 @@ async function run(argv: string[]): Promise<number> {
     return [...all.local, ...all.remote];
   });
   const fixtureOpts = { allowDestroyDevdax: values['allow-destroy-devdax']! };
-  const fixtures: Fixture[] = specs.filter((f) => !isRemoteSpec(f)).map((f) => makeFixture(f, fixtureOpts));
-  const remotes: RemoteFixture[] = specs.filter((f) => isRemoteSpec(f)).map((f) => makeRemote(f, fixtureOpts));
+  // --suite durability alone needs no fixture of its own: it boots its guest
+  const onlyDurability = wantDurability && plan.length === 0;
+  const fixtures: Fixture[] = (onlyDurability && !values.fixture ? [] : specs).filter((f) => !isRemoteSpec(f)).map((f) => makeFixture(f, fixtureOpts));
+  const remotes: RemoteFixture[] = (onlyDurability ? [] : specs).filter((f) => isRemoteSpec(f)).map((f) => makeRemote(f, fixtureOpts));
   const seed = values.seed !== undefined ? intOption('--seed', values.seed, -(2 ** 31), 2 ** 31 - 1) : (Date.now() ^ (process.pid << 10)) | 0;
   const numRuns = values.runs !== undefined ? intOption('--runs', values.runs, 1, 10_000_000) : values.soak ? 20_000 : DEFAULT_RUNS;
   const properties = values['suites-only'] ? [] : values.property ? values.property.map((n) => {
@@ -232,6 +242,18 @@ async function run(argv: string[]): Promise<number> {
         throw new UsageError(`fixture ${rf.name}: ${(e as Error).message.split('\n')[0]}`);
       }
     }
+    if (wantDurability) {
+      const t0 = Date.now();
+      const dimpls = impls.map((i) => i.name).filter((n): n is 'libpmem2' | 'libpmemset' => n === 'libpmem2' || n === 'libpmemset');
+      const dc = await runDurability({ trials, seed, signal: abort.signal, implementations: dimpls, onLog: (l) => { if (!values.quiet) console.log(l); } });
+      for (const c of dc) {
+        cases.push(c);
+        onCase(c, cases.length, cases.length);
+      }
+      remoteFixtures.push(durabilityFixtureInfo());
+      console.log(`durability: ${trials} trial(s) per variant in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      durationMs += Date.now() - t0;
+    }
     const catalogue = loadCatalogue();
     const result: RunResult = {
       schema: SCHEMA,
@@ -242,7 +264,7 @@ async function run(argv: string[]): Promise<number> {
         startedAt,
         durationMs,
         command: ['pmem-conform', 'run', ...argv].join(' '),
-        ...(properties.length ? { seed } : {}),
+        ...(properties.length || wantDurability ? { seed } : {}),
       },
       cases,
       coverage: coverage(catalogue, cases),
