@@ -25,6 +25,7 @@ export function judge(observed: Observed, permitted: readonly string[]): Judgeme
 export function platformSkip(clause: Clause, platform: NodeJS.Platform = process.platform): string | undefined {
   if (clause.platform === 'windows' && platform !== 'win32') return 'Windows only';
   if (clause.platform === 'linux' && platform !== 'linux') return 'Linux only';
+  if (clause.platform === 'freebsd' && platform !== 'freebsd') return 'FreeBSD only';
   return undefined;
 }
 

@@ -15,6 +15,17 @@ export interface Block {
 export interface Sections {
   errors: Block[][];
   returnValue: Block[][];
+  /** headings read only by tolerating a defect of the page (misspelled, written in markdown): reported as gaps */
+  headingNotes?: string[];
+}
+
+/** a heading as the page writes it, mapped to the section it stands for; a misspelled ERRORS is noted */
+function knownHeading(raw: string, out: Sections): string {
+  if (raw !== 'ERRORS' && /^E+R+O+R+S$/.test(raw)) {
+    (out.headingNotes ??= []).push(`the ERRORS heading is misspelled "${raw}"; its entries are catalogued as ERRORS`);
+    return 'ERRORS';
+  }
+  return raw;
 }
 
 const HEADINGS = ['NAME', 'SYNOPSIS', 'DESCRIPTION', 'RETURN VALUE', 'ERRORS', 'SEE ALSO', 'CAVEATS', 'NOTES', 'BUGS'];
@@ -101,7 +112,8 @@ function mdText(s: string): string {
 
 function mdSections(text: string): Sections {
   const out: Sections = { errors: [], returnValue: [] };
-  const parts = text.split(/^#\s+([A-Z ]+?)\s+#\s*$/m);
+  // "# ERRORS #", and "# RETURN VALUE" without the closing '#' (several pmemset pages)
+  const parts = text.split(/^#\s+([A-Z ]+?)(?:\s+#)?\s*$/m);
   for (let i = 1; i < parts.length; i += 2) {
     const heading = parts[i]!;
     const body = parts[i + 1] ?? '';
@@ -124,7 +136,8 @@ function mdBlocks(body: string): Block[] {
       end();
       continue;
     }
-    const b = line.match(/^[*+]\s+(.*)$/);
+    // '*', '+' and '-' bullets ("- **-ENOMEM** - out of memory"); "-ENOMEM" alone is no bullet
+    const b = line.match(/^[*+-]\s+(.*)$/);
     if (b) {
       end();
       cur = { bullet: true, lines: [b[1]!] };
@@ -172,7 +185,15 @@ function roffSections(text: string): Sections {
     const sh = line.match(/^\.SH\s+"?([^"]*)"?\s*$/);
     if (sh) {
       endSection();
-      heading = sh[1]!.trim();
+      heading = knownHeading(sh[1]!.trim(), out);
+      continue;
+    }
+    // a heading left in markdown inside the roff ("# RETURN VALUE #" in pmem2_vm_reservation_map_find(3))
+    const mdh = line.match(/^#\s+([A-Z][A-Z ]*?)(?:\s+#)?\s*$/);
+    if (mdh && HEADINGS.includes(knownHeading(mdh[1]!, { errors: [], returnValue: [] }))) {
+      endSection();
+      heading = knownHeading(mdh[1]!, out);
+      (out.headingNotes ??= []).push(`the ${heading} heading is written in markdown ("${line.trim()}"), not as a roff .SH; read as the ${heading} section`);
       continue;
     }
     if (/^\.(PP|LP|P)\b/.test(line)) {
@@ -220,6 +241,21 @@ function platformOf(text: string): Clause['platform'] {
   return 'any';
 }
 
+/** the platform an "On Linux:" group heading, or an "On Windows ..." sentence, puts its errors under */
+function platformNamed(words: string): Clause['platform'] {
+  if (/other than/i.test(words)) return 'any';
+  if (/\bWindows\b/i.test(words)) return 'windows';
+  if (/\bLinux\b/i.test(words)) return 'linux';
+  if (/\bFreeBSD\b/i.test(words)) return 'freebsd';
+  return 'any';
+}
+
+/** functions whose SYNOPSIS line says "/* Windows only *\/" (pmem2_source_from_handle) */
+function windowsOnlyFunctions(text: string): Set<string> {
+  const syn = text.replace(/\\ /g, ' ').replace(/\\f\[[A-Z]*\]|\\f[BIRP]/g, '');
+  return new Set([...syn.matchAll(/\b((?:pmem2|pmemset)_\w+)\([^;]*\)\s*;\s*\/\*\s*Windows only\s*\*\//g)].map((m) => m[1]!));
+}
+
 function functionsNamed(text: string): string[] {
   return [...text.matchAll(/\b((?:pmem2|pmemset)_\w+)\(\)/g)].map((m) => m[1]!);
 }
@@ -258,19 +294,43 @@ export function parsePage(text: string, src: PageSource, sourceLabel: string): P
   }
 
   if (secs.errors.length === 0) gaps.push({ page: src.page, version: src.version, what: 'the page has no ERRORS section' });
+  for (const what of secs.headingNotes ?? []) gaps.push({ page: src.page, version: src.version, what });
 
   for (const blocks of secs.errors) {
     let fn = src.page;
+    // "The a() and b() can fail ...": the bullets after it are clauses of both functions
+    let fns = [fn];
     let group: string | undefined;
+    // "On Linux:" / "On Windows:" / "On FreeBSD:" / "On all systems:" put the bullets after it under that platform
+    let groupPlatform: Clause['platform'] = 'any';
+    const bulletPlatform = (t: string) => (platformOf(t) !== 'any' ? platformOf(t) : groupPlatform);
     let listed = 0;
     let announced = false;
     for (const b of blocks) {
       const t = b.text;
-      const intro = t.match(/^The (\w+)\(\)(?: function)? can fail with the following errors:?$/);
+      // "The f() can fail with the following errors:", also without "The", "()" or
+      // "function", in the singular ("error"), for two functions ("The f and g can fail"),
+      // and "The g can also fail with the error:"
+      const intro = t.match(/^(?:The )?(\w+)(?:\(\))?(?: and (\w+)(?:\(\))?)?(?: functions?)? can (?:also )?fail with (?:the following errors?|the errors?):?$/);
       if (intro) {
         if (announced && listed === 0) gaps.push({ page: src.page, version: src.version, what: `ERRORS announces errors of ${fn}() but lists none` });
         fn = intro[1]!;
+        fns = intro[2] ? [intro[1]!, intro[2]] : [fn];
         group = undefined;
+        groupPlatform = 'any';
+        listed = 0;
+        announced = true;
+        continue;
+      }
+      // "The a()/b() functions can fail with the following errors:", "The a(), b() and c() can fail
+      // with the following errors:", "The b() can return the following errors:"
+      const listIntro = t.match(/^The (.+?\(\))(?: functions?)? can (?:fail with|return) the following errors:?$/);
+      if (listIntro && functionsNamed(listIntro[1]!).length > 0) {
+        if (announced && listed === 0) gaps.push({ page: src.page, version: src.version, what: `ERRORS announces errors of ${fn}() but lists none` });
+        fns = functionsNamed(listIntro[1]!);
+        fn = fns[0]!;
+        group = undefined;
+        groupPlatform = 'any';
         listed = 0;
         announced = true;
         continue;
@@ -278,8 +338,38 @@ export function parsePage(text: string, src: PageSource, sourceLabel: string): P
       // a bullet may also name its error without the dash ("-ENOMEM in case of ...")
       const named = t.match(NAMED_ENTRY) ?? (b.bullet ? t.match(/^(-E[A-Z0-9]+|PMEM\w*_E_[A-Z0-9_]+)\s+(.*)$/) : null);
       if (named && (b.bullet || isNamedEntry(t))) {
-        add({ function: fn, name: named[1]!, kind: 'error', text: t, platform: platformOf(t), ...(group ? { group } : {}) });
+        for (const f of fns) add({ function: f, name: named[1]!, kind: 'error', text: t, platform: bulletPlatform(t), ...(group ? { group } : {}) });
         listed++;
+        continue;
+      }
+      // "-errno set by failing fstat(2), while trying to ...": the errno of the function named
+      const errnoOf = b.bullet ? t.match(/^-errno set by (?:a )?failing (?:the )?(?:underlying )?(\w+\(\d?\))/) : null;
+      if (errnoOf) {
+        for (const f of fns) add({ function: f, name: '-errno', kind: 'passthrough', text: t, platform: bulletPlatform(t), via: errnoOf[1]!, ...(group ? { group } : {}) });
+        listed++;
+        continue;
+      }
+      const on = t.match(/^On ([\w ]+):$/i);
+      if (on) {
+        group = t.replace(/:$/, '');
+        groupPlatform = platformNamed(on[1]!);
+        continue;
+      }
+      // "On systems other than Windows it can also return -EINVAL from ...", "The f() and g() functions
+      // can also return -ENOMEM in case of ...", "On Windows f() can return all errors from the underlying g() function."
+      const said = /^It can also return/.test(t) ? null : t.match(/^(On [\w ]+? )?(it|The .+?\(\)(?: functions?)?|(?:pmem2|pmemset)_\w+\(\)) can (?:also )?return (?!the following)(.*)$/i);
+      if (said) {
+        const subject = functionsNamed(said[2]!);
+        const targets = subject.length ? subject : fns;
+        const platform = said[1] ? platformNamed(said[1]) : platformOf(t);
+        const rest = said[3]!;
+        const errnos = [...rest.matchAll(/(-E[A-Z0-9]+)\b/g)].map((m) => m[1]!);
+        const via = rest.match(/underlying \*?\*?(\w+\(\d?\))/)?.[1];
+        for (const f of targets) {
+          if (errnos.length) for (const e of errnos) add({ function: f, name: e, kind: 'passthrough', text: t, platform, ...(via ? { via } : {}) });
+          else for (const r of [...rest.matchAll(/\b(\w+\(\d?\))/g)].map((m) => m[1]!).filter((r) => !/^libpmem\w*\(7\)$/.test(r))) add({ function: f, name: `errors of ${r}`, kind: 'inherits', text: t, platform, via: r });
+        }
+        listed += Math.max(errnos.length, 1);
         continue;
       }
       const only = t.match(/^(-E[A-Z]+) may be returned only if/);
@@ -327,5 +417,8 @@ export function parsePage(text: string, src: PageSource, sourceLabel: string): P
     }
     add({ function: b.function, name: b.name, kind: b.kind, text: found, platform: 'any' });
   }
+  // a function the SYNOPSIS marks "/* Windows only */": every clause of it is Windows only
+  const windowsOnly = windowsOnlyFunctions(text);
+  for (const c of clauses) if (windowsOnly.has(c.function)) c.platform = 'windows';
   return { clauses, gaps };
 }

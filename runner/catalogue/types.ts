@@ -16,7 +16,8 @@ export interface Clause {
   ordinal: number;
   kind: 'error' | 'passthrough' | 'inherits' | 'return' | 'statement' | 'behaviour' | 'unlisted';
   text: string;
-  platform: 'any' | 'linux' | 'windows';
+  /** 'freebsd': under an "On FreeBSD:" group; the runner does not skip it, the suite does */
+  platform: 'any' | 'linux' | 'windows' | 'freebsd';
   /** "When SDS feature is set ...": the condition a group of bullets is under */
   group?: string;
   /** for passthroughs and inherited errors: the underlying function named */

@@ -1,0 +1,60 @@
+/**
+ * pmem2_deep_flush(3): one case per documented clause.
+ */
+import { codeName } from '../runner/constants.js';
+import type { CaseDef, Suite } from './framework.js';
+import { config, fileSource, mapNew, observed, SetupError } from './pmem2_util.js';
+
+const FN = 'pmem2_deep_flush';
+
+const cases: CaseDef[] = [
+  {
+    key: 'pmem2_deep_flush/RETURN VALUE#1',
+    situation: 'write to a 2-page mapping and deep-flush all of it',
+    run: (ctx) => {
+      const p = ctx.caps.pageSize;
+      const { src } = fileSource(ctx, 2 * p);
+      const m = mapNew(ctx, config(ctx), src);
+      if (m.code !== 0 || !m.map) throw new SetupError(`pmem2_map_new returned ${codeName(m.code)}`);
+      ctx.addon.mapWrite(m.map, 0, Buffer.from('deep'));
+      return { observed: observed(`${FN}(whole 2-page map)`, ctx.addon.mapDeepFlush(m.map, 0, 2 * p)), permitted: ['0'] };
+    },
+  },
+  {
+    key: 'pmem2_deep_flush/PMEM2_E_DEEP_FLUSH_RANGE#1',
+    situation: 'deep-flush 1 byte past the end of a 2-page mapping, 1 byte before its start, and the whole map plus 1 byte',
+    textMatches: /not a subset/,
+    run: (ctx) => {
+      const p = ctx.caps.pageSize;
+      const { src } = fileSource(ctx, 2 * p);
+      const m = mapNew(ctx, config(ctx), src);
+      if (m.code !== 0 || !m.map) throw new SetupError(`pmem2_map_new returned ${codeName(m.code)}`);
+      const results = [
+        ['[end, end+1)', ctx.addon.mapDeepFlush(m.map, 2 * p, 1)],
+        ['[start-1, start)', ctx.addon.mapDeepFlush(m.map, -1, 1)],
+        ['[start, end+1)', ctx.addon.mapDeepFlush(m.map, 0, 2 * p + 1)],
+      ] as const;
+      const details = Object.fromEntries(results.map(([n, r]) => [n, codeName(r.code)]));
+      const [n, r] = results.find(([, x]) => codeName(x.code) !== 'PMEM2_E_DEEP_FLUSH_RANGE') ?? results[0];
+      return { observed: observed(`${FN}(${n})`, r, details), permitted: ['PMEM2_E_DEEP_FLUSH_RANGE'] };
+    },
+  },
+  {
+    key: 'pmem2_deep_flush/PMEM2_E_DAX_REGION_NOT_FOUND#1',
+    situation: 'a device DAX whose region id cannot be read',
+    fixtures: 'devdax',
+    run: (ctx) => ({ skip: ctx.caps.devdax ? 'needs a device DAX whose sysfs region id is missing or unreadable; not provoked' : 'needs device DAX (the fixture offers none): the region id is only looked up for Device DAX' }),
+  },
+  {
+    key: 'pmem2_deep_flush/-errno#1',
+    situation: 'msync(2) failing inside the deep flush',
+    run: () => ({ skip: "msync(2) over the map's own mapped, page-aligned range fails only with EIO (a write-back error of the storage), which no fixture can inject; not provoked" }),
+  },
+];
+
+export const suite: Suite = {
+  name: 'pmem2_deep_flush',
+  implementation: 'libpmem2',
+  pages: ['pmem2_deep_flush'],
+  cases,
+};

@@ -1,0 +1,89 @@
+/**
+ * pmem2_source_alignment(3): one case per documented clause.
+ */
+import type { CaseDef, Suite } from './framework.js';
+import { config, fileSource, mapNew, observed } from './pmem2_util.js';
+import { charDevice, swappedSource } from './pmem2_source_fds.js';
+
+const FN = 'pmem2_source_alignment';
+
+function devdaxOnly(key: string, what: string): CaseDef {
+  return {
+    key,
+    situation: what,
+    fixtures: 'devdax',
+    run: (ctx) => ({ skip: ctx.caps.devdax ? `needs a device DAX whose sysfs align attribute makes ${what}; not provoked` : 'needs device DAX (the fixture offers none): the library only reads sysfs for Device DAX' }),
+  };
+}
+
+function freebsdOnly(key: string): CaseDef {
+  return { key, situation: 'FreeBSD only', run: () => ({ skip: 'FreeBSD only (the page\'s "On FreeBSD:" group)' }) };
+}
+
+const cases: CaseDef[] = [
+  {
+    key: 'pmem2_source_alignment/RETURN VALUE#1',
+    situation: 'a regular file of 2 pages',
+    run: (ctx) => {
+      const { src } = fileSource(ctx, 2 * ctx.caps.pageSize);
+      const r = ctx.addon.sourceAlignment(src);
+      return { observed: observed(`${FN}(2-page file)`, r, { alignment: String(r.value) }), permitted: ['0'] };
+    },
+  },
+  {
+    key: 'pmem2_source_alignment/PMEM2_E_INVALID_ALIGNMENT_VALUE#1',
+    situation: 'the operating system reporting an alignment that is not a power of two',
+    fixtures: 'devdax',
+    run: () => ({ skip: 'needs the system to report an alignment that is not a power of two: for a regular file the alignment is the page size, and only a device DAX with a malformed align attribute could; not provoked' }),
+  },
+  {
+    key: 'pmem2_source_alignment/PMEM2_E_INVALID_FILE_TYPE#1',
+    situation: "the source's descriptor number re-opened on /dev/null",
+    textMatches: /character device other than Device DAX/,
+    note: 'pmem2_source_from_fd() refuses /dev/null, so the situation is built by closing the descriptor of a source made from a regular file and opening /dev/null on the same number.',
+    run: (ctx) => {
+      const s = swappedSource(ctx, () => charDevice(ctx));
+      if ('skip' in s) return s;
+      const r = ctx.addon.sourceAlignment(s.src);
+      return { observed: observed(`${FN}(descriptor now on /dev/null)`, r, r.code === 0 ? { alignment: String(r.value) } : undefined), permitted: ['PMEM2_E_INVALID_FILE_TYPE'] };
+    },
+  },
+  devdaxOnly('pmem2_source_alignment/PMEM2_E_INVALID_ALIGNMENT_FORMAT#1', 'the alignment query return data in an invalid format'),
+  {
+    key: 'pmem2_source_alignment/-errno#1',
+    situation: "fstat(2) failing: the source's descriptor closed before the call",
+    textMatches: /fstat/,
+    note: 'fstat(2) of a closed descriptor fails with EBADF. The page lists no PMEM2_E_INVALID_FILE_HANDLE for this function.',
+    run: (ctx) => {
+      const s = swappedSource(ctx);
+      if ('skip' in s) return s;
+      const r = ctx.addon.sourceAlignment(s.src);
+      return { observed: observed(`${FN}(closed descriptor)`, r, r.code === 0 ? { alignment: String(r.value) } : undefined), permitted: ['-EBADF'] };
+    },
+  },
+  devdaxOnly('pmem2_source_alignment/-errno#2', 'realpath(3) of the device fail'),
+  devdaxOnly('pmem2_source_alignment/-errno#3', 'read(2) of the align attribute fail'),
+  devdaxOnly('pmem2_source_alignment/-errno#4', 'strtoull(3) of the align attribute fail'),
+  freebsdOnly('pmem2_source_alignment/PMEM2_E_INVALID_FILE_TYPE#2'),
+  freebsdOnly('pmem2_source_alignment/-errno#5'),
+  {
+    key: 'pmem2_source_alignment/alignment lets pmem2_map_new succeed#1',
+    situation: 'a file of 3 alignments mapped at offset 1 alignment, 1 alignment long',
+    run: (ctx) => {
+      const probe = fileSource(ctx, ctx.caps.pageSize);
+      const a = ctx.addon.sourceAlignment(probe.src);
+      if (a.code !== 0 || !a.value) return { observed: observed(`${FN}(regular file)`, a), permitted: ['0'] };
+      const al = Number(a.value);
+      const { src } = fileSource(ctx, 3 * al);
+      const r = mapNew(ctx, config(ctx, { offset: al, length: al }), src);
+      return { observed: observed(`pmem2_map_new(offset ${al}, length ${al}, the alignment)`, r, { alignment: al }), permitted: ['0'] };
+    },
+  },
+];
+
+export const suite: Suite = {
+  name: 'pmem2_source_alignment',
+  implementation: 'libpmem2',
+  pages: ['pmem2_source_alignment'],
+  cases,
+};

@@ -1,0 +1,115 @@
+/**
+ * pmem2_source_size(3): one case per documented clause.
+ */
+import fs from 'node:fs';
+import type { CaseDef, Suite } from './framework.js';
+import { fileSource, observed } from './pmem2_util.js';
+import { charDevice, swappedSource } from './pmem2_source_fds.js';
+
+const FN = 'pmem2_source_size';
+
+const SWAP_NOTE = 'pmem2_source_from_fd() refuses such a descriptor, so the situation is built by closing the descriptor of a source made from a regular file and opening the other file on the same number.';
+
+function devdaxOnly(key: string, what: string): CaseDef {
+  return {
+    key,
+    situation: what,
+    fixtures: 'devdax',
+    run: (ctx) => ({ skip: ctx.caps.devdax ? `needs a device DAX whose sysfs attributes make ${what}; not provoked` : 'needs device DAX (the fixture offers none): the library only reads sysfs for Device DAX' }),
+  };
+}
+
+function freebsdOnly(key: string): CaseDef {
+  return { key, situation: 'FreeBSD only', run: () => ({ skip: 'FreeBSD only (the page\'s "On FreeBSD:" group)' }) };
+}
+
+const cases: CaseDef[] = [
+  {
+    key: 'pmem2_source_size/RETURN VALUE#1',
+    situation: 'a regular file of 3 pages',
+    run: (ctx) => {
+      const { src } = fileSource(ctx, 3 * ctx.caps.pageSize);
+      const r = ctx.addon.sourceSize(src);
+      return { observed: observed(`${FN}(3-page file)`, r, { size: String(r.value) }), permitted: ['0'] };
+    },
+  },
+  {
+    key: 'pmem2_source_size/PMEM2_E_INVALID_FILE_HANDLE#1',
+    situation: "the source's descriptor closed before the call",
+    textMatches: /invalid file handle/,
+    note: 'A closed descriptor is an invalid handle, and also makes fstat(2) fail with EBADF, which the page lists as -errno "On Linux"; it does not say which wins, so both are permitted.',
+    run: (ctx) => {
+      const s = swappedSource(ctx);
+      if ('skip' in s) return s;
+      return { observed: observed(`${FN}(closed descriptor)`, ctx.addon.sourceSize(s.src)), permitted: ['PMEM2_E_INVALID_FILE_HANDLE', '-EBADF'] };
+    },
+  },
+  {
+    key: 'pmem2_source_size/PMEM2_E_INVALID_FILE_TYPE#1',
+    situation: 'Windows only',
+    run: () => ({ skip: 'Windows only' }),
+  },
+  {
+    key: 'pmem2_source_size/PMEM2_E_INVALID_FILE_TYPE#2',
+    situation: "the source's descriptor number re-opened on a directory",
+    textMatches: /directory, block device, pipe, or socket/,
+    note: SWAP_NOTE,
+    run: (ctx) => {
+      const s = swappedSource(ctx, () => fs.openSync(ctx.fixture.directory(), 'r'));
+      if ('skip' in s) return s;
+      const r = ctx.addon.sourceSize(s.src);
+      return { observed: observed(`${FN}(descriptor now on a directory)`, r, r.code === 0 ? { size: String(r.value) } : undefined), permitted: ['PMEM2_E_INVALID_FILE_TYPE'] };
+    },
+  },
+  {
+    key: 'pmem2_source_size/PMEM2_E_INVALID_FILE_TYPE#3',
+    situation: "the source's descriptor number re-opened on /dev/null",
+    textMatches: /character device other than Device DAX/,
+    note: SWAP_NOTE,
+    run: (ctx) => {
+      const s = swappedSource(ctx, () => charDevice(ctx));
+      if ('skip' in s) return s;
+      const r = ctx.addon.sourceSize(s.src);
+      return { observed: observed(`${FN}(descriptor now on /dev/null)`, r, r.code === 0 ? { size: String(r.value) } : undefined), permitted: ['PMEM2_E_INVALID_FILE_TYPE'] };
+    },
+  },
+  devdaxOnly('pmem2_source_size/PMEM2_E_INVALID_SIZE_FORMAT#1', 'the size query return data in an invalid format'),
+  {
+    key: 'pmem2_source_size/-errno#1',
+    situation: "fstat(2) failing: the source's descriptor closed before the call",
+    textMatches: /fstat/,
+    note: 'fstat(2) of a closed descriptor fails with EBADF; the page also lists PMEM2_E_INVALID_FILE_HANDLE "On all systems" for an invalid handle and does not say which wins, so both are permitted.',
+    run: (ctx) => {
+      const s = swappedSource(ctx);
+      if ('skip' in s) return s;
+      return { observed: observed(`${FN}(closed descriptor)`, ctx.addon.sourceSize(s.src)), permitted: ['-EBADF', 'PMEM2_E_INVALID_FILE_HANDLE'] };
+    },
+  },
+  devdaxOnly('pmem2_source_size/-errno#2', 'realpath(3) of the device fail'),
+  devdaxOnly('pmem2_source_size/-errno#3', 'open(2) of the size attribute fail'),
+  devdaxOnly('pmem2_source_size/-errno#4', 'read(2) of the size attribute fail'),
+  devdaxOnly('pmem2_source_size/-errno#5', 'strtoull(3) of the size attribute fail'),
+  freebsdOnly('pmem2_source_size/PMEM2_E_INVALID_FILE_TYPE#4'),
+  freebsdOnly('pmem2_source_size/-errno#6'),
+  {
+    key: 'pmem2_source_size/size of the file#1',
+    situation: 'a regular file of 5 pages + 123 bytes: *size is exactly that',
+    run: (ctx) => {
+      const want = 5 * ctx.caps.pageSize + 123;
+      const { src } = fileSource(ctx, want);
+      const r = ctx.addon.sourceSize(src);
+      return {
+        observed: observed(`${FN}(file of ${want} bytes)`, r, { size: String(r.value) }),
+        permitted: ['0'],
+        ...(r.code === 0 && r.value !== BigInt(want) ? { failure: `*size is ${r.value}, the file is ${want} bytes` } : {}),
+      };
+    },
+  },
+];
+
+export const suite: Suite = {
+  name: 'pmem2_source_size',
+  implementation: 'libpmem2',
+  pages: ['pmem2_source_size'],
+  cases,
+};

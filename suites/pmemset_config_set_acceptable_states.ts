@@ -1,0 +1,80 @@
+/**
+ * pmemset_config_set_acceptable_states(3). The states are only determined
+ * for sources with SDS (unsafe-shutdown data), which needs hardware with
+ * SMART; where pmemset_map answers PMEMSET_E_SDS_NOSUPP the behaviours skip.
+ */
+import { codeName } from '../runner/constants.js';
+import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
+import { C, check, observed } from './pmem2_util.js';
+import { fileSource } from './pmemset_util.js';
+import { E, page } from './pmemset_page_util.js';
+
+function config(ctx: CaseContext) {
+  const c = ctx.addon.setConfigNew();
+  check('pmemset_config_new', c);
+  ctx.defer(() => void ctx.addon.setConfigDelete(c.config!));
+  check('pmemset_config_set_required_store_granularity', ctx.addon.setConfigSetRequiredStoreGranularity(c.config!, C.PAGE));
+  return c.config!;
+}
+
+/** a set from `states` (undefined: the default), and a file source with SDS set */
+function sdsSituation(ctx: CaseContext, states?: number) {
+  const cfg = config(ctx);
+  if (states !== undefined) check('pmemset_config_set_acceptable_states', ctx.addon.setConfigSetAcceptableStates(cfg, states));
+  const s = ctx.addon.setNew(cfg);
+  check('pmemset_new', s);
+  ctx.defer(() => void ctx.addon.setDelete(s.set!));
+  const { src } = fileSource(ctx, page(ctx));
+  const sds = ctx.addon.setSourceSetSds(src, {});
+  check('pmemset_source_set_sds', sds);
+  return { set: s.set!, src, sds: sds.sds };
+}
+
+const NOSUPP = (fs: string) => `the fixture's storage (${fs}) does not support unsafe-shutdown data: pmemset_map answers PMEMSET_E_SDS_NOSUPP, so no part state is determined`;
+
+const cases: CaseDef[] = [
+  {
+    key: 'pmemset_config_set_acceptable_states/RETURN VALUE#1',
+    situation: 'acceptable states OK | OK_BUT_INTERRUPTED',
+    run: (ctx) => {
+      const r = ctx.addon.setConfigSetAcceptableStates(config(ctx), E.OK | E.OK_BUT_INTERRUPTED);
+      return { observed: observed('pmemset_config_set_acceptable_states(OK | OK_BUT_INTERRUPTED)', r), permitted: ['0'] };
+    },
+  },
+  {
+    key: 'pmemset_config_set_acceptable_states/PMEMSET_E_INVALID_PART_STATES#1',
+    situation: 'acceptable states OK | 1<<20 (a bit no part state has)',
+    run: (ctx) => {
+      const r = ctx.addon.setConfigSetAcceptableStates(config(ctx), E.OK | (1 << 20));
+      return { observed: observed('pmemset_config_set_acceptable_states(OK | 1<<20)', r), permitted: ['PMEMSET_E_INVALID_PART_STATES'] };
+    },
+  },
+  {
+    key: 'pmemset_config_set_acceptable_states/OK and OK_BUT_ALREADY_OPEN accepted by default#1',
+    situation: 'default acceptable states; a source with SDS mapped twice: the second part is OK_BUT_ALREADY_OPEN and still maps',
+    run: (ctx): Outcome => {
+      const { set, src, sds } = sdsSituation(ctx);
+      const r1 = ctx.addon.setMap(set, src, null, false);
+      if (codeName(r1.code) === 'PMEMSET_E_SDS_NOSUPP') return { skip: NOSUPP(ctx.caps.filesystem) };
+      if (r1.code !== 0) return { observed: observed('pmemset_map(first part, SDS)', r1), permitted: ['0'] };
+      const r2 = ctx.addon.setMap(set, src, null, false);
+      const st = ctx.addon.setSdsRead(sds).state;
+      const failure = r2.code === 0 && st !== E.OK_BUT_ALREADY_OPEN ? `the second part's state is ${st}, not OK_BUT_ALREADY_OPEN (${E.OK_BUT_ALREADY_OPEN})` : undefined;
+      return { observed: observed('pmemset_map(second part of the same SDS source)', r2, { state: st }), permitted: ['0'], ...(failure ? { failure } : {}) };
+    },
+  },
+  {
+    key: 'pmemset_config_set_acceptable_states/map fails on a state not accepted#1',
+    situation: 'acceptable states INDETERMINATE only; a source with SDS mapped (its state is not INDETERMINATE on a healthy device)',
+    run: (ctx): Outcome => {
+      const { set, src, sds } = sdsSituation(ctx, E.INDETERMINATE);
+      const r = ctx.addon.setMap(set, src, null, false);
+      if (codeName(r.code) === 'PMEMSET_E_SDS_NOSUPP') return { skip: NOSUPP(ctx.caps.filesystem) };
+      const st = ctx.addon.setSdsRead(sds).state;
+      if (st === E.INDETERMINATE) return { skip: 'the device reported an indeterminate state, which this config accepts' };
+      return { observed: observed('pmemset_map(SDS source, only INDETERMINATE acceptable)', r, { state: st }), permitted: ['PMEMSET_E_UNDESIRABLE_PART_STATE'] };
+    },
+  },
+];
+
+export const suite: Suite = { name: 'pmemset_config_set_acceptable_states', implementation: 'libpmemset', pages: ['pmemset_config_set_acceptable_states'], cases };

@@ -1,0 +1,140 @@
+/**
+ * Helpers shared by the suites of the libpmemset pages pmemset_map(3) leads
+ * to (pmemset_new, the config and source pages, part-map iteration and
+ * removal, the data path, errormsg, SDS and events).
+ */
+import fs from 'node:fs';
+import { codeName, mustConstant } from '../runner/constants.js';
+import type { Observed } from '../runner/model.js';
+import type { Descriptor, PartMap, PmemSet, SetEvent, SetSource } from '../runner/native.js';
+import type { CaseContext, Outcome } from './framework.js';
+import { C, check, hex } from './pmem2_util.js';
+import { fileSource } from './pmemset_util.js';
+
+export const E = {
+  get NODRAIN() { return mustConstant('libpmemset', 'PMEMSET_F_MEM_NODRAIN'); },
+  get NOFLUSH() { return mustConstant('libpmemset', 'PMEMSET_F_MEM_NOFLUSH'); },
+  get INDETERMINATE() { return mustConstant('libpmemset', 'PMEMSET_PART_STATE_INDETERMINATE'); },
+  get OK() { return mustConstant('libpmemset', 'PMEMSET_PART_STATE_OK'); },
+  get OK_BUT_ALREADY_OPEN() { return mustConstant('libpmemset', 'PMEMSET_PART_STATE_OK_BUT_ALREADY_OPEN'); },
+  get OK_BUT_INTERRUPTED() { return mustConstant('libpmemset', 'PMEMSET_PART_STATE_OK_BUT_INTERRUPTED'); },
+  get CORRUPTED() { return mustConstant('libpmemset', 'PMEMSET_PART_STATE_CORRUPTED'); },
+};
+
+export function page(ctx: CaseContext): number {
+  return ctx.caps.pageSize;
+}
+
+/** the outcome of a function that returns no value: nothing to compare but what the case checked */
+export function voidOutcome(at: string, failure?: string, details?: Observed['details']): Outcome {
+  return { observed: { code: 0, name: '0', at, ...(details ? { details } : {}) }, permitted: ['0'], ...(failure ? { failure } : {}) };
+}
+
+/** an outcome that is not a return code: a label for what was seen, `want` the label the page leads to */
+export function labelled(at: string, seen: string, want: string, details?: Observed['details'], failure?: string): Outcome {
+  return { observed: { code: 0, name: seen, at, ...(details ? { details } : {}) }, permitted: [want], ...(failure ? { failure } : {}) };
+}
+
+/** pmemset_map of a fresh `size`-byte file source into `set`, with a descriptor; the setup must succeed */
+export function mapPart(ctx: CaseContext, set: PmemSet, size: number): Descriptor {
+  const { src } = fileSource(ctx, size);
+  const r = ctx.addon.setMap(set, src, null, true);
+  check(`pmemset_map(${size} bytes)`, r);
+  return r.descriptor!;
+}
+
+/** a part map reference the case must give back: dropped at the end unless the case consumed it */
+export function keep(ctx: CaseContext, pm: PartMap | undefined): PartMap | undefined {
+  if (pm) {
+    ctx.defer(() => {
+      try {
+        ctx.addon.setPartMapDrop(pm);
+      } catch {
+        /* already dropped or removed by the case */
+      }
+    });
+  }
+  return pm;
+}
+
+/** descriptors of the part maps first/next find (references dropped at once) */
+export function partMaps(ctx: CaseContext, set: PmemSet): Descriptor[] {
+  const out: Descriptor[] = [];
+  let pm = ctx.addon.setFirstPartMap(set).partMap;
+  while (pm) {
+    out.push(ctx.addon.setDescriptorPartMap(pm));
+    const next = ctx.addon.setNextPartMap(set, pm).partMap;
+    ctx.addon.setPartMapDrop(pm);
+    pm = next;
+    if (out.length > 64) break;
+  }
+  return out;
+}
+
+/** pmemset_part_map_by_address, reference dropped at once: the code and the part map's descriptor */
+export function byAddress(ctx: CaseContext, set: PmemSet, addr: bigint): { code: number; desc?: Descriptor } {
+  const r = ctx.addon.setPartMapByAddress(set, addr);
+  if (!r.partMap) return { code: r.code };
+  const desc = ctx.addon.setDescriptorPartMap(r.partMap);
+  ctx.addon.setPartMapDrop(r.partMap);
+  return { code: r.code, desc };
+}
+
+export function showDesc(d: Descriptor | undefined): string {
+  return d ? `${hex(d.addr)} +${d.size}` : 'none';
+}
+
+export function showEvents(ev: SetEvent[]): string {
+  return ev.map((e) => `${e.type}(${hex(e.addr)}, ${e.len})`).join(', ') || 'no events';
+}
+
+/** the process umask (the mode new files get is mode & ~umask, as with open(2)) */
+export function umask(): number {
+  const m = fs.readFileSync('/proc/self/status', 'utf8').match(/^Umask:\s+([0-7]+)/m);
+  return m ? parseInt(m[1]!, 8) : 0o022;
+}
+
+/** descriptors of this process opened on a file in `dir` (e.g. an unnamed temporary file) */
+export function fdsIn(dir: string): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const name of fs.readdirSync('/proc/self/fd')) {
+    try {
+      const link = fs.readlinkSync(`/proc/self/fd/${name}`);
+      if (link.startsWith(dir.endsWith('/') ? dir : dir + '/')) out.set(Number(name), link);
+    } catch {
+      /* closed meanwhile */
+    }
+  }
+  return out;
+}
+
+/** the temporary source and the descriptor it opened in `dir` (found by comparing /proc/self/fd) */
+export function temporaryWithFd(ctx: CaseContext, dir: string): { src: SetSource; fd?: number; link?: string } {
+  const before = fdsIn(dir);
+  const r = ctx.addon.setSourceFromTemporary(dir);
+  check(`pmemset_source_from_temporary(${dir})`, r);
+  const src = r.source!;
+  ctx.defer(() => {
+    try {
+      ctx.addon.setSourceDelete(src);
+    } catch {
+      /* deleted by the case */
+    }
+  });
+  const fresh = [...fdsIn(dir)].filter(([fd, link]) => before.get(fd) !== link);
+  if (fresh.length !== 1) return { src };
+  return { src, fd: fresh[0]![0], link: fresh[0]![1] };
+}
+
+/** granularity names by value, for messages */
+export function granularityName(g: number | undefined): string {
+  if (g === C.BYTE) return 'PMEM2_GRANULARITY_BYTE';
+  if (g === C.CACHE_LINE) return 'PMEM2_GRANULARITY_CACHE_LINE';
+  if (g === C.PAGE) return 'PMEM2_GRANULARITY_PAGE';
+  return String(g);
+}
+
+export const NO_MALLOC_FAULT =
+  'needs malloc to fail inside this call: the addon runs only pmemset_map and pmemset_part_map in a memory-limited child, and the library has no allocation fault injection';
+
+export { codeName };

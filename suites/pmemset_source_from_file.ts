@@ -1,0 +1,173 @@
+/**
+ * pmemset_source_from_file(3): pmemset_source_from_file,
+ * pmemset_xsource_from_file (flags and mode) and pmemset_source_delete.
+ */
+import fs from 'node:fs';
+import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
+import { check, observed } from './pmem2_util.js';
+import { mapConfig, newFilePath, newSet, S, xsource } from './pmemset_util.js';
+import { NO_MALLOC_FAULT, page, umask } from './pmemset_page_util.js';
+
+/** PMEMSET_SOURCE_FILE_CREATE_MODE(mode) of the header: the mode in bits 32..63 */
+function createMode(mode: number): bigint {
+  return BigInt(mode) << 32n;
+}
+
+function cleanupFile(ctx: CaseContext, p: string): string {
+  ctx.defer(() => fs.rmSync(p, { force: true }));
+  return p;
+}
+
+const NULL_PATH = 'the addon passes the path as a JS string: a NULL path cannot be passed to the library';
+
+/** map `len` bytes of `src` at `off` into a fresh set */
+function mapLen(ctx: CaseContext, src: Parameters<CaseContext['addon']['setMap']>[1], len: number, off = 0) {
+  const { set } = newSet(ctx);
+  return ctx.addon.setMap(set, src, mapConfig(ctx, { offset: off, length: len }), true);
+}
+
+function modeOutcome(ctx: CaseContext, flags: bigint, want: number, describe: string): Outcome {
+  const p = cleanupFile(ctx, newFilePath(ctx, 'mode'));
+  const x = xsource(ctx, p, flags);
+  if (x.code !== 0) return { observed: observed(`pmemset_xsource_from_file(${describe})`, x), permitted: ['0'] };
+  const exists = fs.existsSync(p);
+  if (!exists) {
+    // the page does not say when the file is created: mapping it must create it at the latest
+    const m = mapLen(ctx, x.source!, page(ctx));
+    if (m.code !== 0) return { observed: observed(`pmemset_map of a source from ${describe}`, m), permitted: ['0'] };
+  }
+  const mode = fs.statSync(p).mode & 0o7777;
+  const expected = want & ~umask();
+  return { observed: observed(`pmemset_xsource_from_file(${describe})`, x, { mode: '0' + mode.toString(8), umask: '0' + umask().toString(8) }), permitted: ['0'], ...(mode !== expected ? { failure: `the new file has mode 0${mode.toString(8)}, expected 0${expected.toString(8)} (0${want.toString(8)} less the umask)` } : {}) };
+}
+
+const cases: CaseDef[] = [
+  {
+    key: 'pmemset_source_from_file/RETURN VALUE#1',
+    situation: 'pmemset_source_from_file and pmemset_xsource_from_file (CREATE_IF_NEEDED) on an existing 1-page file',
+    run: (ctx) => {
+      const f = ctx.file(page(ctx));
+      fs.closeSync(f.fd);
+      const r = ctx.addon.setSourceFromFile(f.path);
+      if (r.source) ctx.defer(() => void ctx.addon.setSourceDelete(r.source!));
+      if (r.code !== 0) return { observed: observed('pmemset_source_from_file(existing file)', r), permitted: ['0'] };
+      const x = xsource(ctx, f.path, S.CREATE_IF_NEEDED);
+      return { observed: observed('pmemset_xsource_from_file(existing file, CREATE_IF_NEEDED)', x), permitted: ['0'] };
+    },
+  },
+  {
+    key: 'pmemset_source_delete/RETURN VALUE#1',
+    situation: 'pmemset_source_delete of a file source',
+    run: (ctx) => {
+      const f = ctx.file(page(ctx));
+      fs.closeSync(f.fd);
+      const s = ctx.addon.setSourceFromFile(f.path);
+      check('pmemset_source_from_file', s);
+      return { observed: observed('pmemset_source_delete', ctx.addon.setSourceDelete(s.source!)), permitted: ['0'] };
+    },
+  },
+  { key: 'pmemset_source_from_file/PMEMSET_E_INVALID_SOURCE_PATH#1', situation: 'file path NULL', run: () => ({ skip: NULL_PATH }) },
+  { key: 'pmemset_xsource_from_file/PMEMSET_E_INVALID_SOURCE_PATH#1', situation: 'file path NULL', run: () => ({ skip: NULL_PATH }) },
+  { key: 'pmemset_source_from_file/-ENOMEM#1', situation: 'no memory for struct pmemset_source', run: () => ({ skip: NO_MALLOC_FAULT }) },
+  { key: 'pmemset_xsource_from_file/-ENOMEM#1', situation: 'no memory for struct pmemset_source', run: () => ({ skip: NO_MALLOC_FAULT }) },
+  {
+    key: 'pmemset_xsource_from_file/PMEMSET_E_INVALID_SOURCE_FILE_CREATE_FLAGS#1',
+    situation: 'flags CREATE_IF_NEEDED | 1<<20 (a bit no flag has)',
+    run: (ctx) => {
+      const p = cleanupFile(ctx, newFilePath(ctx, 'flags'));
+      const x = xsource(ctx, p, BigInt(S.CREATE_IF_NEEDED) | (1n << 20n));
+      return { observed: observed('pmemset_xsource_from_file(CREATE_IF_NEEDED | 1<<20)', x), permitted: ['PMEMSET_E_INVALID_SOURCE_FILE_CREATE_FLAGS'] };
+    },
+  },
+  {
+    key: 'pmemset_xsource_from_file/CREATE_IF_NEEDED#1',
+    situation: 'CREATE_IF_NEEDED on a missing path (file created) and on an existing file with data (data kept)',
+    run: (ctx) => {
+      const p = cleanupFile(ctx, newFilePath(ctx, 'ifneeded'));
+      const x = xsource(ctx, p, S.CREATE_IF_NEEDED);
+      if (x.code !== 0) return { observed: observed('pmemset_xsource_from_file(missing path, CREATE_IF_NEEDED)', x), permitted: ['0'] };
+      const m = mapLen(ctx, x.source!, page(ctx));
+      if (m.code !== 0) return { observed: observed('pmemset_map of the created file', m), permitted: ['0'] };
+      let failure = fs.existsSync(p) ? undefined : 'the missing file was not created';
+      const f = ctx.file(page(ctx));
+      fs.writeSync(f.fd, 'keep me', 0);
+      fs.closeSync(f.fd);
+      const y = xsource(ctx, f.path, S.CREATE_IF_NEEDED);
+      if (y.code !== 0) return { observed: observed('pmemset_xsource_from_file(existing file, CREATE_IF_NEEDED)', y), permitted: ['0'] };
+      const m2 = mapLen(ctx, y.source!, page(ctx));
+      const kept = fs.readFileSync(f.path).subarray(0, 7).toString();
+      if (kept !== 'keep me') failure ??= `the existing file was overwritten (starts with ${JSON.stringify(kept)})`;
+      if (m2.code === 0 && ctx.addon.readAddress(m2.descriptor!.addr, 7).toString() !== 'keep me') failure ??= 'the mapping of the existing file does not show its data';
+      return { observed: observed('pmemset_xsource_from_file(CREATE_IF_NEEDED), missing then existing file', m2), permitted: ['0'], ...(failure ? { failure } : {}) };
+    },
+  },
+  {
+    key: 'pmemset_xsource_from_file/CREATE_ALWAYS#1',
+    situation: 'CREATE_ALWAYS on an existing 1-page file with data: once the source is mapped, the file holds no old data',
+    run: (ctx) => {
+      const f = ctx.file(page(ctx));
+      fs.writeSync(f.fd, 'old data', 0);
+      fs.closeSync(f.fd);
+      const x = xsource(ctx, f.path, S.CREATE_ALWAYS);
+      if (x.code !== 0) return { observed: observed('pmemset_xsource_from_file(existing file, CREATE_ALWAYS)', x), permitted: ['0'] };
+      const m = mapLen(ctx, x.source!, page(ctx));
+      if (m.code !== 0) return { observed: observed('pmemset_map of the overwritten file', m), permitted: ['0'] };
+      const head = ctx.addon.readAddress(m.descriptor!.addr, 8);
+      const failure = head.toString() === 'old data' ? 'the file was not overwritten: its old data is mapped' : undefined;
+      return { observed: observed('pmemset_xsource_from_file(CREATE_ALWAYS) then pmemset_map', m, { head: head.toString('hex') }), permitted: ['0'], ...(failure ? { failure } : {}) };
+    },
+  },
+  {
+    key: 'pmemset_xsource_from_file/DO_NOT_GROW#1',
+    situation: 'a 1-page file with DO_NOT_GROW mapped with a length of 2 pages: the file stays 1 page',
+    note: 'pmemset_map(3) names the error of this situation: PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL.',
+    run: (ctx) => {
+      const f = ctx.file(page(ctx));
+      fs.closeSync(f.fd);
+      const x = xsource(ctx, f.path, S.DO_NOT_GROW);
+      if (x.code !== 0) return { observed: observed('pmemset_xsource_from_file(DO_NOT_GROW)', x), permitted: ['0'] };
+      const m = mapLen(ctx, x.source!, 2 * page(ctx));
+      const size = fs.statSync(f.path).size;
+      return { observed: observed('pmemset_map(DO_NOT_GROW, 2 pages of a 1-page file)', m, { fileSize: size }), permitted: ['PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL'], ...(size !== page(ctx) ? { failure: `the file was extended to ${size} bytes` } : {}) };
+    },
+  },
+  {
+    key: 'pmemset_source_from_file/file extended by default#1',
+    situation: 'a 1-page file (pmemset_source_from_file, no flags) mapped at offset 1 page with a length of 2 pages: the file grows to 3 pages',
+    run: (ctx) => {
+      const p = page(ctx);
+      const f = ctx.file(p);
+      fs.closeSync(f.fd);
+      const s = ctx.addon.setSourceFromFile(f.path);
+      check('pmemset_source_from_file', s);
+      ctx.defer(() => void ctx.addon.setSourceDelete(s.source!));
+      const m = mapLen(ctx, s.source!, 2 * p, p);
+      const size = fs.statSync(f.path).size;
+      return { observed: observed('pmemset_map(offset 1 page, 2 pages of a 1-page file)', m, { fileSize: size }), permitted: ['0'], ...(m.code === 0 && size < 3 * p ? { failure: `the file is ${size} bytes after mapping up to ${3 * p}` } : {}) };
+    },
+  },
+  {
+    key: 'pmemset_xsource_from_file/CREATE_MODE applied to a new file#1',
+    situation: 'CREATE_ALWAYS | CREATE_MODE(0600) on a missing path',
+    run: (ctx) => modeOutcome(ctx, BigInt(S.CREATE_ALWAYS) | createMode(0o600), 0o600, 'CREATE_ALWAYS | CREATE_MODE(0600)'),
+  },
+  {
+    key: 'pmemset_xsource_from_file/default mode#1',
+    situation: 'CREATE_IF_NEEDED without a mode on a missing path: the file gets rw-r--r-- (0644) less the umask',
+    run: (ctx) => modeOutcome(ctx, BigInt(S.CREATE_IF_NEEDED), 0o644, 'CREATE_IF_NEEDED, no mode'),
+  },
+  {
+    key: 'pmemset_source_delete/source pointer cleared#1',
+    situation: 'pmemset_source_delete: *src is NULL afterwards',
+    run: (ctx) => {
+      const f = ctx.file(page(ctx));
+      fs.closeSync(f.fd);
+      const s = ctx.addon.setSourceFromFile(f.path);
+      check('pmemset_source_from_file', s);
+      const r = ctx.addon.setSourceDelete(s.source!);
+      return { observed: observed('pmemset_source_delete', r, { pointerCleared: r.pointerCleared }), permitted: ['0'], ...(r.pointerCleared ? {} : { failure: '*src is not NULL after pmemset_source_delete' }) };
+    },
+  },
+];
+
+export const suite: Suite = { name: 'pmemset_source_from_file', implementation: 'libpmemset', pages: ['pmemset_source_from_file'], cases };

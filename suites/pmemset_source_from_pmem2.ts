@@ -1,0 +1,57 @@
+/**
+ * pmemset_source_from_pmem2(3).
+ */
+import fs from 'node:fs';
+import type { CaseDef, Suite } from './framework.js';
+import { fileSource as pmem2FileSource, observed } from './pmem2_util.js';
+import { newSet } from './pmemset_util.js';
+import { NO_MALLOC_FAULT, page } from './pmemset_page_util.js';
+
+const FN = 'pmemset_source_from_pmem2';
+
+const cases: CaseDef[] = [
+  {
+    key: `${FN}/RETURN VALUE#1`,
+    situation: 'a pmemset source from a libpmem2 source over a read-write 1-page file',
+    run: (ctx) => {
+      const p2 = pmem2FileSource(ctx, page(ctx));
+      const r = ctx.addon.setSourceFromPmem2(p2.src);
+      if (r.source) ctx.defer(() => void ctx.addon.setSourceDelete(r.source!));
+      return { observed: observed(`${FN}(pmem2 file source)`, r), permitted: ['0'] };
+    },
+  },
+  { key: `${FN}/-ENOMEM#1`, situation: 'no memory for struct pmemset_source', run: () => ({ skip: NO_MALLOC_FAULT }) },
+  {
+    key: `${FN}/PMEMSET_E_INVALID_PMEM2_SOURCE#1`,
+    situation: 'pmem2_src NULL',
+    run: (ctx) => {
+      const r = ctx.addon.setSourceFromPmem2(null);
+      if (r.source) ctx.defer(() => void ctx.addon.setSourceDelete(r.source!));
+      return { observed: observed(`${FN}(NULL)`, r), permitted: ['PMEMSET_E_INVALID_PMEM2_SOURCE'] };
+    },
+  },
+  {
+    key: `${FN}/source built on the pmem2 source#1`,
+    situation: 'a part mapped from a pmemset source made from a pmem2 file source: bytes written with pmemset_memcpy are in the file',
+    run: (ctx) => {
+      const p2 = pmem2FileSource(ctx, page(ctx));
+      const s = ctx.addon.setSourceFromPmem2(p2.src);
+      if (!s.source) return { observed: observed(FN, s), permitted: ['0'] };
+      ctx.defer(() => void ctx.addon.setSourceDelete(s.source!));
+      const { set } = newSet(ctx);
+      const r = ctx.addon.setMap(set, s.source, null, true);
+      let failure: string | undefined;
+      if (r.code === 0) {
+        const msg = Buffer.from('from a pmem2 source');
+        ctx.addon.setMemcpy(set, r.descriptor!.addr + 64n, msg, 0);
+        const got = Buffer.alloc(msg.length);
+        fs.readSync(p2.fd, got, 0, msg.length, 64);
+        if (!got.equals(msg)) failure = `the file holds ${JSON.stringify(got.toString())} where the part was written`;
+        if (r.descriptor!.size !== BigInt(page(ctx))) failure ??= `the part is ${r.descriptor!.size} bytes, the pmem2 source ${page(ctx)}`;
+      }
+      return { observed: observed('pmemset_map(source from pmem2) then pmemset_memcpy', r), permitted: ['0'], ...(failure ? { failure } : {}) };
+    },
+  },
+];
+
+export const suite: Suite = { name: FN, implementation: 'libpmemset', pages: [FN], cases };

@@ -1,0 +1,52 @@
+/**
+ * pmemset_source_set_sds(3). Part states are determined only on hardware
+ * with SMART; where pmemset_map answers PMEMSET_E_SDS_NOSUPP the state case
+ * skips. The part-state values follow error-codes.md, not this page's enum
+ * (native/libpmemset/README.md, choice 1).
+ */
+import { codeName } from '../runner/constants.js';
+import type { CaseDef, Suite } from './framework.js';
+import { observed } from './pmem2_util.js';
+import { fileSource, newSet } from './pmemset_util.js';
+import { E, NO_MALLOC_FAULT, page } from './pmemset_page_util.js';
+
+const FN = 'pmemset_source_set_sds';
+
+const cases: CaseDef[] = [
+  {
+    key: `${FN}/RETURN VALUE#1`,
+    situation: 'set an SDS initialised as PMEMSET_SDS_INITIALIZE() does on a file source',
+    run: (ctx) => {
+      const { src } = fileSource(ctx, page(ctx));
+      return { observed: observed(`${FN}(file source)`, ctx.addon.setSourceSetSds(src, {})), permitted: ['0'] };
+    },
+  },
+  {
+    key: `${FN}/PMEMSET_E_SDS_ALREADY_SET#1`,
+    situation: 'set an SDS twice on the same source',
+    run: (ctx) => {
+      const { src } = fileSource(ctx, page(ctx));
+      const first = ctx.addon.setSourceSetSds(src, {});
+      if (first.code !== 0) return { observed: observed(`${FN}(first)`, first), permitted: ['0'] };
+      return { observed: observed(`${FN}(second time)`, ctx.addon.setSourceSetSds(src, {})), permitted: ['PMEMSET_E_SDS_ALREADY_SET'] };
+    },
+  },
+  { key: `${FN}/-ENOMEM#1`, situation: 'no memory while storing the SDS', run: () => ({ skip: NO_MALLOC_FAULT }) },
+  {
+    key: `${FN}/part state returned by pmemset_map#1`,
+    situation: 'a source with SDS mapped: *state_ptr holds one part state afterwards',
+    run: (ctx) => {
+      const { src } = fileSource(ctx, page(ctx));
+      const s = ctx.addon.setSourceSetSds(src, {});
+      if (s.code !== 0) return { observed: observed(FN, s), permitted: ['0'] };
+      const { set } = newSet(ctx);
+      const r = ctx.addon.setMap(set, src, null, false);
+      if (codeName(r.code) === 'PMEMSET_E_SDS_NOSUPP') return { skip: `the fixture's storage (${ctx.caps.filesystem}) does not support unsafe-shutdown data: pmemset_map answers PMEMSET_E_SDS_NOSUPP` };
+      const st = ctx.addon.setSdsRead(s.sds).state;
+      const states = [E.INDETERMINATE, E.OK, E.OK_BUT_ALREADY_OPEN, E.OK_BUT_INTERRUPTED, E.CORRUPTED];
+      return { observed: observed('pmemset_map(source with SDS)', r, { state: st }), permitted: ['0', 'PMEMSET_E_UNDESIRABLE_PART_STATE'], ...(states.includes(st) ? {} : { failure: `*state_ptr is ${st}, not a part state` }) };
+    },
+  },
+];
+
+export const suite: Suite = { name: FN, implementation: 'libpmemset', pages: [FN], cases };
