@@ -42,6 +42,39 @@ export function opArb(size: number, flags: fc.Arbitrary<number>): fc.Arbitrary<D
 
 let fileNo = 0;
 
+/** a fresh file path in the fixture for one trial */
+function trialFile(ctx: PropertyContext, prefix: string): string {
+  return path.join(ctx.fixture.directory(), `${prefix}-${process.pid}-${++fileNo}`);
+}
+
+/** a size of 1 to 3 pages and 1 to 8 operations inside it, with `more` drawn after them */
+function trialArb<T extends object>(page: number, lib: 'libpmem2' | 'libpmemset', more: { [K in keyof T]: fc.Arbitrary<T[K]> }): fc.Arbitrary<{ size: number; ops: DataOp[] } & T> {
+  return fc.integer({ min: 1, max: 3 }).chain((pages) => {
+    const size = pages * page;
+    const fields = { size: fc.constant(size), ops: fc.array(opArb(size, flagsArb(lib)), { minLength: 1, maxLength: 8 }), ...more };
+    return fc.record(fields) as unknown as fc.Arbitrary<{ size: number; ops: DataOp[] } & T>;
+  });
+}
+
+/**
+ * applies `ops` one by one and the model's, reading the bytes back after
+ * each: the first difference is a divergence of `clause`. Returns the model
+ * and the situation so far.
+ */
+function runOps(ops: DataOp[], size: number, apply: (o: DataOp) => void, read: () => Uint8Array, clause: string): { model: Uint8Array; done: string[] } {
+  const model = new Uint8Array(size);
+  const done: string[] = [];
+  for (const o of ops) {
+    done.push(describeOp(o));
+    apply(o);
+    applyOp(model, o);
+    const got = read();
+    const d = firstDifference(got, model);
+    if (d >= 0) fail(done.join('; '), clause, `${done.join('; ')}: byte +${d} is 0x${got[d]?.toString(16)}, the C function would leave 0x${model[d]?.toString(16)}`);
+  }
+  return { model, done };
+}
+
 function mapFile(a: Addon, fd: number): P2Map {
   const src = a.sourceFromFd(fd).source!;
   const cfg = a.configNew().config!;
@@ -67,30 +100,21 @@ export const pmem2DataPath: PropertyDef = {
   run(ctx: PropertyContext) {
     const a = ctx.addon;
     const page = ctx.caps.pageSize;
-    const arb = fc.integer({ min: 1, max: 3 }).chain((pages) => {
-      const size = pages * page;
-      return fc.record({ size: fc.constant(size), ops: fc.array(opArb(size, flagsArb('libpmem2')), { minLength: 1, maxLength: 8 }), outside: fc.integer({ min: 1, max: 4 * page }) });
-    });
+    const arb = trialArb<{ outside: number }>(page, 'libpmem2', { outside: fc.integer({ min: 1, max: 4 * page }) });
     return checkProperty(ctx, arb, (t) => {
-      const file = path.join(ctx.fixture.directory(), `prop-data-${process.pid}-${++fileNo}`);
+      const file = trialFile(ctx, 'prop-data');
       const fd = fs.openSync(file, 'w+', 0o600);
       fs.ftruncateSync(fd, t.size);
-      const model = new Uint8Array(t.size);
       const maps: P2Map[] = [];
       try {
         const m = mapFile(a, fd);
         maps.push(m);
-        const done: string[] = [];
-        for (const o of t.ops) {
-          done.push(describeOp(o));
+        const apply = (o: DataOp) => {
           if (o.op === 'memcpy') a.mapMemcpy(m, o.dst, Buffer.from(o.data), o.flags);
           else if (o.op === 'memmove') a.mapMemmove(m, o.dst, o.src, o.len, o.flags);
           else a.mapMemset(m, o.dst, o.value, o.len, o.flags);
-          applyOp(model, o);
-          const got = a.mapRead(m, 0, t.size);
-          const d = firstDifference(got, model);
-          if (d >= 0) fail(done.join('; '), 'pmem2_get_memmove_fn/RETURN VALUE#1', `${done.join('; ')}: byte +${d} is 0x${got[d]?.toString(16)}, the C function would leave 0x${model[d]?.toString(16)}`);
-        }
+        };
+        const { model, done } = runOps(t.ops, t.size, apply, () => a.mapRead(m, 0, t.size), 'pmem2_get_memmove_fn/RETURN VALUE#1');
         a.mapPersist(m, 0, t.size);
         const situation = `${done.join('; ')}; persist`;
         // a second, independent mapping of the same file sees the persisted bytes
@@ -132,12 +156,9 @@ export const pmemsetDataPath: PropertyDef = {
   run(ctx: PropertyContext) {
     const a = ctx.addon;
     const page = ctx.caps.pageSize;
-    const arb = fc.integer({ min: 1, max: 3 }).chain((pages) => {
-      const size = pages * page;
-      return fc.record({ size: fc.constant(size), ops: fc.array(opArb(size, flagsArb('libpmemset')), { minLength: 1, maxLength: 8 }) });
-    });
+    const arb = trialArb<object>(page, 'libpmemset', {});
     return checkProperty(ctx, arb, (t) => {
-      const file = path.join(ctx.fixture.directory(), `prop-setdata-${process.pid}-${++fileNo}`);
+      const file = trialFile(ctx, 'prop-setdata');
       fs.writeFileSync(file, Buffer.alloc(t.size));
       const undo: (() => void)[] = [() => fs.rmSync(file, { force: true })];
       try {
@@ -151,18 +172,12 @@ export const pmemsetDataPath: PropertyDef = {
         const r = a.setMap(set, src, null, true);
         if (r.code !== 0) throw new Error(`pmemset_map for the data path failed: ${codeName(r.code)}`);
         const base = r.descriptor!.addr;
-        const model = new Uint8Array(t.size);
-        const done: string[] = [];
-        for (const o of t.ops) {
-          done.push(describeOp(o));
+        const apply = (o: DataOp) => {
           if (o.op === 'memcpy') a.setMemcpy(set, base + BigInt(o.dst), Buffer.from(o.data), o.flags);
           else if (o.op === 'memmove') a.setMemmove(set, base + BigInt(o.dst), base + BigInt(o.src), o.len, o.flags);
           else a.setMemset(set, base + BigInt(o.dst), o.value, o.len, o.flags);
-          applyOp(model, o);
-          const got = a.readAddress(base, t.size);
-          const d = firstDifference(got, model);
-          if (d >= 0) fail(done.join('; '), 'pmemset_memmove/RETURN VALUE#1', `${done.join('; ')}: byte +${d} is 0x${got[d]?.toString(16)}, the C function would leave 0x${model[d]?.toString(16)}`);
-        }
+        };
+        const { model, done } = runOps(t.ops, t.size, apply, () => a.readAddress(base, t.size), 'pmemset_memmove/RETURN VALUE#1');
         const p = a.setPersist(set, base, t.size);
         const situation = `${done.join('; ')}; persist`;
         if (p.code !== 0) throw new DivergenceError({ situation, clause: 'pmemset_persist/RETURN VALUE#1', observed: { code: p.code, name: codeName(p.code), at: 'pmemset_persist(whole part)' }, permitted: ['0'], message: `${situation}: pmemset_persist returned ${codeName(p.code)}` });

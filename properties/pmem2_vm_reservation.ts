@@ -12,49 +12,29 @@ import { codeName } from '../runner/constants.js';
 import type { Observed } from '../runner/model.js';
 import type { Addon, Map as P2Map, Reservation, Source } from '../runner/native.js';
 import { C } from '../suites/pmem2_util.js';
-import type { KnownDivergence, PropertyContext, PropertyDef } from './framework.js';
+import type { PropertyContext, PropertyDef } from './framework.js';
 import { checkProperty, DivergenceError, knownDivergence, splitPath } from './framework.js';
+import type { Judging } from './commands.js';
+import { judgeAnswer, obs } from './commands.js';
 import type { Expect, ModelMap, ReservationModel } from './model/reservation.js';
 import * as M from './model/reservation.js';
 
 const MAX_PAGES = 8;
 
-interface Real {
+interface Real extends Judging {
   a: Addon;
   rsv: Reservation;
   /** where the reservation first started */
   origin: bigint;
   src: Source;
   maps: Map<number, P2Map>;
-  known: KnownDivergence[];
-  hits: Record<string, number>;
-  log: string[];
 }
 
 type Cmd = fc.Command<ReservationModel, Real>;
 
-function obs(at: string, r: { code: number; message?: string }): Observed {
-  return { code: r.code, name: codeName(r.code), at, ...(r.message ? { message: r.message } : {}) };
-}
-
-/** compares a call's answer with what the model permits; a known divergence is counted, anything else thrown */
+/** compares a call's answer with what the model permits, or with a divergence known against an unlisted clause */
 function judge(real: Real, o: Observed, e: Expect): boolean {
-  const names = e.permitted.map((p) => p.name);
-  if (names.includes(o.name)) return o.name === '0';
-  const clauses = [...e.permitted.map((p) => p.clause), ...(e.unlisted ?? [])];
-  const k = knownDivergence(real.known, clauses, o.name);
-  if (k) {
-    const key = `${k.clause}: ${o.name}`;
-    real.hits[key] = (real.hits[key] ?? 0) + 1;
-    return false;
-  }
-  throw new DivergenceError({
-    situation: real.log.join('; '),
-    observed: o,
-    permitted: names,
-    clause: clauses.join(', '),
-    message: `after ${real.log.slice(0, -1).join('; ') || 'a new reservation'}: ${o.at} returned ${o.name}; the pages permit ${names.join(', ')}`,
-  });
+  return judgeAnswer(real, o, e.permitted.map((p) => p.name), [...e.permitted.map((p) => p.clause), ...(e.unlisted ?? [])], 'a new reservation');
 }
 
 /** after every step: the reservation and every mapping are where the model says */

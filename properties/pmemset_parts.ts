@@ -20,8 +20,10 @@ import { codeName } from '../runner/constants.js';
 import type { Observed } from '../runner/model.js';
 import type { Addon, PartMap, PmemSet, Reservation, SetConfig, SetSource } from '../runner/native.js';
 import { C } from '../suites/pmem2_util.js';
-import type { KnownDivergence, PropertyContext, PropertyDef, PropertyResult } from './framework.js';
-import { checkProperty, DivergenceError, knownDivergence, splitPath } from './framework.js';
+import type { PropertyContext, PropertyDef, PropertyResult } from './framework.js';
+import { checkProperty, splitPath } from './framework.js';
+import type { Judging } from './commands.js';
+import { judgeAnswer, obs, stateDivergence } from './commands.js';
 import type { Expect, PartsModel } from './model/pmemset_parts.js';
 import * as M from './model/pmemset_parts.js';
 import { CL } from './model/pmemset_parts.js';
@@ -34,7 +36,7 @@ interface Held {
   group: number;
 }
 
-interface Real {
+interface Real extends Judging {
   a: Addon;
   set: PmemSet;
   page: bigint;
@@ -42,9 +44,6 @@ interface Real {
   files: string[];
   sources: SetSource[];
   held: Held[];
-  known: KnownDivergence[];
-  hits: Record<string, number>;
-  log: string[];
   /** an address no part of this set will ever use, for anchors when the set is empty */
   nowhere: bigint;
 }
@@ -53,44 +52,14 @@ type Cmd = fc.Command<PartsModel, Real>;
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 
-function obs(at: string, r: { code: number; message?: string }): Observed {
-  return { code: r.code, name: codeName(r.code), at, ...(r.message ? { message: r.message } : {}) };
-}
-
-function context(real: Real): string {
-  return real.log.slice(0, -1).join('; ') || 'a new set';
-}
-
-/** compares a call's answer with what the model permits ('*' is any failure); a known divergence is counted, anything else thrown */
+/** compares a call's answer with what the model permits ('*' is any failure) */
 function judge(real: Real, o: Observed, e: Expect): boolean {
-  const names = e.permitted.map((p) => p.name);
-  if (names.includes(o.name) || (names.includes('*') && o.name !== '0')) return o.name === '0';
-  const clauses = [...new Set(e.permitted.map((p) => p.clause))];
-  const k = knownDivergence(real.known, clauses, o.name);
-  if (k) {
-    const key = `${k.clause}: ${o.name}`;
-    real.hits[key] = (real.hits[key] ?? 0) + 1;
-    return false;
-  }
-  const shown = names.map((n) => (n === '*' ? 'any error' : n));
-  throw new DivergenceError({
-    situation: real.log.join('; '),
-    observed: o,
-    permitted: shown,
-    clause: clauses.join(', '),
-    message: `after ${context(real)}: ${o.at} returned ${o.name}; the pages permit ${shown.join(', ')}`,
-  });
+  return judgeAnswer(real, o, e.permitted.map((p) => p.name), [...new Set(e.permitted.map((p) => p.clause))], 'a new set');
 }
 
-/** a state divergence (not a return code): `key` names it; set aside when already known */
+/** a state divergence (not a return code): `key` names it */
 function fail(real: Real, clause: string, key: string, message: string): void {
-  const k = knownDivergence(real.known, [clause], key, key);
-  if (k) {
-    const h = `${clause}: ${key}`;
-    real.hits[h] = (real.hits[h] ?? 0) + 1;
-    return;
-  }
-  throw new DivergenceError({ situation: real.log.join('; '), clause, key, message: `after ${real.log.join('; ')}: ${message}` });
+  stateDivergence(real, [clause], key, message);
 }
 
 /** the part map a handle stands for, by its descriptor: the model's part map id, or undefined */

@@ -11,61 +11,34 @@
 import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
-import { codeName, mustConstant } from '../runner/constants.js';
+import { mustConstant } from '../runner/constants.js';
 import type { Observed } from '../runner/model.js';
 import type { Addon, SetSource } from '../runner/native.js';
 import { C } from '../suites/pmem2_util.js';
-import type { KnownDivergence, PropertyContext, PropertyDef } from './framework.js';
-import { checkProperty, DivergenceError, knownDivergence, splitPath } from './framework.js';
+import type { PropertyContext, PropertyDef } from './framework.js';
+import { checkProperty, splitPath } from './framework.js';
+import type { Judging } from './commands.js';
+import { judgeAnswer, obs, stateDivergence } from './commands.js';
 import type { Expect, FileState, Flags, SourcesModel } from './model/pmemset_sources.js';
 import * as M from './model/pmemset_sources.js';
 import { CL } from './model/pmemset_sources.js';
 
-interface Real {
+interface Real extends Judging {
   a: Addon;
   page: bigint;
   files: string[];
   sources: Map<number, SetSource>;
   umask: number;
-  known: KnownDivergence[];
-  hits: Record<string, number>;
-  log: string[];
 }
 
 type Cmd = fc.Command<SourcesModel, Real>;
 
-function obs(at: string, r: { code: number; message?: string }): Observed {
-  return { code: r.code, name: codeName(r.code), at, ...(r.message ? { message: r.message } : {}) };
-}
-
 function judge(real: Real, o: Observed, e: Expect): boolean {
-  const names = e.permitted.map((p) => p.name);
-  if (names.includes(o.name) || (names.includes('*') && o.name !== '0')) return o.name === '0';
-  const clauses = [...new Set(e.permitted.map((p) => p.clause))];
-  const k = knownDivergence(real.known, clauses, o.name);
-  if (k) {
-    const key = `${k.clause}: ${o.name}`;
-    real.hits[key] = (real.hits[key] ?? 0) + 1;
-    return false;
-  }
-  const shown = names.map((n) => (n === '*' ? 'any error' : n));
-  throw new DivergenceError({
-    situation: real.log.join('; '),
-    observed: o,
-    permitted: shown,
-    clause: clauses.join(', '),
-    message: `after ${real.log.slice(0, -1).join('; ') || 'nothing'}: ${o.at} returned ${o.name}; the pages permit ${shown.join(', ')}`,
-  });
+  return judgeAnswer(real, o, e.permitted.map((p) => p.name), [...new Set(e.permitted.map((p) => p.clause))], 'nothing');
 }
 
 function fail(real: Real, clause: string, key: string, message: string): void {
-  const k = knownDivergence(real.known, clause.split(', '), key, key);
-  if (k) {
-    const h = `${k.clause}: ${key}`;
-    real.hits[h] = (real.hits[h] ?? 0) + 1;
-    return;
-  }
-  throw new DivergenceError({ situation: real.log.join('; '), clause, key, message: `after ${real.log.join('; ')}: ${message}` });
+  stateDivergence(real, clause.split(', '), key, message);
 }
 
 function stat(file: string): FileState & { mode: number } {

@@ -5,29 +5,17 @@
  */
 import { codeName } from '../runner/constants.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
-import { C, check, observed } from './pmem2_util.js';
-import { fileSource } from './pmemset_util.js';
+import { check, observed } from './pmem2_util.js';
+import { fileSource, newSet, setConfig } from './pmemset_util.js';
 import { E, page } from './pmemset_page_util.js';
-
-function config(ctx: CaseContext) {
-  const c = ctx.addon.setConfigNew();
-  check('pmemset_config_new', c);
-  ctx.defer(() => void ctx.addon.setConfigDelete(c.config!));
-  check('pmemset_config_set_required_store_granularity', ctx.addon.setConfigSetRequiredStoreGranularity(c.config!, C.PAGE));
-  return c.config!;
-}
 
 /** a set from `states` (undefined: the default), and a file source with SDS set */
 function sdsSituation(ctx: CaseContext, states?: number) {
-  const cfg = config(ctx);
-  if (states !== undefined) check('pmemset_config_set_acceptable_states', ctx.addon.setConfigSetAcceptableStates(cfg, states));
-  const s = ctx.addon.setNew(cfg);
-  check('pmemset_new', s);
-  ctx.defer(() => void ctx.addon.setDelete(s.set!));
+  const { set } = newSet(ctx, { states });
   const { src } = fileSource(ctx, page(ctx));
   const sds = ctx.addon.setSourceSetSds(src, {});
   check('pmemset_source_set_sds', sds);
-  return { set: s.set!, src, sds: sds.sds };
+  return { set, src, sds: sds.sds };
 }
 
 const NOSUPP = (fs: string) => `the fixture's storage (${fs}) does not support unsafe-shutdown data: pmemset_map answers PMEMSET_E_SDS_NOSUPP, so no part state is determined`;
@@ -37,7 +25,7 @@ const cases: CaseDef[] = [
     key: 'pmemset_config_set_acceptable_states/RETURN VALUE#1',
     situation: 'acceptable states OK | OK_BUT_INTERRUPTED',
     run: (ctx) => {
-      const r = ctx.addon.setConfigSetAcceptableStates(config(ctx), E.OK | E.OK_BUT_INTERRUPTED);
+      const r = ctx.addon.setConfigSetAcceptableStates(setConfig(ctx), E.OK | E.OK_BUT_INTERRUPTED);
       return { observed: observed('pmemset_config_set_acceptable_states(OK | OK_BUT_INTERRUPTED)', r), permitted: ['0'] };
     },
   },
@@ -45,7 +33,7 @@ const cases: CaseDef[] = [
     key: 'pmemset_config_set_acceptable_states/PMEMSET_E_INVALID_PART_STATES#1',
     situation: 'acceptable states OK | 1<<20 (a bit no part state has)',
     run: (ctx) => {
-      const r = ctx.addon.setConfigSetAcceptableStates(config(ctx), E.OK | (1 << 20));
+      const r = ctx.addon.setConfigSetAcceptableStates(setConfig(ctx), E.OK | (1 << 20));
       return { observed: observed('pmemset_config_set_acceptable_states(OK | 1<<20)', r), permitted: ['PMEMSET_E_INVALID_PART_STATES'] };
     },
   },

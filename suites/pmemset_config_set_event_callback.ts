@@ -11,7 +11,7 @@
 import { codeName } from '../runner/constants.js';
 import type { SetEvent } from '../runner/native.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
-import { C, check, hex, observed } from './pmem2_util.js';
+import { check, hex, observed } from './pmem2_util.js';
 import { fileSource, newSet, S } from './pmemset_util.js';
 import { E, keep, labelled, page, showEvents, voidOutcome } from './pmemset_page_util.js';
 
@@ -145,26 +145,19 @@ const cases: CaseDef[] = [
     situation: 'a callback that returns 1: pmemset_flush, pmemset_drain and pmemset_persist still return 0 and pmemset_memcpy returns pmemdest',
     run: (ctx) => {
       const a = ctx.addon;
-      const c = a.setConfigNew();
-      check('pmemset_config_new', c);
-      ctx.defer(() => void a.setConfigDelete(c.config!));
-      check('pmemset_config_set_required_store_granularity', a.setConfigSetRequiredStoreGranularity(c.config!, C.PAGE));
-      const log = a.setConfigSetEventCallback(c.config!, { returnCode: 1 });
-      const s = a.setNew(c.config!);
-      check('pmemset_new', s);
-      ctx.defer(() => void a.setDelete(s.set!));
+      const { set, log } = newSet(ctx, { events: { returnCode: 1 } });
       const { src } = fileSource(ctx, page(ctx));
-      const m = a.setMap(s.set!, src, null, true);
+      const m = a.setMap(set, src, null, true);
       if (m.code !== 0) return { skip: `pmemset_map failed (${codeName(m.code)}) with a callback returning 1; the page does not say whether PART_ADD supports error handling` };
       const d = m.descriptor!;
       const got = [
-        ['pmemset_flush', a.setFlush(s.set!, d.addr, 64).code],
-        ['pmemset_drain', a.setDrain(s.set!).code],
-        ['pmemset_persist', a.setPersist(s.set!, d.addr, 64).code],
+        ['pmemset_flush', a.setFlush(set, d.addr, 64).code],
+        ['pmemset_drain', a.setDrain(set).code],
+        ['pmemset_persist', a.setPersist(set, d.addr, 64).code],
       ] as const;
       const bad = got.filter(([, code]) => code !== 0);
-      const ret = a.setMemcpy(s.set!, d.addr + 128n, Buffer.from('x'), 0);
-      const ev = a.setEventsTake(log);
+      const ret = a.setMemcpy(set, d.addr + 128n, Buffer.from('x'), 0);
+      const ev = a.setEventsTake(log!);
       if (bad.length) return { observed: observed(bad[0]![0], { code: bad[0]![1] }, { events: showEvents(ev) }), permitted: ['0'] };
       return labelled('pmemset_memcpy with a callback returning 1', ret === d.addr + 128n ? 'pmemdest' : hex(ret), 'pmemdest', { events: showEvents(ev) });
     },
@@ -252,18 +245,11 @@ const cases: CaseDef[] = [
 
 function badblocks(ctx: CaseContext, want: string): Outcome {
   const a = ctx.addon;
-  const c = a.setConfigNew();
-  check('pmemset_config_new', c);
-  ctx.defer(() => void a.setConfigDelete(c.config!));
-  check('pmemset_config_set_required_store_granularity', a.setConfigSetRequiredStoreGranularity(c.config!, C.PAGE));
-  const log = a.setConfigSetEventCallback(c.config!, { clearBadblocks: true });
-  const s = a.setNew(c.config!);
-  check('pmemset_new', s);
-  ctx.defer(() => void a.setDelete(s.set!));
+  const { set, log } = newSet(ctx, { events: { clearBadblocks: true } });
   const { src } = fileSource(ctx, page(ctx));
   a.setSourceSetBadblockDetection(src, true);
-  const r = a.setMap(s.set!, src, null, false);
-  const ev = a.setEventsTake(log);
+  const r = a.setMap(set, src, null, false);
+  const ev = a.setEventsTake(log!);
   if (!ev.some((e) => e.type === 'BADBLOCK')) return { skip: `needs a source with bad blocks; no fixture injects them (detection on this ${ctx.caps.filesystem} file found none; pmemset_map returned ${codeName(r.code)})` };
   if (want === 'BADBLOCK') {
     const ok = ev.filter((e) => e.type === 'BADBLOCK').every((e) => (e.badblockLength ?? 0n) > 0n);

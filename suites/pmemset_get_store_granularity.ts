@@ -2,9 +2,9 @@
  * pmemset_get_store_granularity(3).
  */
 import type { CaseDef, Suite } from './framework.js';
-import { C, observed } from './pmem2_util.js';
+import { observed } from './pmem2_util.js';
 import { newSet } from './pmemset_util.js';
-import { granularityName, mapPart, page } from './pmemset_page_util.js';
+import { effectiveGranularityFault, granularityAfterFirstPart, granularityName, mapPart, page } from './pmemset_page_util.js';
 
 const FN = 'pmemset_get_store_granularity';
 
@@ -31,14 +31,9 @@ const cases: CaseDef[] = [
     key: `${FN}/effective granularity stored in g#1`,
     situation: 'a PAGE set with one part: *g is the effective granularity (PAGE on a fixture without MAP_SYNC, no coarser than PAGE otherwise)',
     run: (ctx) => {
-      const { set } = newSet(ctx, { granularity: C.PAGE });
-      mapPart(ctx, set, page(ctx));
-      const r = ctx.addon.setGetStoreGranularity(set);
-      let failure: string | undefined;
-      if (r.code === 0) {
-        if (r.value === undefined || ![C.BYTE, C.CACHE_LINE, C.PAGE].includes(r.value)) failure = `*g is ${r.value}, not a pmem2 granularity`;
-        else if (!ctx.caps.mapSync && !ctx.caps.forcedGranularity && r.value !== C.PAGE) failure = `*g is ${granularityName(r.value)} on a fixture without MAP_SYNC`;
-      }
+      const r = granularityAfterFirstPart(ctx);
+      const fault = r.code === 0 ? effectiveGranularityFault(ctx, r.value) : undefined;
+      const failure = fault === 'unknown' ? `*g is ${r.value}, not a pmem2 granularity` : fault === 'no MAP_SYNC' ? `*g is ${granularityName(r.value)} on a fixture without MAP_SYNC` : undefined;
       return { observed: observed(FN, r, { granularity: granularityName(r.value) }), permitted: ['0'], ...(failure ? { failure } : {}) };
     },
   },

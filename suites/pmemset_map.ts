@@ -4,11 +4,10 @@
  * Notes cite native/libpmemset/README.md where our library had to choose
  * between pages that disagree.
  */
-import fs from 'node:fs';
 import { codeName } from '../runner/constants.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
 import { C, check, observed, reservation } from './pmem2_util.js';
-import { blockedAfterFirstPart, fileSource, mapConfig, newSet, S, temporarySource, xsource , readOnlyPmem2Source } from './pmemset_util.js';
+import { blockedAfterFirstPart, doNotGrowPage, fileSource, mapConfig, newSet, S, temporarySource, readOnlyPmem2Source } from './pmemset_util.js';
 
 const FN = 'pmemset_map';
 
@@ -159,12 +158,10 @@ const cases: CaseDef[] = [
     key: 'pmemset_map/PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL#1',
     situation: 'a 1-page file opened with PMEMSET_SOURCE_FILE_DO_NOT_GROW, mapped with a length of 2 pages',
     run: (ctx) => {
-      const f = ctx.file(page(ctx));
-      fs.closeSync(f.fd);
-      const x = xsource(ctx, f.path, S.DO_NOT_GROW);
-      if (x.code !== 0) return { observed: observed(`pmemset_xsource_from_file(DO_NOT_GROW)`, x), permitted: ['0'] };
+      const x = doNotGrowPage(ctx);
+      if ('outcome' in x) return x.outcome;
       const { set } = newSet(ctx);
-      const r = ctx.addon.setMap(set, x.source!, mapConfig(ctx, { length: 2 * page(ctx) }), false);
+      const r = ctx.addon.setMap(set, x.src, mapConfig(ctx, { length: 2 * page(ctx) }), false);
       return { observed: observed(`${FN}(1-page file, DO_NOT_GROW, 2 pages)`, r), permitted: ['PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL'] };
     },
   },

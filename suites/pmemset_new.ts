@@ -3,7 +3,7 @@
  */
 import type { CaseDef, Suite } from './framework.js';
 import { C, check, observed } from './pmem2_util.js';
-import { fileSource } from './pmemset_util.js';
+import { fileSource, newSet, setConfig } from './pmemset_util.js';
 import { NO_MALLOC_FAULT, page, showEvents } from './pmemset_page_util.js';
 
 const cases: CaseDef[] = [
@@ -13,11 +13,7 @@ const cases: CaseDef[] = [
     note: 'The clause also says *set is set to NULL on failure; the addon passes a variable holding NULL, so only the success path is judged here. pmemset_new also fails, with the unlisted PMEMSET_E_GRANULARITY_NOT_SET, on a config without a required granularity (native/libpmemset/README.md, choice 6): no clause covers that.',
     run: (ctx) => {
       const a = ctx.addon;
-      const c = a.setConfigNew();
-      check('pmemset_config_new', c);
-      ctx.defer(() => void a.setConfigDelete(c.config!));
-      check('pmemset_config_set_required_store_granularity', a.setConfigSetRequiredStoreGranularity(c.config!, C.PAGE));
-      const r = a.setNew(c.config!);
+      const r = a.setNew(setConfig(ctx));
       if (r.set) ctx.defer(() => void a.setDelete(r.set!));
       return { observed: observed('pmemset_new(config with PAGE granularity)', r), permitted: ['0'] };
     },
@@ -27,15 +23,10 @@ const cases: CaseDef[] = [
     situation: 'pmemset_delete of a set holding one mapped part',
     run: (ctx) => {
       const a = ctx.addon;
-      const c = a.setConfigNew();
-      check('pmemset_config_new', c);
-      ctx.defer(() => void a.setConfigDelete(c.config!));
-      check('pmemset_config_set_required_store_granularity', a.setConfigSetRequiredStoreGranularity(c.config!, C.PAGE));
-      const s = a.setNew(c.config!);
-      check('pmemset_new', s);
+      const { set } = newSet(ctx, { caseDeletes: true });
       const { src } = fileSource(ctx, page(ctx));
-      check('pmemset_map', a.setMap(s.set!, src, null, false));
-      const r = a.setDelete(s.set!);
+      check('pmemset_map', a.setMap(set, src, null, false));
+      const r = a.setDelete(set);
       return { observed: observed('pmemset_delete(set with one part)', r), permitted: ['0'] };
     },
   },
@@ -72,14 +63,8 @@ const cases: CaseDef[] = [
     key: 'pmemset_delete/set pointer cleared#1',
     situation: 'pmemset_delete of an empty set: *set is NULL afterwards',
     run: (ctx) => {
-      const a = ctx.addon;
-      const c = a.setConfigNew();
-      check('pmemset_config_new', c);
-      ctx.defer(() => void a.setConfigDelete(c.config!));
-      check('pmemset_config_set_required_store_granularity', a.setConfigSetRequiredStoreGranularity(c.config!, C.PAGE));
-      const s = a.setNew(c.config!);
-      check('pmemset_new', s);
-      const r = a.setDelete(s.set!);
+      const { set } = newSet(ctx, { caseDeletes: true });
+      const r = ctx.addon.setDelete(set);
       return { observed: observed('pmemset_delete', r, { pointerCleared: r.pointerCleared }), permitted: ['0'], ...(r.pointerCleared ? {} : { failure: '*set is not NULL after pmemset_delete' }) };
     },
   },

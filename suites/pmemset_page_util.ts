@@ -9,7 +9,7 @@ import type { Observed } from '../runner/model.js';
 import type { Descriptor, PartMap, PmemSet, SetEvent, SetSource } from '../runner/native.js';
 import type { CaseContext, Outcome } from './framework.js';
 import { C, check, hex } from './pmem2_util.js';
-import { fileSource } from './pmemset_util.js';
+import { fileSource, newSet } from './pmemset_util.js';
 
 export const E = {
   get NODRAIN() { return mustConstant('libpmemset', 'PMEMSET_F_MEM_NODRAIN'); },
@@ -132,6 +132,20 @@ export function granularityName(g: number | undefined): string {
   if (g === C.CACHE_LINE) return 'PMEM2_GRANULARITY_CACHE_LINE';
   if (g === C.PAGE) return 'PMEM2_GRANULARITY_PAGE';
   return String(g);
+}
+
+/** a PAGE set maps one 1-page part: what pmemset_get_store_granularity then reads */
+export function granularityAfterFirstPart(ctx: CaseContext) {
+  const { set } = newSet(ctx, { granularity: C.PAGE });
+  mapPart(ctx, set, page(ctx));
+  return ctx.addon.setGetStoreGranularity(set);
+}
+
+/** why `g` cannot be the effective granularity of a PAGE set on this fixture: not a granularity at all, or finer than PAGE without MAP_SYNC */
+export function effectiveGranularityFault(ctx: CaseContext, g: number | undefined): 'unknown' | 'no MAP_SYNC' | undefined {
+  if (g === undefined || ![C.BYTE, C.CACHE_LINE, C.PAGE].includes(g)) return 'unknown';
+  if (!ctx.caps.mapSync && !ctx.caps.forcedGranularity && g !== C.PAGE) return 'no MAP_SYNC';
+  return undefined;
 }
 
 export const NO_MALLOC_FAULT =

@@ -4,8 +4,8 @@
  */
 import fs from 'node:fs';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
-import { check, observed } from './pmem2_util.js';
-import { mapConfig, newFilePath, newSet, S, xsource } from './pmemset_util.js';
+import { observed } from './pmem2_util.js';
+import { closedFile, doNotGrowPage, fileSource, mapConfig, newFilePath, newSet, S, xsource } from './pmemset_util.js';
 import { NO_MALLOC_FAULT, page, umask } from './pmemset_page_util.js';
 
 /** PMEMSET_SOURCE_FILE_CREATE_MODE(mode) of the header: the mode in bits 32..63 */
@@ -46,12 +46,11 @@ const cases: CaseDef[] = [
     key: 'pmemset_source_from_file/RETURN VALUE#1',
     situation: 'pmemset_source_from_file and pmemset_xsource_from_file (CREATE_IF_NEEDED) on an existing 1-page file',
     run: (ctx) => {
-      const f = ctx.file(page(ctx));
-      fs.closeSync(f.fd);
-      const r = ctx.addon.setSourceFromFile(f.path);
+      const file = closedFile(ctx, page(ctx));
+      const r = ctx.addon.setSourceFromFile(file);
       if (r.source) ctx.defer(() => void ctx.addon.setSourceDelete(r.source!));
       if (r.code !== 0) return { observed: observed('pmemset_source_from_file(existing file)', r), permitted: ['0'] };
-      const x = xsource(ctx, f.path, S.CREATE_IF_NEEDED);
+      const x = xsource(ctx, file, S.CREATE_IF_NEEDED);
       return { observed: observed('pmemset_xsource_from_file(existing file, CREATE_IF_NEEDED)', x), permitted: ['0'] };
     },
   },
@@ -59,11 +58,8 @@ const cases: CaseDef[] = [
     key: 'pmemset_source_delete/RETURN VALUE#1',
     situation: 'pmemset_source_delete of a file source',
     run: (ctx) => {
-      const f = ctx.file(page(ctx));
-      fs.closeSync(f.fd);
-      const s = ctx.addon.setSourceFromFile(f.path);
-      check('pmemset_source_from_file', s);
-      return { observed: observed('pmemset_source_delete', ctx.addon.setSourceDelete(s.source!)), permitted: ['0'] };
+      const { src } = fileSource(ctx, page(ctx), { caseDeletes: true });
+      return { observed: observed('pmemset_source_delete', ctx.addon.setSourceDelete(src)), permitted: ['0'] };
     },
   },
   { key: 'pmemset_source_from_file/PMEMSET_E_INVALID_SOURCE_PATH#1', situation: 'file path NULL', run: () => ({ skip: NULL_PATH }) },
@@ -122,12 +118,10 @@ const cases: CaseDef[] = [
     situation: 'a 1-page file with DO_NOT_GROW mapped with a length of 2 pages: the file stays 1 page',
     note: 'pmemset_map(3) names the error of this situation: PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL.',
     run: (ctx) => {
-      const f = ctx.file(page(ctx));
-      fs.closeSync(f.fd);
-      const x = xsource(ctx, f.path, S.DO_NOT_GROW);
-      if (x.code !== 0) return { observed: observed('pmemset_xsource_from_file(DO_NOT_GROW)', x), permitted: ['0'] };
-      const m = mapLen(ctx, x.source!, 2 * page(ctx));
-      const size = fs.statSync(f.path).size;
+      const x = doNotGrowPage(ctx);
+      if ('outcome' in x) return x.outcome;
+      const m = mapLen(ctx, x.src, 2 * page(ctx));
+      const size = fs.statSync(x.path).size;
       return { observed: observed('pmemset_map(DO_NOT_GROW, 2 pages of a 1-page file)', m, { fileSize: size }), permitted: ['PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL'], ...(size !== page(ctx) ? { failure: `the file was extended to ${size} bytes` } : {}) };
     },
   },
@@ -136,13 +130,9 @@ const cases: CaseDef[] = [
     situation: 'a 1-page file (pmemset_source_from_file, no flags) mapped at offset 1 page with a length of 2 pages: the file grows to 3 pages',
     run: (ctx) => {
       const p = page(ctx);
-      const f = ctx.file(p);
-      fs.closeSync(f.fd);
-      const s = ctx.addon.setSourceFromFile(f.path);
-      check('pmemset_source_from_file', s);
-      ctx.defer(() => void ctx.addon.setSourceDelete(s.source!));
-      const m = mapLen(ctx, s.source!, 2 * p, p);
-      const size = fs.statSync(f.path).size;
+      const { src, path: file } = fileSource(ctx, p);
+      const m = mapLen(ctx, src, 2 * p, p);
+      const size = fs.statSync(file).size;
       return { observed: observed('pmemset_map(offset 1 page, 2 pages of a 1-page file)', m, { fileSize: size }), permitted: ['0'], ...(m.code === 0 && size < 3 * p ? { failure: `the file is ${size} bytes after mapping up to ${3 * p}` } : {}) };
     },
   },
@@ -160,11 +150,8 @@ const cases: CaseDef[] = [
     key: 'pmemset_source_delete/source pointer cleared#1',
     situation: 'pmemset_source_delete: *src is NULL afterwards',
     run: (ctx) => {
-      const f = ctx.file(page(ctx));
-      fs.closeSync(f.fd);
-      const s = ctx.addon.setSourceFromFile(f.path);
-      check('pmemset_source_from_file', s);
-      const r = ctx.addon.setSourceDelete(s.source!);
+      const { src } = fileSource(ctx, page(ctx), { caseDeletes: true });
+      const r = ctx.addon.setSourceDelete(src);
       return { observed: observed('pmemset_source_delete', r, { pointerCleared: r.pointerCleared }), permitted: ['0'], ...(r.pointerCleared ? {} : { failure: '*src is not NULL after pmemset_source_delete' }) };
     },
   },

@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { mustConstant } from '../runner/constants.js';
 import type { PmemSet, Reservation, SetConfig, SetMapConfig, SetSource } from '../runner/native.js';
-import type { CaseContext } from './framework.js';
-import { check, C, config as pmem2Config, reservation } from './pmem2_util.js';
+import type { CaseContext, Outcome } from './framework.js';
+import { check, C, config as pmem2Config, observed, reservation } from './pmem2_util.js';
 
 export const S = {
   get NONE() { return mustConstant('libpmemset', 'PMEMSET_COALESCING_NONE'); },
@@ -19,39 +19,57 @@ export const S = {
   get STATE_OK() { return mustConstant('libpmemset', 'PMEMSET_PART_STATE_OK'); },
 };
 
-export interface SetOptions {
-  granularity?: number;
-  reservation?: Reservation;
-  events?: boolean;
-  coalescing?: number;
-}
-
-/** a pmemset (PAGE granularity unless asked) and its config; the event log id when asked */
-export function newSet(ctx: CaseContext, o: SetOptions = {}): { set: PmemSet; cfg: SetConfig; log?: number } {
+/** a config deleted at the end of the case, requiring `granularity` (PAGE unless asked; null leaves it unset) */
+export function setConfig(ctx: CaseContext, granularity: number | null = C.PAGE): SetConfig {
   const a = ctx.addon;
   const c = a.setConfigNew();
   check('pmemset_config_new', c);
   const cfg = c.config!;
   ctx.defer(() => void a.setConfigDelete(cfg));
-  check('pmemset_config_set_required_store_granularity', a.setConfigSetRequiredStoreGranularity(cfg, o.granularity ?? C.PAGE));
+  if (granularity !== null) check('pmemset_config_set_required_store_granularity', a.setConfigSetRequiredStoreGranularity(cfg, granularity));
+  return cfg;
+}
+
+export interface SetOptions {
+  granularity?: number;
+  reservation?: Reservation;
+  /** an event callback: true for the default one, or how it answers */
+  events?: boolean | { returnCode?: number; clearBadblocks?: boolean };
+  states?: number;
+  coalescing?: number;
+  /** the case deletes the set itself (pmemset_delete is what it judges) */
+  caseDeletes?: boolean;
+}
+
+/** a pmemset (PAGE granularity unless asked) and its config; the event log id when asked */
+export function newSet(ctx: CaseContext, o: SetOptions = {}): { set: PmemSet; cfg: SetConfig; log?: number } {
+  const a = ctx.addon;
+  const cfg = setConfig(ctx, o.granularity ?? C.PAGE);
   if (o.reservation) a.setConfigSetReservation(cfg, o.reservation);
-  const log = o.events ? a.setConfigSetEventCallback(cfg, {}) : undefined;
+  const log = o.events ? a.setConfigSetEventCallback(cfg, o.events === true ? {} : o.events) : undefined;
+  if (o.states !== undefined) check('pmemset_config_set_acceptable_states', a.setConfigSetAcceptableStates(cfg, o.states));
   const s = a.setNew(cfg);
   check('pmemset_new', s);
   const set = s.set!;
-  ctx.defer(() => void a.setDelete(set));
+  if (!o.caseDeletes) ctx.defer(() => void a.setDelete(set));
   if (o.coalescing !== undefined) check('pmemset_set_contiguous_part_coalescing', a.setSetContiguousPartCoalescing(set, o.coalescing));
   return { set, cfg, ...(log !== undefined ? { log } : {}) };
 }
 
-/** a file source over a fresh file of `size` bytes in the fixture */
-export function fileSource(ctx: CaseContext, size: number): { src: SetSource; path: string } {
+/** the path of a fresh file of `size` bytes in the fixture, not held open */
+export function closedFile(ctx: CaseContext, size: number): string {
   const f = ctx.file(size);
   fs.closeSync(f.fd);
-  const r = ctx.addon.setSourceFromFile(f.path);
-  check(`pmemset_source_from_file(${f.path})`, r);
-  ctx.defer(() => void ctx.addon.setSourceDelete(r.source!));
-  return { src: r.source!, path: f.path };
+  return f.path;
+}
+
+/** a file source over a fresh file of `size` bytes in the fixture; deleted at the end unless the case deletes it itself */
+export function fileSource(ctx: CaseContext, size: number, o: { caseDeletes?: boolean } = {}): { src: SetSource; path: string } {
+  const file = closedFile(ctx, size);
+  const r = ctx.addon.setSourceFromFile(file);
+  check(`pmemset_source_from_file(${file})`, r);
+  if (!o.caseDeletes) ctx.defer(() => void ctx.addon.setSourceDelete(r.source!));
+  return { src: r.source!, path: file };
 }
 
 export function xsource(ctx: CaseContext, file: string, flags: bigint | number) {
@@ -61,6 +79,14 @@ export function xsource(ctx: CaseContext, file: string, flags: bigint | number) 
     ctx.defer(() => void ctx.addon.setSourceDelete(src));
   }
   return r;
+}
+
+/** a 1-page file opened with PMEMSET_SOURCE_FILE_DO_NOT_GROW, or the outcome when the open failed */
+export function doNotGrowPage(ctx: CaseContext): { src: SetSource; path: string } | { outcome: Outcome } {
+  const file = closedFile(ctx, ctx.caps.pageSize);
+  const x = xsource(ctx, file, S.DO_NOT_GROW);
+  if (x.code !== 0) return { outcome: { observed: observed('pmemset_xsource_from_file(DO_NOT_GROW)', x), permitted: ['0'] } };
+  return { src: x.source!, path: file };
 }
 
 export function temporarySource(ctx: CaseContext, dir = ctx.fixture.directory()): SetSource {
@@ -109,9 +135,7 @@ export function blockedAfterFirstPart(ctx: CaseContext) {
  * a 1-page file: the read-write pmem2 mapping pmemset needs cannot be made
  */
 export function readOnlyPmem2Source(ctx: CaseContext): SetSource {
-  const f = ctx.file(ctx.caps.pageSize);
-  fs.closeSync(f.fd);
-  const fd = fs.openSync(f.path, 'r');
+  const fd = fs.openSync(closedFile(ctx, ctx.caps.pageSize), 'r');
   ctx.defer(() => fs.closeSync(fd));
   const p2 = ctx.addon.sourceFromFd(fd);
   check('pmem2_source_from_fd', p2);

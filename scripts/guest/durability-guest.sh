@@ -15,24 +15,11 @@
 # FS is dax (ext4 -o dax=always on the fsdax namespace) or btt (ext4 on the
 # sector namespace, no DAX: the page cache is in the way).
 # Without DUR_WRITE the guest syncs, unmounts and powers off.
-set -u
-export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8
-R=/mnt/results
-up() { cut -d' ' -f1 /proc/uptime; }
-event() { echo "PMC $* $(up)"; echo "$(up) $*" >> "$R/events"; }
-fail() { echo "PMC FAIL $*"; echo "$*" > "$R/failure"; exit 1; }
-# shellcheck disable=SC1091
-. "$R/job.env" || fail "no job.env in the results share"
-cd /tmp || exit 1
-uname -r > "$R/kernel"
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh" || { echo "PMC FAIL no common.sh beside $0"; exit 1; }
 W="$PROJECT/build/durability/pmc-durable"
 [ -x "$W" ] || fail "no $W (make -C native/durability)"
 
-wait_for() { # path, seconds
-  local i=0
-  while [ ! -e "$1" ] && [ $i -lt $(($2 * 10)) ]; do sleep 0.1; i=$((i + 1)); done
-  [ -e "$1" ]
-}
 blockdev_of() { # mode -> the namespace's block device name
   ndctl list -N -m "$1" 2>/dev/null | tr -d ' \n' | sed -n 's/.*"blockdev":"\([^"]*\)".*/\1/p'
 }

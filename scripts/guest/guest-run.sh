@@ -4,22 +4,8 @@
 # /mnt/results/job.env (MODE, PROJECT, CLI_ARGS), prepares the emulated pmem
 # of MODE, and runs the project's own CLI once per fixture, writing
 # /mnt/results/out-N.json, log-N.txt and the fixture spec to spec-N.
-set -u
-export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8
-R=/mnt/results
-up() { cut -d' ' -f1 /proc/uptime; }
-event() { echo "PMC $* $(up)"; echo "$(up) $*" >> "$R/events"; }
-fail() { echo "PMC FAIL $*"; echo "$*" > "$R/failure"; exit 1; }
-# shellcheck disable=SC1091
-. "$R/job.env" || fail "no job.env in the results share"
-cd /tmp || exit 1
-uname -r > "$R/kernel"
-
-wait_for() { # path, seconds
-  local i=0
-  while [ ! -e "$1" ] && [ $i -lt $(($2 * 10)) ]; do sleep 0.1; i=$((i + 1)); done
-  [ -e "$1" ]
-}
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh" || { echo "PMC FAIL no common.sh beside $0"; exit 1; }
 fsdax_on() { # device -> /mnt/fsdax
   mkfs.ext4 -q -F -b 4096 "$1" > "$R/mkfs.log" 2>&1 || fail "mkfs.ext4 -b 4096 $1: $(tail -1 "$R/mkfs.log")"
   mkdir -p /mnt/fsdax

@@ -1,0 +1,20 @@
+# Sourced by the guest job scripts (guest-run.sh, durability-guest.sh), which
+# run chrooted into the host's / with the results share at /mnt/results: the
+# environment the chroot lacks, the event and failure reports the host reads,
+# and the job the host wrote.
+set -u
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8
+R=/mnt/results
+up() { cut -d' ' -f1 /proc/uptime; }
+event() { echo "PMC $* $(up)"; echo "$(up) $*" >> "$R/events"; }
+fail() { echo "PMC FAIL $*"; echo "$*" > "$R/failure"; exit 1; }
+# shellcheck disable=SC1091
+. "$R/job.env" || fail "no job.env in the results share"
+cd /tmp || exit 1
+uname -r > "$R/kernel"
+
+wait_for() { # path, seconds
+  local i=0
+  while [ ! -e "$1" ] && [ $i -lt $(($2 * 10)) ]; do sleep 0.1; i=$((i + 1)); done
+  [ -e "$1" ]
+}
