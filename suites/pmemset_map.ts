@@ -178,7 +178,7 @@ const cases: CaseDef[] = [
     key: 'pmemset_map/PMEMSET_E_SDS_NOSUPP#1',
     situation: 'SDS set on a file source whose device has no unsafe-shutdown support',
     run: (ctx) => {
-      if (ctx.caps.dax) return { skip: 'the fixture is DAX; SDS support there depends on the device (not probed yet)' };
+      if (ctx.caps.sds) return { skip: 'the fixture\'s device reports an unsafe-shutdown count (SDS is supported here)' };
       const { src } = fileSource(ctx, page(ctx));
       const sds = ctx.addon.setSourceSetSds(src, {});
       if (sds.code !== 0) return { observed: observed('pmemset_source_set_sds', sds), permitted: ['PMEMSET_E_SDS_NOSUPP'] };
@@ -195,7 +195,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_map/PMEMSET_E_UNDESIRABLE_PART_STATE#1',
     situation: 'SDS on a device whose shutdown state is not among the acceptable states',
-    run: (ctx) => (ctx.caps.dax ? { skip: 'needs a device reporting an unsafe-shutdown count (not probed on this fixture yet)' } : { skip: 'needs a device with unsafe-shutdown support (the fixture is not DAX)' }),
+    run: (ctx) => ({ skip: ctx.caps.sds ? 'needs a device whose shutdown state is unacceptable (an unsafe shutdown to inject); not provoked' : `needs a device with unsafe-shutdown support (libpmem2 here answers ${ctx.caps.sdsError ?? 'nothing: not probed'})` }),
   },
   {
     key: 'pmemset_map/PMEMSET_E_IO_FAIL#1',
