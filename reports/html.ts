@@ -400,7 +400,7 @@ function renderDurability(result: RunResult): string {
   };
   const body = rows
     .map(
-      (c) => `<tr><th scope="row"><code>${e(c.clauseId.slice('durability:'.length))}</code><div class="small muted">${e(c.clause)}</div></th><td>${e(c.implementation)}</td><td class="num">${d(c, 'trials')}</td><td class="num">${d(c, 'recordsAcknowledged')}</td><td class="num">${d(c, 'recordsLost')}</td><td>${verdictBadge(c.verdict)}</td><td>${e(c.reason ?? '')}</td></tr>`,
+      (c) => `<tr><th scope="row"><code>${e(c.clauseId.slice('durability:'.length))}</code><div class="small muted">${e(c.clause)}</div></th><td>${e(c.implementation)}</td><td class="num">${d(c, 'trials')}</td><td class="num">${d(c, 'recordsAcknowledged')}</td><td class="num">${d(c, 'recordsLost')}</td><td>${verdictBadge(c.verdict)}</td><td>${e(c.reason ?? c.note ?? '')}</td></tr>`,
     )
     .join('\n');
   return `
