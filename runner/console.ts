@@ -25,7 +25,11 @@ export function summaryText(result: RunResult): string {
   const div = result.cases.filter((c) => c.verdict === 'diverge');
   if (div.length) {
     lines.push('', `Divergences (documented vs observed): ${div.length}`);
-    for (const c of div) lines.push(`  ${c.clauseId} [${c.fixture}]: ${c.reason}`);
+    for (const c of div) {
+      lines.push(`  ${c.clauseId} [${c.fixture}]: ${c.reason}`);
+      // what the page says, in its words: the finding is only as good as the clause it is held to
+      lines.push(`      the page: ${c.clauseText}`);
+    }
   }
   const props = result.cases.filter((c) => c.kind === 'property' && c.verdict !== 'pass');
   if (props.length) {
