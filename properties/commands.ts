@@ -4,7 +4,6 @@
  * and a divergence the suites already reported in this run is counted
  * rather than thrown, so that a sequence goes on to find what is new.
  */
-import { codeName } from '../runner/constants.js';
 import type { Observed } from '../runner/model.js';
 import type { KnownDivergence } from './framework.js';
 import { DivergenceError, knownDivergence } from './framework.js';
@@ -18,9 +17,8 @@ export interface Judging {
   log: string[];
 }
 
-export function obs(at: string, r: { code: number; message?: string }): Observed {
-  return { code: r.code, name: codeName(r.code), at, ...(r.message ? { message: r.message } : {}) };
-}
+/** what a call returned, as the suites record it */
+export { observed as obs } from '../suites/pmem2_util.js';
 
 function count(real: Judging, key: string): void {
   real.hits[key] = (real.hits[key] ?? 0) + 1;

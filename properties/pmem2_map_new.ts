@@ -10,7 +10,7 @@ import path from 'node:path';
 import { codeName } from '../runner/constants.js';
 import type { Observed } from '../runner/model.js';
 import type { Config, Map, Reservation, Source } from '../runner/native.js';
-import { C } from '../suites/pmem2_util.js';
+import { C, observed } from '../suites/pmem2_util.js';
 import { mapSituation } from './arbitraries.js';
 import type { PropertyContext, PropertyDef } from './framework.js';
 import { checkProperty, DivergenceError, knownDivergence } from './framework.js';
@@ -41,7 +41,7 @@ export function runSituation(ctx: PropertyContext, s: MapSituation): Built {
     let src: Source;
     if (s.sourceKind === 'anon') {
       const r = a.sourceFromAnon(s.sourceSize);
-      if (r.code !== 0) return { observed: obs('pmem2_source_from_anon', r), situation: s };
+      if (r.code !== 0) return { observed: observed('pmem2_source_from_anon', r), situation: s };
       src = r.source!;
     } else {
       const file = path.join(ctx.fixture.directory(), `prop-${process.pid}-${++fileNo}`);
@@ -54,7 +54,7 @@ export function runSituation(ctx: PropertyContext, s: MapSituation): Built {
         fs.rmSync(file, { force: true });
       });
       const r = a.sourceFromFd(fd);
-      if (r.code !== 0) return { observed: obs('pmem2_source_from_fd', r), situation: s };
+      if (r.code !== 0) return { observed: observed('pmem2_source_from_fd', r), situation: s };
       src = r.source!;
     }
     undo.push(() => void a.sourceDelete(src));
@@ -65,7 +65,7 @@ export function runSituation(ctx: PropertyContext, s: MapSituation): Built {
     if (s.granularity !== null) a.configSetRequiredStoreGranularity(cfg, GRAN[s.granularity]());
     if (s.offset !== undefined) {
       const r = a.configSetOffset(cfg, s.offset);
-      if (r.code !== 0) return { observed: obs('pmem2_config_set_offset', r), situation: s };
+      if (r.code !== 0) return { observed: observed('pmem2_config_set_offset', r), situation: s };
     }
     if (s.length !== undefined) a.configSetLength(cfg, s.length);
     a.configSetSharing(cfg, s.sharing === 'SHARED' ? C.SHARED : C.PRIVATE);
@@ -90,7 +90,7 @@ export function runSituation(ctx: PropertyContext, s: MapSituation): Built {
       details.granularity = GRANULARITY_ORDER[a.mapGetStoreGranularity(map)] ?? String(a.mapGetStoreGranularity(map));
       undo.push(() => void a.mapDelete(map));
     }
-    return { observed: obs('pmem2_map_new', m, details), situation };
+    return { observed: observed('pmem2_map_new', m, details), situation };
   } finally {
     for (const fn of undo.reverse()) {
       try {
@@ -128,13 +128,6 @@ function placeOccupants(ctx: PropertyContext, rsv: Reservation, wanted: { offset
     }
   }
   return placed;
-}
-
-function obs(at: string, r: { code: number; message?: string }, details?: Observed['details']): Observed {
-  const o: Observed = { code: r.code, name: codeName(r.code), at };
-  if (r.message) o.message = r.message;
-  if (details) o.details = details;
-  return o;
 }
 
 export const mapNewParameters: PropertyDef = {

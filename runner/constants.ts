@@ -45,6 +45,26 @@ for (const [name, value] of Object.entries(os.constants.errno)) {
 /** the error prefix each library's codes carry */
 const ERROR_PREFIX: Record<string, string> = { libpmem2: 'PMEM2_E_', libpmemset: 'PMEMSET_E_' };
 
+const errorNameCache = new Map<string, Map<number, string>>();
+
+/**
+ * value → error name of one library, built once: properties name thousands of
+ * codes per run. The first name in header order wins, so an alias kept for an
+ * older API never hides the current name.
+ */
+function errorNames(lib: string): Map<number, string> {
+  let m = errorNameCache.get(lib);
+  if (!m) {
+    m = new Map();
+    const prefix = ERROR_PREFIX[lib] ?? '';
+    for (const [name, value] of Object.entries(constantTables()[lib]?.constants ?? {})) {
+      if (name.startsWith(prefix) && !m.has(value)) m.set(value, name);
+    }
+    errorNameCache.set(lib, m);
+  }
+  return m;
+}
+
 /**
  * "0" for success, the header's constant for a library error, "-ENAME" for a
  * negative errno, and the bare number when none of these fits.
@@ -52,9 +72,8 @@ const ERROR_PREFIX: Record<string, string> = { libpmem2: 'PMEM2_E_', libpmemset:
 export function codeName(code: number, libraries: string[] = ['libpmem2', 'libpmemset']): string {
   if (code === 0) return '0';
   for (const lib of libraries) {
-    const prefix = ERROR_PREFIX[lib] ?? '';
-    const table = constantTables()[lib]?.constants ?? {};
-    for (const [name, value] of Object.entries(table)) if (value === code && name.startsWith(prefix)) return name;
+    const name = errorNames(lib).get(code);
+    if (name !== undefined) return name;
   }
   if (code < 0 && errnoNames.has(-code)) return `-${errnoNames.get(-code)}`;
   return String(code);

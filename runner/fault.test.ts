@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
 import { mustConstant } from './constants.js';
 import { pmem2 } from './native.js';
 import type { Map as Pmem2Map, Source } from './native.js';
+import { unlinkedFile } from './testing.js';
 
 const a = pmem2();
 const ps = a.pageSize();
@@ -19,20 +19,9 @@ const PMEM2_PROT_WRITE = mustConstant('libpmem2', 'PMEM2_PROT_WRITE');
 const PMEM2_PROT_NONE = mustConstant('libpmem2', 'PMEM2_PROT_NONE');
 const PAGE = mustConstant('libpmem2', 'PMEM2_GRANULARITY_PAGE');
 
-/** an unlinked file of `size` bytes, open read-write */
-function tmpFile(size: number): number {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-fault-'));
-  const p = path.join(dir, 'f');
-  const fd = fs.openSync(p, 'w+');
-  fs.ftruncateSync(fd, size);
-  fs.unlinkSync(p);
-  fs.rmdirSync(dir);
-  return fd;
-}
-
 /** maps a fresh file of `fileSize` bytes (whole file) with `prot`; cleanup() undoes it all */
 function mapped(fileSize: number, prot?: number): { fd: number; map: Pmem2Map; cleanup: () => void } {
-  const fd = tmpFile(fileSize);
+  const fd = unlinkedFile(fileSize);
   const src: Source = a.sourceFromFd(fd).source!;
   const cfg = a.configNew().config!;
   assert.equal(a.configSetRequiredStoreGranularity(cfg, PAGE).code, 0);

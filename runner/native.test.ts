@@ -5,23 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
 import { pmem2 } from './native.js';
 import type { Config, Source } from './native.js';
+import { unlinkedFile } from './testing.js';
 
 const a = pmem2();
-
-function tmpFile(size: number): number {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-native-'));
-  const p = path.join(dir, 'f');
-  const fd = fs.openSync(p, 'w+');
-  fs.ftruncateSync(fd, size);
-  fs.unlinkSync(p);
-  fs.rmdirSync(dir);
-  return fd;
-}
 
 test('foreign objects and handles of another kind are TypeErrors', () => {
   assert.throws(() => a.sourceSize({ kind: 'pmem2_source', id: 1 } as unknown as Source), TypeError);
@@ -40,7 +29,7 @@ test('a deleted handle is an Error naming it, and deleting twice is refused', ()
 
 test('accesses outside the map or forbidden by its protection are refused in JS', () => {
   const ps = a.pageSize();
-  const fd = tmpFile(2 * ps);
+  const fd = unlinkedFile(2 * ps);
   const src = a.sourceFromFd(fd).source!;
   const cfg = a.configNew().config!;
   a.configSetRequiredStoreGranularity(cfg, 2);
