@@ -189,13 +189,12 @@ async function run(argv: string[]): Promise<number> {
     const cases: CaseResult[] = [];
     const onCase = progress(values.quiet!);
     let durationMs = 0;
+    const catalogue = loadCatalogue();
     for (const p of plan) {
-      const r = await runSuites(
-        { suites: p.suites, fixtures, implementation: p.impl, addon, ...(values.grep ? { grep: values.grep } : {}), onCase },
-        { ...basics(), fixtures: [], implementations: [], startedAt, command: '' },
-      );
-      cases.push(...r.cases);
-      durationMs += r.environment.durationMs;
+      const t0 = Date.now();
+      const suiteCases = runSuites({ suites: p.suites, fixtures, implementation: p.impl, addon, catalogue, ...(values.grep ? { grep: values.grep } : {}), onCase });
+      cases.push(...suiteCases);
+      durationMs += Date.now() - t0;
       const props = properties.filter((x) => x.implementation === p.impl.name);
       for (const f of fixtures) {
         if (props.length === 0) break;
@@ -210,7 +209,7 @@ async function run(argv: string[]): Promise<number> {
           seed,
           numRuns,
           ...(values.replay !== undefined ? { replayPath: values.replay } : {}),
-          suiteCases: r.cases.filter((c) => c.fixture === f.name),
+          suiteCases: suiteCases.filter((c) => c.fixture === f.name),
           commandPrefix: `npx pmem-conform run --fixture ${f.name} --impl ${p.impl.name}${p.impl.path !== DEFAULT_LIB[p.impl.name] ? `=${p.impl.path}` : ''} --runs ${numRuns}`,
         });
         for (const c of pc) {
@@ -254,7 +253,6 @@ async function run(argv: string[]): Promise<number> {
       console.log(`durability: ${trials} trial(s) per variant in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
       durationMs += Date.now() - t0;
     }
-    const catalogue = loadCatalogue();
     const result: RunResult = {
       schema: SCHEMA,
       environment: {

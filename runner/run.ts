@@ -4,11 +4,9 @@
  * one case per fixture: run, skipped with a reason, or an error saying why
  * the harness could not judge it.
  */
-import { loadCatalogue } from './catalogue/build.js';
 import type { Catalogue, Clause } from './catalogue/types.js';
 import { codeName, constantTables } from './constants.js';
-import type { CaseResult, CoverageRow, FixtureInfo, RunResult } from './model.js';
-import { SCHEMA } from './model.js';
+import type { CaseResult, CoverageRow } from './model.js';
 import type { Addon } from './native.js';
 import { judge, platformSkip } from './verdict.js';
 import type { Fixture } from '../fixtures/fixture.js';
@@ -21,7 +19,7 @@ export interface RunOptions {
   implementation: Implementation;
   addon: Addon;
   grep?: string;
-  catalogue?: Catalogue;
+  catalogue: Catalogue;
   /** called after each case, for progress lines */
   onCase?: (c: CaseResult, done: number, total: number) => void;
 }
@@ -158,28 +156,22 @@ export function coverage(catalogue: Catalogue, cases: CaseResult[]): CoverageRow
   return [...rows.values()];
 }
 
-export async function runSuites(opts: RunOptions, env: { fixtures: FixtureInfo[] } & Omit<RunResult['environment'], 'fixtures' | 'durationMs'>): Promise<RunResult> {
-  const catalogue = opts.catalogue ?? loadCatalogue();
-  const selected = selectClauses(catalogue, opts.suites, opts.grep);
+/**
+ * Runs every selected clause on every fixture. The caller builds the result
+ * model once, over all implementations, from the cases this returns.
+ */
+export function runSuites(opts: RunOptions): CaseResult[] {
+  const selected = selectClauses(opts.catalogue, opts.suites, opts.grep);
   const total = selected.length * opts.fixtures.length;
   const cases: CaseResult[] = [];
-  const started = Date.now();
   for (const fixture of opts.fixtures) {
     for (const sel of selected) {
-      const r = runOne(sel, fixture, opts, catalogue);
+      const r = runOne(sel, fixture, opts, opts.catalogue);
       cases.push(r);
       opts.onCase?.(r, cases.length, total);
     }
   }
-  // a page catalogued but driven by no suite is counted too, so coverage is not flattered
-  return {
-    schema: SCHEMA,
-    environment: { ...env, durationMs: Date.now() - started },
-    cases,
-    coverage: coverage(catalogue, cases),
-    undefinedNames: undefinedNames(catalogue),
-    catalogueGaps: catalogue.gaps,
-  };
+  return cases;
 }
 
 export { codeName };
