@@ -27,3 +27,9 @@ test('platform qualifiers skip with the reason', () => {
   assert.equal(platformSkip({ platform: 'linux' } as Clause, 'linux'), undefined);
   assert.equal(platformSkip({ platform: 'any' } as Clause, 'linux'), undefined);
 });
+
+test('a name the header defines as an alias of the observed code passes', () => {
+  const o = { code: -200021, name: 'PMEMSET_E_CANNOT_GROW_SOURCE_FILE', at: 'pmemset_part_map()' };
+  assert.equal(judge(o, ['PMEMSET_E_CANNOT_TRUNCATE_SOURCE_FILE']).verdict, 'pass');
+  assert.equal(judge(o, ['PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL']).verdict, 'diverge');
+});
