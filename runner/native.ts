@@ -22,7 +22,12 @@ export interface CallResult {
 export type PointerState = 'null' | 'unchanged' | 'set';
 
 export interface ChildConditions {
-  rlimitAs?: number;
+  /**
+   * RLIMIT_AS set to the child's current address-space size plus this many
+   * bytes: small allocations (and a sanitizer runtime's own) still fit, a
+   * mapping larger than the headroom does not (native/addon/child.cc)
+   */
+  addressSpaceHeadroom?: number;
   rlimitMemlock?: number;
   mlockallFuture?: boolean;
   dropCaps?: number[];
@@ -33,6 +38,8 @@ export interface ChildResult {
   code?: number;
   message?: string;
   signal?: number;
+  /** with addressSpaceHeadroom: bytes of address space the child gained between setting the limit and reporting */
+  addressSpaceGrowth?: number;
 }
 /** kinds of forkAccess: past-end kinds touch the byte at map size + offset */
 export type AccessKind = 'read' | 'write' | 'read-past-end' | 'write-past-end';

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
-import { C, CAP_IPC_LOCK, config, fileSource, listedErrors, mapNew, observed, reservation } from './pmem2_util.js';
+import { C, CAP_IPC_LOCK, childOutcome, config, fileSource, listedErrors, mapNew, observed, OOM_HEADROOM, OOM_REQUEST, reservation } from './pmem2_util.js';
 import { codeName } from '../runner/constants.js';
 
 const FN = 'pmem2_map_new';
@@ -197,9 +197,7 @@ const cases: CaseDef[] = [
       const { src } = fileSource(ctx, 64 * p);
       const cfg = config(ctx);
       const r = ctx.addon.forkCall({ dropCaps: [CAP_IPC_LOCK], rlimitMemlock: p, mlockallFuture: true }, 'map_new', cfg, src);
-      if (r.signal) return { observed: { code: 0, name: `signal ${r.signal}`, at: `${FN} in a child`, message: 'the child died' }, permitted: ['-EAGAIN'] };
-      if (r.stage === 'setup') return { skip: `cannot lock memory in a child: ${r.message}` };
-      return { observed: observed(`${FN}(64 pages, memory locked beyond RLIMIT_MEMLOCK) in a child`, { code: r.code!, ...(r.message ? { message: r.message } : {}) }), permitted: ['-EAGAIN'] };
+      return childOutcome(`${FN}(64 pages, memory locked beyond RLIMIT_MEMLOCK) in a child`, r, ['-EAGAIN'], 'lock memory');
     },
   },
   {
@@ -240,14 +238,11 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_new/-ENOMEM#1',
-    situation: 'in a child whose address-space limit (RLIMIT_AS) is already exhausted, map 16 pages',
+    situation: 'in a child whose address-space limit (RLIMIT_AS) leaves 64 MiB free, map a 1 GiB sparse file',
     run: (ctx) => {
-      const p = page(ctx);
-      const { src } = fileSource(ctx, 16 * p);
-      const r = ctx.addon.forkCall({ rlimitAs: p }, 'map_new', config(ctx), src);
-      if (r.signal) return { observed: { code: 0, name: `signal ${r.signal}`, at: `${FN} in a child`, message: 'the child died' }, permitted: ['-ENOMEM'] };
-      if (r.stage === 'setup') return { skip: `cannot limit the address space in a child: ${r.message}` };
-      return { observed: observed(`${FN}(16 pages, RLIMIT_AS exhausted) in a child`, { code: r.code!, ...(r.message ? { message: r.message } : {}) }), permitted: ['-ENOMEM'] };
+      const { src } = fileSource(ctx, OOM_REQUEST);
+      const r = ctx.addon.forkCall({ addressSpaceHeadroom: OOM_HEADROOM }, 'map_new', config(ctx), src);
+      return childOutcome(`${FN}(1 GiB, 64 MiB of address space left) in a child`, r, ['-ENOMEM'], 'limit the address space');
     },
   },
   {

@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import { codeName, mustConstant } from '../runner/constants.js';
 import type { Observed } from '../runner/model.js';
-import type { CallResult, Config, Reservation, Source } from '../runner/native.js';
-import type { CaseContext } from './framework.js';
+import type { CallResult, ChildResult, Config, Reservation, Source } from '../runner/native.js';
+import type { CaseContext, Outcome } from './framework.js';
 
 export const C = {
   get BYTE() { return mustConstant('libpmem2', 'PMEM2_GRANULARITY_BYTE'); },
@@ -20,6 +20,34 @@ export const C = {
   get PROT_EXEC() { return mustConstant('libpmem2', 'PMEM2_PROT_EXEC'); },
   get PROT_NONE() { return mustConstant('libpmem2', 'PMEM2_PROT_NONE'); },
 };
+
+/**
+ * Out of address space in a forked child: the limit leaves OOM_HEADROOM
+ * above what the child already uses, and the call is made to map or reserve
+ * OOM_REQUEST, which cannot fit. The headroom is what a preloaded
+ * AddressSanitizer runtime needs to keep working after the fork (measured:
+ * under 1 MiB for the calls these cases make; see scripts/asan-suites.sh),
+ * with a wide margin; without a sanitizer it only holds small allocations.
+ */
+export const OOM_HEADROOM = 64 * 1024 * 1024;
+export const OOM_REQUEST = 1024 * 1024 * 1024;
+
+/**
+ * childOutcome -- the outcome of a call made in a forked child: the code it
+ * returned, a skip when the child could not be put into the condition
+ * (`what`), or the signal that ended the child. A child that used more than
+ * half its address-space headroom says so, since the limit would soon
+ * starve a sanitizer runtime instead of the library.
+ */
+export function childOutcome(at: string, r: ChildResult, permitted: string[], what: string): Outcome {
+  if (r.signal) return { observed: { code: 0, name: `signal ${r.signal}`, at, message: 'the child died' }, permitted };
+  if (r.stage === 'setup') return { skip: `cannot ${what} in a child: ${r.message}` };
+  const o: Outcome = { observed: observed(at, { code: r.code!, ...(r.message ? { message: r.message } : {}) }), permitted };
+  if (r.addressSpaceGrowth !== undefined && r.addressSpaceGrowth > OOM_HEADROOM / 2) {
+    o.note = `the child's address space grew by ${r.addressSpaceGrowth} bytes of its ${OOM_HEADROOM}-byte headroom`;
+  }
+  return o;
+}
 
 export const GRANULARITY_NAMES = ['PMEM2_GRANULARITY_BYTE', 'PMEM2_GRANULARITY_CACHE_LINE', 'PMEM2_GRANULARITY_PAGE'];
 

@@ -4,7 +4,7 @@
  */
 import { codeName } from '../runner/constants.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
-import { addressMapped, CAP_IPC_LOCK, config, fileSource, hex, listedErrors, mappedRanges, newlyMapped, observed, reservation } from './pmem2_util.js';
+import { addressMapped, CAP_IPC_LOCK, childOutcome, config, fileSource, hex, listedErrors, mappedRanges, newlyMapped, observed, OOM_HEADROOM, OOM_REQUEST, reservation } from './pmem2_util.js';
 
 const NEW = 'pmem2_vm_reservation_new';
 const DEL = 'pmem2_vm_reservation_delete';
@@ -22,12 +22,6 @@ function rsvNew(ctx: CaseContext, addr: bigint | number, size: number) {
     ctx.defer(() => void ctx.addon.reservationDelete(rsv));
   }
   return r;
-}
-
-function childOutcome(at: string, r: ReturnType<CaseContext['addon']['forkCall']>, permitted: string[], what: string): Outcome {
-  if (r.signal) return { observed: { code: 0, name: `signal ${r.signal}`, at, message: 'the child died' }, permitted };
-  if (r.stage === 'setup') return { skip: `cannot ${what} in a child: ${r.message}` };
-  return { observed: observed(at, { code: r.code!, ...(r.message ? { message: r.message } : {}) }), permitted };
 }
 
 /** a reservation holding one 1-page mapping at offset 0 */
@@ -100,17 +94,17 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_new/-ENOMEM#1',
-    situation: 'in a child whose address-space limit (RLIMIT_AS) is exhausted, reserve 64 pages',
-    run: (ctx) => childOutcome(`${NEW}(NULL, 64 pages) in a child with RLIMIT_AS exhausted`,
-      ctx.addon.forkCall({ rlimitAs: ctx.caps.pageSize }, 'reservation_new', 0, 64 * ctx.caps.pageSize),
+    situation: 'in a child whose address-space limit (RLIMIT_AS) leaves 64 MiB free, reserve 1 GiB',
+    run: (ctx) => childOutcome(`${NEW}(NULL, 1 GiB) in a child with 64 MiB of address space left`,
+      ctx.addon.forkCall({ addressSpaceHeadroom: OOM_HEADROOM }, 'reservation_new', 0, OOM_REQUEST),
       ['-ENOMEM'], 'limit the address space'),
   },
   {
     key: 'pmem2_vm_reservation_new/-ENOMEM#2',
-    situation: 'in a child whose address-space limit is exhausted (the same situation: the allocation of the structure and the mmap both fail there)',
-    note: 'The page lists -ENOMEM twice (mmap(2), and allocating struct pmem2_vm_reservation). Without interposing on malloc the two cannot be told apart from outside; the case builds the situation where both fail.',
-    run: (ctx) => childOutcome(`${NEW}(NULL, 64 pages) in a child with RLIMIT_AS exhausted`,
-      ctx.addon.forkCall({ rlimitAs: ctx.caps.pageSize }, 'reservation_new', 0, 64 * ctx.caps.pageSize),
+    situation: 'in a child whose address-space limit (RLIMIT_AS) leaves 64 MiB free, reserve 1 GiB (the same situation as -ENOMEM#1)',
+    note: 'The page lists -ENOMEM twice (mmap(2), and allocating struct pmem2_vm_reservation). Without interposing on malloc the two cannot be told apart from outside, and an address-space limit tight enough to fail a small malloc also starves a preloaded sanitizer runtime; the case builds the situation where the mmap fails, which the page answers with the same code.',
+    run: (ctx) => childOutcome(`${NEW}(NULL, 1 GiB) in a child with 64 MiB of address space left`,
+      ctx.addon.forkCall({ addressSpaceHeadroom: OOM_HEADROOM }, 'reservation_new', 0, OOM_REQUEST),
       ['-ENOMEM'], 'limit the address space'),
   },
   {

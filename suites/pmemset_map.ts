@@ -6,7 +6,7 @@
  */
 import { codeName } from '../runner/constants.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
-import { C, check, observed, reservation } from './pmem2_util.js';
+import { C, check, childOutcome, observed, OOM_HEADROOM, OOM_REQUEST, reservation } from './pmem2_util.js';
 import { blockedAfterFirstPart, doNotGrowPage, fileSource, mapConfig, newSet, S, temporarySource, readOnlyPmem2Source } from './pmemset_util.js';
 
 const FN = 'pmemset_map';
@@ -23,19 +23,13 @@ function mapFile(ctx: CaseContext, size: number, mc: { offset?: number | bigint;
   return { observed: observed(`${FN}(${describe})`, r, { descriptorFilled: r.descriptorFilled ?? false }), permitted };
 }
 
-function childOutcome(at: string, r: ReturnType<CaseContext['addon']['forkCall']>, permitted: string[]): Outcome {
-  if (r.signal) return { observed: { code: 0, name: `signal ${r.signal}`, at, message: 'the child died' }, permitted };
-  if (r.stage === 'setup') return { skip: `cannot limit the address space in a child: ${r.message}` };
-  return { observed: observed(at, { code: r.code!, ...(r.message ? { message: r.message } : {}) }), permitted };
-}
-
 /** memory exhausted in a child: every out-of-memory answer the page lists is permitted */
 const OUT_OF_MEMORY = ['PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE', '-ENOMEM', 'PMEMSET_E_INVALID_PMEM2_MAP'];
 
 function outOfMemory(ctx: CaseContext): Outcome {
   const { set } = newSet(ctx);
-  const { src } = fileSource(ctx, 16 * page(ctx));
-  return childOutcome(`${FN}(16 pages) in a child with RLIMIT_AS exhausted`, ctx.addon.forkCall({ rlimitAs: page(ctx) }, 'pmemset_map', set, src, null), OUT_OF_MEMORY);
+  const { src } = fileSource(ctx, OOM_REQUEST);
+  return childOutcome(`${FN}(1 GiB file) in a child with 64 MiB of address space left`, ctx.addon.forkCall({ addressSpaceHeadroom: OOM_HEADROOM }, 'pmemset_map', set, src, null), OUT_OF_MEMORY, 'limit the address space');
 }
 
 const cases: CaseDef[] = [
@@ -46,13 +40,13 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmemset_map/PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE#1',
-    situation: 'in a child whose address-space limit (RLIMIT_AS) is exhausted, map 16 pages',
+    situation: 'in a child whose address-space limit (RLIMIT_AS) leaves 64 MiB free, map a 1 GiB sparse file',
     note: 'With memory exhausted, the page lists three answers (CANNOT_ALLOCATE_INTERNAL_STRUCTURE, -ENOMEM for struct pmemset_part_map, INVALID_PMEM2_MAP when the pmem2 mapping cannot be made) without saying which comes first: all are permitted.',
     run: outOfMemory,
   },
   {
     key: 'pmemset_map/-ENOMEM#1',
-    situation: 'in a child whose address-space limit (RLIMIT_AS) is exhausted, map 16 pages',
+    situation: 'in a child whose address-space limit (RLIMIT_AS) leaves 64 MiB free, map a 1 GiB sparse file',
     note: 'Same situation as PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE#1; see its note.',
     run: outOfMemory,
   },

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { codeName } from '../runner/constants.js';
 import type { Part, PmemSet, SetSource } from '../runner/native.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
-import { C, check, observed, reservation } from './pmem2_util.js';
+import { C, check, childOutcome, observed, OOM_HEADROOM, OOM_REQUEST, reservation } from './pmem2_util.js';
 import { blockedAfterFirstPart, fileSource, newSet, S , readOnlyPmem2Source } from './pmemset_util.js';
 
 const FN = 'pmemset_part_map';
@@ -45,14 +45,12 @@ function partMap(ctx: CaseContext, o: { size: number; off?: number | bigint; len
 
 function outOfMemory(ctx: CaseContext): Outcome {
   const { set } = newSet(ctx);
-  const { src } = fileSource(ctx, 16 * page(ctx));
-  const p = partNew(ctx, set, src, 0, 16 * page(ctx));
+  const { src } = fileSource(ctx, OOM_REQUEST);
+  const p = partNew(ctx, set, src, 0, OOM_REQUEST);
   check('pmemset_part_new', p);
-  const r = ctx.addon.forkCall({ rlimitAs: page(ctx) }, 'pmemset_part_map', p.part as Part);
+  const r = ctx.addon.forkCall({ addressSpaceHeadroom: OOM_HEADROOM }, 'pmemset_part_map', p.part as Part);
   const permitted = ['PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE', '-ENOMEM', 'PMEMSET_E_INVALID_PMEM2_MAP'];
-  if (r.signal) return { observed: { code: 0, name: `signal ${r.signal}`, at: `${FN} in a child`, message: 'the child died' }, permitted };
-  if (r.stage === 'setup') return { skip: `cannot limit the address space in a child: ${r.message}` };
-  return { observed: observed(`${FN}(16 pages) in a child with RLIMIT_AS exhausted`, { code: r.code!, ...(r.message ? { message: r.message } : {}) }), permitted };
+  return childOutcome(`${FN}(1 GiB part) in a child with 64 MiB of address space left`, r, permitted, 'limit the address space');
 }
 
 const cases: CaseDef[] = [
@@ -63,13 +61,13 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmemset_part_map/PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE#1',
-    situation: 'in a child whose address-space limit is exhausted, map a 16-page part',
+    situation: 'in a child whose address-space limit (RLIMIT_AS) leaves 64 MiB free, map a 1 GiB part',
     note: 'With memory exhausted the page lists CANNOT_ALLOCATE_INTERNAL_STRUCTURE, -ENOMEM and INVALID_PMEM2_MAP without an order: all are permitted.',
     run: outOfMemory,
   },
   {
     key: 'pmemset_part_map/-ENOMEM#1',
-    situation: 'in a child whose address-space limit is exhausted, map a 16-page part',
+    situation: 'in a child whose address-space limit (RLIMIT_AS) leaves 64 MiB free, map a 1 GiB part',
     note: 'Same situation as PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE#1.',
     run: outOfMemory,
   },

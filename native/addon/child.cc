@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -20,12 +21,14 @@
 struct ChildReport {
 	int stage; /* 0: the call ran; 1: setting up the condition failed */
 	int code;  /* the call's return value, or errno of the setup step */
+	int has_growth;
+	uint64_t growth; /* address space gained from the limit to the report */
 	char message[512];
 };
 
 struct Conditions {
 	bool has_as = false;
-	uint64_t rlimit_as = 0;
+	uint64_t as_headroom = 0;
 	bool has_memlock = false;
 	uint64_t rlimit_memlock = 0;
 	bool mlockall_future = false;
@@ -37,9 +40,9 @@ static Conditions
 read_conditions(const Napi::Object &o)
 {
 	Conditions c;
-	if (o.Has("rlimitAs")) {
+	if (o.Has("addressSpaceHeadroom")) {
 		c.has_as = true;
-		c.rlimit_as = (uint64_t)o.Get("rlimitAs").As<Napi::Number>().Int64Value();
+		c.as_headroom = (uint64_t)o.Get("addressSpaceHeadroom").As<Napi::Number>().Int64Value();
 	}
 	if (o.Has("rlimitMemlock")) {
 		c.has_memlock = true;
@@ -81,9 +84,51 @@ drop_capabilities(const std::vector<int> &caps)
 	return 0;
 }
 
-/* returns 0, or the errno of the step that failed */
+/*
+ * vm_size -- the child's address-space size in bytes (first field of
+ * /proc/self/statm, in pages), read without allocating: the child of a
+ * multi-threaded parent must not call malloc.
+ */
 static int
-apply(const Conditions &c)
+vm_size(uint64_t *out)
+{
+	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	char buf[128];
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	int err = n < 0 ? errno : 0;
+	close(fd);
+	if (n <= 0)
+		return err ? err : EIO;
+	buf[n] = '\0';
+	uint64_t pages = 0;
+	const char *p = buf;
+	if (*p < '0' || *p > '9')
+		return EPROTO;
+	for (; *p >= '0' && *p <= '9'; p++)
+		pages = pages * 10 + (uint64_t)(*p - '0');
+	long psz = sysconf(_SC_PAGESIZE);
+	if (psz <= 0)
+		return EINVAL;
+	*out = pages * (uint64_t)psz;
+	return 0;
+}
+
+/*
+ * apply -- puts the child into the requested condition; returns 0, or the
+ * errno of the step that failed.
+ *
+ * The address-space limit is the child's current size plus a headroom, not
+ * an absolute value: a limit below the current size starves everything,
+ * including a sanitizer runtime preloaded into the child, which then dies
+ * allocating its own bookkeeping (AddressSanitizer's stack depot, 64 KiB a
+ * chunk) before the library's error path is reached. With the headroom the
+ * runtime and small allocations still fit, and the caller makes the
+ * library's mapping far larger than the headroom, so the mmap still fails.
+ */
+static int
+apply(const Conditions &c, uint64_t *as_base)
 {
 	for (int fd : c.close_fds)
 		if (close(fd) != 0)
@@ -101,7 +146,12 @@ apply(const Conditions &c)
 	if (c.mlockall_future && mlockall(MCL_FUTURE) != 0)
 		return errno;
 	if (c.has_as) {
-		struct rlimit rl = {c.rlimit_as, c.rlimit_as};
+		uint64_t size = 0;
+		int err = vm_size(&size);
+		if (err)
+			return err;
+		*as_base = size;
+		struct rlimit rl = {size + c.as_headroom, size + c.as_headroom};
 		if (setrlimit(RLIMIT_AS, &rl) != 0)
 			return errno;
 	}
@@ -181,7 +231,8 @@ ForkCall(const Napi::CallbackInfo &info)
 		close(pipefd[0]);
 		ChildReport rep;
 		memset(&rep, 0, sizeof(rep));
-		int err = apply(cond);
+		uint64_t as_base = 0;
+		int err = apply(cond, &as_base);
 		if (err) {
 			rep.stage = 1;
 			rep.code = err;
@@ -202,6 +253,11 @@ ForkCall(const Napi::CallbackInfo &info)
 			const char *m = op.rfind("pmemset_", 0) == 0 ? setlib->pmemset_errormsg() :
 				lib.pmem2_errormsg();
 			snprintf(rep.message, sizeof(rep.message), "%s", m ? m : "");
+		}
+		uint64_t now = 0;
+		if (cond.has_as && rep.stage == 0 && vm_size(&now) == 0) {
+			rep.has_growth = 1;
+			rep.growth = now > as_base ? now - as_base : 0;
 		}
 		write_all(pipefd[1], &rep, sizeof(rep));
 		_exit(0);
@@ -236,6 +292,8 @@ ForkCall(const Napi::CallbackInfo &info)
 	r.Set("code", Napi::Number::New(env, rep.code));
 	if (rep.message[0])
 		r.Set("message", Napi::String::New(env, rep.message));
+	if (rep.has_growth)
+		r.Set("addressSpaceGrowth", Napi::Number::New(env, (double)rep.growth));
 	return r;
 }
 
