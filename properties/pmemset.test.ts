@@ -33,12 +33,11 @@ function ctx(addon: Addon, numRuns: number, seed = 7, replay?: string): Property
   };
 }
 
+// how fast the properties run is measured by npm run bench, not asserted here
 function passes(p: PropertyDef, runs: number, seed = 7): void {
-  const t = Date.now();
   const r = p.run(ctx(real, runs, seed));
   assert.equal(r.failed, false, r.finding?.message ?? r.error);
   assert.equal(r.runs, runs);
-  assert.ok(Date.now() - t < 120_000);
 }
 
 /** caught, not as a harness error, shrunk to at most `steps` steps, the message matching */

@@ -149,7 +149,8 @@ async function run(argv: string[]): Promise<number> {
   const onlyDurability = wantDurability && plan.length === 0;
   const fixtures: Fixture[] = (onlyDurability && !values.fixture ? [] : specs).filter((f) => !isRemoteSpec(f)).map((f) => makeFixture(f, fixtureOpts));
   const remotes: RemoteFixture[] = (onlyDurability ? [] : specs).filter((f) => isRemoteSpec(f)).map((f) => makeRemote(f, fixtureOpts));
-  const seed = values.seed !== undefined ? intOption('--seed', values.seed, -(2 ** 31), 2 ** 31 - 1) : (Date.now() ^ (process.pid << 10)) | 0;
+  // seeds are non-negative 32-bit numbers, so every printed replay command parses as printed
+  const seed = values.seed !== undefined ? intOption('--seed', values.seed, 0, 2 ** 32 - 1) : (Date.now() ^ (process.pid << 10)) >>> 0;
   const numRuns = values.runs !== undefined ? intOption('--runs', values.runs, 1, 10_000_000) : values.soak ? 20_000 : DEFAULT_RUNS;
   const properties = values['suites-only'] ? [] : values.property ? values.property.map((n) => {
     const pd = PROPERTIES.find((x) => x.name === n);
@@ -275,6 +276,7 @@ async function run(argv: string[]): Promise<number> {
     console.log(summaryText(result));
     const s = summarise(result.cases);
     console.log(`\n${s.pass} passed, ${s.diverge} diverged, ${s.skip} skipped, ${s.error} errors`);
+    if (properties.length || wantDurability) console.log(`seed ${seed}${values.seed === undefined ? ' (chosen at random; pass --seed to repeat this run)' : ''}`);
     console.log(`reports: ${rel(jsonFile)}, ${rel(htmlFile)}${values.junit ? `, ${rel(path.resolve(values.junit))}` : ''}`);
     if (values['update-baseline']) {
       writeBaseline(values.baseline!, updateBaseline(result, baseline));

@@ -2,6 +2,8 @@
 // `npm test`: the harness's own tests (node's test runner over the compiled
 // TypeScript), then the browser tests of the HTML report. Ends with one line
 // "N passed, N failed, N skipped" over both, and exits non-zero on any failure.
+// With PMEM_CONFORM_TEST_LOG=FILE it also writes one line per test,
+// "<status>\t<name>", for scripts/repeatability.mjs to compare runs.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-test-'));
 const totals = { passed: 0, failed: 0, skipped: 0 };
+const perTest = [];
 let ok = true;
 
 // 1. unit, binding and conformance tests
@@ -21,6 +24,16 @@ const count = (k) => Number(tapText.match(new RegExp(`^# ${k} (\\d+)$`, 'm'))?.[
 totals.passed += count('pass');
 totals.failed += count('fail') + count('cancelled');
 totals.skipped += count('skipped') + count('todo');
+// each test's own line (subtests are indented under their file's test)
+const stack = [];
+for (const line of tapText.split('\n')) {
+  const m = /^(\s*)(ok|not ok) \d+ - (.*?)(?: # (SKIP|TODO)\b.*)?$/.exec(line);
+  if (!m) continue;
+  const depth = m[1].length / 4;
+  stack.length = depth;
+  stack[depth] = m[3];
+  perTest.push([m[4] ? 'skipped' : m[2] === 'ok' ? 'passed' : 'failed', `node: ${stack.join(' > ')}`]);
+}
 if (unit.status !== 0) ok = false;
 if (count('tests') === 0) {
   console.error('npm test: node --test ran no test');
@@ -34,6 +47,7 @@ process.stderr.write(make.stderr ?? '');
 const cOk = (make.stdout.match(/^ok /gm) ?? []).length;
 const cFail = (make.stdout.match(/^FAIL /gm) ?? []).length;
 totals.passed += cOk;
+for (const m of make.stdout.matchAll(/^(ok|FAIL) (.*)$/gm)) perTest.push([m[1] === 'ok' ? 'passed' : 'failed', `c: ${m[2]}`]);
 totals.failed += cFail + (make.status !== 0 && cFail === 0 ? 1 : 0);
 if (make.status !== 0) ok = false;
 
@@ -55,7 +69,18 @@ if (fs.existsSync(pwConfig)) {
     });
     if (pw.status !== 0) ok = false;
     try {
-      const stats = JSON.parse(fs.readFileSync(jsonOut, 'utf8')).stats;
+      const report = JSON.parse(fs.readFileSync(jsonOut, 'utf8'));
+      const stats = report.stats;
+      const walk = (suite, trail) => {
+        for (const s of suite.suites ?? []) walk(s, [...trail, s.title]);
+        for (const spec of suite.specs ?? []) {
+          for (const t of spec.tests ?? []) {
+            const st = t.status === 'expected' || t.status === 'flaky' ? 'passed' : t.status === 'skipped' ? 'skipped' : 'failed';
+            perTest.push([st, `browser: ${[...trail, spec.title, t.projectName].filter(Boolean).join(' > ')}`]);
+          }
+        }
+      };
+      for (const s of report.suites ?? []) walk(s, [s.title]);
       totals.passed += stats.expected + (stats.flaky ?? 0);
       totals.failed += stats.unexpected;
       totals.skipped += stats.skipped;
@@ -68,5 +93,6 @@ if (fs.existsSync(pwConfig)) {
 }
 
 fs.rmSync(tmp, { recursive: true, force: true });
+if (process.env.PMEM_CONFORM_TEST_LOG) fs.writeFileSync(process.env.PMEM_CONFORM_TEST_LOG, perTest.map(([s, n]) => `${s}\t${n.replace(/[\t\n]/g, ' ')}\n`).join(''));
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(ok && totals.failed === 0 ? 0 : 1);
