@@ -4,7 +4,7 @@
  * and a divergence the suites already reported in this run is counted
  * rather than thrown, so that a sequence goes on to find what is new.
  */
-import type { Observed } from '../runner/model.js';
+import type { Observed } from '../runner/core/model.js';
 import type { KnownDivergence } from './framework.js';
 import { DivergenceError, knownDivergence } from './framework.js';
 
@@ -18,7 +18,7 @@ export interface Judging {
 }
 
 /** what a call returned, as the suites record it */
-export { observed as obs } from '../suites/pmem2_util.js';
+export { observed as obs } from '../runner/core/observe.js';
 
 function count(real: Judging, key: string): void {
   real.hits[key] = (real.hits[key] ?? 0) + 1;

@@ -8,9 +8,9 @@
 import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
-import { codeName, mustConstant } from '../runner/constants.js';
-import type { Addon, Map as P2Map } from '../runner/native.js';
-import { C } from '../suites/pmem2_util.js';
+import { codeName, mustConstant } from '../runner/core/constants.js';
+import type { Addon, Map as P2Map } from '../runner/core/native.js';
+import { C } from '../runner/core/observe.js';
 import type { PropertyContext, PropertyDef } from './framework.js';
 import { checkProperty, DivergenceError } from './framework.js';
 import type { DataOp } from './model/bytes.js';

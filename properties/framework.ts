@@ -6,9 +6,9 @@
  */
 import fc from 'fast-check';
 import type { Capabilities, Fixture } from '../fixtures/fixture.js';
-import type { Observed } from '../runner/model.js';
-import type { Addon } from '../runner/native.js';
-import type { Implementation } from '../suites/framework.js';
+import type { Observed } from '../runner/core/model.js';
+import type { Addon } from '../runner/core/native.js';
+import type { Implementation } from '../runner/core/implementation.js';
 
 /** a divergence the suites already reported in this run: the clause's key and what the library did */
 export interface KnownDivergence {

@@ -7,10 +7,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { codeName } from '../runner/constants.js';
-import type { Observed } from '../runner/model.js';
-import type { Config, Map, Reservation, Source } from '../runner/native.js';
-import { C, observed } from '../suites/pmem2_util.js';
+import { codeName } from '../runner/core/constants.js';
+import type { Observed } from '../runner/core/model.js';
+import type { Config, Map, Reservation, Source } from '../runner/core/native.js';
+import { C, observed } from '../runner/core/observe.js';
 import { mapSituation } from './arbitraries.js';
 import type { PropertyContext, PropertyDef } from './framework.js';
 import { checkProperty, DivergenceError, knownDivergence } from './framework.js';

@@ -8,10 +8,10 @@
 import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
-import { codeName } from '../runner/constants.js';
-import type { Observed } from '../runner/model.js';
-import type { Addon, Map as P2Map, Reservation, Source } from '../runner/native.js';
-import { C } from '../suites/pmem2_util.js';
+import { codeName } from '../runner/core/constants.js';
+import type { Observed } from '../runner/core/model.js';
+import type { Addon, Map as P2Map, Reservation, Source } from '../runner/core/native.js';
+import { C } from '../runner/core/observe.js';
 import type { PropertyContext, PropertyDef } from './framework.js';
 import { checkProperty, DivergenceError, knownDivergence, splitPath } from './framework.js';
 import type { Judging } from './commands.js';

@@ -9,14 +9,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { mustConstant } from '../runner/constants.js';
-import { pmem2 } from '../runner/native.js';
-import type { Addon } from '../runner/native.js';
+import { mustConstant } from '../runner/core/constants.js';
+import { DEFAULT_LIB } from '../runner/core/implementation.js';
+import { pmem2 } from '../runner/core/native.js';
+import type { Addon } from '../runner/core/native.js';
 import type { PropertyContext, PropertyDef, PropertyResult } from './framework.js';
 import { setParts, setPartsReservation } from './pmemset_parts.js';
 import { setSources } from './pmemset_sources.js';
 
-const LIB = '/work/main/native/libpmemset/build/libpmemset.so.1';
+// our libpmemset as this checkout built it, wherever the checkout is
+const LIB = DEFAULT_LIB.libpmemset!;
 const real = pmem2();
 real.pmemsetLoad(LIB);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-pmemset-prop-'));

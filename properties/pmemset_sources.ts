@@ -11,10 +11,10 @@
 import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
-import { mustConstant } from '../runner/constants.js';
-import type { Observed } from '../runner/model.js';
-import type { Addon, SetSource } from '../runner/native.js';
-import { C } from '../suites/pmem2_util.js';
+import { mustConstant } from '../runner/core/constants.js';
+import type { Observed } from '../runner/core/model.js';
+import type { Addon, SetSource } from '../runner/core/native.js';
+import { C } from '../runner/core/observe.js';
 import type { PropertyContext, PropertyDef } from './framework.js';
 import { checkProperty, splitPath } from './framework.js';
 import type { Judging } from './commands.js';

@@ -7,9 +7,9 @@
 import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
-import { codeName } from '../runner/constants.js';
-import type { AccessKind } from '../runner/native.js';
-import { C } from '../suites/pmem2_util.js';
+import { codeName } from '../runner/core/constants.js';
+import type { AccessKind } from '../runner/core/native.js';
+import { C } from '../runner/core/observe.js';
 import type { PropertyContext, PropertyDef } from './framework.js';
 import { checkProperty, DivergenceError } from './framework.js';
 

@@ -15,7 +15,7 @@
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { CaseResult, RunResult } from '../runner/model.js';
+import type { CaseResult, RunResult } from '../runner/core/model.js';
 
 export const BASELINE_SCHEMA = 'pmem-conform-baseline/1';
 

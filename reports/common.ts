@@ -1,7 +1,5 @@
 /** Helpers shared by the report writers. */
-import type { CaseResult, RunResult, Summary, Verdict } from '../runner/model.js';
-
-export const VERDICT_ORDER: readonly Verdict[] = ['pass', 'diverge', 'skip', 'error'];
+import type { CaseResult, RunResult } from '../runner/core/model.js';
 
 /** Text from the model, defensively: results.json may come from another version. */
 export function str(v: unknown): string {
@@ -76,19 +74,6 @@ export function escapeXml(v: unknown): string {
   return out;
 }
 
-export function emptySummary(): Summary {
-  return { pass: 0, diverge: 0, skip: 0, error: 0, total: 0 };
-}
-
-export function summarize(cases: readonly CaseResult[]): Summary {
-  const s = emptySummary();
-  for (const c of cases) {
-    if (c.verdict in s) s[c.verdict]++;
-    s.total++;
-  }
-  return s;
-}
-
 /** Names in first-seen order, those the environment lists first. */
 function ordered(listed: readonly string[], seen: Iterable<string>): string[] {
   const out = [...listed];
@@ -145,7 +130,7 @@ export function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<stri
 }
 
 export function isPropertyCase(c: CaseResult): boolean {
-  return c.seed !== undefined || c.replay !== undefined || c.path !== undefined;
+  return c.kind === 'property';
 }
 
 export function formatDuration(ms: number | undefined): string {

@@ -5,13 +5,15 @@
  * (types are fine, they are erased). It builds DOM with textContent and
  * setAttribute only, never innerHTML, so model strings cannot inject markup.
  */
-import type { CaseResult, RunResult } from '../runner/model.js';
+import type { CaseResult, RunResult } from '../runner/core/model.js';
 
 /** What the page's <script type="application/json" id="report-data"> holds. */
 export interface ClientData {
   result: RunResult;
   /** case index → baseline note, for divergences the baseline accepts */
   accepted: Record<string, string>;
+  /** the model's verdict list (runner/core/model.ts), in order: the page's filters offer these */
+  verdicts: readonly string[];
 }
 
 export function reportClient(): void {
@@ -22,7 +24,7 @@ export function reportClient(): void {
   const cases: CaseResult[] = (data.result && data.result.cases) || [];
   const accepted = data.accepted || {};
   const implementations = (data.result && data.result.environment && data.result.environment.implementations) || [];
-  const VERDICTS = ['pass', 'diverge', 'skip', 'error'];
+  const VERDICTS = data.verdicts || [];
   const SYMBOL: Record<string, string> = { pass: '\u2713', diverge: '\u2717', skip: '\u2013', error: '!' };
 
   const hay: string[] = cases.map((c) => {

@@ -14,10 +14,10 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { CaseResult, RunResult, Summary, Verdict } from '../runner/model.js';
+import type { CaseResult, RunResult, Summary, Verdict } from '../runner/core/model.js';
+import { summarise, VERDICTS } from '../runner/core/model.js';
 import { compareWithBaseline, type Baseline } from './baseline.js';
 import {
-  VERDICT_ORDER,
   escapeHtml as e,
   fixtureNames,
   formatDuration,
@@ -26,10 +26,10 @@ import {
   isPropertyCase,
   str,
   suites,
-  summarize,
   versionOf,
 } from './common.js';
 import { reportClient, type ClientData } from './html-client.js';
+import type { Reporter } from './reporter.js';
 
 export interface HtmlOptions {
   /** mark the divergences this baseline accepts */
@@ -74,19 +74,19 @@ function countCell(n: number, v: Verdict | 'total', attrs: string): string {
 }
 
 function renderSummary(result: RunResult): string {
-  const total = summarize(result.cases);
-  const headline = VERDICT_ORDER.map(
+  const total = summarise(result.cases);
+  const headline = VERDICTS.map(
     (v) =>
       `<li class="tile t-${v}"><span class="tile-n" data-total-verdict="${v}">${total[v]}</span> ${verdictBadge(v)}</li>`,
   ).join('');
   const rows = suites(result)
     .map((s) => {
-      const sum = summarize(s.cases);
+      const sum = summarise(s.cases);
       const attrs = `data-impl="${e(s.implementation)}" data-fixture="${e(s.fixture)}"`;
       return (
         `<tr data-summary-row ${attrs}><th scope="row">${e(s.implementation)}</th><td>${e(versionOf(result, s.implementation) ?? '')}</td>` +
         `<td>${e(s.fixture)}</td>` +
-        VERDICT_ORDER.map((v) => countCell(sum[v], v, attrs)).join('') +
+        VERDICTS.map((v) => countCell(sum[v], v, attrs)).join('') +
         countCell(sum.total, 'total', attrs) +
         '</tr>'
       );
@@ -98,13 +98,13 @@ function renderSummary(result: RunResult): string {
   <ul class="tiles" aria-label="All cases by verdict">${headline}<li class="tile"><span class="tile-n" data-total-verdict="total">${total.total}</span> cases</li></ul>
   <table class="summary">
     <caption>Verdicts per implementation and fixture</caption>
-    <thead><tr><th scope="col">Implementation</th><th scope="col">Version</th><th scope="col">Fixture</th>${VERDICT_ORDER.map(
+    <thead><tr><th scope="col">Implementation</th><th scope="col">Version</th><th scope="col">Fixture</th>${VERDICTS.map(
       (v) => `<th scope="col" class="num">${e(v)}</th>`,
     ).join('')}<th scope="col" class="num">total</th></tr></thead>
     <tbody>
 ${rows || '<tr><td colspan="8">No cases ran.</td></tr>'}
     </tbody>
-    <tfoot><tr><th scope="row" colspan="3">All</th>${VERDICT_ORDER.map((v) => countCell(total[v], v, 'data-impl="*" data-fixture="*"')).join('')}${countCell(total.total, 'total', 'data-impl="*" data-fixture="*"')}</tr></tfoot>
+    <tfoot><tr><th scope="row" colspan="3">All</th>${VERDICTS.map((v) => countCell(total[v], v, 'data-impl="*" data-fixture="*"')).join('')}${countCell(total.total, 'total', 'data-impl="*" data-fixture="*"')}</tr></tfoot>
   </table>
 </section>`;
 }
@@ -160,8 +160,8 @@ function renderEnvironment(result: RunResult): string {
 }
 
 function renderFilters(result: RunResult): string {
-  const total = summarize(result.cases);
-  const boxes = VERDICT_ORDER.map(
+  const total = summarise(result.cases);
+  const boxes = VERDICTS.map(
     (v) =>
       `<span class="vbox"><input type="checkbox" name="verdict" value="${v}" id="f-v-${v}" checked>` +
       `<label for="f-v-${v}">${verdictBadge(v)} <span class="muted">(${total[v]})</span></label>` +
@@ -550,11 +550,11 @@ export function renderHtml(result: RunResult, opts: HtmlOptions = {}): string {
       if (i !== undefined) acceptedByIndex.set(i, a.entry.note);
     }
   }
-  const data: ClientData = { result, accepted: Object.fromEntries([...acceptedByIndex].map(([i, n]) => [String(i), n])) };
+  const data: ClientData = { result, verdicts: VERDICTS, accepted: Object.fromEntries([...acceptedByIndex].map(([i, n]) => [String(i), n])) };
   const script = clientScript();
   const hash = createHash('sha256').update(script, 'utf8').digest('base64');
   const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${hash}'; img-src data:; base-uri 'none'; form-action 'none'`;
-  const total: Summary = summarize(result.cases);
+  const total: Summary = summarise(result.cases);
   const env = result.environment;
   const title = opts.title ?? `pmem-conform report \u2014 ${str(env.startedAt).slice(0, 10)}`;
   const headline =
@@ -606,4 +606,16 @@ ${renderCoverage(result)}
 export function writeHtml(result: RunResult, file: string, opts: HtmlOptions = {}): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, renderHtml(result, opts));
+}
+
+/** HtmlReporter -- writes the self-contained HTML report at the end of the run */
+export class HtmlReporter implements Reporter {
+  constructor(
+    private readonly file: string,
+    private readonly opts: HtmlOptions = {},
+  ) {}
+
+  end(result: RunResult): void {
+    writeHtml(result, this.file, this.opts);
+  }
 }

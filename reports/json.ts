@@ -1,7 +1,8 @@
 /** The JSON report: the result model, serialised as it is. */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RunResult } from '../runner/model.js';
+import type { RunResult } from '../runner/core/model.js';
+import type { Reporter } from './reporter.js';
 
 export function renderJson(result: RunResult): string {
   return JSON.stringify(result, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n';
@@ -10,4 +11,13 @@ export function renderJson(result: RunResult): string {
 export function writeJson(result: RunResult, file: string): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   fs.writeFileSync(file, renderJson(result));
+}
+
+/** JsonReporter -- writes results.json at the end of the run */
+export class JsonReporter implements Reporter {
+  constructor(private readonly file: string) {}
+
+  end(result: RunResult): void {
+    writeJson(result, this.file);
+  }
 }

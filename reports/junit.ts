@@ -7,9 +7,10 @@
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { CaseResult, RunResult } from '../runner/model.js';
+import type { CaseResult, RunResult } from '../runner/core/model.js';
 import { compareWithBaseline, type Baseline, type BaselineEntry } from './baseline.js';
 import { escapeXml, str, suites, versionOf } from './common.js';
+import type { Reporter } from './reporter.js';
 
 export interface JunitOptions {
   baseline?: Baseline;
@@ -163,4 +164,16 @@ export function renderJunit(result: RunResult, opts: JunitOptions = {}): string 
 export function writeJunit(result: RunResult, file: string, opts: JunitOptions = {}): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, renderJunit(result, opts));
+}
+
+/** JunitReporter -- writes JUnit XML at the end of the run */
+export class JunitReporter implements Reporter {
+  constructor(
+    private readonly file: string,
+    private readonly opts: JunitOptions = {},
+  ) {}
+
+  end(result: RunResult): void {
+    writeJunit(result, this.file, this.opts);
+  }
 }

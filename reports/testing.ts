@@ -1,5 +1,5 @@
 /** Small RunResult builders for the report writers' unit tests. */
-import type { CaseResult, RunResult } from '../runner/model.js';
+import type { CaseResult, RunResult } from '../runner/core/model.js';
 
 let n = 0;
 

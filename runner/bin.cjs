@@ -4,7 +4,7 @@
 'use strict';
 const path = require('node:path');
 const fs = require('node:fs');
-const entry = path.join(__dirname, '..', 'dist', 'runner', 'main.js');
+const entry = path.join(__dirname, '..', 'dist', 'runner', 'cli', 'entry.js');
 if (!fs.existsSync(entry)) {
   console.error('pmem-conform: not built yet; run npm install (or npm run build)');
   process.exit(2);

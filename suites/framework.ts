@@ -6,17 +6,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Clause } from '../runner/catalogue/types.js';
-import type { Observed } from '../runner/model.js';
-import type { Addon } from '../runner/native.js';
+import type { Clause } from '../runner/core/catalogue.js';
+import type { Observed } from '../runner/core/model.js';
+import type { Addon } from '../runner/core/native.js';
 import type { Capabilities, Fixture } from '../fixtures/fixture.js';
 
-export interface Implementation {
-  /** "libpmem2" or "libpmemset" */
-  name: string;
-  /** the shared object loaded */
-  path: string;
-}
+import type { Implementation } from '../runner/core/implementation.js';
+
+export type { Implementation };
 
 export interface CaseContext {
   addon: Addon;

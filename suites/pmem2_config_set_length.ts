@@ -2,7 +2,7 @@
  * pmem2_config_set_length(3): one case per documented clause. The page has
  * no ERRORS section: the function "always returns 0".
  */
-import { codeName } from '../runner/constants.js';
+import { codeName } from '../runner/core/constants.js';
 import type { CaseDef, Suite } from './framework.js';
 import { config, fileSource, mapNew, observed } from './pmem2_util.js';
 

@@ -2,7 +2,7 @@
  * pmem2_config_set_offset(3): one case per documented clause.
  */
 import fs from 'node:fs';
-import { codeName } from '../runner/constants.js';
+import { codeName } from '../runner/core/constants.js';
 import type { CaseContext, CaseDef, Suite } from './framework.js';
 import { config, fileSource, mapNew, observed } from './pmem2_util.js';
 

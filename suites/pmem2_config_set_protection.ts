@@ -1,7 +1,7 @@
 /**
  * pmem2_config_set_protection(3): one case per documented clause.
  */
-import { codeName } from '../runner/constants.js';
+import { codeName } from '../runner/core/constants.js';
 import type { CaseDef, Suite } from './framework.js';
 import { C, config, fileSource, mapNew, observed } from './pmem2_util.js';
 

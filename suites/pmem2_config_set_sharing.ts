@@ -4,7 +4,7 @@
  * and reports the misspelling as a gap.
  */
 import fs from 'node:fs';
-import { codeName } from '../runner/constants.js';
+import { codeName } from '../runner/core/constants.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
 import { C, config, fileSource, mapNew, observed } from './pmem2_util.js';
 

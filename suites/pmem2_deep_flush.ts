@@ -1,7 +1,7 @@
 /**
  * pmem2_deep_flush(3): one case per documented clause.
  */
-import { codeName } from '../runner/constants.js';
+import { codeName } from '../runner/core/constants.js';
 import type { CaseDef, Suite } from './framework.js';
 import { config, fileSource, mapNew, observed, SetupError } from './pmem2_util.js';
 

@@ -3,7 +3,7 @@
  */
 import type { CaseContext, CaseDef, Suite } from './framework.js';
 import { addressMapped, config, fileSource, hex, observed, SetupError } from './pmem2_util.js';
-import { codeName } from '../runner/constants.js';
+import { codeName } from '../runner/core/constants.js';
 
 const FN = 'pmem2_map_delete';
 

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
 import { C, CAP_IPC_LOCK, childOutcome, config, fileSource, listedErrors, mapNew, observed, OOM_HEADROOM, OOM_REQUEST, reservation } from './pmem2_util.js';
-import { codeName } from '../runner/constants.js';
+import { codeName } from '../runner/core/constants.js';
 
 const FN = 'pmem2_map_new';
 

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import type { Source } from '../runner/native.js';
+import type { Source } from '../runner/core/native.js';
 import type { CaseContext } from './framework.js';
 import { SetupError } from './pmem2_util.js';
 

@@ -4,8 +4,8 @@
  * runner) and pmem2_source_delete: one case per documented clause.
  */
 import fs from 'node:fs';
-import { codeName } from '../runner/constants.js';
-import type { CallResult, Source } from '../runner/native.js';
+import { codeName } from '../runner/core/constants.js';
+import type { CallResult, Source } from '../runner/core/native.js';
 import type { CaseContext, CaseDef, Suite } from './framework.js';
 import { observed, SetupError } from './pmem2_util.js';
 import { charDevice, nonRegular } from './pmem2_source_fds.js';

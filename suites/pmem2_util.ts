@@ -4,22 +4,14 @@
  * the Observed record of one call.
  */
 import fs from 'node:fs';
-import { codeName, mustConstant } from '../runner/constants.js';
-import type { Observed } from '../runner/model.js';
-import type { CallResult, ChildResult, Config, Reservation, Source } from '../runner/native.js';
+import { codeName } from '../runner/core/constants.js';
+import { C, check, observed, SetupError } from '../runner/core/observe.js';
+import type { CallResult, ChildResult, Config, Reservation, Source } from '../runner/core/native.js';
 import type { CaseContext, Outcome } from './framework.js';
 
-export const C = {
-  get BYTE() { return mustConstant('libpmem2', 'PMEM2_GRANULARITY_BYTE'); },
-  get CACHE_LINE() { return mustConstant('libpmem2', 'PMEM2_GRANULARITY_CACHE_LINE'); },
-  get PAGE() { return mustConstant('libpmem2', 'PMEM2_GRANULARITY_PAGE'); },
-  get SHARED() { return mustConstant('libpmem2', 'PMEM2_SHARED'); },
-  get PRIVATE() { return mustConstant('libpmem2', 'PMEM2_PRIVATE'); },
-  get PROT_READ() { return mustConstant('libpmem2', 'PMEM2_PROT_READ'); },
-  get PROT_WRITE() { return mustConstant('libpmem2', 'PMEM2_PROT_WRITE'); },
-  get PROT_EXEC() { return mustConstant('libpmem2', 'PMEM2_PROT_EXEC'); },
-  get PROT_NONE() { return mustConstant('libpmem2', 'PMEM2_PROT_NONE'); },
-};
+// the helpers suites and properties share live in the core; suites take them from here too
+export { C, check, GRANULARITY_NAMES, observed, SetupError } from '../runner/core/observe.js';
+
 
 /**
  * Out of address space in a forked child: the limit leaves OOM_HEADROOM
@@ -47,22 +39,6 @@ export function childOutcome(at: string, r: ChildResult, permitted: string[], wh
     o.note = `the child's address space grew by ${r.addressSpaceGrowth} bytes of its ${OOM_HEADROOM}-byte headroom`;
   }
   return o;
-}
-
-export const GRANULARITY_NAMES = ['PMEM2_GRANULARITY_BYTE', 'PMEM2_GRANULARITY_CACHE_LINE', 'PMEM2_GRANULARITY_PAGE'];
-
-export function observed(at: string, r: CallResult, details?: Observed['details']): Observed {
-  const o: Observed = { code: r.code, name: codeName(r.code), at };
-  if (r.message) o.message = r.message;
-  if (details) o.details = details;
-  return o;
-}
-
-/** a step of building the situation failed: the harness, not the clause, is at fault */
-export class SetupError extends Error {}
-
-export function check(what: string, r: CallResult): void {
-  if (r.code !== 0) throw new SetupError(`${what} returned ${codeName(r.code)}${r.message ? ` (${r.message})` : ''}`);
 }
 
 export function sourceFromFd(ctx: CaseContext, fd: number): Source {

@@ -2,7 +2,7 @@
  * pmem2_vm_reservation_new(3) / pmem2_vm_reservation_delete(3): one case
  * per documented clause of the page (which describes both functions).
  */
-import { codeName } from '../runner/constants.js';
+import { codeName } from '../runner/core/constants.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
 import { addressMapped, CAP_IPC_LOCK, childOutcome, config, fileSource, hex, listedErrors, mappedRanges, newlyMapped, observed, OOM_HEADROOM, OOM_REQUEST, reservation } from './pmem2_util.js';
 

@@ -2,8 +2,8 @@
  * pmem2_vm_reservation_extend(3), which documents pmem2_vm_reservation_extend
  * and pmem2_vm_reservation_shrink: one case per documented clause.
  */
-import { codeName } from '../runner/constants.js';
-import type { Map as Pmem2Map, Reservation } from '../runner/native.js';
+import { codeName } from '../runner/core/constants.js';
+import type { Map as Pmem2Map, Reservation } from '../runner/core/native.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
 import { addressMapped, config, fileSource, hex, listedErrors, mappedRanges, mapNew, observed, reservation, SetupError } from './pmem2_util.js';
 

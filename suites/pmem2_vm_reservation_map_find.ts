@@ -2,8 +2,8 @@
  * pmem2_vm_reservation_map_find(3): pmem2_vm_reservation_map_find and its
  * _first, _last, _next and _prev siblings; one case per documented clause.
  */
-import { codeName } from '../runner/constants.js';
-import type { CallResult, Map as Pmem2Map, Reservation } from '../runner/native.js';
+import { codeName } from '../runner/core/constants.js';
+import type { CallResult, Map as Pmem2Map, Reservation } from '../runner/core/native.js';
 import type { CaseContext, CaseDef, Suite } from './framework.js';
 import { config, fileSource, hex, mapNew, observed, reservation, SetupError } from './pmem2_util.js';
 

@@ -3,7 +3,7 @@
  * for sources with SDS (unsafe-shutdown data), which needs hardware with
  * SMART; where pmemset_map answers PMEMSET_E_SDS_NOSUPP the behaviours skip.
  */
-import { codeName } from '../runner/constants.js';
+import { codeName } from '../runner/core/constants.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
 import { check, observed } from './pmem2_util.js';
 import { fileSource, newSet, setConfig } from './pmemset_util.js';

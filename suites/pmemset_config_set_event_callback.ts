@@ -8,8 +8,8 @@
  * not describe) before FLUSH in pmemset_persist (native/libpmemset/README.md,
  * choice 16); cases about FLUSH/DRAIN look at those two types only.
  */
-import { codeName } from '../runner/constants.js';
-import type { SetEvent } from '../runner/native.js';
+import { codeName } from '../runner/core/constants.js';
+import type { SetEvent } from '../runner/core/native.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
 import { check, hex, observed } from './pmem2_util.js';
 import { fileSource, newSet, S } from './pmemset_util.js';

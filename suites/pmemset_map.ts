@@ -4,7 +4,7 @@
  * Notes cite native/libpmemset/README.md where our library had to choose
  * between pages that disagree.
  */
-import { codeName } from '../runner/constants.js';
+import { codeName } from '../runner/core/constants.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
 import { C, check, childOutcome, observed, OOM_HEADROOM, OOM_REQUEST, reservation } from './pmem2_util.js';
 import { blockedAfterFirstPart, doNotGrowPage, fileSource, mapConfig, newSet, S, temporarySource, readOnlyPmem2Source } from './pmemset_util.js';

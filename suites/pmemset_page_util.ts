@@ -4,9 +4,9 @@
  * removal, the data path, errormsg, SDS and events).
  */
 import fs from 'node:fs';
-import { codeName, mustConstant } from '../runner/constants.js';
-import type { Observed } from '../runner/model.js';
-import type { Descriptor, PartMap, PmemSet, SetEvent, SetSource } from '../runner/native.js';
+import { codeName, mustConstant } from '../runner/core/constants.js';
+import type { Observed } from '../runner/core/model.js';
+import type { Descriptor, PartMap, PmemSet, SetEvent, SetSource } from '../runner/core/native.js';
 import type { CaseContext, Outcome } from './framework.js';
 import { C, check, hex } from './pmem2_util.js';
 import { fileSource, newSet } from './pmemset_util.js';

@@ -5,8 +5,8 @@
  * each a case here.
  */
 import fs from 'node:fs';
-import { codeName } from '../runner/constants.js';
-import type { Part, PmemSet, SetSource } from '../runner/native.js';
+import { codeName } from '../runner/core/constants.js';
+import type { Part, PmemSet, SetSource } from '../runner/core/native.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
 import { C, check, childOutcome, observed, OOM_HEADROOM, OOM_REQUEST, reservation } from './pmem2_util.js';
 import { blockedAfterFirstPart, fileSource, newSet, S , readOnlyPmem2Source } from './pmemset_util.js';

@@ -4,7 +4,7 @@
  * skips. The part-state values follow error-codes.md, not this page's enum
  * (native/libpmemset/README.md, choice 1).
  */
-import { codeName } from '../runner/constants.js';
+import { codeName } from '../runner/core/constants.js';
 import type { CaseDef, Suite } from './framework.js';
 import { observed } from './pmem2_util.js';
 import { fileSource, newSet } from './pmemset_util.js';

@@ -4,8 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { mustConstant } from '../runner/constants.js';
-import type { PmemSet, Reservation, SetConfig, SetMapConfig, SetSource } from '../runner/native.js';
+import { mustConstant } from '../runner/core/constants.js';
+import type { PmemSet, Reservation, SetConfig, SetMapConfig, SetSource } from '../runner/core/native.js';
 import type { CaseContext, Outcome } from './framework.js';
 import { check, C, config as pmem2Config, observed, reservation } from './pmem2_util.js';
 

@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
-import type { CaseResult, Verdict } from '../../runner/model.js';
+import type { CaseResult, Verdict } from '../../runner/core/model.js';
+import { VERDICTS } from '../../runner/core/model.js';
 import { renderHtml } from '../html.js';
 import { renderJunit } from '../junit.js';
 import { loadResult } from './sample.js';
 
 const result = loadResult();
-const VERDICTS: Verdict[] = ['pass', 'diverge', 'skip', 'error'];
 const count = (cases: CaseResult[], v: Verdict) => cases.filter((c) => c.verdict === v).length;
 
 let url = '';

@@ -5,7 +5,7 @@
  * Set PMEM_CONFORM_REPORT_JSON=path/to/results.json to test a real run instead.
  */
 import { readFileSync } from 'node:fs';
-import type { CaseResult, RunResult } from '../../runner/model.js';
+import type { CaseResult, RunResult } from '../../runner/core/model.js';
 
 const TMPFS = 'tmpfs';
 const FSDAX = 'fsdax-emu';
@@ -291,7 +291,7 @@ export const sample: RunResult = {
     ],
     implementations: [
       { name: P2, library: 'libpmem2.so.1', path: '/usr/lib/x86_64-linux-gnu/libpmem2.so.1', version: '1.12.1' },
-      { name: PS, library: 'libpmemset.so.1', path: '/work/main/native/libpmemset/build/src/libpmemset.so.1', version: '1.11.0-git' },
+      { name: PS, library: 'libpmemset.so.1', path: '/opt/pmdk/src/nondebug/libpmemset.so.1', version: '1.11.0-git' },
     ],
     startedAt: '2025-11-22T10:15:03.412Z',
     durationMs: 48213,

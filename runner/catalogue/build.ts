@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parsePage } from './parse.js';
-import { PAGE_SOURCES, PROJECT_ROOT, readSource, resolveSource, sourceLabel } from './sources.js';
-import type { Catalogue, PageGap, PageSource } from './types.js';
+import { PROJECT_ROOT } from '../core/paths.js';
+import { PAGE_SOURCES, readSource, resolveSource, sourceLabel } from './sources.js';
+import type { Catalogue, PageGap, PageSource } from '../core/catalogue.js';
 
 export const CATALOGUE_FILE = path.join(PROJECT_ROOT, 'suites/catalogue.json');
 

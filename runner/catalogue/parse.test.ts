@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { test } from 'node:test';
 import { buildCatalogue, CATALOGUE_FILE, serialise } from './build.js';
 import { parsePage } from './parse.js';
-import type { PageSource } from './types.js';
+import type { PageSource } from '../core/catalogue.js';
 
 const src = (format: PageSource['format'], page = 'pmem2_map_new'): PageSource => ({ page, section: '3', version: 'test', file: 'x', format });
 

@@ -5,7 +5,7 @@
  * shared, so the three copies of a page yield comparable clauses.
  */
 import { BEHAVIOURS, foldForQuote } from './behaviours.js';
-import type { Clause, PageGap, PageSource } from './types.js';
+import type { Clause, PageGap, PageSource } from '../core/catalogue.js';
 
 export interface Block {
   bullet: boolean;

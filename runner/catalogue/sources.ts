@@ -8,11 +8,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { fileURLToPath } from 'node:url';
-import type { PageSource } from './types.js';
+import type { PageSource } from '../core/catalogue.js';
 
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const SHARED_DIR = process.env.PMEM_CONFORM_SHARED ?? path.resolve(PROJECT_ROOT, '../shared');
+import { SHARED_DIR } from '../core/paths.js';
 export const MAN_DIR = process.env.PMEM_CONFORM_MAN ?? '/usr/share/man';
 
 export const PAGE_SOURCES: PageSource[] = [

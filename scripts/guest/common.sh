@@ -1,4 +1,4 @@
-# Sourced by the guest job scripts (guest-run.sh, durability-guest.sh), which
+# Sourced by the guest job scripts (guest-run.sh, runner/engine/durability/guest.sh), which
 # run chrooted into the host's / with the results share at /mnt/results: the
 # environment the chroot lacks, the event and failure reports the host reads,
 # and the job the host wrote.

@@ -41,7 +41,7 @@ event ready
 
 # the devdax fixture needs the destructive-use opt-in: the flag when this CLI has it, the variable anyway
 flag=()
-grep -q 'allow-destroy-devdax' "$PROJECT/dist/runner/cli.js" 2>/dev/null && flag=(--allow-destroy-devdax)
+grep -q 'allow-destroy-devdax' "$PROJECT/dist/runner/cli/options.js" 2>/dev/null && flag=(--allow-destroy-devdax)
 read -r -a args <<< "${CLI_ARGS:-}"
 i=0
 for f in "${fixtures[@]}"; do

@@ -1,6 +1,6 @@
 #!/bin/bash
-# Runs inside the pmem-conform guest for the durability suite
-# (suites/durability.ts, fixtures/durability.ts), chrooted into the host's /
+# Runs inside the pmem-conform guest for the durability campaign
+# (campaign.ts and trials.ts beside this file), chrooted into the host's /
 # like guest-run.sh. One boot of a power-cut chain; the job comes from
 # /mnt/results/job.env:
 #   PROJECT     the project root (build/durability/pmc-durable lives there)
@@ -15,8 +15,8 @@
 # FS is dax (ext4 -o dax=always on the fsdax namespace) or btt (ext4 on the
 # sector namespace, no DAX: the page cache is in the way).
 # Without DUR_WRITE the guest syncs, unmounts and powers off.
-# shellcheck source=common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh" || { echo "PMC FAIL no common.sh beside $0"; exit 1; }
+# shellcheck source=../../../scripts/guest/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/guest/common.sh" || { echo "PMC FAIL no scripts/guest/common.sh in the project of $0"; exit 1; }
 W="$PROJECT/build/durability/pmc-durable"
 [ -x "$W" ] || fail "no $W (make -C native/durability)"
 

@@ -3,7 +3,7 @@
  * outcome in the permitted set passes; anything else diverges. Where a page
  * does not say which of two errors wins, the case permits both.
  */
-import type { Clause } from './catalogue/types.js';
+import type { Clause } from './catalogue.js';
 import { codeOf } from './constants.js';
 import type { Observed, Verdict } from './model.js';
 

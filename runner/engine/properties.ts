@@ -3,11 +3,14 @@
  * into a case of the result model, with the seed, the shrink path and the
  * command that replays the failure.
  */
-import type { CaseResult } from './model.js';
-import type { Addon } from './native.js';
-import type { Fixture } from '../fixtures/fixture.js';
-import type { KnownDivergence, PropertyDef, PropertyResult } from '../properties/framework.js';
-import type { Implementation } from '../suites/framework.js';
+import type { CaseResult } from '../core/model.js';
+import type { Addon } from '../core/native.js';
+import type { Fixture } from '../../fixtures/fixture.js';
+import type { KnownDivergence, PropertyDef, PropertyResult } from '../../properties/framework.js';
+import type { Implementation } from '../core/implementation.js';
+import { DEFAULT_LIB } from '../core/implementation.js';
+import type { Campaign, CampaignContext } from './campaign.js';
+import type { ImplementationRun } from './plan.js';
 
 export interface PropertyRunOptions {
   properties: PropertyDef[];
@@ -97,3 +100,35 @@ export function runProperties(o: PropertyRunOptions): CaseResult[] {
   }
   return out;
 }
+
+/** the command that re-runs one property of `impl` on `fixture`, minus --property/--seed/--replay */
+function replayPrefix(fixture: string, impl: Implementation, numRuns: number): string {
+  const named = impl.path !== DEFAULT_LIB[impl.name] ? `${impl.name}=${impl.path}` : impl.name;
+  return `npx pmem-conform run --fixture ${fixture} --impl ${named} --runs ${numRuns}`;
+}
+
+/** the property campaign: one implementation's properties on every file fixture, after its suites */
+export const propertyCampaign: Campaign = {
+  name: 'properties',
+  scope: 'implementation',
+  run(ctx: CampaignContext, r?: ImplementationRun) {
+    if (!r || r.properties.length === 0) return;
+    const { plan } = ctx;
+    for (const f of plan.fixtures) {
+      // a device DAX fixture holds no files: the properties run on the file fixtures
+      if (f.kind === 'devdax') continue;
+      const cases = runProperties({
+        properties: r.properties,
+        fixture: f,
+        implementation: r.impl,
+        addon: ctx.addon,
+        seed: plan.seed,
+        numRuns: plan.numRuns,
+        ...(plan.replayPath !== undefined ? { replayPath: plan.replayPath } : {}),
+        suiteCases: ctx.cases.filter((c) => c.implementation === r.impl.name && c.fixture === f.name && c.kind !== 'property'),
+        commandPrefix: replayPrefix(f.name, r.impl, plan.numRuns),
+      });
+      for (const c of cases) ctx.emit(c);
+    }
+  },
+};

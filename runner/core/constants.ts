@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PROJECT_ROOT } from './catalogue/sources.js';
+import { PROJECT_ROOT } from './paths.js';
 
 export interface ConstantTable {
   header: string;

@@ -21,10 +21,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { PROJECT_ROOT } from './catalogue/sources.js';
-import { mustConstant } from './constants.js';
-import { pmem2 } from './native.js';
-import type { Addon, CallResult } from './native.js';
+import { PROJECT_ROOT } from '../core/paths.js';
+import { mustConstant } from '../core/constants.js';
+import { pmem2 } from '../core/native.js';
+import type { Addon, CallResult } from '../core/native.js';
 
 const TARGET_RATIO = 0.5;
 const BENCH_DIR = path.join(PROJECT_ROOT, 'build/bench');

@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { loadCatalogue } from './catalogue/build.js';
-import { PROJECT_ROOT } from './catalogue/sources.js';
-import type { RunResult } from './model.js';
+import { loadCatalogue } from '../catalogue/build.js';
+import { PROJECT_ROOT } from '../core/paths.js';
+import type { RunResult } from '../core/model.js';
 
 const BIN = path.join(PROJECT_ROOT, 'runner/bin.cjs');
 

@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { PROJECT_ROOT } from './catalogue/sources.js';
+import { PROJECT_ROOT } from './paths.js';
 
 export interface Handle {
   readonly kind: string;

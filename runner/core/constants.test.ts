@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { SHARED_DIR } from './catalogue/sources.js';
+import { SHARED_DIR } from './paths.js';
 import { codeName, codeOf, constantTables } from './constants.js';
 
 const TABLE = path.join(SHARED_DIR, 'reference/libpmemset/error-codes.md');

@@ -1,6 +1,8 @@
 /** The console reporter: a line per case, then the summary and the divergences. */
-import type { CaseResult, RunResult } from './model.js';
-import { summarise } from './model.js';
+import path from 'node:path';
+import type { CaseResult, RunResult } from '../runner/core/model.js';
+import { summarise } from '../runner/core/model.js';
+import type { Reporter } from './reporter.js';
 
 const LABEL: Record<CaseResult['verdict'], string> = { pass: 'PASS   ', diverge: 'DIVERGE', skip: 'SKIP   ', error: 'ERROR  ' };
 
@@ -55,4 +57,37 @@ export function summaryText(result: RunResult): string {
     for (const r of cov) lines.push(`  ${r.page}: ${r.ran}/${r.clauses}`);
   }
   return lines.join('\n');
+}
+
+export interface ConsoleOptions {
+  /** no per-case lines: only the summary (and a progress counter on a terminal) */
+  quiet: boolean;
+  /** the report files the run writes, named in the last line */
+  files: string[];
+  /** the seed was chosen at random (the summary says how to repeat the run) */
+  randomSeed: boolean;
+}
+
+/** ConsoleReporter -- a line per case as it finishes, then the summary, the counts, the seed and the report files */
+export class ConsoleReporter implements Reporter {
+  private done = 0;
+  private readonly tty = process.stdout.isTTY === true;
+
+  constructor(private readonly opts: ConsoleOptions) {}
+
+  case(c: CaseResult): void {
+    this.done++;
+    if (!this.opts.quiet) console.log(caseLine(c));
+    else if (this.tty) process.stdout.write(`\r[${this.done}] ${c.implementation} on ${c.fixture}   `);
+  }
+
+  end(result: RunResult): void {
+    if (this.opts.quiet && this.tty && this.done > 0) process.stdout.write('\n');
+    console.log(summaryText(result));
+    const s = summarise(result.cases);
+    console.log(`\n${s.pass} passed, ${s.diverge} diverged, ${s.skip} skipped, ${s.error} errors`);
+    const seed = result.environment.seed;
+    if (seed !== undefined) console.log(`seed ${seed}${this.opts.randomSeed ? ' (chosen at random; pass --seed to repeat this run)' : ''}`);
+    console.log(`reports: ${this.opts.files.map((f) => path.relative(process.cwd(), f) || f).join(', ')}`);
+  }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Clause } from './catalogue/types.js';
+import type { Clause } from './catalogue.js';
 import { judge, platformSkip } from './verdict.js';
 
 const obs = (name: string) => ({ code: -1, name, at: 'f()' });

@@ -45,9 +45,10 @@
  * happen), and the reason says so. The must-survive variants carry the
  * controls' loss counts in their note, so a pass is read with its teeth.
  */
-import type { CaseResult, FixtureInfo, Verdict } from '../runner/model.js';
-import { FS_OF, durabilityAvailable, runTrials } from '../fixtures/durability.js';
-import type { ChainResult, TrialOutcome, TrialSpec, WriterVariant } from '../fixtures/durability.js';
+import type { CaseResult, FixtureInfo, Verdict } from '../../core/model.js';
+import type { Campaign, CampaignContext } from '../campaign.js';
+import { FS_OF, durabilityAvailable, runTrials } from './trials.js';
+import type { ChainResult, TrialOutcome, TrialSpec, WriterVariant } from './trials.js';
 
 export type DurabilityImpl = 'libpmem2' | 'libpmemset';
 
@@ -195,7 +196,7 @@ function baseCase(d: VariantDef): Omit<CaseResult, 'verdict' | 'durationMs'> {
     function: d.function,
     clause: d.clause,
     clauseText: d.clauseText,
-    kind: 'behaviour',
+    kind: 'durability',
     fixture: DURABILITY_FIXTURE,
     implementation: d.impl,
     permitted: d.expect === 'survive' ? ['no acknowledged record lost'] : ['acknowledged records lost (the control has teeth)'],
@@ -204,7 +205,7 @@ function baseCase(d: VariantDef): Omit<CaseResult, 'verdict' | 'durationMs'> {
 
 export async function runDurability(opts: DurabilityOptions): Promise<CaseResult[]> {
   const trials = Math.max(1, Math.floor(opts.trials));
-  const seed = opts.seed | 0;
+  const seed = opts.seed >>> 0;
   const defs = variants(opts.implementations);
   const log = opts.onLog ?? (() => undefined);
   const skipAll = (reason: string): CaseResult[] => defs.map((d) => ({ ...baseCase(d), verdict: 'skip', reason, durationMs: 0, seed }));
@@ -294,3 +295,18 @@ export async function runDurability(opts: DurabilityOptions): Promise<CaseResult
     return { ...base, verdict, ...(reason ? { reason } : {}), ...(note ? { note } : {}), observed, durationMs, seed };
   });
 }
+
+/** the durability campaign: power-cut trials in their own guest, once per run */
+export const durabilityCampaign: Campaign = {
+  name: 'durability',
+  scope: 'plan',
+  async run(ctx: CampaignContext) {
+    const d = ctx.plan.durability;
+    if (!d) return;
+    const t0 = Date.now();
+    const cases = await runDurability({ trials: d.trials, seed: ctx.plan.seed, signal: ctx.signal, implementations: d.implementations, onLog: (l) => ctx.log(l) });
+    for (const c of cases) ctx.emit(c);
+    ctx.addFixtures([durabilityFixtureInfo()]);
+    ctx.notice(`durability: ${d.trials} trial(s) per variant in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  },
+};

@@ -4,14 +4,16 @@
  * one case per fixture: run, skipped with a reason, or an error saying why
  * the harness could not judge it.
  */
-import type { Catalogue, Clause } from './catalogue/types.js';
-import { codeName, constantTables } from './constants.js';
-import type { CaseResult, CoverageRow } from './model.js';
-import type { Addon } from './native.js';
-import { judge, platformSkip } from './verdict.js';
-import type { Fixture } from '../fixtures/fixture.js';
-import type { CaseContext, Implementation, Outcome, Suite } from '../suites/framework.js';
-import { clauseKey, makeFile } from '../suites/framework.js';
+import type { Catalogue, Clause } from '../core/catalogue.js';
+import { codeName, constantTables } from '../core/constants.js';
+import type { CaseResult, CoverageRow } from '../core/model.js';
+import type { Addon } from '../core/native.js';
+import { judge, platformSkip } from '../core/verdict.js';
+import type { Fixture } from '../../fixtures/fixture.js';
+import type { CaseContext, Implementation, Outcome, Suite } from '../../suites/framework.js';
+import { clauseKey, makeFile } from '../../suites/framework.js';
+import type { Campaign, CampaignContext } from './campaign.js';
+import type { ImplementationRun } from './plan.js';
 
 export interface RunOptions {
   suites: Suite[];
@@ -173,5 +175,23 @@ export function runSuites(opts: RunOptions): CaseResult[] {
   }
   return cases;
 }
+
+/** the suite campaign: every selected clause of one implementation's suites on every in-process fixture */
+export const suiteCampaign: Campaign = {
+  name: 'suites',
+  scope: 'implementation',
+  run(ctx: CampaignContext, r?: ImplementationRun) {
+    if (!r) return;
+    runSuites({
+      suites: r.suites,
+      fixtures: ctx.plan.fixtures,
+      implementation: r.impl,
+      addon: ctx.addon,
+      catalogue: ctx.catalogue,
+      ...(ctx.plan.grep ? { grep: ctx.plan.grep } : {}),
+      onCase: (c) => ctx.emit(c),
+    });
+  },
+};
 
 export { codeName };

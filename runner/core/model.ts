@@ -10,6 +10,16 @@ export type Verdict = 'pass' | 'diverge' | 'skip' | 'error';
 
 export const VERDICTS: readonly Verdict[] = ['pass', 'diverge', 'skip', 'error'];
 
+/**
+ * What a case checks, the one field every reporter reads to tell cases
+ * apart: an ERRORS entry of a page, a described behaviour, an error the
+ * library returns that no page lists, a property search, or a power-cut
+ * durability trial.
+ */
+export type CaseKind = 'error' | 'behaviour' | 'unlisted' | 'property' | 'durability';
+
+export const CASE_KINDS: readonly CaseKind[] = ['error', 'behaviour', 'unlisted', 'property', 'durability'];
+
 /** What one library call returned. */
 export interface Observed {
   /** raw return code (0 on success, a library constant or -errno otherwise) */
@@ -35,7 +45,7 @@ export interface CaseResult {
   /** the documented name as the page writes it (constant, -EERRNO, or a behaviour label) */
   clause: string;
   clauseText: string;
-  kind: 'error' | 'behaviour' | 'unlisted' | 'property';
+  kind: CaseKind;
   fixture: string;
   implementation: string;
   verdict: Verdict;
@@ -108,8 +118,9 @@ export interface Summary {
   total: number;
 }
 
+/** summarise -- counts per verdict; the one summary every reporter shows (a verdict it does not know, from another version's results.json, counts in the total only) */
 export function summarise(cases: readonly CaseResult[]): Summary {
   const s: Summary = { pass: 0, diverge: 0, skip: 0, error: 0, total: cases.length };
-  for (const c of cases) s[c.verdict]++;
+  for (const c of cases) if (VERDICTS.includes(c.verdict)) s[c.verdict]++;
   return s;
 }

@@ -1,0 +1,16 @@
+/** pmem-conform list: the suites, fixtures and properties this build knows */
+import { FIXTURES, REMOTE_FIXTURES } from '../../fixtures/index.js';
+import { PROPERTIES } from '../../properties/index.js';
+import { SUITES } from '../../suites/index.js';
+
+export function list(): number {
+  console.log('suites:');
+  for (const s of SUITES) console.log(`  ${s.name.padEnd(24)} ${s.implementation}, pages ${s.pages.join(', ')}, ${s.cases.length} cases`);
+  console.log('fixtures:');
+  for (const [n, f] of Object.entries(FIXTURES)) console.log(`  ${n.padEnd(24)} ${f.describe}`);
+  for (const [n, d] of Object.entries(REMOTE_FIXTURES)) console.log(`  ${n.padEnd(24)} ${d}`);
+  console.log(`  ${'all'.padEnd(24)} every fixture this machine can provide`);
+  console.log('properties:');
+  for (const p of PROPERTIES) console.log(`  ${p.name.padEnd(32)} ${p.implementation}: ${p.title}`);
+  return 0;
+}

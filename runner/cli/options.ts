@@ -1,0 +1,72 @@
+/**
+ * The run command's options: their parser, the usage text, and the checks
+ * that turn bad input into one line and exit 2 (UsageError).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Implementation } from '../core/implementation.js';
+import { DEFAULT_LIB } from '../core/implementation.js';
+import { FIXTURES } from '../../fixtures/index.js';
+import { SUITES } from '../../suites/index.js';
+
+export class UsageError extends Error {}
+
+export const USAGE = `usage: pmem-conform run [--fixture NAME]... [--impl libpmem2[=PATH]] [--impl libpmemset[=PATH]]
+                         [--suite NAME]... [--grep TEXT] [--out DIR] [--json FILE] [--junit FILE]
+                         [--baseline FILE [--strict] [--update-baseline]] [--quiet]
+                         [--property NAME]... [--seed N] [--runs N] [--replay PATH] [--soak] [--suites-only]
+                         [--allow-destroy-devdax] [--suite durability [--trials N]]
+       pmem-conform list            list suites, fixtures and clause counts
+fixtures: ${[...Object.keys(FIXTURES), 'emulated[:MODE]', 'SPEC+force=GRAN', 'all'].join(', ')}; suites: ${SUITES.map((s) => s.name).join(', ')}`;
+
+const OPTIONS = {
+  fixture: { type: 'string', multiple: true },
+  impl: { type: 'string', multiple: true },
+  suite: { type: 'string', multiple: true },
+  grep: { type: 'string' },
+  out: { type: 'string', default: 'reports' },
+  json: { type: 'string' },
+  junit: { type: 'string' },
+  baseline: { type: 'string' },
+  strict: { type: 'boolean', default: false },
+  'update-baseline': { type: 'boolean', default: false },
+  quiet: { type: 'boolean', default: false },
+  property: { type: 'string', multiple: true },
+  seed: { type: 'string' },
+  runs: { type: 'string' },
+  replay: { type: 'string' },
+  soak: { type: 'boolean', default: false },
+  'suites-only': { type: 'boolean', default: false },
+  'allow-destroy-devdax': { type: 'boolean', default: false },
+  trials: { type: 'string' },
+} as const;
+
+export type RunOptions = ReturnType<typeof parseRunOptions>;
+
+/** parseRunOptions -- the run command's options as given (parseArgs reports unknown or malformed ones) */
+export function parseRunOptions(argv: string[]) {
+  return parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
+}
+
+/** parseImpl -- "NAME" or "NAME=PATH" of --impl; the path must be readable */
+export function parseImpl(spec: string): Implementation {
+  const [name, p] = spec.split(/=(.*)/s, 2) as [string, string | undefined];
+  if (!(name in DEFAULT_LIB)) throw new UsageError(`unknown implementation '${name}' (known: ${Object.keys(DEFAULT_LIB).join(', ')})`);
+  if (p === undefined) return { name, path: DEFAULT_LIB[name]! };
+  if (p === '') throw new UsageError(`--impl ${name}= needs a path to a shared object`);
+  try {
+    fs.accessSync(p, fs.constants.R_OK);
+  } catch {
+    throw new UsageError(`cannot read ${name} build '${p}'`);
+  }
+  return { name, path: path.resolve(p) };
+}
+
+/** intOption -- a whole number between min and max, or a UsageError naming the option */
+export function intOption(name: string, v: string, min: number, max: number): number {
+  if (!/^-?\d+$/.test(v)) throw new UsageError(`${name} takes a whole number, not '${v}'`);
+  const n = Number(v);
+  if (n < min || n > max) throw new UsageError(`${name} must be between ${min} and ${max}`);
+  return n;
+}

@@ -1,0 +1,123 @@
+/**
+ * From the run command's options to a Plan: which implementations, suites,
+ * properties, fixtures and campaigns, checked before anything runs.
+ */
+import fs from 'node:fs';
+import { debianVersion, resolveSoname } from '../core/environment.js';
+import type { Implementation } from '../core/implementation.js';
+import { DEFAULT_LIB } from '../core/implementation.js';
+import type { ImplementationInfo } from '../core/model.js';
+import type { Addon } from '../core/native.js';
+import type { DurabilityImpl } from '../engine/durability/campaign.js';
+import type { ImplementationRun, Plan } from '../engine/plan.js';
+import type { Fixture } from '../../fixtures/fixture.js';
+import { allFixtureSpecs, isRemoteSpec, makeFixture, makeRemote } from '../../fixtures/index.js';
+import type { RemoteFixture } from '../../fixtures/index.js';
+import { PROPERTIES } from '../../properties/index.js';
+import type { PropertyDef } from '../../properties/framework.js';
+import { SUITES } from '../../suites/index.js';
+import type { Suite } from '../../suites/framework.js';
+import type { RunOptions } from './options.js';
+import { intOption, parseImpl, UsageError } from './options.js';
+
+/** durability is not a page suite: power-cut trials in their own guest */
+const DURABILITY = 'durability';
+const DEFAULT_RUNS = 200;
+
+/** buildPlan -- the plan the options describe; loads the implementations into the addon */
+export function buildPlan(values: RunOptions, argv: string[], addon: () => Addon): Plan {
+  const impls = (values.impl ?? Object.keys(DEFAULT_LIB)).map(parseImpl);
+  const wantDurability = (values.suite ?? []).includes(DURABILITY) || (values.fixture ?? []).includes('all');
+  const trials = values.trials !== undefined ? intOption('--trials', values.trials, 1, 10_000) : 2;
+  const suites = selectSuites(values.suite);
+  const properties = selectProperties(values);
+  const runs: ImplementationRun[] = impls
+    .map((impl) => ({ impl, suites: suites.filter((s) => s.implementation === impl.name), properties: properties.filter((p) => p.implementation === impl.name) }))
+    .filter((r) => r.suites.length > 0);
+  if (runs.length === 0 && !wantDurability) throw new UsageError(`no selected suite drives ${impls.map((i) => i.name).join(' or ')}`);
+  // seeds are non-negative 32-bit numbers, so every printed replay command parses as printed
+  const seed = values.seed !== undefined ? intOption('--seed', values.seed, 0, 2 ** 32 - 1) : (Date.now() ^ (process.pid << 10)) >>> 0;
+  const numRuns = values.runs !== undefined ? intOption('--runs', values.runs, 1, 10_000_000) : values.soak ? 20_000 : DEFAULT_RUNS;
+  if (values.replay !== undefined && (values.seed === undefined || values.property?.length !== 1)) throw new UsageError('--replay PATH needs --seed N and exactly one --property NAME (the failure report prints the whole command)');
+  const { fixtures, remotes } = selectFixtures(values, wantDurability && runs.length === 0);
+  const loaded = addon();
+  const implementations = runs.map((r) => loadImplementation(loaded, r.impl));
+  return {
+    runs,
+    implementations,
+    fixtures,
+    remotes,
+    forward: forwarded(values, runs, properties.length > 0, seed, numRuns),
+    allowDestroyDevdax: values['allow-destroy-devdax'],
+    ...(wantDurability ? { durability: { trials, implementations: impls.map((i) => i.name).filter((n): n is DurabilityImpl => n === 'libpmem2' || n === 'libpmemset') } } : {}),
+    ...(values.grep ? { grep: values.grep } : {}),
+    seed,
+    seeded: properties.length > 0 || wantDurability,
+    numRuns,
+    ...(values.replay !== undefined ? { replayPath: values.replay } : {}),
+    command: ['pmem-conform', 'run', ...argv].join(' '),
+  };
+}
+
+function selectSuites(names: string[] | undefined): Suite[] {
+  if (!names) return SUITES;
+  return names
+    .filter((n) => n !== DURABILITY)
+    .map((n) => {
+      const s = SUITES.find((x) => x.name === n);
+      if (!s) throw new UsageError(`unknown suite '${n}' (known: ${SUITES.map((x) => x.name).join(', ')})`);
+      return s;
+    });
+}
+
+function selectProperties(values: RunOptions): PropertyDef[] {
+  if (values['suites-only']) return [];
+  if (!values.property) return PROPERTIES;
+  return values.property.map((n) => {
+    const pd = PROPERTIES.find((x) => x.name === n);
+    if (!pd) throw new UsageError(`unknown property '${n}' (known: ${PROPERTIES.map((x) => x.name).join(', ')})`);
+    return pd;
+  });
+}
+
+/** the in-process fixtures and the remote ones; --suite durability alone needs none (it boots its own guest) */
+function selectFixtures(values: RunOptions, onlyDurability: boolean): { fixtures: Fixture[]; remotes: RemoteFixture[] } {
+  const specs = (values.fixture ?? ['tmpfs']).flatMap((f) => {
+    if (f !== 'all') return [f];
+    const all = allFixtureSpecs();
+    return [...all.local, ...all.remote];
+  });
+  const opts = { allowDestroyDevdax: values['allow-destroy-devdax'] };
+  const fixtures = (onlyDurability && !values.fixture ? [] : specs).filter((f) => !isRemoteSpec(f)).map((f) => makeFixture(f, opts));
+  const remotes = (onlyDurability ? [] : specs).filter((f) => isRemoteSpec(f)).map((f) => makeRemote(f, opts));
+  return { fixtures, remotes };
+}
+
+/** the options a remote run (a guest, a forced-granularity child) repeats */
+function forwarded(values: RunOptions, runs: ImplementationRun[], withProperties: boolean, seed: number, numRuns: number): string[] {
+  return [
+    ...runs.flatMap((r) => ['--impl', r.impl.path === DEFAULT_LIB[r.impl.name] ? r.impl.name : `${r.impl.name}=${r.impl.path}`]),
+    ...(values.suite ?? []).flatMap((x) => ['--suite', x]),
+    ...(values.grep ? ['--grep', values.grep] : []),
+    ...(withProperties ? ['--seed', String(seed), '--runs', String(numRuns), ...(values.property ?? []).flatMap((x) => ['--property', x])] : ['--suites-only']),
+  ];
+}
+
+/** loadImplementation -- loads the build into the addon and says what it is */
+function loadImplementation(addon: Addon, impl: Implementation): ImplementationInfo {
+  try {
+    // libpmemset suites also use libpmem2 (reservations, pmem2 sources): the system one
+    if (impl.name === 'libpmem2') addon.load(impl.path);
+    else {
+      addon.load(DEFAULT_LIB.libpmem2!);
+      if (!fs.existsSync(impl.path)) throw new Error(`${impl.path} does not exist; build it with make -C native/libpmemset (npm install does)`);
+      addon.pmemsetLoad(impl.path);
+    }
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const info: ImplementationInfo = { name: impl.name, library: impl.name, path: resolveSoname(impl.path) };
+  const version = impl.path === DEFAULT_LIB.libpmem2 ? debianVersion('libpmem2') : impl.name === 'libpmemset' && impl.path === DEFAULT_LIB.libpmemset ? 'pmem-conform (native/libpmemset)' : undefined;
+  if (version) info.version = version;
+  return info;
+}

@@ -1,0 +1,131 @@
+/**
+ * The engine: sets up the plan's fixtures, runs the campaigns in order
+ * (per implementation: suites, then properties; then the remote runs and
+ * the durability trials), streams every case to the reporter as it
+ * finishes, builds the result model once, and tears the fixtures down
+ * whatever happens.
+ */
+import { loadCatalogue } from '../catalogue/build.js';
+import { basics } from '../core/environment.js';
+import type { CaseResult, FixtureInfo, RunResult } from '../core/model.js';
+import { SCHEMA } from '../core/model.js';
+import type { Addon } from '../core/native.js';
+import type { Fixture } from '../../fixtures/fixture.js';
+import { FixtureError } from '../../fixtures/fixture.js';
+import type { Reporter } from '../../reports/reporter.js';
+import type { Campaign, CampaignContext } from './campaign.js';
+import { durabilityCampaign } from './durability/campaign.js';
+import type { Plan } from './plan.js';
+import { propertyCampaign } from './properties.js';
+import { remoteCampaign } from './remote.js';
+import { coverage, suiteCampaign, undefinedNames } from './suites.js';
+
+/** the campaigns of a run, in the order they run */
+export const CAMPAIGNS: readonly Campaign[] = [suiteCampaign, propertyCampaign, remoteCampaign, durabilityCampaign];
+
+export interface EngineOptions {
+  addon: Addon;
+  /** progress lines (dropped by --quiet) */
+  log: (line: string) => void;
+  /** lines the user always sees */
+  notice: (line: string) => void;
+  campaigns?: readonly Campaign[];
+}
+
+export class Engine {
+  private readonly ready: Fixture[] = [];
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly opts: EngineOptions,
+  ) {}
+
+  /** run -- carries out the plan; every case goes to `reporter` as it finishes, the result at the end */
+  async run(reporter: Reporter, signal: AbortSignal): Promise<RunResult> {
+    try {
+      await this.setup();
+      const startedAt = new Date().toISOString();
+      const catalogue = loadCatalogue();
+      const cases: CaseResult[] = [];
+      const elsewhere: FixtureInfo[] = [];
+      const { plan } = this;
+      reporter.begin?.({
+        command: plan.command,
+        implementations: plan.implementations.map((i) => i.name),
+        fixtures: [...plan.fixtures.map((f) => f.name), ...plan.remotes.map((r) => r.name)],
+        ...(plan.seeded ? { seed: plan.seed } : {}),
+      });
+      const ctx: CampaignContext = {
+        plan,
+        addon: this.opts.addon,
+        catalogue,
+        signal,
+        cases,
+        emit: (c) => {
+          cases.push(c);
+          reporter.case?.(c);
+        },
+        addFixtures: (infos) => elsewhere.push(...infos),
+        log: this.opts.log,
+        notice: this.opts.notice,
+      };
+      const durationMs = await this.campaigns(ctx);
+      const result: RunResult = {
+        schema: SCHEMA,
+        environment: {
+          ...basics(),
+          fixtures: [...plan.fixtures.map(fixtureInfo), ...elsewhere],
+          implementations: plan.implementations,
+          startedAt,
+          durationMs,
+          command: plan.command,
+          ...(plan.seeded ? { seed: plan.seed } : {}),
+        },
+        cases,
+        coverage: coverage(catalogue, cases),
+        undefinedNames: undefinedNames(catalogue),
+        catalogueGaps: catalogue.gaps,
+      };
+      await reporter.end?.(result);
+      return result;
+    } finally {
+      await this.teardown();
+    }
+  }
+
+  /** teardown -- removes every fixture set up so far; safe to call twice (a signal handler may) */
+  async teardown(): Promise<void> {
+    for (const f of this.ready.splice(0)) await f.teardown().catch(() => undefined);
+  }
+
+  private async setup(): Promise<void> {
+    for (const f of this.plan.fixtures) {
+      this.ready.push(f);
+      try {
+        await f.setup();
+      } catch (e) {
+        throw new FixtureError(`fixture ${f.name}: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  /** runs every campaign; returns the milliseconds they took together */
+  private async campaigns(ctx: CampaignContext): Promise<number> {
+    const all = this.opts.campaigns ?? CAMPAIGNS;
+    let ms = 0;
+    const timed = async (fn: () => Promise<void> | void) => {
+      const t0 = Date.now();
+      await fn();
+      ms += Date.now() - t0;
+    };
+    for (const r of this.plan.runs) {
+      for (const c of all.filter((x) => x.scope === 'implementation')) await timed(() => c.run(ctx, r));
+    }
+    for (const c of all.filter((x) => x.scope === 'plan')) await timed(() => c.run(ctx));
+    return ms;
+  }
+}
+
+function fixtureInfo(f: Fixture): FixtureInfo {
+  return { name: f.name, kind: f.kind, directory: f.directory(), capabilities: { ...f.capabilities() } };
+}

@@ -1,0 +1,41 @@
+/**
+ * What a run will do, decided before the first case: the CLI builds a Plan
+ * from its options, the engine carries it out.
+ */
+import type { Implementation } from '../core/implementation.js';
+import type { ImplementationInfo } from '../core/model.js';
+import type { Fixture } from '../../fixtures/fixture.js';
+import type { RemoteFixture } from '../../fixtures/remote.js';
+import type { PropertyDef } from '../../properties/framework.js';
+import type { Suite } from '../../suites/framework.js';
+import type { DurabilityImpl } from './durability/campaign.js';
+
+/** one implementation in this process: its suites, then its properties on every file fixture */
+export interface ImplementationRun {
+  impl: Implementation;
+  suites: Suite[];
+  properties: PropertyDef[];
+}
+
+export interface Plan {
+  runs: ImplementationRun[];
+  /** what was loaded for each implementation (name, path, version) */
+  implementations: ImplementationInfo[];
+  /** fixtures set up in this process */
+  fixtures: Fixture[];
+  /** fixtures that run the CLI elsewhere (a guest, a child with forced granularity) */
+  remotes: RemoteFixture[];
+  /** the CLI options a remote run repeats (implementations, suites, grep, seed...) */
+  forward: string[];
+  /** device DAX fixtures (here and in remote runs) may be overwritten */
+  allowDestroyDevdax: boolean;
+  durability?: { trials: number; implementations: DurabilityImpl[] };
+  grep?: string;
+  seed: number;
+  /** the seed goes into the report: properties or durability trials run */
+  seeded: boolean;
+  numRuns: number;
+  replayPath?: string;
+  /** the command line, as the report shows it */
+  command: string;
+}

@@ -1,0 +1,26 @@
+/**
+ * The remote campaign: fixtures that run the CLI elsewhere (a QEMU guest,
+ * a child with forced granularity) get the run's own options forwarded;
+ * their cases and fixtures join this run's result.
+ */
+import { FixtureError } from '../../fixtures/fixture.js';
+import type { Campaign, CampaignContext } from './campaign.js';
+
+export const remoteCampaign: Campaign = {
+  name: 'remote',
+  scope: 'plan',
+  async run(ctx: CampaignContext) {
+    for (const rf of ctx.plan.remotes) {
+      let rr;
+      try {
+        rr = await rf.run({ cliArgs: ctx.plan.forward, signal: ctx.signal, onLog: (l) => ctx.log(l), allowDestroyDevdax: ctx.plan.allowDestroyDevdax });
+      } catch (e) {
+        throw new FixtureError(`fixture ${rf.name}: ${(e as Error).message.split('\n')[0]}`);
+      }
+      for (const c of rr.result.cases) ctx.emit(c);
+      ctx.addFixtures(rr.result.environment.fixtures);
+      const boot = rr.bootSeconds !== undefined ? ` (boot to pmem ready ${rr.bootSeconds.toFixed(1)} s)` : '';
+      ctx.notice(`${rf.name}: ${rr.result.cases.length} cases in ${rr.totalSeconds.toFixed(1)} s${boot}`);
+    }
+  },
+};
