@@ -23,11 +23,14 @@ export function pagesAndEdges(page: number, maxPages: number): fc.Arbitrary<bigi
 /** offsets and lengths far out: the limits of the types the pages name */
 export function hugeValues(page: number): fc.Arbitrary<bigint> {
   const p = BigInt(page);
-  return fc.constantFrom(INT64_MAX, INT64_MAX + 1n, (INT64_MAX + 1n) - p, SIZE_MAX, SIZE_MAX - p + 1n, 1n << 62n, (1n << 64n) - (1n << 62n));
+  return fc.constantFrom(INT64_MAX, INT64_MAX + 1n, INT64_MAX + 1n - p, SIZE_MAX, SIZE_MAX - p + 1n, 1n << 62n, (1n << 64n) - (1n << 62n));
 }
 
 export function granularity(): fc.Arbitrary<Granularity | null> {
-  return fc.oneof({ weight: 4, arbitrary: fc.constant<Granularity>('PAGE') }, { weight: 1, arbitrary: fc.constantFrom<Granularity | null>('BYTE', 'CACHE_LINE', null) });
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.constant<Granularity>('PAGE') },
+    { weight: 1, arbitrary: fc.constantFrom<Granularity | null>('BYTE', 'CACHE_LINE', null) },
+  );
 }
 
 export function protection(): fc.Arbitrary<MapSituation['prot']> {
@@ -41,12 +44,19 @@ export function mapSituation(facts: FixtureFacts, opts: { maxPages?: number } = 
   const page = facts.pageSize;
   const maxPages = opts.maxPages ?? 8;
   const small = pagesAndEdges(page, maxPages);
-  const maybe = (a: fc.Arbitrary<bigint>) => fc.option(fc.oneof({ weight: 6, arbitrary: a }, { weight: 1, arbitrary: hugeValues(page) }), { nil: undefined, freq: 3 });
+  const maybe = (a: fc.Arbitrary<bigint>) =>
+    fc.option(fc.oneof({ weight: 6, arbitrary: a }, { weight: 1, arbitrary: hugeValues(page) }), { nil: undefined, freq: 3 });
   const reservation = fc.option(
     fc.record({
       size: pagesAndEdges(page, maxPages + 4).filter((v) => v > 0n && v % BigInt(page) === 0n),
       offset: pagesAndEdges(page, maxPages),
-      occupied: fc.array(fc.record({ offset: fc.integer({ min: 0, max: maxPages }).map((n) => BigInt(n * page)), length: fc.integer({ min: 1, max: 2 }).map((n) => BigInt(n * page)) }), { maxLength: 2 }),
+      occupied: fc.array(
+        fc.record({
+          offset: fc.integer({ min: 0, max: maxPages }).map((n) => BigInt(n * page)),
+          length: fc.integer({ min: 1, max: 2 }).map((n) => BigInt(n * page)),
+        }),
+        { maxLength: 2 },
+      ),
     }),
     { nil: undefined, freq: 4 },
   );
@@ -57,7 +67,10 @@ export function mapSituation(facts: FixtureFacts, opts: { maxPages?: number } = 
     granularity: granularity(),
     offset: maybe(small),
     length: maybe(small),
-    sharing: fc.oneof({ weight: 4, arbitrary: fc.constant<'SHARED'>('SHARED') }, { weight: 1, arbitrary: fc.constant<'PRIVATE'>('PRIVATE') }),
+    sharing: fc.oneof(
+      { weight: 4, arbitrary: fc.constant<'SHARED'>('SHARED') },
+      { weight: 1, arbitrary: fc.constant<'PRIVATE'>('PRIVATE') },
+    ),
     prot: protection(),
     reservation,
     facts: fc.constant(facts),

@@ -54,5 +54,10 @@ export function stateDivergence(real: Judging, clauses: string[], key: string, m
     count(real, `${k.clause}: ${key}`);
     return;
   }
-  throw new DivergenceError({ situation: real.log.join('; '), clause: clauses.join(', '), key, message: `after ${real.log.join('; ')}: ${message}` });
+  throw new DivergenceError({
+    situation: real.log.join('; '),
+    clause: clauses.join(', '),
+    key,
+    message: `after ${real.log.join('; ')}: ${message}`,
+  });
 }

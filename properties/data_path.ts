@@ -21,22 +21,35 @@ const FLAG_NAMES = ['NODRAIN', 'NONTEMPORAL', 'TEMPORAL', 'WC', 'WB', 'NOFLUSH']
 function flagsArb(lib: 'libpmem2' | 'libpmemset'): fc.Arbitrary<number> {
   const prefix = lib === 'libpmem2' ? 'PMEM2_F_MEM_' : 'PMEMSET_F_MEM_';
   const values = FLAG_NAMES.map((n) => mustConstant(lib, prefix + n));
-  return fc.oneof({ weight: 2, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.subarray(values).map((xs) => xs.reduce((a, b) => a | b, 0)) });
+  return fc.oneof(
+    { weight: 2, arbitrary: fc.constant(0) },
+    { weight: 3, arbitrary: fc.subarray(values).map((xs) => xs.reduce((a, b) => a | b, 0)) },
+  );
 }
 
 /** offsets and lengths inside `size`, biased to cache-line and page edges */
 function rangeArb(size: number): fc.Arbitrary<[number, number]> {
   const edges = [0, 1, 63, 64, 65, 4095, 4096, 4097].filter((x) => x < size);
   const off = fc.oneof(fc.constantFrom(...edges), fc.integer({ min: 0, max: size - 1 }));
-  return off.chain((o) => fc.tuple(fc.constant(o), fc.oneof(fc.integer({ min: 0, max: Math.min(256, size - o) }), fc.integer({ min: 0, max: size - o }))));
+  return off.chain((o) =>
+    fc.tuple(fc.constant(o), fc.oneof(fc.integer({ min: 0, max: Math.min(256, size - o) }), fc.integer({ min: 0, max: size - o }))),
+  );
 }
 
 export function opArb(size: number, flags: fc.Arbitrary<number>): fc.Arbitrary<DataOp> {
   const r = rangeArb(size);
   return fc.oneof(
-    r.chain(([dst, len]) => fc.tuple(fc.uint8Array({ minLength: len, maxLength: len }), flags).map(([data, f]) => ({ op: 'memcpy' as const, dst, data, flags: f }))),
-    r.chain(([dst, len]) => fc.tuple(fc.integer({ min: 0, max: size - len }), flags).map(([src, f]) => ({ op: 'memmove' as const, dst, src, len, flags: f }))),
-    r.chain(([dst, len]) => fc.tuple(fc.integer({ min: -300, max: 300 }), flags).map(([value, f]) => ({ op: 'memset' as const, dst, value, len, flags: f }))),
+    r.chain(([dst, len]) =>
+      fc
+        .tuple(fc.uint8Array({ minLength: len, maxLength: len }), flags)
+        .map(([data, f]) => ({ op: 'memcpy' as const, dst, data, flags: f })),
+    ),
+    r.chain(([dst, len]) =>
+      fc.tuple(fc.integer({ min: 0, max: size - len }), flags).map(([src, f]) => ({ op: 'memmove' as const, dst, src, len, flags: f })),
+    ),
+    r.chain(([dst, len]) =>
+      fc.tuple(fc.integer({ min: -300, max: 300 }), flags).map(([value, f]) => ({ op: 'memset' as const, dst, value, len, flags: f })),
+    ),
   );
 }
 
@@ -48,7 +61,11 @@ function trialFile(ctx: PropertyContext, prefix: string): string {
 }
 
 /** a size of 1 to 3 pages and 1 to 8 operations inside it, with `more` drawn after them */
-function trialArb<T extends object>(page: number, lib: 'libpmem2' | 'libpmemset', more: { [K in keyof T]: fc.Arbitrary<T[K]> }): fc.Arbitrary<{ size: number; ops: DataOp[] } & T> {
+function trialArb<T extends object>(
+  page: number,
+  lib: 'libpmem2' | 'libpmemset',
+  more: { [K in keyof T]: fc.Arbitrary<T[K]> },
+): fc.Arbitrary<{ size: number; ops: DataOp[] } & T> {
   return fc.integer({ min: 1, max: 3 }).chain((pages) => {
     const size = pages * page;
     const fields = { size: fc.constant(size), ops: fc.array(opArb(size, flagsArb(lib)), { minLength: 1, maxLength: 8 }), ...more };
@@ -61,7 +78,13 @@ function trialArb<T extends object>(page: number, lib: 'libpmem2' | 'libpmemset'
  * each: the first difference is a divergence of `clause`. Returns the model
  * and the situation so far.
  */
-function runOps(ops: DataOp[], size: number, apply: (o: DataOp) => void, read: () => Uint8Array, clause: string): { model: Uint8Array; done: string[] } {
+function runOps(
+  ops: DataOp[],
+  size: number,
+  apply: (o: DataOp) => void,
+  read: () => Uint8Array,
+  clause: string,
+): { model: Uint8Array; done: string[] } {
   const model = new Uint8Array(size);
   const done: string[] = [];
   for (const o of ops) {
@@ -70,7 +93,12 @@ function runOps(ops: DataOp[], size: number, apply: (o: DataOp) => void, read: (
     applyOp(model, o);
     const got = read();
     const d = firstDifference(got, model);
-    if (d >= 0) fail(done.join('; '), clause, `${done.join('; ')}: byte +${d} is 0x${got[d]?.toString(16)}, the C function would leave 0x${model[d]?.toString(16)}`);
+    if (d >= 0)
+      fail(
+        done.join('; '),
+        clause,
+        `${done.join('; ')}: byte +${d} is 0x${got[d]?.toString(16)}, the C function would leave 0x${model[d]?.toString(16)}`,
+      );
   }
   return { model, done };
 }
@@ -95,7 +123,8 @@ export const pmem2DataPath: PropertyDef = {
   implementation: 'libpmem2',
   page: 'pmem2_get_memmove_fn(3) [model]',
   function: 'pmem2_memcpy_fn, pmem2_memmove_fn, pmem2_memset_fn, pmem2_persist_fn, pmem2_deep_flush',
-  title: 'the map functions leave exactly the bytes memcpy/memmove/memset would; persisted bytes read back through a second mapping and after remap; deep flush refuses ranges outside the map',
+  title:
+    'the map functions leave exactly the bytes memcpy/memmove/memset would; persisted bytes read back through a second mapping and after remap; deep flush refuses ranges outside the map',
   reads: 'pmem2_get_memmove_fn(3), pmem2_get_persist_fn(3), pmem2_deep_flush(3)',
   run(ctx: PropertyContext) {
     const a = ctx.addon;
@@ -128,9 +157,23 @@ export const pmem2DataPath: PropertyDef = {
           fs.closeSync(fd2);
         }
         const df = a.mapDeepFlush(m, 0, t.size);
-        if (df.code !== 0) throw new DivergenceError({ situation, clause: 'pmem2_deep_flush/RETURN VALUE#1', observed: { code: df.code, name: codeName(df.code), at: 'pmem2_deep_flush(whole map)' }, permitted: ['0'], message: `${situation}: pmem2_deep_flush of the whole map returned ${codeName(df.code)}` });
+        if (df.code !== 0)
+          throw new DivergenceError({
+            situation,
+            clause: 'pmem2_deep_flush/RETURN VALUE#1',
+            observed: { code: df.code, name: codeName(df.code), at: 'pmem2_deep_flush(whole map)' },
+            permitted: ['0'],
+            message: `${situation}: pmem2_deep_flush of the whole map returned ${codeName(df.code)}`,
+          });
         const out = a.mapDeepFlush(m, t.size + t.outside - 1, 1);
-        if (codeName(out.code) !== 'PMEM2_E_DEEP_FLUSH_RANGE') throw new DivergenceError({ situation, clause: 'pmem2_deep_flush/PMEM2_E_DEEP_FLUSH_RANGE#1', observed: { code: out.code, name: codeName(out.code), at: `pmem2_deep_flush(${t.outside - 1} bytes past the end)` }, permitted: ['PMEM2_E_DEEP_FLUSH_RANGE'], message: `${situation}: deep flush ${t.outside - 1} bytes past the end returned ${codeName(out.code)}` });
+        if (codeName(out.code) !== 'PMEM2_E_DEEP_FLUSH_RANGE')
+          throw new DivergenceError({
+            situation,
+            clause: 'pmem2_deep_flush/PMEM2_E_DEEP_FLUSH_RANGE#1',
+            observed: { code: out.code, name: codeName(out.code), at: `pmem2_deep_flush(${t.outside - 1} bytes past the end)` },
+            permitted: ['PMEM2_E_DEEP_FLUSH_RANGE'],
+            message: `${situation}: deep flush ${t.outside - 1} bytes past the end returned ${codeName(out.code)}`,
+          });
         for (const x of maps.splice(0)) a.mapDelete(x);
         // unmapped and mapped again: the bytes are still the model's
         const m3 = mapFile(a, fd);
@@ -151,7 +194,8 @@ export const pmemsetDataPath: PropertyDef = {
   implementation: 'libpmemset',
   page: 'pmemset_memmove(3) [model]',
   function: 'pmemset_memcpy, pmemset_memmove, pmemset_memset, pmemset_persist',
-  title: "pmemset's memcpy/memmove/memset leave exactly the bytes the C functions would in a part; persisted bytes read back through an independent libpmem2 mapping of the part's file",
+  title:
+    "pmemset's memcpy/memmove/memset leave exactly the bytes the C functions would in a part; persisted bytes read back through an independent libpmem2 mapping of the part's file",
   reads: 'pmemset_memmove(3), pmemset_persist(3)',
   run(ctx: PropertyContext) {
     const a = ctx.addon;
@@ -180,13 +224,25 @@ export const pmemsetDataPath: PropertyDef = {
         const { model, done } = runOps(t.ops, t.size, apply, () => a.readAddress(base, t.size), 'pmemset_memmove/RETURN VALUE#1');
         const p = a.setPersist(set, base, t.size);
         const situation = `${done.join('; ')}; persist`;
-        if (p.code !== 0) throw new DivergenceError({ situation, clause: 'pmemset_persist/RETURN VALUE#1', observed: { code: p.code, name: codeName(p.code), at: 'pmemset_persist(whole part)' }, permitted: ['0'], message: `${situation}: pmemset_persist returned ${codeName(p.code)}` });
+        if (p.code !== 0)
+          throw new DivergenceError({
+            situation,
+            clause: 'pmemset_persist/RETURN VALUE#1',
+            observed: { code: p.code, name: codeName(p.code), at: 'pmemset_persist(whole part)' },
+            permitted: ['0'],
+            message: `${situation}: pmemset_persist returned ${codeName(p.code)}`,
+          });
         const fd = fs.openSync(file, 'r+');
         undo.push(() => fs.closeSync(fd));
         const m = mapFile(a, fd);
         undo.push(() => void a.mapDelete(m));
         const d = firstDifference(a.mapRead(m, 0, t.size), model);
-        if (d >= 0) fail(situation, 'pmemset_persist/RETURN VALUE#1', `${situation}: an independent libpmem2 mapping of the file reads byte +${d} differently`);
+        if (d >= 0)
+          fail(
+            situation,
+            'pmemset_persist/RETURN VALUE#1',
+            `${situation}: an independent libpmem2 mapping of the file reads byte +${d} differently`,
+          );
       } finally {
         for (const fn of undo.reverse()) {
           try {

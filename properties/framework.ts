@@ -73,7 +73,11 @@ export class DivergenceError extends Error {
  * Runs fc.check over `arb` with `predicate`, remembering the details of the
  * last failing execution, which after shrinking is the smallest one.
  */
-export function checkProperty<T>(ctx: PropertyContext, arb: fc.Arbitrary<T>, predicate: (v: T, known: Record<string, number>) => void): PropertyResult {
+export function checkProperty<T>(
+  ctx: PropertyContext,
+  arb: fc.Arbitrary<T>,
+  predicate: (v: T, known: Record<string, number>) => void,
+): PropertyResult {
   const knownHits: Record<string, number> = {};
   let last: Finding | undefined;
   let harness: string | undefined;
@@ -110,8 +114,15 @@ export function checkProperty<T>(ctx: PropertyContext, arb: fc.Arbitrary<T>, pre
 }
 
 /** is this outcome a divergence the suites already reported for one of these clauses? */
-export function knownDivergence(known: KnownDivergence[], clauses: string[], observedName: string, key?: string): KnownDivergence | undefined {
-  return known.find((k) => (k.observedName === observedName || (key !== undefined && k.observedName === key)) && clauses.includes(k.clause));
+export function knownDivergence(
+  known: KnownDivergence[],
+  clauses: string[],
+  observedName: string,
+  key?: string,
+): KnownDivergence | undefined {
+  return known.find(
+    (k) => (k.observedName === observedName || (key !== undefined && k.observedName === key)) && clauses.includes(k.clause),
+  );
 }
 
 /** "fcPath|commandsReplayPath" as printed in a replay command, split */

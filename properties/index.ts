@@ -7,4 +7,13 @@ import { setSources } from './pmemset_sources.js';
 import { protectionFaults } from './protection.js';
 
 /** every property, by the name --property takes */
-export const PROPERTIES: PropertyDef[] = [mapNewParameters, reservationSequences, pmem2DataPath, pmemsetDataPath, protectionFaults, setParts, setPartsReservation, setSources];
+export const PROPERTIES: PropertyDef[] = [
+  mapNewParameters,
+  reservationSequences,
+  pmem2DataPath,
+  pmemsetDataPath,
+  protectionFaults,
+  setParts,
+  setPartsReservation,
+  setSources,
+];

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { codeName } from '../runner/core/constants.js';
 import type { Observed } from '../runner/core/model.js';
-import type { Config, Map, Reservation, Source } from '../runner/core/native.js';
+import type { Config, Map as Pmem2Map, Reservation, Source } from '../runner/core/native.js';
 import { C, observed } from '../runner/core/observe.js';
 import { mapSituation } from './arbitraries.js';
 import type { PropertyContext, PropertyDef } from './framework.js';
@@ -19,7 +19,12 @@ import type { FixtureFacts, MapSituation } from './model/pmem2_map.js';
 
 export function factsOf(ctx: PropertyContext): FixtureFacts {
   const forced = ctx.caps.forcedGranularity as FixtureFacts['forced'] | undefined;
-  return { pageSize: ctx.caps.pageSize, mapSync: ctx.caps.mapSync, eadr: ctx.caps.persistenceDomain === 'cpu_cache', ...(forced ? { forced } : {}) };
+  return {
+    pageSize: ctx.caps.pageSize,
+    mapSync: ctx.caps.mapSync,
+    eadr: ctx.caps.persistenceDomain === 'cpu_cache',
+    ...(forced ? { forced } : {}),
+  };
 }
 
 const GRAN = { BYTE: () => C.BYTE, CACHE_LINE: () => C.CACHE_LINE, PAGE: () => C.PAGE };
@@ -28,7 +33,7 @@ interface Built {
   observed: Observed;
   /** the situation as realised (occupied ranges that could not be mapped are dropped) */
   situation: MapSituation;
-  map?: Map;
+  map?: Pmem2Map;
 }
 
 let fileNo = 0;
@@ -136,7 +141,8 @@ export const mapNewParameters: PropertyDef = {
   page: 'pmem2_map_new(3) [model]',
   function: 'pmem2_map_new',
   title: 'every answer of pmem2_map_new is one the pages permit for its situation; a successful map has the promised size and granularity',
-  reads: 'pmem2_map_new(3), pmem2_config_set_offset(3), pmem2_config_set_length(3), pmem2_config_set_protection(3), pmem2_config_set_vm_reservation(3), pmem2_source_from_anon(3), libpmem2(7)',
+  reads:
+    'pmem2_map_new(3), pmem2_config_set_offset(3), pmem2_config_set_length(3), pmem2_config_set_protection(3), pmem2_config_set_vm_reservation(3), pmem2_source_from_anon(3), libpmem2(7)',
   run(ctx) {
     return checkProperty(ctx, mapSituation(factsOf(ctx)), (s, hits) => {
       const built = runSituation(ctx, s);
@@ -156,7 +162,14 @@ export const mapNewParameters: PropertyDef = {
               hits[`${clause}: offset applied`] = (hits[`${clause}: offset applied`] ?? 0) + 1;
               return;
             }
-            throw new DivergenceError({ situation, observed: o, permitted: names, clause, key: 'offset applied', message: `${situation}: ${o.at} returned ${o.name}, as if the offset counted; pmem2_source_from_anon(3) says the offset is ignored for anonymous sources (permitted: ${names.join(', ') || 'none'})` });
+            throw new DivergenceError({
+              situation,
+              observed: o,
+              permitted: names,
+              clause,
+              key: 'offset applied',
+              message: `${situation}: ${o.at} returned ${o.name}, as if the offset counted; pmem2_source_from_anon(3) says the offset is ignored for anonymous sources (permitted: ${names.join(', ') || 'none'})`,
+            });
           }
         }
         const clauses = [...p.permitted.map((x) => x.clause), ...p.unlisted];
@@ -166,7 +179,13 @@ export const mapNewParameters: PropertyDef = {
           hits[key] = (hits[key] ?? 0) + 1;
           return;
         }
-        throw new DivergenceError({ situation, observed: o, permitted: names, clause: clauses.join(', ') || 'pmem2_map_new/RETURN VALUE#1', message: `${situation}: ${o.at} returned ${o.name}; the pages permit ${names.join(', ') || 'no listed outcome'}` });
+        throw new DivergenceError({
+          situation,
+          observed: o,
+          permitted: names,
+          clause: clauses.join(', ') || 'pmem2_map_new/RETURN VALUE#1',
+          message: `${situation}: ${o.at} returned ${o.name}; the pages permit ${names.join(', ') || 'no listed outcome'}`,
+        });
       }
       if (o.name === '0' && p.success && o.details) {
         const size = BigInt(String(o.details.size));
@@ -174,11 +193,23 @@ export const mapNewParameters: PropertyDef = {
         // a whole-file map of a file whose size is not page-aligned may report the size rounded up
         const rounded = ((p.success.size + page - 1n) / page) * page;
         if (size !== p.success.size && size !== rounded) {
-          throw new DivergenceError({ situation, observed: o, permitted: ['0'], clause: 'pmem2_map_new/new mapping stored in map_ptr#1', message: `${situation}: the map is ${size} bytes, the pages give ${p.success.size}` });
+          throw new DivergenceError({
+            situation,
+            observed: o,
+            permitted: ['0'],
+            clause: 'pmem2_map_new/new mapping stored in map_ptr#1',
+            message: `${situation}: the map is ${size} bytes, the pages give ${p.success.size}`,
+          });
         }
         const g = String(o.details.granularity);
         if (GRANULARITY_ORDER.indexOf(g as never) > GRANULARITY_ORDER.indexOf(p.success.maxGranularity)) {
-          throw new DivergenceError({ situation, observed: o, permitted: ['0'], clause: 'pmem2_map_new/new mapping stored in map_ptr#1', message: `${situation}: effective granularity ${g} is coarser than the required ${p.success.maxGranularity}` });
+          throw new DivergenceError({
+            situation,
+            observed: o,
+            permitted: ['0'],
+            clause: 'pmem2_map_new/new mapping stored in map_ptr#1',
+            message: `${situation}: effective granularity ${g} is coarser than the required ${p.success.maxGranularity}`,
+          });
         }
       }
     });

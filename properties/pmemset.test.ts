@@ -27,7 +27,16 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }));
 function ctx(addon: Addon, numRuns: number, seed = 7, replay?: string): PropertyContext {
   return {
     addon,
-    fixture: { name: 'tmpdir', kind: 'tmpdir', directory: () => dir, capabilities: () => { throw new Error('unused'); }, setup: async () => undefined, teardown: async () => undefined },
+    fixture: {
+      name: 'tmpdir',
+      kind: 'tmpdir',
+      directory: () => dir,
+      capabilities: () => {
+        throw new Error('unused');
+      },
+      setup: async () => undefined,
+      teardown: async () => undefined,
+    },
     caps: { pageSize: real.pageSize(), dax: false, mapSync: false, devdax: false, filesystem: 'tmpfs', appendOnly: false },
     impl: { name: 'libpmemset', path: LIB },
     known: [],
@@ -53,7 +62,14 @@ function caught(r: PropertyResult, steps: number, message: RegExp): void {
   assert.ok(r.path);
 }
 
-for (const [p, seed] of [[setParts, 7], [setPartsReservation, 7], [setSources, 7], [setParts, 1234], [setPartsReservation, 1234], [setSources, 1234]] as const) {
+for (const [p, seed] of [
+  [setParts, 7],
+  [setPartsReservation, 7],
+  [setSources, 7],
+  [setParts, 1234],
+  [setPartsReservation, 1234],
+  [setSources, 1234],
+] as const) {
   test(`${p.name} passes 300 runs on our libpmemset (seed ${seed})`, () => passes(p, 300, seed));
 }
 

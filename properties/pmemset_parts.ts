@@ -54,7 +54,13 @@ const hex = (v: bigint) => `0x${v.toString(16)}`;
 
 /** compares a call's answer with what the model permits ('*' is any failure) */
 function judge(real: Real, o: Observed, e: Expect): boolean {
-  return judgeAnswer(real, o, e.permitted.map((p) => p.name), [...new Set(e.permitted.map((p) => p.clause))], 'a new set');
+  return judgeAnswer(
+    real,
+    o,
+    e.permitted.map((p) => p.name),
+    [...new Set(e.permitted.map((p) => p.clause))],
+    'a new set',
+  );
 }
 
 /** a state divergence (not a return code): `key` names it */
@@ -105,20 +111,33 @@ function checkInvariants(m: PartsModel, real: Real): void {
   const a = real.a;
   for (const p of m.parts) {
     if (!a.isMapped(p.at, p.length, 'rw')) {
-      fail(real, CL.rrDesc, 'part unmapped', `part #${p.id} (${hex(p.at)} +${p.length}) is no longer mapped read-write, though it is still in the set`);
+      fail(
+        real,
+        CL.rrDesc,
+        'part unmapped',
+        `part #${p.id} (${hex(p.at)} +${p.length}) is no longer mapped read-write, though it is still in the set`,
+      );
       continue;
     }
     const data = a.readAddress(p.at, p.length);
     const bad = data.findIndex((b) => b !== p.byte);
-    if (bad >= 0) fail(real, CL.rrDesc, 'data', `part #${p.id} (${hex(p.at)} +${p.length}) holds 0x${data[bad]!.toString(16)} at byte ${bad}, not the 0x${p.byte.toString(16)} written when it was mapped`);
+    if (bad >= 0)
+      fail(
+        real,
+        CL.rrDesc,
+        'data',
+        `part #${p.id} (${hex(p.at)} +${p.length}) holds 0x${data[bad]!.toString(16)} at byte ${bad}, not the 0x${p.byte.toString(16)} written when it was mapped`,
+      );
   }
   const it = iterate(m, real);
   const groups = M.groups(m);
   const want = [...groups.keys()].map((g) => describeGroup(m, g));
   const where = `first/next iterate ${it.seen.length ? it.seen.join(', ') : 'nothing'}; the model's part maps are ${want.length ? want.join(', ') : 'none'}`;
-  if (it.endless) return fail(real, CL.next, 'iteration', `iteration with first/next does not end after ${it.order.length} part maps: ${where}`);
+  if (it.endless)
+    return fail(real, CL.next, 'iteration', `iteration with first/next does not end after ${it.order.length} part maps: ${where}`);
   const ids = it.order.filter((x): x is number => x !== undefined);
-  if (it.order.some((x) => x === undefined) || new Set(ids).size !== ids.length || ids.length !== groups.size) fail(real, CL.coalescedAppear, 'part maps', where);
+  if (it.order.some((x) => x === undefined) || new Set(ids).size !== ids.length || ids.length !== groups.size)
+    fail(real, CL.coalescedAppear, 'part maps', where);
 }
 
 /** one file of `pages` pages in the fixture, a source over it */
@@ -134,7 +153,10 @@ function newSource(real: Real, pages: number): { src: SetSource; file: string } 
 }
 
 class MapPart implements Cmd {
-  constructor(readonly pages: number, readonly wholeSource: boolean) {}
+  constructor(
+    readonly pages: number,
+    readonly wholeSource: boolean,
+  ) {}
   check = () => true;
   run(m: PartsModel, real: Real): void {
     const a = real.a;
@@ -158,7 +180,8 @@ class MapPart implements Cmd {
       const byte = ((m.nextId * 37) % 250) + 1;
       const part = M.applyMap(m, len, addr, byte);
       real.log[real.log.length - 1] += ` → #${part.id}`;
-      if (!a.isMapped(addr, len, 'rw')) return fail(real, CL.newMapping, 'part unmapped', `the new part #${part.id} at ${hex(addr)} (+${len}) is not mapped read-write`);
+      if (!a.isMapped(addr, len, 'rw'))
+        return fail(real, CL.newMapping, 'part unmapped', `the new part #${part.id} at ${hex(addr)} (+${len}) is not mapped read-write`);
       a.setMemcpy(real.set, addr, Buffer.alloc(Number(len), byte), 0);
     }
     checkInvariants(m, real);
@@ -172,7 +195,8 @@ class SetMode implements Cmd {
   run(m: PartsModel, real: Real): void {
     real.log.push(this.toString());
     const r = real.a.setSetContiguousPartCoalescing(real.set, this.value);
-    if (judge(real, obs(`pmemset_set_contiguous_part_coalescing(${MODES[this.value] ?? this.value})`, r), M.expectSetMode(this.value))) m.mode = MODES[this.value]!;
+    if (judge(real, obs(`pmemset_set_contiguous_part_coalescing(${MODES[this.value] ?? this.value})`, r), M.expectSetMode(this.value)))
+      m.mode = MODES[this.value]!;
     checkInvariants(m, real);
   }
   toString = () => `coalescing(${MODES[this.value] ?? this.value})`;
@@ -181,7 +205,15 @@ class SetMode implements Cmd {
 type Anchor = 'part' | 'span' | 'hole' | 'before';
 
 /** an address range relative to the model's parts (their addresses are known once mapped) */
-function anchorRange(m: PartsModel, real: Real, kind: Anchor, pick: number, offPages: number, skew: number, lenPages: number): { at: bigint; len: bigint; what: string } {
+function anchorRange(
+  m: PartsModel,
+  real: Real,
+  kind: Anchor,
+  pick: number,
+  offPages: number,
+  skew: number,
+  lenPages: number,
+): { at: bigint; len: bigint; what: string } {
   const parts = M.byAddress(m);
   let len = BigInt(lenPages) * m.page + BigInt(skew);
   if (len === 0n) len = 1n;
@@ -208,7 +240,13 @@ function anchorRange(m: PartsModel, real: Real, kind: Anchor, pick: number, offP
 }
 
 class RemoveRange implements Cmd {
-  constructor(readonly kind: Anchor, readonly pick: number, readonly offPages: number, readonly skew: number, readonly lenPages: number) {}
+  constructor(
+    readonly kind: Anchor,
+    readonly pick: number,
+    readonly offPages: number,
+    readonly skew: number,
+    readonly lenPages: number,
+  ) {}
   check = () => true;
   run(m: PartsModel, real: Real): void {
     const { at, len, what } = anchorRange(m, real, this.kind, this.pick, this.offPages, this.skew, this.lenPages);
@@ -217,23 +255,45 @@ class RemoveRange implements Cmd {
     const r = real.a.setRemoveRange(real.set, at, len);
     if (judge(real, obs(`pmemset_remove_range(${hex(at)}, ${len})`, r), M.expectRemoveRange(m, at, len))) {
       M.applyRemoveRange(m, at, len);
-      for (const p of gone) if (real.a.isMapped(p.at, p.length, 'rw')) fail(real, CL.rrDesc, 'still mapped', `part #${p.id} (${hex(p.at)} +${p.length}), which the range overlaps, is still mapped read-write: the page says overlapping parts are removed and unmapped`);
+      for (const p of gone)
+        if (real.a.isMapped(p.at, p.length, 'rw'))
+          fail(
+            real,
+            CL.rrDesc,
+            'still mapped',
+            `part #${p.id} (${hex(p.at)} +${p.length}), which the range overlaps, is still mapped read-write: the page says overlapping parts are removed and unmapped`,
+          );
     }
     checkInvariants(m, real);
   }
-  toString = () => `remove_range(${this.kind} ${this.pick}, ${this.offPages}p${this.skew ? `+${this.skew}` : ''}, ${this.lenPages}p${this.skew ? `+${this.skew}` : ''})`;
+  toString = () =>
+    `remove_range(${this.kind} ${this.pick}, ${this.offPages}p${this.skew ? `+${this.skew}` : ''}, ${this.lenPages}p${this.skew ? `+${this.skew}` : ''})`;
 }
 
 type Lookup = 'first' | 'next' | 'by_address';
 
 /** an address for by_address: in or past a part, in a hole, or before the set */
-function lookupAddress(m: PartsModel, real: Real, kind: Anchor, pick: number, pageOff: number, skew: number): { addr: bigint; what: string } {
+function lookupAddress(
+  m: PartsModel,
+  real: Real,
+  kind: Anchor,
+  pick: number,
+  pageOff: number,
+  skew: number,
+): { addr: bigint; what: string } {
   const r = anchorRange(m, real, kind === 'span' ? 'part' : kind, pick, pageOff, skew, 1);
   return { addr: r.at, what: r.what.replace(/, \d+ bytes$/, '') };
 }
 
 class Acquire implements Cmd {
-  constructor(readonly how: Lookup, readonly kind: Anchor, readonly pick: number, readonly pageOff: number, readonly skew: number, readonly keep: boolean) {}
+  constructor(
+    readonly how: Lookup,
+    readonly kind: Anchor,
+    readonly pick: number,
+    readonly pageOff: number,
+    readonly skew: number,
+    readonly keep: boolean,
+  ) {}
   check = () => true;
   run(m: PartsModel, real: Real): void {
     const a = real.a;
@@ -246,7 +306,9 @@ class Acquire implements Cmd {
       real.log.push(`${what}${this.keep ? ', kept' : ''}`);
       const p = M.partAt(m, addr);
       const r = a.setPartMapByAddress(real.set, addr);
-      const e: Expect = { permitted: [p ? { name: '0', clause: CL.byAddrOk } : { name: 'PMEMSET_E_CANNOT_FIND_PART_MAP', clause: CL.byAddrNotFound }] };
+      const e: Expect = {
+        permitted: [p ? { name: '0', clause: CL.byAddrOk } : { name: 'PMEMSET_E_CANNOT_FIND_PART_MAP', clause: CL.byAddrNotFound }],
+      };
       if (!judge(real, obs(`pmemset_part_map_by_address(${hex(addr)})`, r), e)) return checkInvariants(m, real);
       got = r.partMap;
       want = p?.group;
@@ -263,29 +325,43 @@ class Acquire implements Cmd {
         if (got) a.setPartMapDrop(got);
         return checkInvariants(m, real);
       }
-      if (!got && want !== undefined) return fail(real, CL.next, 'next', `pmemset_next_part_map gave nothing after ${describeGroup(m, from.group)}; iteration gives ${describeGroup(m, want)} after it`);
+      if (!got && want !== undefined)
+        return fail(
+          real,
+          CL.next,
+          'next',
+          `pmemset_next_part_map gave nothing after ${describeGroup(m, from.group)}; iteration gives ${describeGroup(m, want)} after it`,
+        );
     } else {
       what = 'first()';
       real.log.push(`first()${this.keep ? ', kept' : ''}`);
       got = a.setFirstPartMap(real.set).partMap;
       const groups = [...M.groups(m).keys()];
-      if (!got && groups.length) return fail(real, CL.first, 'first', `pmemset_first_part_map gave nothing, the set has ${groups.length} part map(s)`);
-      want = got ? groupOf(m, real, got).id ?? -1 : undefined;
+      if (!got && groups.length)
+        return fail(real, CL.first, 'first', `pmemset_first_part_map gave nothing, the set has ${groups.length} part map(s)`);
+      want = got ? (groupOf(m, real, got).id ?? -1) : undefined;
     }
     if (got) {
       const g = groupOf(m, real, got);
       if (want === undefined || g.id !== want) {
         a.setPartMapDrop(got);
-        return fail(real, this.how === 'by_address' ? CL.byAddrOk : this.how === 'next' ? CL.next : CL.first, 'wrong part map', `${what} gave the part map ${hex(g.at)} +${g.size}; the model ${want === undefined || want < 0 ? 'has no such part map' : `says ${describeGroup(m, want)}`}`);
+        return fail(
+          real,
+          this.how === 'by_address' ? CL.byAddrOk : this.how === 'next' ? CL.next : CL.first,
+          'wrong part map',
+          `${what} gave the part map ${hex(g.at)} +${g.size}; the model ${want === undefined || want < 0 ? 'has no such part map' : `says ${describeGroup(m, want)}`}`,
+        );
       }
       if (this.keep) {
         real.held.push({ h: got, group: g.id! });
         M.ref(m, g.id!, 1);
-      } else if (!a.setPartMapDrop(got).pointerCleared) fail(real, CL.drop, 'drop', 'pmemset_part_map_drop left the pointer set ("*pmap is always set to NULL")');
+      } else if (!a.setPartMapDrop(got).pointerCleared)
+        fail(real, CL.drop, 'drop', 'pmemset_part_map_drop left the pointer set ("*pmap is always set to NULL")');
     }
     checkInvariants(m, real);
   }
-  toString = () => `${this.how}(${this.how === 'by_address' ? `${this.kind} ${this.pick}, ${this.pageOff}p${this.skew ? `+${this.skew}` : ''}` : this.how === 'next' ? `held ${this.pick}` : ''})${this.keep ? ' kept' : ''}`;
+  toString = () =>
+    `${this.how}(${this.how === 'by_address' ? `${this.kind} ${this.pick}, ${this.pageOff}p${this.skew ? `+${this.skew}` : ''}` : this.how === 'next' ? `held ${this.pick}` : ''})${this.keep ? ' kept' : ''}`;
 }
 
 class Drop implements Cmd {
@@ -305,7 +381,10 @@ class Drop implements Cmd {
 
 class RemovePartMap implements Cmd {
   /** via 'held': one of the references we hold; 'first'/'by_address': one found just for this */
-  constructor(readonly via: 'held' | 'first' | 'by_address', readonly pick: number) {}
+  constructor(
+    readonly via: 'held' | 'first' | 'by_address',
+    readonly pick: number,
+  ) {}
   check = () => true;
   run(m: PartsModel, real: Real): void {
     const a = real.a;
@@ -321,13 +400,23 @@ class RemovePartMap implements Cmd {
       const r = via === 'first' ? a.setFirstPartMap(real.set) : a.setPartMapByAddress(real.set, parts[this.pick % parts.length]!.at);
       if (!r.partMap) {
         real.log.push(`remove_part_map(${via})`);
-        return fail(real, via === 'first' ? CL.first : CL.byAddrOk, 'no part map', `pmemset_${via === 'first' ? 'first_part_map' : 'part_map_by_address'} found nothing in a set of ${parts.length} part(s)`);
+        return fail(
+          real,
+          via === 'first' ? CL.first : CL.byAddrOk,
+          'no part map',
+          `pmemset_${via === 'first' ? 'first_part_map' : 'part_map_by_address'} found nothing in a set of ${parts.length} part(s)`,
+        );
       }
       const g = groupOf(m, real, r.partMap);
       real.log.push(`remove_part_map(${via} → ${g.id === undefined ? `${hex(g.at)} +${g.size}` : describeGroup(m, g.id)})`);
       if (g.id === undefined) {
         a.setPartMapDrop(r.partMap);
-        return fail(real, CL.coalescedAppear, 'wrong part map', `${via} gave the part map ${hex(g.at)} +${g.size}, which the model does not have`);
+        return fail(
+          real,
+          CL.coalescedAppear,
+          'wrong part map',
+          `${via} gave the part map ${hex(g.at)} +${g.size}, which the model does not have`,
+        );
       }
       held = { h: r.partMap, group: g.id };
       M.ref(m, g.id, 1);
@@ -338,8 +427,21 @@ class RemovePartMap implements Cmd {
     if (judge(real, obs(`pmemset_remove_part_map(${describeGroup(m, held.group)})`, r), M.expectRemovePartMap(m, held.group))) {
       M.applyRemovePartMap(m, held.group);
       if (!fresh) real.held.splice(real.held.indexOf(held), 1);
-      if (!r.pointerCleared) fail(real, CL.rpmOk, 'pointer', 'pmemset_remove_part_map succeeded and left *pmap_ptr set (the page: it "sets the pointer passed via pmap_ptr variable to NULL")');
-      for (const p of gone) if (a.isMapped(p.at, p.length, 'rw')) fail(real, CL.rpmDesc, 'still mapped', `part #${p.id} (${hex(p.at)} +${p.length}) of the removed part map is still mapped read-write`);
+      if (!r.pointerCleared)
+        fail(
+          real,
+          CL.rpmOk,
+          'pointer',
+          'pmemset_remove_part_map succeeded and left *pmap_ptr set (the page: it "sets the pointer passed via pmap_ptr variable to NULL")',
+        );
+      for (const p of gone)
+        if (a.isMapped(p.at, p.length, 'rw'))
+          fail(
+            real,
+            CL.rpmDesc,
+            'still mapped',
+            `part #${p.id} (${hex(p.at)} +${p.length}) of the removed part map is still mapped read-write`,
+          );
     } else if (fresh) {
       a.setPartMapDrop(held.h);
       M.ref(m, held.group, -1);
@@ -358,11 +460,17 @@ export function commandArbitraries(): fc.Arbitrary<Cmd>[] {
     // mapping twice as often as anything else: the other commands need parts
     map,
     map,
-    fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: 2 }) }, { weight: 1, arbitrary: fc.constantFrom(3, -1) }).map((v) => new SetMode(v)),
+    fc
+      .oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: 2 }) }, { weight: 1, arbitrary: fc.constantFrom(3, -1) })
+      .map((v) => new SetMode(v)),
     fc.tuple(anchor, fc.nat(), off, skew, fc.integer({ min: 0, max: 5 })).map(([k, p, o, s, l]) => new RemoveRange(k, p, o, s, l)),
-    fc.tuple(fc.constantFrom<Lookup>('first', 'next', 'by_address', 'by_address'), anchor, fc.nat(), off, skew, fc.boolean()).map(([h, k, p, o, s, keep]) => new Acquire(h, k, p, o, s, keep)),
+    fc
+      .tuple(fc.constantFrom<Lookup>('first', 'next', 'by_address', 'by_address'), anchor, fc.nat(), off, skew, fc.boolean())
+      .map(([h, k, p, o, s, keep]) => new Acquire(h, k, p, o, s, keep)),
     fc.nat().map((p) => new Drop(p)),
-    fc.tuple(fc.constantFrom<'held' | 'first' | 'by_address'>('held', 'first', 'by_address'), fc.nat()).map(([v, p]) => new RemovePartMap(v, p)),
+    fc
+      .tuple(fc.constantFrom<'held' | 'first' | 'by_address'>('held', 'first', 'by_address'), fc.nat())
+      .map(([v, p]) => new RemovePartMap(v, p)),
   ];
 }
 
@@ -370,46 +478,64 @@ function runParts(ctx: PropertyContext, withReservation: boolean): PropertyResul
   const page = ctx.caps.pageSize;
   const dir = ctx.fixture.directory();
   const replay = ctx.fc.path ? splitPath(ctx.fc.path).commands : undefined;
-  return checkProperty(ctx, fc.commands(commandArbitraries(), { maxCommands: 30, size: 'large', ...(replay !== undefined ? { replayPath: replay } : {}) }), (cmds, hits) => {
-    const a = ctx.addon;
-    const cfg: SetConfig = a.setConfigNew().config!;
-    a.setConfigSetRequiredStoreGranularity(cfg, C.PAGE);
-    let rsv: Reservation | undefined;
-    let rsvRange: { start: bigint; size: bigint } | undefined;
-    if (withReservation) {
-      const r = a.reservationNew(0, RSV_PAGES * page);
-      if (r.code !== 0) throw new Error(`pmem2_vm_reservation_new failed: ${codeName(r.code)}`);
-      rsv = r.reservation!;
-      rsvRange = { start: a.reservationGetAddress(rsv), size: BigInt(RSV_PAGES * page) };
-      a.setConfigSetReservation(cfg, rsv);
-    }
-    const s = a.setNew(cfg);
-    if (s.code !== 0) throw new Error(`pmemset_new failed: ${codeName(s.code)}`);
-    const real: Real = { a, set: s.set!, page: BigInt(page), dir, files: [], sources: [], held: [], known: ctx.known, hits, log: [], nowhere: rsvRange ? rsvRange.start + rsvRange.size + BigInt(64 * page) : 1n << 46n };
-    let clean = false;
-    try {
-      fc.modelRun(() => ({ model: M.newModel(page, rsvRange), real }), cmds);
-      clean = true;
-    } finally {
-      // after a divergence a held part map may already be gone: dropping it would touch freed memory
-      if (clean) for (const h of real.held) a.setPartMapDrop(h.h);
-      a.setDelete(real.set);
-      a.setConfigDelete(cfg);
-      for (const src of real.sources) a.setSourceDelete(src);
-      for (const f of real.files) fs.rmSync(f, { force: true });
-      if (rsv) a.reservationDelete(rsv);
-    }
-  });
+  return checkProperty(
+    ctx,
+    fc.commands(commandArbitraries(), { maxCommands: 30, size: 'large', ...(replay !== undefined ? { replayPath: replay } : {}) }),
+    (cmds, hits) => {
+      const a = ctx.addon;
+      const cfg: SetConfig = a.setConfigNew().config!;
+      a.setConfigSetRequiredStoreGranularity(cfg, C.PAGE);
+      let rsv: Reservation | undefined;
+      let rsvRange: { start: bigint; size: bigint } | undefined;
+      if (withReservation) {
+        const r = a.reservationNew(0, RSV_PAGES * page);
+        if (r.code !== 0) throw new Error(`pmem2_vm_reservation_new failed: ${codeName(r.code)}`);
+        rsv = r.reservation!;
+        rsvRange = { start: a.reservationGetAddress(rsv), size: BigInt(RSV_PAGES * page) };
+        a.setConfigSetReservation(cfg, rsv);
+      }
+      const s = a.setNew(cfg);
+      if (s.code !== 0) throw new Error(`pmemset_new failed: ${codeName(s.code)}`);
+      const real: Real = {
+        a,
+        set: s.set!,
+        page: BigInt(page),
+        dir,
+        files: [],
+        sources: [],
+        held: [],
+        known: ctx.known,
+        hits,
+        log: [],
+        nowhere: rsvRange ? rsvRange.start + rsvRange.size + BigInt(64 * page) : 1n << 46n,
+      };
+      let clean = false;
+      try {
+        fc.modelRun(() => ({ model: M.newModel(page, rsvRange), real }), cmds);
+        clean = true;
+      } finally {
+        // after a divergence a held part map may already be gone: dropping it would touch freed memory
+        if (clean) for (const h of real.held) a.setPartMapDrop(h.h);
+        a.setDelete(real.set);
+        a.setConfigDelete(cfg);
+        for (const src of real.sources) a.setSourceDelete(src);
+        for (const f of real.files) fs.rmSync(f, { force: true });
+        if (rsv) a.reservationDelete(rsv);
+      }
+    },
+  );
 }
 
-const READS = 'pmemset_map(3), pmemset_set_contiguous_part_coalescing(3), pmemset_remove_range(3), pmemset_remove_part_map(3), pmemset_part_map_drop(3), pmemset_first_part_map(3), pmemset_part_map_by_address(3), pmemset_descriptor_part_map(3)';
+const READS =
+  'pmemset_map(3), pmemset_set_contiguous_part_coalescing(3), pmemset_remove_range(3), pmemset_remove_part_map(3), pmemset_part_map_drop(3), pmemset_first_part_map(3), pmemset_part_map_by_address(3), pmemset_descriptor_part_map(3)';
 
 export const setParts: PropertyDef = {
   name: 'pmemset/parts',
   implementation: 'libpmemset',
   page: 'pmemset_map(3) [model]',
   function: 'pmemset_map, pmemset_remove_*, pmemset_*_part_map',
-  title: 'sequences of map (NONE/OPPORTUNISTIC/FULL coalescing), remove_range, remove_part_map, first/next, by_address and drop on one set agree with a model of parts and part maps after every step: return codes, placement, mapped ranges, data, part maps',
+  title:
+    'sequences of map (NONE/OPPORTUNISTIC/FULL coalescing), remove_range, remove_part_map, first/next, by_address and drop on one set agree with a model of parts and part maps after every step: return codes, placement, mapped ranges, data, part maps',
   reads: READS,
   run: (ctx) => runParts(ctx, false),
 };

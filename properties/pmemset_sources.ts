@@ -34,7 +34,13 @@ interface Real extends Judging {
 type Cmd = fc.Command<SourcesModel, Real>;
 
 function judge(real: Real, o: Observed, e: Expect): boolean {
-  return judgeAnswer(real, o, e.permitted.map((p) => p.name), [...new Set(e.permitted.map((p) => p.clause))], 'nothing');
+  return judgeAnswer(
+    real,
+    o,
+    e.permitted.map((p) => p.name),
+    [...new Set(e.permitted.map((p) => p.clause))],
+    'nothing',
+  );
 }
 
 function fail(real: Real, clause: string, key: string, message: string): void {
@@ -57,13 +63,17 @@ function checkInvariants(m: SourcesModel, real: Real, clause: string): void {
   for (let i = 0; i < M.SLOTS; i++) {
     const got = stat(real.files[i]!);
     const want = m.files[i]!;
-    if (got.exists !== want.exists || got.size !== want.size) fail(real, clause, 'file size', `file ${i} is ${show(got)}, the model says ${show(want)}`);
+    if (got.exists !== want.exists || got.size !== want.size)
+      fail(real, clause, 'file size', `file ${i} is ${show(got)}, the model says ${show(want)}`);
   }
 }
 
 class Prepare implements Cmd {
   /** size in bytes; undefined removes the file */
-  constructor(readonly slot: number, readonly size: number | undefined) {}
+  constructor(
+    readonly slot: number,
+    readonly size: number | undefined,
+  ) {}
   check = (m: Readonly<SourcesModel>) => !m.sources.has(this.slot);
   run(m: SourcesModel, real: Real): void {
     real.log.push(this.toString());
@@ -105,7 +115,10 @@ function deleteSource(m: SourcesModel, real: Real, slot: number): void {
 }
 
 class Xsource implements Cmd {
-  constructor(readonly slot: number, readonly flags: Flags) {}
+  constructor(
+    readonly slot: number,
+    readonly flags: Flags,
+  ) {}
   check = () => true;
   run(m: SourcesModel, real: Real): void {
     real.log.push(this.toString());
@@ -118,8 +131,20 @@ class Xsource implements Cmd {
       const out = M.xsourceOutcomes(m, this.slot, this.flags);
       const got = stat(real.files[this.slot]!);
       const match = out.states.find((s) => s.exists === got.exists && s.size === got.size);
-      if (!match) return fail(real, out.clause, 'file size', `file ${this.slot} is ${show(got)} after pmemset_xsource_from_file(${flagText(this.flags)}); it was ${show(before)}, the pages give ${out.states.map(show).join(' or ')}`);
-      if (!before.exists && got.exists && got.mode !== M.createdMode(this.flags, real.umask)) fail(real, CL.mode, 'file mode', `the file pmemset_xsource_from_file(${flagText(this.flags)}) created has mode 0${got.mode.toString(8)}, the pages give 0${M.createdMode(this.flags, real.umask).toString(8)} (umask 0${real.umask.toString(8)})`);
+      if (!match)
+        return fail(
+          real,
+          out.clause,
+          'file size',
+          `file ${this.slot} is ${show(got)} after pmemset_xsource_from_file(${flagText(this.flags)}); it was ${show(before)}, the pages give ${out.states.map(show).join(' or ')}`,
+        );
+      if (!before.exists && got.exists && got.mode !== M.createdMode(this.flags, real.umask))
+        fail(
+          real,
+          CL.mode,
+          'file mode',
+          `the file pmemset_xsource_from_file(${flagText(this.flags)}) created has mode 0${got.mode.toString(8)}, the pages give 0${M.createdMode(this.flags, real.umask).toString(8)} (umask 0${real.umask.toString(8)})`,
+        );
       M.applyXsource(m, this.slot, this.flags, match);
       real.sources.set(this.slot, r.source!);
     } else if (r.source) real.a.setSourceDelete(r.source);
@@ -130,7 +155,11 @@ class Xsource implements Cmd {
 
 class MapPart implements Cmd {
   /** lenPages undefined: map_cfg NULL, the whole source */
-  constructor(readonly pick: number, readonly offPages: number, readonly lenPages: number | undefined) {}
+  constructor(
+    readonly pick: number,
+    readonly offPages: number,
+    readonly lenPages: number | undefined,
+  ) {}
   check = (m: Readonly<SourcesModel>) => m.sources.size > 0;
   run(m: SourcesModel, real: Real): void {
     const a = real.a;
@@ -156,7 +185,13 @@ class MapPart implements Cmd {
       const clauses = e.permitted.map((p) => p.clause).join(', ');
       if (judge(real, obs(`pmemset_map(${what.slice(4, -1)})`, r), e)) {
         const l = M.applyMap(m, slot, off, len);
-        if (!r.descriptor || r.descriptor.size !== l) return fail(real, CL.desc, 'descriptor', `pmemset_map succeeded with the descriptor ${r.descriptor ? `of ${r.descriptor.size} bytes` : 'not filled'}, the part is ${l} bytes`);
+        if (!r.descriptor || r.descriptor.size !== l)
+          return fail(
+            real,
+            CL.desc,
+            'descriptor',
+            `pmemset_map succeeded with the descriptor ${r.descriptor ? `of ${r.descriptor.size} bytes` : 'not filled'}, the part is ${l} bytes`,
+          );
         // what is written through the part lands in the file at the part's offset
         const byte = 0x11 + ((real.log.length * 29) % 200);
         if (a.isMapped(r.descriptor.addr, l, 'rw')) {
@@ -166,8 +201,20 @@ class MapPart implements Cmd {
           fs.readSync(fd, back, 0, Number(l), Number(off));
           fs.closeSync(fd);
           const bad = back.findIndex((b) => b !== byte);
-          if (bad >= 0) fail(real, CL.mapOk, 'data', `0x${byte.toString(16)} written through the part is not in the file at offset ${off + BigInt(bad)} (0x${back[bad]!.toString(16)} there)`);
-        } else fail(real, CL.mapOk, 'unmapped', `the part pmemset_map made (0x${r.descriptor.addr.toString(16)} +${l}) is not mapped read-write`);
+          if (bad >= 0)
+            fail(
+              real,
+              CL.mapOk,
+              'data',
+              `0x${byte.toString(16)} written through the part is not in the file at offset ${off + BigInt(bad)} (0x${back[bad]!.toString(16)} there)`,
+            );
+        } else
+          fail(
+            real,
+            CL.mapOk,
+            'unmapped',
+            `the part pmemset_map made (0x${r.descriptor.addr.toString(16)} +${l}) is not mapped read-write`,
+          );
       }
       checkInvariants(m, real, clauses);
     } finally {
@@ -196,18 +243,24 @@ class DeleteSource implements Cmd {
 export function commandArbitraries(page: number): fc.Arbitrary<Cmd>[] {
   const slot = fc.integer({ min: 0, max: M.SLOTS - 1 });
   const size = fc.constantFrom<number | undefined>(undefined, 0, page, 2 * page, 3 * page, page + 100);
-  const flags: fc.Arbitrary<Flags> = fc.record({
-    create: fc.constantFrom<Flags['create']>('none', 'always', 'always', 'if_needed', 'if_needed', 'both'),
-    doNotGrow: fc.boolean(),
-    mode: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(0o600, 0o640) }),
-    invalidBit: fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constantFrom(1 << 3, 1 << 16) }),
-  }).map((f) => (f.mode === undefined ? { create: f.create, doNotGrow: f.doNotGrow, invalidBit: f.invalidBit } : (f as Flags)));
+  const flags: fc.Arbitrary<Flags> = fc
+    .record({
+      create: fc.constantFrom<Flags['create']>('none', 'always', 'always', 'if_needed', 'if_needed', 'both'),
+      doNotGrow: fc.boolean(),
+      mode: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(0o600, 0o640) }),
+      invalidBit: fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constantFrom(1 << 3, 1 << 16) }),
+    })
+    .map((f) => (f.mode === undefined ? { create: f.create, doNotGrow: f.doNotGrow, invalidBit: f.invalidBit } : (f as Flags)));
   return [
     fc.tuple(slot, size).map(([s, z]) => new Prepare(s, z)),
     fc.tuple(slot, flags).map(([s, f]) => new Xsource(s, f)),
     fc.tuple(slot, flags).map(([s, f]) => new Xsource(s, f)),
-    fc.tuple(fc.nat(), fc.integer({ min: 0, max: 3 }), fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined, freq: 5 })).map(([p, o, l]) => new MapPart(p, o, l)),
-    fc.tuple(fc.nat(), fc.integer({ min: 0, max: 3 }), fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined, freq: 5 })).map(([p, o, l]) => new MapPart(p, o, l)),
+    fc
+      .tuple(fc.nat(), fc.integer({ min: 0, max: 3 }), fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined, freq: 5 }))
+      .map(([p, o, l]) => new MapPart(p, o, l)),
+    fc
+      .tuple(fc.nat(), fc.integer({ min: 0, max: 3 }), fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined, freq: 5 }))
+      .map(([p, o, l]) => new MapPart(p, o, l)),
     fc.nat().map((p) => new DeleteSource(p)),
   ];
 }
@@ -217,7 +270,8 @@ export const setSources: PropertyDef = {
   implementation: 'libpmemset',
   page: 'pmemset_source_from_file(3) [model]',
   function: 'pmemset_xsource_from_file, pmemset_map',
-  title: 'sequences of pmemset_xsource_from_file (CREATE_ALWAYS / CREATE_IF_NEEDED / DO_NOT_GROW, modes, invalid flags) on existing and missing files and pmemset_map of parts that fit or run past the file agree with a model of the files after every step: return codes, existence, size, mode, data',
+  title:
+    'sequences of pmemset_xsource_from_file (CREATE_ALWAYS / CREATE_IF_NEEDED / DO_NOT_GROW, modes, invalid flags) on existing and missing files and pmemset_map of parts that fit or run past the file agree with a model of the files after every step: return codes, existence, size, mode, data',
   reads: 'pmemset_source_from_file(3), pmemset_map(3), pmemset_source_delete(3)',
   run(ctx: PropertyContext) {
     const page = ctx.caps.pageSize;
@@ -226,15 +280,19 @@ export const setSources: PropertyDef = {
     const files = Array.from({ length: M.SLOTS }, (_, i) => path.join(dir, `prop-src-${process.pid}-${i}`));
     const umask = process.umask();
     try {
-      return checkProperty(ctx, fc.commands(commandArbitraries(page), { maxCommands: 30, size: 'large', ...(replay !== undefined ? { replayPath: replay } : {}) }), (cmds, hits) => {
-        for (const f of files) fs.rmSync(f, { force: true });
-        const real: Real = { a: ctx.addon, page: BigInt(page), files, sources: new Map(), umask, known: ctx.known, hits, log: [] };
-        try {
-          fc.modelRun(() => ({ model: M.newModel(page), real }), cmds);
-        } finally {
-          for (const s of real.sources.values()) ctx.addon.setSourceDelete(s);
-        }
-      });
+      return checkProperty(
+        ctx,
+        fc.commands(commandArbitraries(page), { maxCommands: 30, size: 'large', ...(replay !== undefined ? { replayPath: replay } : {}) }),
+        (cmds, hits) => {
+          for (const f of files) fs.rmSync(f, { force: true });
+          const real: Real = { a: ctx.addon, page: BigInt(page), files, sources: new Map(), umask, known: ctx.known, hits, log: [] };
+          try {
+            fc.modelRun(() => ({ model: M.newModel(page), real }), cmds);
+          } finally {
+            for (const s of real.sources.values()) ctx.addon.setSourceDelete(s);
+          }
+        },
+      );
     } finally {
       for (const f of files) fs.rmSync(f, { force: true });
     }

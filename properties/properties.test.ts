@@ -21,7 +21,16 @@ const known = [{ clause: 'pmem2_map_new/PMEM2_E_ADDRESS_UNALIGNED#2', observedNa
 function ctx(addon: Addon, numRuns: number, seed = 7): PropertyContext {
   return {
     addon,
-    fixture: { name: 'tmpdir', kind: 'tmpdir', directory: () => dir, capabilities: () => { throw new Error('unused'); }, setup: async () => undefined, teardown: async () => undefined },
+    fixture: {
+      name: 'tmpdir',
+      kind: 'tmpdir',
+      directory: () => dir,
+      capabilities: () => {
+        throw new Error('unused');
+      },
+      setup: async () => undefined,
+      teardown: async () => undefined,
+    },
     caps: { pageSize: real.pageSize(), dax: false, mapSync: false, devdax: false, filesystem: 'tmpfs', appendOnly: false },
     impl: { name: 'libpmem2', path: 'libpmem2.so.1' },
     known,
@@ -48,7 +57,8 @@ test('a library whose map_find_last answers map_find_first is caught, shrunk to 
 
 test('a library whose reservation size is off by a page after extend is caught', () => {
   const liar: Addon = Object.create(real);
-  liar.reservationGetSize = (rsv) => real.reservationGetSize(rsv) + (real.reservationGetSize(rsv) > BigInt(4 * real.pageSize()) ? BigInt(real.pageSize()) : 0n);
+  liar.reservationGetSize = (rsv) =>
+    real.reservationGetSize(rsv) + (real.reservationGetSize(rsv) > BigInt(4 * real.pageSize()) ? BigInt(real.pageSize()) : 0n);
   const r = reservationSequences.run(ctx(liar, 500));
   assert.equal(r.failed, true);
   assert.match(r.finding!.message, /get_size\(\) is/);
@@ -61,7 +71,8 @@ function discoverKnown(prop: typeof mapNewParameters, runs: number) {
     const r = prop.run({ ...ctx(real, runs), known: all });
     if (!r.failed) return all;
     assert.ok(r.finding, r.error);
-    for (const c of (r.finding.clause ?? '').split(', ')) all.push({ clause: c, observedName: r.finding.key ?? r.finding.observed!.name, caseId: 'found' });
+    for (const c of (r.finding.clause ?? '').split(', '))
+      all.push({ clause: c, observedName: r.finding.key ?? r.finding.observed!.name, caseId: 'found' });
   }
   throw new Error('the real library kept producing new findings');
 }

@@ -74,7 +74,12 @@ export const protectionFaults: PropertyDef = {
           const protName = [t.prot.read && 'READ', t.prot.write && 'WRITE', t.prot.exec && 'EXEC'].filter(Boolean).join('|') || 'NONE';
           const situation = `${t.pages}-page map, PROT_${protName}, ${t.kind} at +${t.offset}`;
           if (want !== 'either' && got !== want) {
-            throw new DivergenceError({ situation, clause: 'pmem2_config_set_protection/RETURN VALUE#1', key: `${t.kind} ${want === 'faults' ? 'did not fault' : 'faulted'}`, message: `${situation}: the access ${got === 'faults' ? `faulted (${r.signalName})` : got}; the protection says it ${want === 'faults' ? 'must fault' : 'must complete'}` });
+            throw new DivergenceError({
+              situation,
+              clause: 'pmem2_config_set_protection/RETURN VALUE#1',
+              key: `${t.kind} ${want === 'faults' ? 'did not fault' : 'faulted'}`,
+              message: `${situation}: the access ${got === 'faults' ? `faulted (${r.signalName})` : got}; the protection says it ${want === 'faults' ? 'must fault' : 'must complete'}`,
+            });
           }
         } finally {
           a.mapDelete(m.map!);

@@ -126,19 +126,28 @@ test('harness errors always gate', () => {
 });
 
 test('updateBaseline keeps notes of entries that still apply, adds TODOs, drops fixed ones', () => {
-  const r = makeResult([diverge(A, 'N1'), diverge(A, 'N1', 'fsdax'), diverge(B, 'N2', 'fsdax'), pass(C), diverge(A, 'N3', 'tmpfs', 'libpmemset')]);
+  const r = makeResult([
+    diverge(A, 'N1'),
+    diverge(A, 'N1', 'fsdax'),
+    diverge(B, 'N2', 'fsdax'),
+    pass(C),
+    diverge(A, 'N3', 'tmpfs', 'libpmemset'),
+  ]);
   const kept = entry(A, 'N1', { note: 'upstream says the page is wrong' });
   const fixedEntry = entry(C, 'OLD');
   const unrelated = entry('some/other#1', 'X', { implementation: 'libpmemset' });
   const updated = updateBaseline(r, baseline(kept, fixedEntry, unrelated));
   assert.equal(updated.schema, BASELINE_SCHEMA);
   const keyed = updated.entries.map((e) => `${e.implementation} ${e.clauseId} ${e.fixture ?? '-'} ${e.observedName} ${e.note}`);
-  assert.deepEqual(keyed.sort(), [
-    `libpmem2 ${A} - N1 upstream says the page is wrong`,
-    `libpmem2 ${B} - N2 ${TODO_NOTE}`,
-    `libpmemset ${A} - N3 ${TODO_NOTE}`,
-    `libpmemset some/other#1 - X known: upstream issue 123`,
-  ].sort());
+  assert.deepEqual(
+    keyed.sort(),
+    [
+      `libpmem2 ${A} - N1 upstream says the page is wrong`,
+      `libpmem2 ${B} - N2 ${TODO_NOTE}`,
+      `libpmemset ${A} - N3 ${TODO_NOTE}`,
+      `libpmemset some/other#1 - X known: upstream issue 123`,
+    ].sort(),
+  );
   // the updated baseline accepts the run
   const cmp = compareWithBaseline(r, updated);
   assert.equal(cmp.newDivergences.length, 0);
@@ -163,7 +172,10 @@ test('serialise → parse round-trips, and writeBaseline/loadBaseline use files'
   const text = serialiseBaseline(b);
   assert.ok(text.endsWith('\n'));
   const back = parseBaseline(text);
-  assert.deepEqual(back.entries.map((e) => e.clauseId), [A, B]); // sorted
+  assert.deepEqual(
+    back.entries.map((e) => e.clauseId),
+    [A, B],
+  ); // sorted
   const dir = mkdtempSync(join(tmpdir(), 'baseline-'));
   const file = join(dir, 'sub', 'baseline.json');
   writeBaseline(file, b);
@@ -191,7 +203,16 @@ test('loadBaseline gives a clear one-line error for unreadable or malformed file
   check('[]', /expected a JSON object/);
   check('{"schema":"other/1","entries":[]}', /"schema" is "other\/1", expected "pmem-conform-baseline\/1"/);
   check(`{"schema":"${BASELINE_SCHEMA}"}`, /"entries" must be an array/);
-  check(`{"schema":"${BASELINE_SCHEMA}","entries":[{"implementation":"x","observedName":"y"}]}`, /entries\[0\]\.clauseId must be a non-empty string/);
-  check(`{"schema":"${BASELINE_SCHEMA}","entries":[{"implementation":"x","clauseId":"c","observedName":"y","fixtur":"z"}]}`, /entries\[0\] has unknown key "fixtur"/);
-  check(`{"schema":"${BASELINE_SCHEMA}","entries":[{"implementation":"x","clauseId":"c","observedName":"y","version":1}]}`, /entries\[0\]\.version must be a string/);
+  check(
+    `{"schema":"${BASELINE_SCHEMA}","entries":[{"implementation":"x","observedName":"y"}]}`,
+    /entries\[0\]\.clauseId must be a non-empty string/,
+  );
+  check(
+    `{"schema":"${BASELINE_SCHEMA}","entries":[{"implementation":"x","clauseId":"c","observedName":"y","fixtur":"z"}]}`,
+    /entries\[0\] has unknown key "fixtur"/,
+  );
+  check(
+    `{"schema":"${BASELINE_SCHEMA}","entries":[{"implementation":"x","clauseId":"c","observedName":"y","version":1}]}`,
+    /entries\[0\]\.version must be a string/,
+  );
 });

@@ -145,7 +145,7 @@ export function serialiseBaseline(baseline: Baseline): string {
     o.note = e.note;
     return o;
   });
-  return JSON.stringify({ schema: BASELINE_SCHEMA, entries }, null, 2) + '\n';
+  return `${JSON.stringify({ schema: BASELINE_SCHEMA, entries }, null, 2)}\n`;
 }
 
 export function writeBaseline(file: string, baseline: Baseline): void {
@@ -242,11 +242,7 @@ export function gateExitCode(cmp: BaselineComparison, opts: { strict?: boolean }
  * so updating from a partial run does not forget them; fixed entries and
  * entries whose observed name changed are dropped.
  */
-export function updateBaseline(
-  result: RunResult,
-  old?: Baseline,
-  opts: { pinVersion?: boolean; pinFixture?: boolean } = {},
-): Baseline {
+export function updateBaseline(result: RunResult, old?: Baseline, opts: { pinVersion?: boolean; pinFixture?: boolean } = {}): Baseline {
   // a divergence is the library's, on whatever fixture it shows: entries name a fixture only when asked,
   // and name the library version they were accepted for unless told not to
   const pinVersion = opts.pinVersion ?? true;

@@ -36,7 +36,12 @@ export function summaryText(result: RunResult): string {
   const props = result.cases.filter((c) => c.kind === 'property' && c.verdict !== 'pass');
   if (props.length) {
     lines.push('', 'Property failures (replay with the command shown):');
-    for (const c of props) lines.push(`  ${c.clause} [${c.fixture}/${c.implementation}] seed ${c.seed}${c.path ? ` path ${c.path}` : ''}`, `    ${c.reason}`, `    replay: ${c.replay}`);
+    for (const c of props)
+      lines.push(
+        `  ${c.clause} [${c.fixture}/${c.implementation}] seed ${c.seed}${c.path ? ` path ${c.path}` : ''}`,
+        `    ${c.reason}`,
+        `    replay: ${c.replay}`,
+      );
   }
   const err = result.cases.filter((c) => c.verdict === 'error');
   if (err.length) {

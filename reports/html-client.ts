@@ -21,21 +21,40 @@ export function reportClient(): void {
   const dataEl = d.getElementById('report-data');
   if (!dataEl) return;
   const data = JSON.parse(dataEl.textContent || '{}') as ClientData;
-  const cases: CaseResult[] = (data.result && data.result.cases) || [];
+  const cases: CaseResult[] = data.result?.cases || [];
   const accepted = data.accepted || {};
-  const implementations = (data.result && data.result.environment && data.result.environment.implementations) || [];
+  const implementations = data.result?.environment?.implementations || [];
   const VERDICTS = data.verdicts || [];
   const SYMBOL: Record<string, string> = { pass: '\u2713', diverge: '\u2717', skip: '\u2013', error: '!' };
 
   const hay: string[] = cases.map((c) => {
     const o = c.observed;
     const parts: unknown[] = [
-      c.id, c.clauseId, c.page, c.function, c.clause, c.clauseText, c.kind, c.fixture, c.implementation,
-      c.verdict, c.reason, c.note, (c.permitted || []).join(' '), c.replay, c.path,
-      o && o.name, o && o.at, o && o.message, o && String(o.code),
+      c.id,
+      c.clauseId,
+      c.page,
+      c.function,
+      c.clause,
+      c.clauseText,
+      c.kind,
+      c.fixture,
+      c.implementation,
+      c.verdict,
+      c.reason,
+      c.note,
+      (c.permitted || []).join(' '),
+      c.replay,
+      c.path,
+      o?.name,
+      o?.at,
+      o?.message,
+      o && String(o.code),
     ];
-    if (o && o.details) for (const k of Object.keys(o.details)) parts.push(k + '=' + String(o.details[k]));
-    return parts.filter((p) => p !== undefined && p !== null && p !== '').join('\n').toLowerCase();
+    if (o?.details) for (const k of Object.keys(o.details)) parts.push(`${k}=${String(o.details[k])}`);
+    return parts
+      .filter((p) => p !== undefined && p !== null && p !== '')
+      .join('\n')
+      .toLowerCase();
   });
 
   const boxes = Array.from(d.querySelectorAll<HTMLInputElement>('#filters input[name="verdict"]'));
@@ -94,10 +113,10 @@ export function reportClient(): void {
     const h = hashFor(current());
     const now = location.hash.replace(/^#/, '');
     if (h === now) return;
-    const url = h ? '#' + h : location.href.split('#')[0] || '';
+    const url = h ? `#${h}` : location.href.split('#')[0] || '';
     try {
       history.replaceState(null, '', url);
-    } catch (e) {
+    } catch {
       location.hash = h;
     }
   }
@@ -120,7 +139,7 @@ export function reportClient(): void {
     if (id) for (let i = 0; i < cases.length; i++) if (cases[i]!.id === id) idx = i;
     if (idx >= 0) {
       if (idx !== openIndex) openCase(idx, null);
-    } else if (dialog && dialog.open) {
+    } else if (dialog?.open) {
       dialog.close();
     }
   }
@@ -144,8 +163,7 @@ export function reportClient(): void {
       el.hidden = !target || target.querySelector('[data-case]:not([hidden]), [data-cases]:not([hidden])') !== null;
     });
     if (status) {
-      status.textContent =
-        shown === cases.length ? 'Showing all ' + cases.length + ' cases.' : 'Showing ' + shown + ' of ' + cases.length + ' cases.';
+      status.textContent = shown === cases.length ? `Showing all ${cases.length} cases.` : `Showing ${shown} of ${cases.length} cases.`;
     }
     writeHash();
   }
@@ -158,7 +176,7 @@ export function reportClient(): void {
   }
 
   function badge(verdict: string): HTMLElement {
-    return h('span', { class: 'verdict v-' + verdict }, h('span', { 'aria-hidden': 'true' }, (SYMBOL[verdict] || '?') + ' '), verdict);
+    return h('span', { class: `verdict v-${verdict}` }, h('span', { 'aria-hidden': 'true' }, `${SYMBOL[verdict] || '?'} `), verdict);
   }
 
   function section(title: string, ...kids: (Node | string | null | undefined | false)[]): HTMLElement {
@@ -174,7 +192,7 @@ export function reportClient(): void {
         { class: 'case-meta' },
         badge(c.verdict),
         ' ',
-        h('span', null, c.implementation + (impl && impl.version ? ' ' + impl.version : '')),
+        h('span', null, c.implementation + (impl?.version ? ` ${impl.version}` : '')),
         ' on fixture ',
         h('strong', null, c.fixture),
       ),
@@ -182,7 +200,7 @@ export function reportClient(): void {
     root.append(
       section(
         'What the page says',
-        h('p', { class: 'small' }, c.page, ' \u2014 ', h('code', null, c.function + '()'), ' \u2014 ', c.kind + ' clause'),
+        h('p', { class: 'small' }, c.page, ' \u2014 ', h('code', null, `${c.function}()`), ' \u2014 ', `${c.kind} clause`),
         h('blockquote', { class: 'clause-text' }, c.clauseText || '(no clause text)'),
       ),
     );
@@ -198,7 +216,7 @@ export function reportClient(): void {
     const o = c.observed;
     if (o) {
       const dl = h('dl', { class: 'kv' });
-      dl.append(h('dt', null, 'Returned'), h('dd', null, h('code', { class: 'observed-name' }, o.name), ' (' + String(o.code) + ')'));
+      dl.append(h('dt', null, 'Returned'), h('dd', null, h('code', { class: 'observed-name' }, o.name), ` (${String(o.code)})`));
       dl.append(h('dt', null, 'Call'), h('dd', null, h('code', null, o.at || '')));
       dl.append(h('dt', null, 'Message'), h('dd', { class: 'observed-message' }, o.message ? o.message : '\u2014'));
       const details = o.details || {};
@@ -215,7 +233,13 @@ export function reportClient(): void {
     }
     if (c.reason) {
       const label =
-        c.verdict === 'skip' ? 'Why skipped' : c.verdict === 'diverge' ? 'Why it diverges' : c.verdict === 'error' ? 'Harness error' : 'Reason';
+        c.verdict === 'skip'
+          ? 'Why skipped'
+          : c.verdict === 'diverge'
+            ? 'Why it diverges'
+            : c.verdict === 'error'
+              ? 'Harness error'
+              : 'Reason';
       root.append(section(label, h('p', { class: 'reason' }, c.reason)));
     }
     if (c.note) root.append(section('Note', h('p', { class: 'note' }, c.note)));
@@ -239,7 +263,7 @@ export function reportClient(): void {
       }
       root.append(section('Property case', ...kids));
     }
-    root.append(h('p', { class: 'small case-id' }, 'Case ', h('code', null, c.id), ' \u00b7 ' + String(c.durationMs) + ' ms'));
+    root.append(h('p', { class: 'small case-id' }, 'Case ', h('code', null, c.id), ` \u00b7 ${String(c.durationMs)} ms`));
     return root;
   }
 
@@ -248,7 +272,7 @@ export function reportClient(): void {
     if (!c || !dialog || !dialogBody) return;
     openIndex = i;
     opener = from;
-    if (dialogTitle) dialogTitle.textContent = c.clause + ' \u2014 ' + c.function + '()';
+    if (dialogTitle) dialogTitle.textContent = `${c.clause} \u2014 ${c.function}()`;
     dialogBody.replaceChildren(renderCase(c, i));
     if (!dialog.open) {
       if (typeof dialog.showModal === 'function') dialog.showModal();
@@ -261,14 +285,14 @@ export function reportClient(): void {
     const target = d.getElementById(btn.getAttribute('data-copy-target') || '');
     if (!target) return;
     const text = target.textContent || '';
-    const note = btn.nextElementSibling && btn.nextElementSibling.classList.contains('copy-status') ? btn.nextElementSibling : null;
+    const note = btn.nextElementSibling?.classList.contains('copy-status') ? btn.nextElementSibling : null;
     let ok = false;
     try {
-      if (navigator.clipboard && navigator.clipboard.writeText) {
+      if (navigator.clipboard?.writeText) {
         await navigator.clipboard.writeText(text);
         ok = true;
       }
-    } catch (e) {
+    } catch {
       ok = false;
     }
     if (ok) {
@@ -287,7 +311,7 @@ export function reportClient(): void {
     let legacy = false;
     try {
       legacy = d.execCommand('copy');
-    } catch (e) {
+    } catch {
       legacy = false;
     }
     btn.setAttribute('data-copied', legacy ? 'execCommand' : 'selection');
@@ -296,7 +320,7 @@ export function reportClient(): void {
 
   d.addEventListener('click', (ev) => {
     const t = ev.target as Element | null;
-    if (!t || !t.closest) return;
+    if (!t?.closest) return;
     const openBtn = t.closest<HTMLElement>('.open-case');
     if (openBtn) {
       const i = Number(openBtn.getAttribute('data-open'));

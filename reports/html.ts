@@ -76,8 +76,7 @@ function countCell(n: number, v: Verdict | 'total', attrs: string): string {
 function renderSummary(result: RunResult): string {
   const total = summarise(result.cases);
   const headline = VERDICTS.map(
-    (v) =>
-      `<li class="tile t-${v}"><span class="tile-n" data-total-verdict="${v}">${total[v]}</span> ${verdictBadge(v)}</li>`,
+    (v) => `<li class="tile t-${v}"><span class="tile-n" data-total-verdict="${v}">${total[v]}</span> ${verdictBadge(v)}</li>`,
   ).join('');
   const rows = suites(result)
     .map((s) => {
@@ -400,7 +399,8 @@ function renderDurability(result: RunResult): string {
   };
   const body = rows
     .map(
-      (c) => `<tr><th scope="row"><code>${e(c.clauseId.slice('durability:'.length))}</code><div class="small muted">${e(c.clause)}</div></th><td>${e(c.implementation)}</td><td class="num">${d(c, 'trials')}</td><td class="num">${d(c, 'recordsAcknowledged')}</td><td class="num">${d(c, 'recordsLost')}</td><td>${verdictBadge(c.verdict)}</td><td>${e(c.reason ?? c.note ?? '')}</td></tr>`,
+      (c) =>
+        `<tr><th scope="row"><code>${e(c.clauseId.slice('durability:'.length))}</code><div class="small muted">${e(c.clause)}</div></th><td>${e(c.implementation)}</td><td class="num">${d(c, 'trials')}</td><td class="num">${d(c, 'recordsAcknowledged')}</td><td class="num">${d(c, 'recordsLost')}</td><td>${verdictBadge(c.verdict)}</td><td>${e(c.reason ?? c.note ?? '')}</td></tr>`,
     )
     .join('\n');
   return `
@@ -550,7 +550,11 @@ export function renderHtml(result: RunResult, opts: HtmlOptions = {}): string {
       if (i !== undefined) acceptedByIndex.set(i, a.entry.note);
     }
   }
-  const data: ClientData = { result, verdicts: VERDICTS, accepted: Object.fromEntries([...acceptedByIndex].map(([i, n]) => [String(i), n])) };
+  const data: ClientData = {
+    result,
+    verdicts: VERDICTS,
+    accepted: Object.fromEntries([...acceptedByIndex].map(([i, n]) => [String(i), n])),
+  };
   const script = clientScript();
   const hash = createHash('sha256').update(script, 'utf8').digest('base64');
   const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${hash}'; img-src data:; base-uri 'none'; form-action 'none'`;

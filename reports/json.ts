@@ -5,7 +5,7 @@ import type { RunResult } from '../runner/core/model.js';
 import type { Reporter } from './reporter.js';
 
 export function renderJson(result: RunResult): string {
-  return JSON.stringify(result, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n';
+  return `${JSON.stringify(result, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`;
 }
 
 export function writeJson(result: RunResult, file: string): void {

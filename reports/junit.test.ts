@@ -78,7 +78,12 @@ const NASTY = 'bad <tag> & "quote" \'apos\' ]]> \u0001\u0007 ctl \ud800 lone, em
 function sampleResult() {
   return makeResult([
     makeCase({ clauseId: 'p/f/A#1', verdict: 'pass', fixture: 'tmpfs', durationMs: 1500 }),
-    makeCase({ clauseId: 'p/f/B#1', verdict: 'diverge', fixture: 'tmpfs', observed: { code: -22, name: '-EINVAL', at: 'f(<x>)', message: NASTY } }),
+    makeCase({
+      clauseId: 'p/f/B#1',
+      verdict: 'diverge',
+      fixture: 'tmpfs',
+      observed: { code: -22, name: '-EINVAL', at: 'f(<x>)', message: NASTY },
+    }),
     makeCase({ clauseId: 'p/f/C#1', verdict: 'diverge', fixture: 'tmpfs', observed: { code: -1, name: 'ACCEPTED_NAME', at: 'f()' } }),
     makeCase({ clauseId: 'p/f/D#1', verdict: 'skip', fixture: 'tmpfs', reason: 'needs devdax\nsecond line' }),
     makeCase({ clauseId: 'p/f/E#1', verdict: 'error', fixture: 'tmpfs', reason: 'child died: SIGSEGV' }),

@@ -104,9 +104,7 @@ function testcase(c: CaseResult, accepted: BaselineEntry | undefined): string {
         return `${open}>\n      <system-out>${x(out)}</system-out>\n    </testcase>`;
       }
       const message = `page permits ${permitted}; library returned ${observed}`;
-      return (
-        `${open}>\n      <failure message="${x(message)}" type="divergence">${x(caseBody(c))}</failure>\n    </testcase>`
-      );
+      return `${open}>\n      <failure message="${x(message)}" type="divergence">${x(caseBody(c))}</failure>\n    </testcase>`;
     }
     default:
       return (
@@ -122,7 +120,9 @@ export function renderJunit(result: RunResult, opts: JunitOptions = {}): string 
     for (const a of compareWithBaseline(result, opts.baseline).accepted) acceptedBy.set(a.case, a.entry);
   }
   const env = result.environment;
-  const timestamp = str(env.startedAt).replace(/Z$|[+-]\d\d:\d\d$/, '').replace(/\.\d+$/, '');
+  const timestamp = str(env.startedAt)
+    .replace(/Z$|[+-]\d\d:\d\d$/, '')
+    .replace(/\.\d+$/, '');
   const total = { tests: 0, failures: 0, errors: 0, skipped: 0, ms: 0 };
   const blocks: string[] = [];
   let id = 0;

@@ -63,7 +63,7 @@ if (require.main === module) {
     process.exit(1);
   }
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
-  fs.writeFileSync(outFile, JSON.stringify(result, null, 2) + '\n');
+  fs.writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
 }
 
 module.exports = { parseHeader };

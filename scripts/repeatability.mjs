@@ -68,7 +68,11 @@ for (let i = 1; i <= runs; i++) {
   const seconds = (Date.now() - t0) / 1000;
   const text = fs.readFileSync(log, 'utf8');
   const counts = [...text.matchAll(/^(\d+) passed, (\d+) failed, (\d+) skipped$/gm)].pop();
-  const asan = text.split('\n').filter((l) => l.startsWith('asan: ')).pop() ?? '(no asan line)';
+  const asan =
+    text
+      .split('\n')
+      .filter((l) => l.startsWith('asan: '))
+      .pop() ?? '(no asan line)';
   const seeds = [...new Set([...text.matchAll(/(?:--seed |\bseed[ =])(\d+)/g)].map((m) => m[1]))].sort((a, b) => a - b);
   const perTest = new Map();
   if (fs.existsSync(tests)) {
@@ -81,16 +85,24 @@ for (let i = 1; i <= runs; i++) {
   }
   // the conformance verdicts themselves, on the default fixture with a pinned seed
   const conf = path.join(base, `conformance-${i}`);
-  await runTo(path.join(base, `conformance-${i}.log`), process.execPath, ['runner/bin.cjs', 'run', '--fixture', 'tmpfs', '--seed', '1', '--quiet', '--out', conf], { cwd: clone });
+  await runTo(
+    path.join(base, `conformance-${i}.log`),
+    process.execPath,
+    ['runner/bin.cjs', 'run', '--fixture', 'tmpfs', '--seed', '1', '--quiet', '--out', conf],
+    { cwd: clone },
+  );
   const cases = new Map();
   try {
-    for (const c of JSON.parse(fs.readFileSync(path.join(conf, 'results.json'), 'utf8')).cases) cases.set(c.id, `${c.verdict} ${c.observed?.name ?? ''}`.trim());
+    for (const c of JSON.parse(fs.readFileSync(path.join(conf, 'results.json'), 'utf8')).cases)
+      cases.set(c.id, `${c.verdict} ${c.observed?.name ?? ''}`.trim());
   } catch {
     /* a missing report shows as every case changed */
   }
   const r = { i, status, seconds, counts: counts ? counts.slice(1, 4).join('/') : '(no count line)', asan, seeds, perTest, cases, log };
   results.push(r);
-  console.log(`run ${i}: exit ${status}, ${seconds.toFixed(0)} s, passed/failed/skipped ${r.counts}; ${asan}; conformance cases ${cases.size}; seeds in the log: ${seeds.join(', ') || 'none'}`);
+  console.log(
+    `run ${i}: exit ${status}, ${seconds.toFixed(0)} s, passed/failed/skipped ${r.counts}; ${asan}; conformance cases ${cases.size}; seeds in the log: ${seeds.join(', ') || 'none'}`,
+  );
 }
 
 function changes(key) {
@@ -108,7 +120,9 @@ const countSet = new Set(results.map((r) => r.counts));
 const red = results.filter((r) => r.status !== 0);
 
 console.log('\nrepeatability report');
-console.log(`  runs: ${runs}; green: ${runs - red.length}; counts ${countSet.size === 1 ? `identical (${[...countSet][0]})` : `differ (${results.map((r) => r.counts).join(' | ')})`}`);
+console.log(
+  `  runs: ${runs}; green: ${runs - red.length}; counts ${countSet.size === 1 ? `identical (${[...countSet][0]})` : `differ (${results.map((r) => r.counts).join(' | ')})`}`,
+);
 console.log(`  tests whose verdict changed between runs: ${testChanges.length}`);
 for (const l of testChanges) console.log(l);
 console.log(`  conformance cases (tmpfs, --seed 1) whose verdict or code changed: ${caseChanges.length}`);

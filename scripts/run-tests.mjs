@@ -16,9 +16,39 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 const perTest = [];
 let ok = true;
 
+// 0. the formatter and linter (Biome for TypeScript, clang-format for C): each a test that passes or fails
+for (const [name, cmd, args] of [
+  ['format and lint: biome check', path.join(root, 'node_modules/.bin/biome'), ['check', '--max-diagnostics=50']],
+  ['format: clang-format (native/)', 'bash', [path.join(root, 'scripts/check-c-format.sh')]],
+]) {
+  if (name.includes('clang-format') && !fs.existsSync(path.join(root, 'scripts/check-c-format.sh'))) continue;
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8' });
+  const passed = r.status === 0;
+  if (!passed) {
+    process.stdout.write(r.stdout ?? '');
+    process.stderr.write(r.stderr ?? '');
+    ok = false;
+  }
+  console.log(`${passed ? 'ok' : 'FAIL'} ${name}`);
+  totals[passed ? 'passed' : 'failed']++;
+  perTest.push([passed ? 'passed' : 'failed', `lint: ${name}`]);
+}
+
 // 1. unit, binding and conformance tests
 const tap = path.join(tmp, 'node.tap');
-const unit = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, 'dist/', 'scripts/gen-constants.test.cjs'], { cwd: root, stdio: 'inherit' });
+const unit = spawnSync(
+  process.execPath,
+  [
+    '--test',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+    'dist/',
+    'scripts/gen-constants.test.cjs',
+  ],
+  { cwd: root, stdio: 'inherit' },
+);
 const tapText = fs.existsSync(tap) ? fs.readFileSync(tap, 'utf8') : '';
 const count = (k) => Number(tapText.match(new RegExp(`^# ${k} (\\d+)$`, 'm'))?.[1] ?? 0);
 totals.passed += count('pass');
@@ -62,11 +92,15 @@ if (fs.existsSync(pwConfig)) {
     console.log('browser tests skipped: PMEM_CONFORM_SKIP_BROWSER=1');
   } else {
     const jsonOut = path.join(tmp, 'playwright.json');
-    const pw = spawnSync(process.execPath, [path.join(root, 'node_modules/@playwright/test/cli.js'), 'test', '-c', pwConfig, '--reporter=list,json'], {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: jsonOut },
-    });
+    const pw = spawnSync(
+      process.execPath,
+      [path.join(root, 'node_modules/@playwright/test/cli.js'), 'test', '-c', pwConfig, '--reporter=list,json'],
+      {
+        cwd: root,
+        stdio: 'inherit',
+        env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: jsonOut },
+      },
+    );
     if (pw.status !== 0) ok = false;
     try {
       const report = JSON.parse(fs.readFileSync(jsonOut, 'utf8'));
@@ -93,6 +127,7 @@ if (fs.existsSync(pwConfig)) {
 }
 
 fs.rmSync(tmp, { recursive: true, force: true });
-if (process.env.PMEM_CONFORM_TEST_LOG) fs.writeFileSync(process.env.PMEM_CONFORM_TEST_LOG, perTest.map(([s, n]) => `${s}\t${n.replace(/[\t\n]/g, ' ')}\n`).join(''));
+if (process.env.PMEM_CONFORM_TEST_LOG)
+  fs.writeFileSync(process.env.PMEM_CONFORM_TEST_LOG, perTest.map(([s, n]) => `${s}\t${n.replace(/[\t\n]/g, ' ')}\n`).join(''));
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(ok && totals.failed === 0 ? 0 : 1);

@@ -15,7 +15,12 @@ const cases: CaseDef[] = [
     note: 'Alignment and range are checked by pmem2_map_new, not here: every value must be accepted.',
     run: (ctx) => {
       const p = ctx.caps.pageSize;
-      const values: [string, number | bigint][] = [['1 page', p], ['0', 0], ['1 page + 1', p + 1], ['2^64 - 1', (1n << 64n) - 1n]];
+      const values: [string, number | bigint][] = [
+        ['1 page', p],
+        ['0', 0],
+        ['1 page + 1', p + 1],
+        ['2^64 - 1', (1n << 64n) - 1n],
+      ];
       const results = values.map(([n, v]) => [n, ctx.addon.configSetLength(config(ctx), v)] as const);
       const details = Object.fromEntries(results.map(([n, r]) => [n, codeName(r.code)]));
       const [n, r] = results.find(([, x]) => x.code !== 0) ?? results[0]!;

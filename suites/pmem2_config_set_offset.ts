@@ -16,7 +16,10 @@ const cases: CaseDef[] = [
   {
     key: 'pmem2_config_set_offset/RETURN VALUE#1',
     situation: 'set the offset to 1 page',
-    run: (ctx) => ({ observed: observed(`${FN}(1 page)`, ctx.addon.configSetOffset(bareConfig(ctx), ctx.caps.pageSize)), permitted: ['0'] }),
+    run: (ctx) => ({
+      observed: observed(`${FN}(1 page)`, ctx.addon.configSetOffset(bareConfig(ctx), ctx.caps.pageSize)),
+      permitted: ['0'],
+    }),
   },
   {
     key: 'pmem2_config_set_offset/PMEM2_E_OFFSET_OUT_OF_RANGE#1',
@@ -27,7 +30,10 @@ const cases: CaseDef[] = [
       // the boundary itself is not "greater than INT64_MAX": shown beside the result
       const edge = ctx.addon.configSetOffset(config(ctx), (1n << 63n) - 1n);
       const r = ctx.addon.configSetOffset(cfg, 1n << 63n);
-      return { observed: observed(`${FN}(2^63)`, r, { 'INT64_MAX itself': codeName(edge.code) }), permitted: ['PMEM2_E_OFFSET_OUT_OF_RANGE'] };
+      return {
+        observed: observed(`${FN}(2^63)`, r, { 'INT64_MAX itself': codeName(edge.code) }),
+        permitted: ['PMEM2_E_OFFSET_OUT_OF_RANGE'],
+      };
     },
   },
   {
@@ -57,4 +63,3 @@ export const suite: Suite = {
   pages: ['pmem2_config_set_offset'],
   cases,
 };
-

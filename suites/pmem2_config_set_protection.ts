@@ -12,7 +12,11 @@ const cases: CaseDef[] = [
     key: 'pmem2_config_set_protection/RETURN VALUE#1',
     situation: 'set each of the 8 combinations of PMEM2_PROT_READ, WRITE and EXEC (PMEM2_PROT_NONE for none)',
     run: (ctx) => {
-      const flags: [string, number][] = [['READ', C.PROT_READ], ['WRITE', C.PROT_WRITE], ['EXEC', C.PROT_EXEC]];
+      const flags: [string, number][] = [
+        ['READ', C.PROT_READ],
+        ['WRITE', C.PROT_WRITE],
+        ['EXEC', C.PROT_EXEC],
+      ];
       const results: [string, ReturnType<typeof ctx.addon.configSetProtection>][] = [];
       for (let mask = 0; mask < 8; mask++) {
         const chosen = flags.filter((_, i) => mask & (1 << i));
@@ -33,9 +37,10 @@ const cases: CaseDef[] = [
       const alone = ctx.addon.configSetProtection(config(ctx), 1);
       const mixed = ctx.addon.configSetProtection(config(ctx), (C.PROT_READ | 1) >>> 0);
       const details = { 'bit 0': codeName(alone.code), 'READ | bit 0': codeName(mixed.code) };
-      const o = codeName(alone.code) !== 'PMEM2_E_INVALID_PROT_FLAG' || codeName(mixed.code) === 'PMEM2_E_INVALID_PROT_FLAG'
-        ? observed(`${FN}(1)`, alone, details)
-        : observed(`${FN}(PMEM2_PROT_READ | 1)`, mixed, details);
+      const o =
+        codeName(alone.code) !== 'PMEM2_E_INVALID_PROT_FLAG' || codeName(mixed.code) === 'PMEM2_E_INVALID_PROT_FLAG'
+          ? observed(`${FN}(1)`, alone, details)
+          : observed(`${FN}(PMEM2_PROT_READ | 1)`, mixed, details);
       return { observed: o, permitted: ['PMEM2_E_INVALID_PROT_FLAG'] };
     },
   },

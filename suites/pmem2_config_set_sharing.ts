@@ -23,10 +23,15 @@ function writeThrough(ctx: CaseContext, sharing: number | undefined, visible: bo
   const inFile = buf.toString() === MARK;
   const other = mapNew(ctx, config(ctx), src);
   const inOther = other.map ? ctx.addon.mapRead(other.map, 0, MARK.length).toString() === MARK : undefined;
-  const details = { 'file has the write': String(inFile), 'second shared mapping sees it': inOther === undefined ? `not mapped (${codeName(other.code)})` : String(inOther) };
+  const details = {
+    'file has the write': String(inFile),
+    'second shared mapping sees it': inOther === undefined ? `not mapped (${codeName(other.code)})` : String(inOther),
+  };
   let failure: string | undefined;
-  if (inFile !== visible) failure = visible ? 'the write through the map is not in the file' : 'the write through the private map reached the file';
-  else if (inOther !== undefined && inOther !== visible) failure = visible ? 'a second mapping of the file does not see the write' : 'a second mapping of the file sees the private write';
+  if (inFile !== visible)
+    failure = visible ? 'the write through the map is not in the file' : 'the write through the private map reached the file';
+  else if (inOther !== undefined && inOther !== visible)
+    failure = visible ? 'a second mapping of the file does not see the write' : 'a second mapping of the file sees the private write';
   return { observed: observed(at, r, details), permitted: ['0'], ...(failure ? { failure } : {}) };
 }
 
@@ -45,7 +50,10 @@ const cases: CaseDef[] = [
     key: 'pmem2_config_set_sharing/PMEM2_E_INVALID_SHARING_VALUE#1',
     situation: 'set sharing to 2, one past PMEM2_PRIVATE',
     textMatches: /value is invalid/,
-    run: (ctx) => ({ observed: observed(`${FN}(2)`, ctx.addon.configSetSharing(config(ctx), 2)), permitted: ['PMEM2_E_INVALID_SHARING_VALUE'] }),
+    run: (ctx) => ({
+      observed: observed(`${FN}(2)`, ctx.addon.configSetSharing(config(ctx), 2)),
+      permitted: ['PMEM2_E_INVALID_SHARING_VALUE'],
+    }),
   },
   {
     key: 'pmem2_config_set_sharing/PMEM2_SHARED is the default#1',

@@ -42,9 +42,14 @@ const cases: CaseDef[] = [
       if (r.map) {
         const a = ctx.addon.mapGetAddress(r.map);
         details.map = hex(a);
-        if (a !== base + BigInt(2 * p)) failure = `the mapping is at ${hex(a)}, not at reservation + 2 pages (${hex(base + BigInt(2 * p))})`;
+        if (a !== base + BigInt(2 * p))
+          failure = `the mapping is at ${hex(a)}, not at reservation + 2 pages (${hex(base + BigInt(2 * p))})`;
       }
-      return { observed: observed('pmem2_map_new(reservation offset 2 pages)', r, details), permitted: ['0'], ...(failure ? { failure } : {}) };
+      return {
+        observed: observed('pmem2_map_new(reservation offset 2 pages)', r, details),
+        permitted: ['0'],
+        ...(failure ? { failure } : {}),
+      };
     },
   },
 ];

@@ -43,12 +43,18 @@ const cases: CaseDef[] = [
     key: 'pmem2_deep_flush/PMEM2_E_DAX_REGION_NOT_FOUND#1',
     situation: 'a device DAX whose region id cannot be read',
     fixtures: 'devdax',
-    run: (ctx) => ({ skip: ctx.caps.devdax ? 'needs a device DAX whose sysfs region id is missing or unreadable; not provoked' : 'needs device DAX (the fixture offers none): the region id is only looked up for Device DAX' }),
+    run: (ctx) => ({
+      skip: ctx.caps.devdax
+        ? 'needs a device DAX whose sysfs region id is missing or unreadable; not provoked'
+        : 'needs device DAX (the fixture offers none): the region id is only looked up for Device DAX',
+    }),
   },
   {
     key: 'pmem2_deep_flush/-errno#1',
     situation: 'msync(2) failing inside the deep flush',
-    run: () => ({ skip: "msync(2) over the map's own mapped, page-aligned range fails only with EIO (a write-back error of the storage), which no fixture can inject; not provoked" }),
+    run: () => ({
+      skip: "msync(2) over the map's own mapped, page-aligned range fails only with EIO (a write-back error of the storage), which no fixture can inject; not provoked",
+    }),
   },
 ];
 

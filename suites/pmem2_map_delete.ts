@@ -36,12 +36,16 @@ const cases: CaseDef[] = [
     key: 'pmem2_map_delete/PMEM2_E_MAPPING_NOT_FOUND#1',
     situation: 'delete a map that was already unmapped, or whose state is corrupted',
     textMatches: /already unmapped/,
-    run: () => ({ skip: 'needs a struct pmem2_map the library no longer knows: one already deleted is freed memory (the addon refuses deleted handles, as passing one would be a use after free), and the addon has no pmem2_map_from_existing to forge one; not provoked' }),
+    run: () => ({
+      skip: 'needs a struct pmem2_map the library no longer knows: one already deleted is freed memory (the addon refuses deleted handles, as passing one would be a use after free), and the addon has no pmem2_map_from_existing to forge one; not provoked',
+    }),
   },
   {
     key: 'pmem2_map_delete/-EINVAL#1',
     situation: 'munmap(2) failing with EINVAL inside pmem2_map_delete',
-    run: () => ({ skip: "munmap(2) fails with EINVAL only for an unaligned or empty range, and the library unmaps the map's own page-aligned range; not provokable" }),
+    run: () => ({
+      skip: "munmap(2) fails with EINVAL only for an unaligned or empty range, and the library unmaps the map's own page-aligned range; not provokable",
+    }),
   },
   {
     key: 'pmem2_map_delete/map_ptr set to NULL#1',
@@ -51,12 +55,16 @@ const cases: CaseDef[] = [
       const r = ctx.addon.mapDelete(m.map);
       m.state.deleted = r.code === 0;
       const o = observed(`${FN}(2-page file mapping)`, r, { mapPtr: r.mapPtr });
-      return { observed: o, permitted: ['0'], ...(r.code === 0 && r.mapPtr !== 'null' ? { failure: `the delete succeeded but *map_ptr is ${r.mapPtr}, not NULL` } : {}) };
+      return {
+        observed: o,
+        permitted: ['0'],
+        ...(r.code === 0 && r.mapPtr !== 'null' ? { failure: `the delete succeeded but *map_ptr is ${r.mapPtr}, not NULL` } : {}),
+      };
     },
   },
   {
     key: 'pmem2_map_delete/mapping unmapped#1',
-    situation: "delete a 2-page mapping: its range is no longer in /proc/self/maps",
+    situation: 'delete a 2-page mapping: its range is no longer in /proc/self/maps',
     run: (ctx) => {
       const m = freshMap(ctx);
       const before = addressMapped(m.addr, m.size);

@@ -5,7 +5,19 @@
  */
 import fs from 'node:fs';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
-import { C, CAP_IPC_LOCK, childOutcome, config, fileSource, listedErrors, mapNew, observed, OOM_HEADROOM, OOM_REQUEST, reservation } from './pmem2_util.js';
+import {
+  C,
+  CAP_IPC_LOCK,
+  childOutcome,
+  config,
+  fileSource,
+  listedErrors,
+  mapNew,
+  observed,
+  OOM_HEADROOM,
+  OOM_REQUEST,
+  reservation,
+} from './pmem2_util.js';
 import { codeName } from '../runner/core/constants.js';
 
 const FN = 'pmem2_map_new';
@@ -48,7 +60,8 @@ const cases: CaseDef[] = [
     key: 'pmem2_map_new/PMEM2_E_MAP_RANGE#2',
     situation: 'a 1-page file mapped at offset 1 page with length 1 page: the end lies past the file',
     textMatches: /outside/,
-    run: (ctx) => mapFile(ctx, page(ctx), { offset: page(ctx), length: page(ctx) }, ['PMEM2_E_MAP_RANGE'], 'offset 1 page, length 1 page, 1-page file'),
+    run: (ctx) =>
+      mapFile(ctx, page(ctx), { offset: page(ctx), length: page(ctx) }, ['PMEM2_E_MAP_RANGE'], 'offset 1 page, length 1 page, 1-page file'),
   },
   {
     key: 'pmem2_map_new/PMEM2_E_SOURCE_EMPTY#1',
@@ -70,14 +83,18 @@ const cases: CaseDef[] = [
       const second = fileSource(ctx, 2 * p);
       const cfg2 = config(ctx, { reservation: rsv, reservationOffset: p });
       const r = mapNew(ctx, cfg2, second.src);
-      return { observed: observed(`${FN}(reservation offset 1 page, overlapping a mapping at 0..2 pages)`, r, { mapPtr: r.mapPtr }), permitted: ['PMEM2_E_MAPPING_EXISTS'] };
+      return {
+        observed: observed(`${FN}(reservation offset 1 page, overlapping a mapping at 0..2 pages)`, r, { mapPtr: r.mapPtr }),
+        permitted: ['PMEM2_E_MAPPING_EXISTS'],
+      };
     },
   },
   {
     key: 'pmem2_map_new/PMEM2_E_OFFSET_UNALIGNED#1',
     situation: 'offset of half a page into a 2-page file',
     textMatches: /offset is not a multiple/,
-    run: (ctx) => mapFile(ctx, 2 * page(ctx), { offset: page(ctx) / 2, length: page(ctx) }, ['PMEM2_E_OFFSET_UNALIGNED'], 'offset half a page'),
+    run: (ctx) =>
+      mapFile(ctx, 2 * page(ctx), { offset: page(ctx) / 2, length: page(ctx) }, ['PMEM2_E_OFFSET_UNALIGNED'], 'offset half a page'),
   },
   {
     key: 'pmem2_map_new/PMEM2_E_LENGTH_UNALIGNED#1',
@@ -118,7 +135,10 @@ const cases: CaseDef[] = [
       const rsv = reservation(ctx, 4 * align);
       const cfg = config(ctx, { length: align, reservation: rsv, reservationOffset: p });
       const r = mapNew(ctx, cfg, s.source!);
-      return { observed: observed(`${FN}(devdax, reservation offset ${p})`, r, { mapPtr: r.mapPtr }), permitted: ['PMEM2_E_ADDRESS_UNALIGNED'] };
+      return {
+        observed: observed(`${FN}(devdax, reservation offset ${p})`, r, { mapPtr: r.mapPtr }),
+        permitted: ['PMEM2_E_ADDRESS_UNALIGNED'],
+      };
     },
   },
   {
@@ -128,7 +148,13 @@ const cases: CaseDef[] = [
     run: (ctx) => {
       const p = page(ctx);
       const rsv = reservation(ctx, 2 * p);
-      return mapFile(ctx, 2 * p, { reservation: rsv, reservationOffset: p }, ['PMEM2_E_ADDRESS_UNALIGNED'], 'reservation of 2 pages, offset 1 page, length 2 pages');
+      return mapFile(
+        ctx,
+        2 * p,
+        { reservation: rsv, reservationOffset: p },
+        ['PMEM2_E_ADDRESS_UNALIGNED'],
+        'reservation of 2 pages, offset 1 page, length 2 pages',
+      );
     },
   },
   {
@@ -139,8 +165,14 @@ const cases: CaseDef[] = [
       // the page does not say which combination is unsupported: try them all
       const { READ, WRITE, EXEC } = { READ: C.PROT_READ, WRITE: C.PROT_WRITE, EXEC: C.PROT_EXEC };
       const combos: [string, number][] = [
-        ['NONE', C.PROT_NONE], ['READ', READ], ['WRITE', WRITE], ['EXEC', EXEC],
-        ['READ|WRITE', READ | WRITE], ['READ|EXEC', READ | EXEC], ['WRITE|EXEC', WRITE | EXEC], ['READ|WRITE|EXEC', READ | WRITE | EXEC],
+        ['NONE', C.PROT_NONE],
+        ['READ', READ],
+        ['WRITE', WRITE],
+        ['EXEC', EXEC],
+        ['READ|WRITE', READ | WRITE],
+        ['READ|EXEC', READ | EXEC],
+        ['WRITE|EXEC', WRITE | EXEC],
+        ['READ|WRITE|EXEC', READ | WRITE | EXEC],
       ].map(([n, v]) => [n as string, (v as number) >>> 0]);
       const seen: string[] = [];
       for (const [name, prot] of combos) {
@@ -152,7 +184,9 @@ const cases: CaseDef[] = [
           return { observed: observed(`${FN}(protection ${name})`, r, { tried: seen.join('; ') }), permitted: ['PMEM2_E_NOSUPP'] };
         }
       }
-      return { skip: `no protection combination is refused here, so the clause cannot be provoked on this platform (observed: ${seen.join('; ')})` };
+      return {
+        skip: `no protection combination is refused here, so the clause cannot be provoked on this platform (observed: ${seen.join('; ')})`,
+      };
     },
   },
   {
@@ -162,7 +196,10 @@ const cases: CaseDef[] = [
     run: (ctx) => {
       const { src } = fileSource(ctx, page(ctx), 'r');
       const r = mapNew(ctx, config(ctx), src);
-      return { observed: observed(`${FN}(O_RDONLY file, PROT_READ|PROT_WRITE)`, r, { mapPtr: r.mapPtr }), permitted: ['PMEM2_E_NO_ACCESS'] };
+      return {
+        observed: observed(`${FN}(O_RDONLY file, PROT_READ|PROT_WRITE)`, r, { mapPtr: r.mapPtr }),
+        permitted: ['PMEM2_E_NO_ACCESS'],
+      };
     },
   },
   {
@@ -170,7 +207,8 @@ const cases: CaseDef[] = [
     situation: 'an append-only file (chattr +a) opened O_RDWR|O_APPEND, mapped shared read-write',
     note: 'An append-only file opened for writing is also a conflict between protection and opening mode, so PMEM2_E_NO_ACCESS is permitted too: the page does not say which of the two wins.',
     run: (ctx) => {
-      if (!ctx.caps.appendOnly) return { skip: `the fixture's filesystem (${ctx.caps.filesystem}) does not support the append-only attribute` };
+      if (!ctx.caps.appendOnly)
+        return { skip: `the fixture's filesystem (${ctx.caps.filesystem}) does not support the append-only attribute` };
       const f = ctx.file(page(ctx));
       const set = ctx.addon.setAppendOnly(f.fd, true);
       fs.closeSync(f.fd);
@@ -183,10 +221,14 @@ const cases: CaseDef[] = [
       const fd = fs.openSync(f.path, fs.constants.O_RDWR | fs.constants.O_APPEND);
       ctx.defer(() => fs.closeSync(fd));
       const s = ctx.addon.sourceFromFd(fd);
-      if (s.code !== 0) return { observed: observed('pmem2_source_from_fd(append-only, O_RDWR|O_APPEND)', s), permitted: ['-EACCES', 'PMEM2_E_NO_ACCESS'] };
+      if (s.code !== 0)
+        return { observed: observed('pmem2_source_from_fd(append-only, O_RDWR|O_APPEND)', s), permitted: ['-EACCES', 'PMEM2_E_NO_ACCESS'] };
       ctx.defer(() => void ctx.addon.sourceDelete(s.source!));
       const r = mapNew(ctx, config(ctx), s.source!);
-      return { observed: observed(`${FN}(append-only file, shared read-write)`, r, { mapPtr: r.mapPtr }), permitted: ['-EACCES', 'PMEM2_E_NO_ACCESS'] };
+      return {
+        observed: observed(`${FN}(append-only file, shared read-write)`, r, { mapPtr: r.mapPtr }),
+        permitted: ['-EACCES', 'PMEM2_E_NO_ACCESS'],
+      };
     },
   },
   {
@@ -210,13 +252,18 @@ const cases: CaseDef[] = [
       const size = ctx.addon.sourceSize(src);
       const r = mapNew(ctx, config(ctx), src);
       const permitted = ['-EBADF', ...(size.code !== 0 ? [codeName(size.code)] : [])];
-      return { observed: observed(`${FN}(closed descriptor)`, r, { mapPtr: r.mapPtr, sourceSize: codeName(size.code) }), permitted: [...new Set(permitted)] };
+      return {
+        observed: observed(`${FN}(closed descriptor)`, r, { mapPtr: r.mapPtr, sourceSize: codeName(size.code) }),
+        permitted: [...new Set(permitted)],
+      };
     },
   },
   {
     key: 'pmem2_map_new/-ENFILE#1',
     situation: 'the system-wide file table full',
-    run: () => ({ skip: 'needs the system-wide file table full (fs.file-max), which would disturb every process on the machine; not provoked' }),
+    run: () => ({
+      skip: 'needs the system-wide file table full (fs.file-max), which would disturb every process on the machine; not provoked',
+    }),
   },
   {
     key: 'pmem2_map_new/-ENODEV#1',
@@ -272,7 +319,9 @@ const cases: CaseDef[] = [
   {
     key: 'pmem2_map_new/-ETXTBSY#1',
     situation: 'MAP_DENYWRITE on a file open for writing',
-    run: () => ({ skip: 'Linux ignores MAP_DENYWRITE (and libpmem2 does not pass it), so no mmap(2) path returns ETXTBSY; not provokable' }),
+    run: () => ({
+      skip: 'Linux ignores MAP_DENYWRITE (and libpmem2 does not pass it), so no mmap(2) path returns ETXTBSY; not provokable',
+    }),
   },
   {
     key: 'pmem2_map_new/errors of pmem2_source_size()#1',
@@ -283,7 +332,8 @@ const cases: CaseDef[] = [
       const size = ctx.addon.sourceSize(src);
       const r = mapNew(ctx, config(ctx), src);
       const expect = size.code === 0 ? [] : [codeName(size.code)];
-      if (expect.length === 0) return { skip: 'pmem2_source_size() did not fail with the descriptor closed; no situation left to provoke it on a regular file' };
+      if (expect.length === 0)
+        return { skip: 'pmem2_source_size() did not fail with the descriptor closed; no situation left to provoke it on a regular file' };
       return { observed: observed(`${FN}(closed descriptor)`, r, { sourceSize: codeName(size.code) }), permitted: expect };
     },
   },
@@ -304,7 +354,15 @@ const cases: CaseDef[] = [
       const r = mapNew(ctx, config(ctx, { granularity: null }), src);
       const o = observed(`${FN}(granularity unset)`, r, { mapPtr: r.mapPtr });
       if (r.code === 0) return { observed: o, permitted: ['PMEM2_E_GRANULARITY_NOT_SET'] };
-      return { observed: o, permitted: [o.name], ...(r.mapPtr !== 'null' ? { failure: `the call failed but *map_ptr is ${r.mapPtr === 'unchanged' ? 'left unchanged' : 'set to a non-NULL value'}, not NULL` } : {}) };
+      return {
+        observed: o,
+        permitted: [o.name],
+        ...(r.mapPtr !== 'null'
+          ? {
+              failure: `the call failed but *map_ptr is ${r.mapPtr === 'unchanged' ? 'left unchanged' : 'set to a non-NULL value'}, not NULL`,
+            }
+          : {}),
+      };
     },
   },
   {
@@ -332,10 +390,20 @@ const cases: CaseDef[] = [
     situation: 'require a finer store granularity than the fixture can give (CACHE_LINE without MAP_SYNC, BYTE without eADR)',
     note: 'ERRORS does not list PMEM2_E_GRANULARITY_NOT_SUPPORTED; pmem2_config_set_required_store_granularity(3) and libpmem2(7), which the page points to, describe it. A run that observes it reports a divergence from this page.',
     run: (ctx) => {
-      if (ctx.caps.forcedGranularity) return { skip: `granularity forced to ${ctx.caps.forcedGranularity} by PMEM2_FORCE_GRANULARITY: what the fixture can really give is masked` };
-      if (ctx.caps.mapSync && ctx.caps.persistenceDomain === 'cpu_cache') return { skip: 'the fixture offers every granularity (MAP_SYNC and eADR)' };
+      if (ctx.caps.forcedGranularity)
+        return {
+          skip: `granularity forced to ${ctx.caps.forcedGranularity} by PMEM2_FORCE_GRANULARITY: what the fixture can really give is masked`,
+        };
+      if (ctx.caps.mapSync && ctx.caps.persistenceDomain === 'cpu_cache')
+        return { skip: 'the fixture offers every granularity (MAP_SYNC and eADR)' };
       const g = ctx.caps.mapSync ? C.BYTE : C.CACHE_LINE;
-      const r = mapFile(ctx, ctx.caps.pageSize, { granularity: g }, [], g === C.BYTE ? 'BYTE on a fixture without eADR' : 'CACHE_LINE on a fixture without MAP_SYNC');
+      const r = mapFile(
+        ctx,
+        ctx.caps.pageSize,
+        { granularity: g },
+        [],
+        g === C.BYTE ? 'BYTE on a fixture without eADR' : 'CACHE_LINE on a fixture without MAP_SYNC',
+      );
       if ('observed' in r) r.permitted = listedErrors(ctx);
       return r;
     },
@@ -349,14 +417,19 @@ const cases: CaseDef[] = [
       const { src } = fileSource(ctx, 2 * p);
       const r = mapNew(ctx, config(ctx, { reservation: rsv, reservationOffset: p }), src);
       const base = ctx.addon.reservationGetAddress(rsv);
-      const details: Record<string, string> = { reservation: '0x' + base.toString(16) };
+      const details: Record<string, string> = { reservation: `0x${base.toString(16)}` };
       let failure: string | undefined;
       if (r.map) {
         const a = ctx.addon.mapGetAddress(r.map);
-        details.map = '0x' + a.toString(16);
-        if (a !== base + BigInt(p)) failure = `mapping at 0x${a.toString(16)}, expected reservation + 1 page = 0x${(base + BigInt(p)).toString(16)}`;
+        details.map = `0x${a.toString(16)}`;
+        if (a !== base + BigInt(p))
+          failure = `mapping at 0x${a.toString(16)}, expected reservation + 1 page = 0x${(base + BigInt(p)).toString(16)}`;
       }
-      return { observed: observed(`${FN}(reservation of 4 pages, offset 1 page)`, r, details), permitted: ['0'], ...(failure ? { failure } : {}) };
+      return {
+        observed: observed(`${FN}(reservation of 4 pages, offset 1 page)`, r, details),
+        permitted: ['0'],
+        ...(failure ? { failure } : {}),
+      };
     },
   },
 ];

@@ -12,7 +12,11 @@ function devdaxOnly(key: string, what: string): CaseDef {
     key,
     situation: what,
     fixtures: 'devdax',
-    run: (ctx) => ({ skip: ctx.caps.devdax ? `needs a device DAX whose sysfs align attribute makes ${what}; not provoked` : 'needs device DAX (the fixture offers none): the library only reads sysfs for Device DAX' }),
+    run: (ctx) => ({
+      skip: ctx.caps.devdax
+        ? `needs a device DAX whose sysfs align attribute makes ${what}; not provoked`
+        : 'needs device DAX (the fixture offers none): the library only reads sysfs for Device DAX',
+    }),
   };
 }
 
@@ -34,7 +38,9 @@ const cases: CaseDef[] = [
     key: 'pmem2_source_alignment/PMEM2_E_INVALID_ALIGNMENT_VALUE#1',
     situation: 'the operating system reporting an alignment that is not a power of two',
     fixtures: 'devdax',
-    run: () => ({ skip: 'needs the system to report an alignment that is not a power of two: for a regular file the alignment is the page size, and only a device DAX with a malformed align attribute could; not provoked' }),
+    run: () => ({
+      skip: 'needs the system to report an alignment that is not a power of two: for a regular file the alignment is the page size, and only a device DAX with a malformed align attribute could; not provoked',
+    }),
   },
   {
     key: 'pmem2_source_alignment/PMEM2_E_INVALID_FILE_TYPE#1',
@@ -45,7 +51,10 @@ const cases: CaseDef[] = [
       const s = swappedSource(ctx, () => charDevice(ctx));
       if ('skip' in s) return s;
       const r = ctx.addon.sourceAlignment(s.src);
-      return { observed: observed(`${FN}(descriptor now on /dev/null)`, r, r.code === 0 ? { alignment: String(r.value) } : undefined), permitted: ['PMEM2_E_INVALID_FILE_TYPE'] };
+      return {
+        observed: observed(`${FN}(descriptor now on /dev/null)`, r, r.code === 0 ? { alignment: String(r.value) } : undefined),
+        permitted: ['PMEM2_E_INVALID_FILE_TYPE'],
+      };
     },
   },
   devdaxOnly('pmem2_source_alignment/PMEM2_E_INVALID_ALIGNMENT_FORMAT#1', 'the alignment query return data in an invalid format'),
@@ -58,7 +67,10 @@ const cases: CaseDef[] = [
       const s = swappedSource(ctx);
       if ('skip' in s) return s;
       const r = ctx.addon.sourceAlignment(s.src);
-      return { observed: observed(`${FN}(closed descriptor)`, r, r.code === 0 ? { alignment: String(r.value) } : undefined), permitted: ['-EBADF'] };
+      return {
+        observed: observed(`${FN}(closed descriptor)`, r, r.code === 0 ? { alignment: String(r.value) } : undefined),
+        permitted: ['-EBADF'],
+      };
     },
   },
   devdaxOnly('pmem2_source_alignment/-errno#2', 'realpath(3) of the device fail'),

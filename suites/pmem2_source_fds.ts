@@ -50,13 +50,15 @@ export function nonRegular(ctx: CaseContext): { name: string; open?: Opener; mis
   const sfd = (server as unknown as { _handle?: { fd?: number } })._handle?.fd;
   if (typeof sfd === 'number' && sfd >= 0) out.push({ name: 'socket', open: () => sfd });
   else out.push({ name: 'socket', missing: "node did not expose the listening socket's descriptor" });
-  const block = ['loop0', 'vda', 'sda', 'nvme0n1', 'xvda', 'ram0'].map((n) => `/dev/${n}`).find((p) => {
-    try {
-      return fs.statSync(p).isBlockDevice();
-    } catch {
-      return false;
-    }
-  });
+  const block = ['loop0', 'vda', 'sda', 'nvme0n1', 'xvda', 'ram0']
+    .map((n) => `/dev/${n}`)
+    .find((p) => {
+      try {
+        return fs.statSync(p).isBlockDevice();
+      } catch {
+        return false;
+      }
+    });
   if (block) {
     out.push({
       name: `block device (${block})`,
@@ -91,6 +93,9 @@ export function swappedSource(ctx: CaseContext, reopen?: Opener): { src: Source;
   fs.closeSync(f.fd);
   if (!reopen) return { src, fd: f.fd };
   const fd = reopen();
-  if (fd !== f.fd) return { skip: `the source's descriptor number ${f.fd} was not reused by the next open (got ${fd}), so the source cannot be pointed at the other file` };
+  if (fd !== f.fd)
+    return {
+      skip: `the source's descriptor number ${f.fd} was not reused by the next open (got ${fd}), so the source cannot be pointed at the other file`,
+    };
   return { src, fd };
 }

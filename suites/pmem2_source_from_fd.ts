@@ -42,7 +42,10 @@ const cases: CaseDef[] = [
       ctx.defer(() => fs.closeSync(rw.fd));
       const ro = fs.openSync(rw.path, 'r');
       ctx.defer(() => fs.closeSync(ro));
-      const results: [string, CallResult][] = [['O_RDWR file', fromFd(ctx, rw.fd)], ['O_RDONLY file', fromFd(ctx, ro)]];
+      const results: [string, CallResult][] = [
+        ['O_RDWR file', fromFd(ctx, rw.fd)],
+        ['O_RDONLY file', fromFd(ctx, ro)],
+      ];
       return firstOff('0', results);
     },
   },
@@ -65,7 +68,10 @@ const cases: CaseDef[] = [
     run: (ctx) => {
       const f = ctx.file(ctx.caps.pageSize);
       fs.closeSync(f.fd);
-      return firstOff('PMEM2_E_INVALID_FILE_HANDLE', [[`closed descriptor ${f.fd}`, fromFd(ctx, f.fd)], ['-1', fromFd(ctx, -1)]]);
+      return firstOff('PMEM2_E_INVALID_FILE_HANDLE', [
+        [`closed descriptor ${f.fd}`, fromFd(ctx, f.fd)],
+        ['-1', fromFd(ctx, -1)],
+      ]);
     },
   },
   {
@@ -107,7 +113,9 @@ const cases: CaseDef[] = [
   {
     key: 'pmem2_source_from_fd/-ENOMEM#1',
     situation: 'the allocation of struct pmem2_source failing',
-    run: () => ({ skip: "needs malloc of a struct pmem2_source (a few dozen bytes) to fail: RLIMIT_AS in a forked child could, but the addon's forkCall offers no pmem2_source_from_fd; not provoked" }),
+    run: () => ({
+      skip: "needs malloc of a struct pmem2_source (a few dozen bytes) to fail: RLIMIT_AS in a forked child could, but the addon's forkCall offers no pmem2_source_from_fd; not provoked",
+    }),
   },
   windowsOnly('pmem2_source_from_handle/PMEM2_E_INVALID_FILE_HANDLE#1'),
   windowsOnly('pmem2_source_from_handle/PMEM2_E_INVALID_FILE_HANDLE#2'),

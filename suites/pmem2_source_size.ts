@@ -8,14 +8,19 @@ import { charDevice, swappedSource } from './pmem2_source_fds.js';
 
 const FN = 'pmem2_source_size';
 
-const SWAP_NOTE = 'pmem2_source_from_fd() refuses such a descriptor, so the situation is built by closing the descriptor of a source made from a regular file and opening the other file on the same number.';
+const SWAP_NOTE =
+  'pmem2_source_from_fd() refuses such a descriptor, so the situation is built by closing the descriptor of a source made from a regular file and opening the other file on the same number.';
 
 function devdaxOnly(key: string, what: string): CaseDef {
   return {
     key,
     situation: what,
     fixtures: 'devdax',
-    run: (ctx) => ({ skip: ctx.caps.devdax ? `needs a device DAX whose sysfs attributes make ${what}; not provoked` : 'needs device DAX (the fixture offers none): the library only reads sysfs for Device DAX' }),
+    run: (ctx) => ({
+      skip: ctx.caps.devdax
+        ? `needs a device DAX whose sysfs attributes make ${what}; not provoked`
+        : 'needs device DAX (the fixture offers none): the library only reads sysfs for Device DAX',
+    }),
   };
 }
 
@@ -41,7 +46,10 @@ const cases: CaseDef[] = [
     run: (ctx) => {
       const s = swappedSource(ctx);
       if ('skip' in s) return s;
-      return { observed: observed(`${FN}(closed descriptor)`, ctx.addon.sourceSize(s.src)), permitted: ['PMEM2_E_INVALID_FILE_HANDLE', '-EBADF'] };
+      return {
+        observed: observed(`${FN}(closed descriptor)`, ctx.addon.sourceSize(s.src)),
+        permitted: ['PMEM2_E_INVALID_FILE_HANDLE', '-EBADF'],
+      };
     },
   },
   {
@@ -58,7 +66,10 @@ const cases: CaseDef[] = [
       const s = swappedSource(ctx, () => fs.openSync(ctx.fixture.directory(), 'r'));
       if ('skip' in s) return s;
       const r = ctx.addon.sourceSize(s.src);
-      return { observed: observed(`${FN}(descriptor now on a directory)`, r, r.code === 0 ? { size: String(r.value) } : undefined), permitted: ['PMEM2_E_INVALID_FILE_TYPE'] };
+      return {
+        observed: observed(`${FN}(descriptor now on a directory)`, r, r.code === 0 ? { size: String(r.value) } : undefined),
+        permitted: ['PMEM2_E_INVALID_FILE_TYPE'],
+      };
     },
   },
   {
@@ -70,7 +81,10 @@ const cases: CaseDef[] = [
       const s = swappedSource(ctx, () => charDevice(ctx));
       if ('skip' in s) return s;
       const r = ctx.addon.sourceSize(s.src);
-      return { observed: observed(`${FN}(descriptor now on /dev/null)`, r, r.code === 0 ? { size: String(r.value) } : undefined), permitted: ['PMEM2_E_INVALID_FILE_TYPE'] };
+      return {
+        observed: observed(`${FN}(descriptor now on /dev/null)`, r, r.code === 0 ? { size: String(r.value) } : undefined),
+        permitted: ['PMEM2_E_INVALID_FILE_TYPE'],
+      };
     },
   },
   devdaxOnly('pmem2_source_size/PMEM2_E_INVALID_SIZE_FORMAT#1', 'the size query return data in an invalid format'),
@@ -82,7 +96,10 @@ const cases: CaseDef[] = [
     run: (ctx) => {
       const s = swappedSource(ctx);
       if ('skip' in s) return s;
-      return { observed: observed(`${FN}(closed descriptor)`, ctx.addon.sourceSize(s.src)), permitted: ['-EBADF', 'PMEM2_E_INVALID_FILE_HANDLE'] };
+      return {
+        observed: observed(`${FN}(closed descriptor)`, ctx.addon.sourceSize(s.src)),
+        permitted: ['-EBADF', 'PMEM2_E_INVALID_FILE_HANDLE'],
+      };
     },
   },
   devdaxOnly('pmem2_source_size/-errno#2', 'realpath(3) of the device fail'),

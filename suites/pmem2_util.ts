@@ -4,14 +4,12 @@
  * the Observed record of one call.
  */
 import fs from 'node:fs';
-import { codeName } from '../runner/core/constants.js';
-import { C, check, observed, SetupError } from '../runner/core/observe.js';
-import type { CallResult, ChildResult, Config, Reservation, Source } from '../runner/core/native.js';
+import { C, check, observed } from '../runner/core/observe.js';
+import type { ChildResult, Config, Reservation, Source } from '../runner/core/native.js';
 import type { CaseContext, Outcome } from './framework.js';
 
 // the helpers suites and properties share live in the core; suites take them from here too
 export { C, check, GRANULARITY_NAMES, observed, SetupError } from '../runner/core/observe.js';
-
 
 /**
  * Out of address space in a forked child: the limit leaves OOM_HEADROOM
@@ -131,7 +129,7 @@ export function mappedRanges(): Range[] {
   const out: Range[] = [];
   for (const line of fs.readFileSync('/proc/self/maps', 'utf8').split('\n')) {
     const m = line.match(/^([0-9a-f]+)-([0-9a-f]+)/);
-    if (m) out.push({ lo: BigInt('0x' + m[1]), hi: BigInt('0x' + m[2]) });
+    if (m) out.push({ lo: BigInt(`0x${m[1]}`), hi: BigInt(`0x${m[2]}`) });
   }
   return out;
 }
@@ -157,7 +155,7 @@ export function newlyMapped(before: Range[], after: Range[]): Range[] {
 }
 
 export function hex(a: bigint): string {
-  return '0x' + a.toString(16);
+  return `0x${a.toString(16)}`;
 }
 
 /** is [addr, addr+len) covered by any mapping of this process? */
@@ -165,8 +163,8 @@ export function addressMapped(addr: bigint, len: bigint): boolean {
   for (const line of fs.readFileSync('/proc/self/maps', 'utf8').split('\n')) {
     const m = line.match(/^([0-9a-f]+)-([0-9a-f]+)/);
     if (!m) continue;
-    const lo = BigInt('0x' + m[1]);
-    const hi = BigInt('0x' + m[2]);
+    const lo = BigInt(`0x${m[1]}`);
+    const hi = BigInt(`0x${m[2]}`);
     if (lo < addr + len && addr < hi) return true;
   }
   return false;

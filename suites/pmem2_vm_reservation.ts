@@ -3,8 +3,22 @@
  * per documented clause of the page (which describes both functions).
  */
 import { codeName } from '../runner/core/constants.js';
-import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
-import { addressMapped, CAP_IPC_LOCK, childOutcome, config, fileSource, hex, listedErrors, mappedRanges, newlyMapped, observed, OOM_HEADROOM, OOM_REQUEST, reservation } from './pmem2_util.js';
+import type { CaseContext, CaseDef, Suite } from './framework.js';
+import {
+  addressMapped,
+  CAP_IPC_LOCK,
+  childOutcome,
+  config,
+  fileSource,
+  hex,
+  listedErrors,
+  mappedRanges,
+  newlyMapped,
+  observed,
+  OOM_HEADROOM,
+  OOM_REQUEST,
+  reservation,
+} from './pmem2_util.js';
 
 const NEW = 'pmem2_vm_reservation_new';
 const DEL = 'pmem2_vm_reservation_delete';
@@ -70,7 +84,10 @@ const cases: CaseDef[] = [
       const p = ctx.caps.pageSize;
       const a = freeAddress(ctx, 2 * p) + 1n;
       const r = rsvNew(ctx, a, p);
-      return { observed: observed(`${NEW}(0x${a.toString(16)}, 1 page)`, r, { rsvPtr: r.rsvPtr }), permitted: ['PMEM2_E_ADDRESS_UNALIGNED'] };
+      return {
+        observed: observed(`${NEW}(0x${a.toString(16)}, 1 page)`, r, { rsvPtr: r.rsvPtr }),
+        permitted: ['PMEM2_E_ADDRESS_UNALIGNED'],
+      };
     },
   },
   {
@@ -82,30 +99,50 @@ const cases: CaseDef[] = [
       const first = reservation(ctx, 4 * p);
       const a = ctx.addon.reservationGetAddress(first);
       const r = rsvNew(ctx, a + BigInt(p), 4 * p);
-      return { observed: observed(`${NEW}(inside an existing reservation)`, r, { rsvPtr: r.rsvPtr }), permitted: ['PMEM2_E_MAPPING_EXISTS'] };
+      return {
+        observed: observed(`${NEW}(inside an existing reservation)`, r, { rsvPtr: r.rsvPtr }),
+        permitted: ['PMEM2_E_MAPPING_EXISTS'],
+      };
     },
   },
   {
     key: 'pmem2_vm_reservation_new/-EAGAIN#1',
     situation: 'in a child: mlockall(MCL_FUTURE), RLIMIT_MEMLOCK of 1 page and no CAP_IPC_LOCK, then reserve 64 pages',
-    run: (ctx) => childOutcome(`${NEW}(NULL, 64 pages) in a child with memory locked`,
-      ctx.addon.forkCall({ dropCaps: [CAP_IPC_LOCK], rlimitMemlock: ctx.caps.pageSize, mlockallFuture: true }, 'reservation_new', 0, 64 * ctx.caps.pageSize),
-      ['-EAGAIN'], 'lock memory'),
+    run: (ctx) =>
+      childOutcome(
+        `${NEW}(NULL, 64 pages) in a child with memory locked`,
+        ctx.addon.forkCall(
+          { dropCaps: [CAP_IPC_LOCK], rlimitMemlock: ctx.caps.pageSize, mlockallFuture: true },
+          'reservation_new',
+          0,
+          64 * ctx.caps.pageSize,
+        ),
+        ['-EAGAIN'],
+        'lock memory',
+      ),
   },
   {
     key: 'pmem2_vm_reservation_new/-ENOMEM#1',
     situation: 'in a child whose address-space limit (RLIMIT_AS) leaves 64 MiB free, reserve 1 GiB',
-    run: (ctx) => childOutcome(`${NEW}(NULL, 1 GiB) in a child with 64 MiB of address space left`,
-      ctx.addon.forkCall({ addressSpaceHeadroom: OOM_HEADROOM }, 'reservation_new', 0, OOM_REQUEST),
-      ['-ENOMEM'], 'limit the address space'),
+    run: (ctx) =>
+      childOutcome(
+        `${NEW}(NULL, 1 GiB) in a child with 64 MiB of address space left`,
+        ctx.addon.forkCall({ addressSpaceHeadroom: OOM_HEADROOM }, 'reservation_new', 0, OOM_REQUEST),
+        ['-ENOMEM'],
+        'limit the address space',
+      ),
   },
   {
     key: 'pmem2_vm_reservation_new/-ENOMEM#2',
     situation: 'in a child whose address-space limit (RLIMIT_AS) leaves 64 MiB free, reserve 1 GiB (the same situation as -ENOMEM#1)',
     note: 'The page lists -ENOMEM twice (mmap(2), and allocating struct pmem2_vm_reservation). Without interposing on malloc the two cannot be told apart from outside, and an address-space limit tight enough to fail a small malloc also starves a preloaded sanitizer runtime; the case builds the situation where the mmap fails, which the page answers with the same code.',
-    run: (ctx) => childOutcome(`${NEW}(NULL, 1 GiB) in a child with 64 MiB of address space left`,
-      ctx.addon.forkCall({ addressSpaceHeadroom: OOM_HEADROOM }, 'reservation_new', 0, OOM_REQUEST),
-      ['-ENOMEM'], 'limit the address space'),
+    run: (ctx) =>
+      childOutcome(
+        `${NEW}(NULL, 1 GiB) in a child with 64 MiB of address space left`,
+        ctx.addon.forkCall({ addressSpaceHeadroom: OOM_HEADROOM }, 'reservation_new', 0, OOM_REQUEST),
+        ['-ENOMEM'],
+        'limit the address space',
+      ),
   },
   {
     key: 'pmem2_vm_reservation_delete/PMEM2_E_RESERVATION_NOT_EMPTY#1',
@@ -114,13 +151,18 @@ const cases: CaseDef[] = [
     run: (ctx) => {
       const { rsv } = occupiedReservation(ctx);
       const r = ctx.addon.reservationDelete(rsv);
-      return { observed: observed(`${DEL}(reservation holding a mapping)`, r, { rsvPtr: r.rsvPtr }), permitted: ['PMEM2_E_RESERVATION_NOT_EMPTY'] };
+      return {
+        observed: observed(`${DEL}(reservation holding a mapping)`, r, { rsvPtr: r.rsvPtr }),
+        permitted: ['PMEM2_E_RESERVATION_NOT_EMPTY'],
+      };
     },
   },
   {
     key: 'pmem2_vm_reservation_delete/errors of munmap(2)#1',
     situation: 'munmap(2) failing inside pmem2_vm_reservation_delete',
-    run: () => ({ skip: "munmap(2) of the reservation's own page-aligned range cannot fail on Linux (EINVAL needs a bad range, which the library computes itself); not provokable" }),
+    run: () => ({
+      skip: "munmap(2) of the reservation's own page-aligned range cannot fail on Linux (EINVAL needs a bad range, which the library computes itself); not provokable",
+    }),
   },
   {
     key: 'pmem2_vm_reservation_new/not supported yet#1',
@@ -154,13 +196,17 @@ const cases: CaseDef[] = [
       if (r.reservation) {
         const a = ctx.addon.reservationGetAddress(r.reservation);
         const s = ctx.addon.reservationGetSize(r.reservation);
-        details.address = '0x' + a.toString(16);
+        details.address = `0x${a.toString(16)}`;
         details.size = String(s);
         if (a !== want) failure = `reserved at 0x${a.toString(16)}, asked for 0x${want.toString(16)}`;
         else if (s !== BigInt(8 * p)) failure = `pmem2_vm_reservation_get_size() is ${s}, asked for ${8 * p}`;
         else if (!addressMapped(a, s)) failure = 'the reserved range is not mapped in the process';
       } else if (r.code === 0) failure = `returned 0 but *rsv_ptr is ${r.rsvPtr}`;
-      return { observed: observed(`${NEW}(0x${want.toString(16)}, 8 pages)`, r, details), permitted: ['0'], ...(failure ? { failure } : {}) };
+      return {
+        observed: observed(`${NEW}(0x${want.toString(16)}, 8 pages)`, r, details),
+        permitted: ['0'],
+        ...(failure ? { failure } : {}),
+      };
     },
   },
   {
@@ -173,7 +219,7 @@ const cases: CaseDef[] = [
       const details: Record<string, string> = {};
       if (r.reservation) {
         const a = ctx.addon.reservationGetAddress(r.reservation);
-        details.address = '0x' + a.toString(16);
+        details.address = `0x${a.toString(16)}`;
         if (a === 0n || a % BigInt(p) !== 0n) failure = `address 0x${a.toString(16)} is not page-aligned`;
       }
       return { observed: observed(`${NEW}(NULL, 2 pages)`, r, details), permitted: ['0'], ...(failure ? { failure } : {}) };
@@ -196,7 +242,12 @@ const cases: CaseDef[] = [
       const r = ctx.addon.reservationDelete(rsv);
       const details: Record<string, string> = { rsvPtr: r.rsvPtr };
       let failure: string | undefined;
-      if (r.code === 0) return { observed: observed(`${DEL}(reservation holding a mapping)`, r, details), permitted: ['PMEM2_E_RESERVATION_NOT_EMPTY', 'PMEM2_E_VM_RESERVATION_NOT_EMPTY'], failure: 'delete succeeded although the reservation holds a mapping' };
+      if (r.code === 0)
+        return {
+          observed: observed(`${DEL}(reservation holding a mapping)`, r, details),
+          permitted: ['PMEM2_E_RESERVATION_NOT_EMPTY', 'PMEM2_E_VM_RESERVATION_NOT_EMPTY'],
+          failure: 'delete succeeded although the reservation holds a mapping',
+        };
       if (r.rsvPtr !== 'unchanged') failure = `after the failed delete *rsv_ptr is ${r.rsvPtr}`;
       else {
         const a = ctx.addon.reservationGetAddress(rsv);
@@ -242,4 +293,3 @@ export const suite: Suite = {
   pages: ['pmem2_vm_reservation_new'],
   cases,
 };
-

@@ -5,7 +5,18 @@
 import { codeName } from '../runner/core/constants.js';
 import type { Map as Pmem2Map, Reservation } from '../runner/core/native.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
-import { addressMapped, config, fileSource, hex, listedErrors, mappedRanges, mapNew, observed, reservation, SetupError } from './pmem2_util.js';
+import {
+  addressMapped,
+  config,
+  fileSource,
+  hex,
+  listedErrors,
+  mappedRanges,
+  mapNew,
+  observed,
+  reservation,
+  SetupError,
+} from './pmem2_util.js';
 
 const EXT = 'pmem2_vm_reservation_extend';
 const SHR = 'pmem2_vm_reservation_shrink';
@@ -36,7 +47,8 @@ function blockedReservation(ctx: CaseContext): { rsv: Reservation; reach: bigint
   const region = mappedRanges().find((x) => x.lo <= base && base < x.hi);
   if (!region) throw new SetupError(`the reservation at ${hex(base)} is not in /proc/self/maps`);
   const b = ctx.addon.reservationNew(region.hi, 2 * p);
-  if (b.code !== 0) return { skip: `cannot place a second reservation at ${hex(region.hi)}, right after the first one's region: ${codeName(b.code)}` };
+  if (b.code !== 0)
+    return { skip: `cannot place a second reservation at ${hex(region.hi)}, right after the first one's region: ${codeName(b.code)}` };
   const blocker = b.reservation!;
   ctx.defer(() => void ctx.addon.reservationDelete(blocker));
   // from the end of R (base + 2 pages) up to and including B's first page
@@ -71,13 +83,19 @@ const cases: CaseDef[] = [
       const b = blockedReservation(ctx);
       if ('skip' in b) return b;
       const r = ctx.addon.reservationExtend(b.rsv, b.reach);
-      return { observed: observed(`${EXT}(by ${b.reach} bytes, into a reservation at ${hex(b.blocker)})`, r), permitted: ['PMEM2_E_MAPPING_EXISTS'] };
+      return {
+        observed: observed(`${EXT}(by ${b.reach} bytes, into a reservation at ${hex(b.blocker)})`, r),
+        permitted: ['PMEM2_E_MAPPING_EXISTS'],
+      };
     },
   },
   {
     key: 'pmem2_vm_reservation_extend/-EAGAIN#1',
     situation: 'mmap(2) failing with EAGAIN (locked memory over RLIMIT_MEMLOCK) inside the extension',
-    run: () => childless('needs mlockall(MCL_FUTURE) with RLIMIT_MEMLOCK exhausted, which only a forked child may set (it would lock all of node\'s memory), and the addon\'s forkCall offers no pmem2_vm_reservation_extend; not provoked'),
+    run: () =>
+      childless(
+        "needs mlockall(MCL_FUTURE) with RLIMIT_MEMLOCK exhausted, which only a forked child may set (it would lock all of node's memory), and the addon's forkCall offers no pmem2_vm_reservation_extend; not provoked",
+      ),
   },
   {
     key: 'pmem2_vm_reservation_extend/-ENOMEM#1',
@@ -97,7 +115,10 @@ const cases: CaseDef[] = [
     run: (ctx) => {
       const p = page(ctx);
       const rsv = reservation(ctx, 4 * p);
-      return { observed: observed(`${SHR}(offset half a page, 1 page)`, ctx.addon.reservationShrink(rsv, p / 2, p)), permitted: ['PMEM2_E_OFFSET_UNALIGNED'] };
+      return {
+        observed: observed(`${SHR}(offset half a page, 1 page)`, ctx.addon.reservationShrink(rsv, p / 2, p)),
+        permitted: ['PMEM2_E_OFFSET_UNALIGNED'],
+      };
     },
   },
   {
@@ -107,7 +128,10 @@ const cases: CaseDef[] = [
     run: (ctx) => {
       const p = page(ctx);
       const rsv = reservation(ctx, 4 * p);
-      return { observed: observed(`${SHR}(offset 0, 1 page + 1)`, ctx.addon.reservationShrink(rsv, 0, p + 1)), permitted: ['PMEM2_E_LENGTH_UNALIGNED'] };
+      return {
+        observed: observed(`${SHR}(offset 0, 1 page + 1)`, ctx.addon.reservationShrink(rsv, 0, p + 1)),
+        permitted: ['PMEM2_E_LENGTH_UNALIGNED'],
+      };
     },
   },
   {
@@ -117,7 +141,10 @@ const cases: CaseDef[] = [
     run: (ctx) => {
       const p = page(ctx);
       const rsv = reservation(ctx, 4 * p);
-      return { observed: observed(`${SHR}(offset 4 pages of a 4-page reservation, 1 page)`, ctx.addon.reservationShrink(rsv, 4 * p, p)), permitted: ['PMEM2_E_OFFSET_OUT_OF_RANGE'] };
+      return {
+        observed: observed(`${SHR}(offset 4 pages of a 4-page reservation, 1 page)`, ctx.addon.reservationShrink(rsv, 4 * p, p)),
+        permitted: ['PMEM2_E_OFFSET_OUT_OF_RANGE'],
+      };
     },
   },
   {
@@ -127,7 +154,10 @@ const cases: CaseDef[] = [
     run: (ctx) => {
       const p = page(ctx);
       const rsv = reservation(ctx, 4 * p);
-      return { observed: observed(`${SHR}(offset 3 pages, 2 pages)`, ctx.addon.reservationShrink(rsv, 3 * p, 2 * p)), permitted: ['PMEM2_E_LENGTH_OUT_OF_RANGE'] };
+      return {
+        observed: observed(`${SHR}(offset 3 pages, 2 pages)`, ctx.addon.reservationShrink(rsv, 3 * p, 2 * p)),
+        permitted: ['PMEM2_E_LENGTH_OUT_OF_RANGE'],
+      };
     },
   },
   {
@@ -139,9 +169,10 @@ const cases: CaseDef[] = [
       const mid = ctx.addon.reservationShrink(reservation(ctx, 4 * p), p, p);
       const whole = ctx.addon.reservationShrink(reservation(ctx, 4 * p), 0, 4 * p);
       const details = { middle: codeName(mid.code), whole: codeName(whole.code) };
-      const o = codeName(mid.code) !== 'PMEM2_E_NOSUPP' || codeName(whole.code) === 'PMEM2_E_NOSUPP'
-        ? observed(`${SHR}(offset 1 page, 1 page, of 4 pages)`, mid, details)
-        : observed(`${SHR}(offset 0, the whole 4 pages)`, whole, details);
+      const o =
+        codeName(mid.code) !== 'PMEM2_E_NOSUPP' || codeName(whole.code) === 'PMEM2_E_NOSUPP'
+          ? observed(`${SHR}(offset 1 page, 1 page, of 4 pages)`, mid, details)
+          : observed(`${SHR}(offset 0, the whole 4 pages)`, whole, details);
       return { observed: o, permitted: ['PMEM2_E_NOSUPP'] };
     },
   },
@@ -153,7 +184,10 @@ const cases: CaseDef[] = [
       const p = page(ctx);
       const rsv = reservation(ctx, 4 * p);
       mapInto(ctx, rsv, 0);
-      return { observed: observed(`${SHR}(offset 0, 1 page, holding a mapping)`, ctx.addon.reservationShrink(rsv, 0, p)), permitted: ['PMEM2_VM_RESERVATION_NOT_EMPTY'] };
+      return {
+        observed: observed(`${SHR}(offset 0, 1 page, holding a mapping)`, ctx.addon.reservationShrink(rsv, 0, p)),
+        permitted: ['PMEM2_VM_RESERVATION_NOT_EMPTY'],
+      };
     },
   },
   {
@@ -164,7 +198,10 @@ const cases: CaseDef[] = [
   {
     key: 'pmem2_vm_reservation_shrink/-ENOMEM#1',
     situation: 'munmap(2) failing with ENOMEM inside the shrink',
-    run: () => childless('munmap(2) fails with ENOMEM only when splitting a mapping would exceed vm.max_map_count (65530 by default): the process would first have to hold that many mappings, which node cannot survive; not provoked'),
+    run: () =>
+      childless(
+        'munmap(2) fails with ENOMEM only when splitting a mapping would exceed vm.max_map_count (65530 by default): the process would first have to hold that many mappings, which node cannot survive; not provoked',
+      ),
   },
   {
     key: 'pmem2_vm_reservation_extend/extension starts at the end of the old reservation#1',
@@ -188,7 +225,8 @@ const cases: CaseDef[] = [
         const m = mapNew(ctx, config(ctx, { reservation: rsv, reservationOffset: 4 * p }), src);
         details.mapAtOldEnd = codeName(m.code);
         if (m.code !== 0) failure = `pmem2_map_new at offset 4 pages (the extension) returned ${codeName(m.code)}`;
-        else if (ctx.addon.mapGetAddress(m.map!) !== a + BigInt(4 * p)) failure = `the mapping in the extension is at ${hex(ctx.addon.mapGetAddress(m.map!))}, not at the old end ${hex(a + BigInt(4 * p))}`;
+        else if (ctx.addon.mapGetAddress(m.map!) !== a + BigInt(4 * p))
+          failure = `the mapping in the extension is at ${hex(ctx.addon.mapGetAddress(m.map!))}, not at the old end ${hex(a + BigInt(4 * p))}`;
       }
       return { observed: observed(`${EXT}(by 2 pages)`, e, details), permitted: ['0'], ...(failure ? { failure } : {}) };
     },
@@ -232,7 +270,8 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_shrink/shrink from the front moves the start#1',
-    situation: 'shrink the first page off a 4-page reservation: it starts 1 page later, is 3 pages long, and its old first page is released',
+    situation:
+      'shrink the first page off a 4-page reservation: it starts 1 page later, is 3 pages long, and its old first page is released',
     note: 'Released is read from /proc/self/maps: the page at the old start must no longer be mapped.',
     run: (ctx) => {
       const p = page(ctx);
@@ -278,14 +317,23 @@ const cases: CaseDef[] = [
       const s = ctx.addon.reservationGetSize(rsv);
       const r = ctx.addon.reservationShrink(rsv, p, p);
       const o = observed(`${SHR}(offset 1 page, 1 page, of 4 pages)`, r);
-      if (r.code === 0) return { skip: 'the shrink from the middle did not fail (see PMEM2_E_NOSUPP#1), so there is no failed call to look at' };
+      if (r.code === 0)
+        return { skip: 'the shrink from the middle did not fail (see PMEM2_E_NOSUPP#1), so there is no failed call to look at' };
       return { observed: o, permitted: [o.name], ...unchanged(ctx, rsv, a, s, p) };
     },
   },
 ];
 
 /** after a call that must keep `map`: same address, same bytes, still found at `offset` */
-function preserved(ctx: CaseContext, rsv: Reservation, map: Pmem2Map, addr: bigint, offset: number, marker: string, o: ReturnType<typeof observed>): Outcome {
+function preserved(
+  ctx: CaseContext,
+  rsv: Reservation,
+  map: Pmem2Map,
+  addr: bigint,
+  offset: number,
+  marker: string,
+  o: ReturnType<typeof observed>,
+): Outcome {
   if (o.code !== 0) return { observed: o, permitted: ['0'] };
   const p = page(ctx);
   let failure: string | undefined;
@@ -295,7 +343,8 @@ function preserved(ctx: CaseContext, rsv: Reservation, map: Pmem2Map, addr: bigi
   o.details = { mapAddress: hex(now), read: bytes, mapFind: found.code === 0 ? `map ${found.mapId}` : codeName(found.code) };
   if (now !== addr) failure = `the mapping moved from ${hex(addr)} to ${hex(now)}`;
   else if (bytes !== marker) failure = `the mapping reads "${bytes}", not the "${marker}" written before`;
-  else if (found.code !== 0 || found.mapId !== map.id) failure = `pmem2_vm_reservation_map_find at offset ${offset} no longer finds the mapping (${o.details.mapFind})`;
+  else if (found.code !== 0 || found.mapId !== map.id)
+    failure = `pmem2_vm_reservation_map_find at offset ${offset} no longer finds the mapping (${o.details.mapFind})`;
   return { observed: o, permitted: ['0'], ...(failure ? { failure } : {}) };
 }
 
@@ -305,7 +354,9 @@ function unchanged(ctx: CaseContext, rsv: Reservation, a: bigint, s: bigint, p: 
   const s2 = ctx.addon.reservationGetSize(rsv);
   if (a2 !== a) return { failure: `the failed call moved the reservation from ${hex(a)} to ${hex(a2)}` };
   if (s2 !== s) return { failure: `the failed call changed the size from ${s} to ${s2}` };
-  for (let off = 0n; off < s; off += BigInt(p)) if (!addressMapped(a + off, BigInt(p))) return { failure: `after the failed call, page ${hex(a + off)} of the reservation is no longer mapped` };
+  for (let off = 0n; off < s; off += BigInt(p))
+    if (!addressMapped(a + off, BigInt(p)))
+      return { failure: `after the failed call, page ${hex(a + off)} of the reservation is no longer mapped` };
   return {};
 }
 

@@ -32,7 +32,13 @@ function which(f: Found, maps: Map<number, Pmem2Map>): string {
   return f.mapAddress ? `an unknown map at ${hex(f.mapAddress)}` : 'NULL';
 }
 
-function notFound(ctx: CaseContext, at: string, call: (rsv: Reservation, maps: Map<number, Pmem2Map>) => Found, pages: number, mapsAt: number[]) {
+function notFound(
+  ctx: CaseContext,
+  at: string,
+  call: (rsv: Reservation, maps: Map<number, Pmem2Map>) => Found,
+  pages: number,
+  mapsAt: number[],
+) {
   const { rsv, maps } = withMaps(ctx, pages, mapsAt);
   const f = call(rsv, maps);
   return { observed: observed(at, f, { returned: which(f, maps) }), permitted: ['PMEM2_E_MAPPING_NOT_FOUND'] };
@@ -80,19 +86,28 @@ const cases: CaseDef[] = [
     key: 'pmem2_vm_reservation_map_find/PMEM2_E_MAPPING_NOT_FOUND#1',
     situation: 'a mapping at page 1 of a 4-page reservation; find over pages 2..3',
     textMatches: /no mapping found/,
-    run: (ctx) => notFound(ctx, `${FIND}(2 pages, 2 pages)`, (rsv) => ctx.addon.reservationMapFind(rsv, 2 * ctx.caps.pageSize, 2 * ctx.caps.pageSize), 4, [1]),
+    run: (ctx) =>
+      notFound(
+        ctx,
+        `${FIND}(2 pages, 2 pages)`,
+        (rsv) => ctx.addon.reservationMapFind(rsv, 2 * ctx.caps.pageSize, 2 * ctx.caps.pageSize),
+        4,
+        [1],
+      ),
   },
   {
     key: 'pmem2_vm_reservation_map_find_prev/PMEM2_E_MAPPING_NOT_FOUND#1',
     situation: 'the previous mapping of the only mapping of a reservation',
     textMatches: /no mapping found/,
-    run: (ctx) => notFound(ctx, `${FIND}_prev(the only mapping)`, (rsv, maps) => ctx.addon.reservationMapFindPrev(rsv, maps.get(1)!), 4, [1]),
+    run: (ctx) =>
+      notFound(ctx, `${FIND}_prev(the only mapping)`, (rsv, maps) => ctx.addon.reservationMapFindPrev(rsv, maps.get(1)!), 4, [1]),
   },
   {
     key: 'pmem2_vm_reservation_map_find_next/PMEM2_E_MAPPING_NOT_FOUND#1',
     situation: 'the next mapping of the only mapping of a reservation',
     textMatches: /no mapping found/,
-    run: (ctx) => notFound(ctx, `${FIND}_next(the only mapping)`, (rsv, maps) => ctx.addon.reservationMapFindNext(rsv, maps.get(1)!), 4, [1]),
+    run: (ctx) =>
+      notFound(ctx, `${FIND}_next(the only mapping)`, (rsv, maps) => ctx.addon.reservationMapFindNext(rsv, maps.get(1)!), 4, [1]),
   },
   {
     key: 'pmem2_vm_reservation_map_find_first/PMEM2_E_MAPPING_NOT_FOUND#1',
@@ -108,7 +123,8 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_map_find/earliest intersecting mapping#1',
-    situation: 'mappings at pages 3 and 1 (mapped in that order) of a 5-page reservation: find(0, 5 pages) gives page 1, find(2 pages, 3 pages) gives page 3',
+    situation:
+      'mappings at pages 3 and 1 (mapped in that order) of a 5-page reservation: find(0, 5 pages) gives page 1, find(2 pages, 3 pages) gives page 3',
     run: (ctx) => {
       const p = ctx.caps.pageSize;
       const { rsv, maps } = withMaps(ctx, 5, [3, 1]);
@@ -116,8 +132,10 @@ const cases: CaseDef[] = [
       const tail = ctx.addon.reservationMapFind(rsv, 2 * p, 3 * p);
       const details = { 'find(0, 5 pages)': which(all, maps), 'find(2 pages, 3 pages)': which(tail, maps) };
       let failure: string | undefined;
-      if (all.code === 0 && details['find(0, 5 pages)'] !== 'page 1') failure = `find(0, 5 pages) passed ${details['find(0, 5 pages)']}, not the earliest mapping (page 1)`;
-      else if (tail.code === 0 && details['find(2 pages, 3 pages)'] !== 'page 3') failure = `find(2 pages, 3 pages) passed ${details['find(2 pages, 3 pages)']}, not the mapping at page 3`;
+      if (all.code === 0 && details['find(0, 5 pages)'] !== 'page 1')
+        failure = `find(0, 5 pages) passed ${details['find(0, 5 pages)']}, not the earliest mapping (page 1)`;
+      else if (tail.code === 0 && details['find(2 pages, 3 pages)'] !== 'page 3')
+        failure = `find(2 pages, 3 pages) passed ${details['find(2 pages, 3 pages)']}, not the mapping at page 3`;
       const o = all.code !== 0 ? observed(`${FIND}(0, 5 pages)`, all, details) : observed(`${FIND}(2 pages, 3 pages)`, tail, details);
       return { observed: o, permitted: ['0'], ...(failure ? { failure } : {}) };
     },
@@ -181,7 +199,11 @@ const cases: CaseDef[] = [
       if (details.next !== 'page 1 -> page 2 -> page 3') failure = `next from page 1 walked ${details.next}`;
       else if (details.prev !== 'page 3 -> page 2 -> page 1') failure = `prev from page 3 walked ${details.prev}`;
       // each walk ends on the call past the last mapping: the observed outcome is that of the forward walk
-      return { observed: observed(`${FIND}_next past page 3`, fwd.last, details), permitted: ['PMEM2_E_MAPPING_NOT_FOUND'], ...(failure ? { failure } : {}) };
+      return {
+        observed: observed(`${FIND}_next past page 3`, fwd.last, details),
+        permitted: ['PMEM2_E_MAPPING_NOT_FOUND'],
+        ...(failure ? { failure } : {}),
+      };
     },
   },
 ];

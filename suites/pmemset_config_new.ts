@@ -40,7 +40,11 @@ const cases: CaseDef[] = [
       const c = ctx.addon.setConfigNew();
       if (!c.config) return { observed: observed('pmemset_config_new', c), permitted: ['0'] };
       const r = ctx.addon.setConfigDelete(c.config);
-      return { observed: observed('pmemset_config_delete', r, { pointerCleared: r.pointerCleared }), permitted: ['0'], ...(r.pointerCleared ? {} : { failure: '*cfg is not NULL after pmemset_config_delete' }) };
+      return {
+        observed: observed('pmemset_config_delete', r, { pointerCleared: r.pointerCleared }),
+        permitted: ['0'],
+        ...(r.pointerCleared ? {} : { failure: '*cfg is not NULL after pmemset_config_delete' }),
+      };
     },
   },
 ];

@@ -18,7 +18,8 @@ function sdsSituation(ctx: CaseContext, states?: number) {
   return { set, src, sds: sds.sds };
 }
 
-const NOSUPP = (fs: string) => `the fixture's storage (${fs}) does not support unsafe-shutdown data: pmemset_map answers PMEMSET_E_SDS_NOSUPP, so no part state is determined`;
+const NOSUPP = (fs: string) =>
+  `the fixture's storage (${fs}) does not support unsafe-shutdown data: pmemset_map answers PMEMSET_E_SDS_NOSUPP, so no part state is determined`;
 
 const cases: CaseDef[] = [
   {
@@ -47,8 +48,15 @@ const cases: CaseDef[] = [
       if (r1.code !== 0) return { observed: observed('pmemset_map(first part, SDS)', r1), permitted: ['0'] };
       const r2 = ctx.addon.setMap(set, src, null, false);
       const st = ctx.addon.setSdsRead(sds).state;
-      const failure = r2.code === 0 && st !== E.OK_BUT_ALREADY_OPEN ? `the second part's state is ${st}, not OK_BUT_ALREADY_OPEN (${E.OK_BUT_ALREADY_OPEN})` : undefined;
-      return { observed: observed('pmemset_map(second part of the same SDS source)', r2, { state: st }), permitted: ['0'], ...(failure ? { failure } : {}) };
+      const failure =
+        r2.code === 0 && st !== E.OK_BUT_ALREADY_OPEN
+          ? `the second part's state is ${st}, not OK_BUT_ALREADY_OPEN (${E.OK_BUT_ALREADY_OPEN})`
+          : undefined;
+      return {
+        observed: observed('pmemset_map(second part of the same SDS source)', r2, { state: st }),
+        permitted: ['0'],
+        ...(failure ? { failure } : {}),
+      };
     },
   },
   {
@@ -60,9 +68,17 @@ const cases: CaseDef[] = [
       if (codeName(r.code) === 'PMEMSET_E_SDS_NOSUPP') return { skip: NOSUPP(ctx.caps.filesystem) };
       const st = ctx.addon.setSdsRead(sds).state;
       if (st === E.INDETERMINATE) return { skip: 'the device reported an indeterminate state, which this config accepts' };
-      return { observed: observed('pmemset_map(SDS source, only INDETERMINATE acceptable)', r, { state: st }), permitted: ['PMEMSET_E_UNDESIRABLE_PART_STATE'] };
+      return {
+        observed: observed('pmemset_map(SDS source, only INDETERMINATE acceptable)', r, { state: st }),
+        permitted: ['PMEMSET_E_UNDESIRABLE_PART_STATE'],
+      };
     },
   },
 ];
 
-export const suite: Suite = { name: 'pmemset_config_set_acceptable_states', implementation: 'libpmemset', pages: ['pmemset_config_set_acceptable_states'], cases };
+export const suite: Suite = {
+  name: 'pmemset_config_set_acceptable_states',
+  implementation: 'libpmemset',
+  pages: ['pmemset_config_set_acceptable_states'],
+  cases,
+};

@@ -27,7 +27,8 @@ function setup(ctx: CaseContext, pages = 1, coalescing?: number) {
   return { set, log: log!, part: m.descriptor! };
 }
 
-const is = (e: SetEvent | undefined, type: string, addr?: bigint, len?: bigint) => e !== undefined && e.type === type && (addr === undefined || e.addr === addr) && (len === undefined || e.len === len);
+const is = (e: SetEvent | undefined, type: string, addr?: bigint, len?: bigint) =>
+  e !== undefined && e.type === type && (addr === undefined || e.addr === addr) && (len === undefined || e.len === len);
 
 /** the outcome: `ok` labels the documented delivery, otherwise the events seen are the observation */
 function delivered(at: string, ev: SetEvent[], ok: boolean, want: string, details?: Record<string, string | number | boolean>): Outcome {
@@ -43,7 +44,11 @@ const cases: CaseDef[] = [
       const { src } = fileSource(ctx, page(ctx));
       check('pmemset_map', ctx.addon.setMap(set, src, null, false));
       const ev = ctx.addon.setEventsTake(log!);
-      return voidOutcome(`${FN}(cfg, callback, arg)`, ev.length ? undefined : 'the callback set in the config was never called while mapping a part', { events: showEvents(ev) });
+      return voidOutcome(
+        `${FN}(cfg, callback, arg)`,
+        ev.length ? undefined : 'the callback set in the config was never called while mapping a part',
+        { events: showEvents(ev) },
+      );
     },
   },
   {
@@ -58,7 +63,10 @@ const cases: CaseDef[] = [
       check('pmemset_persist', ctx.addon.setPersist(set, a2, 200));
       const evPersist = ctx.addon.setEventsTake(log).filter((e) => e.type === 'FLUSH');
       const ok = evFlush.length === 1 && is(evFlush[0], 'FLUSH', a1, 100n) && evPersist.length === 1 && is(evPersist[0], 'FLUSH', a2, 200n);
-      return delivered('pmemset_flush then pmemset_persist', [...evFlush, ...evPersist], ok, 'one FLUSH(addr, len) per call', { flushAddr: hex(a1), persistAddr: hex(a2) });
+      return delivered('pmemset_flush then pmemset_persist', [...evFlush, ...evPersist], ok, 'one FLUSH(addr, len) per call', {
+        flushAddr: hex(a1),
+        persistAddr: hex(a2),
+      });
     },
   },
   {
@@ -89,7 +97,8 @@ const cases: CaseDef[] = [
   },
   {
     key: `${FN}/COPY, MOVE, SET with their arguments#1`,
-    situation: 'pmemset_memcpy(dst, buf, 10, NODRAIN), pmemset_memmove(dst+32, dst, 10, 0), pmemset_memset(dst+64, 0x5a, 16, 0): COPY, MOVE and SET carry the arguments',
+    situation:
+      'pmemset_memcpy(dst, buf, 10, NODRAIN), pmemset_memmove(dst+32, dst, 10, 0), pmemset_memset(dst+64, 0x5a, 16, 0): COPY, MOVE and SET carry the arguments',
     run: (ctx) => {
       const { set, log, part } = setup(ctx);
       const dst = part.addr + 128n;
@@ -100,10 +109,24 @@ const cases: CaseDef[] = [
       ctx.addon.setMemset(set, dst + 64n, 0x5a, 16, 0);
       const sets = ctx.addon.setEventsTake(log).filter((e) => e.type === 'SET');
       const problems: string[] = [];
-      if (copy.length !== 1 || copy[0]!.addr !== dst || copy[0]!.len !== 10n || copy[0]!.flags !== E.NODRAIN || copy[0]!.src === 0n) problems.push(`COPY: ${JSON.stringify(copy.map((e) => ({ dest: hex(e.addr), src: hex(e.src), len: String(e.len), flags: e.flags })))}`);
-      if (move.length !== 1 || move[0]!.addr !== dst + 32n || move[0]!.src !== dst || move[0]!.len !== 10n || move[0]!.flags !== 0) problems.push(`MOVE: ${JSON.stringify(move.map((e) => ({ dest: hex(e.addr), src: hex(e.src), len: String(e.len), flags: e.flags })))}`);
-      if (sets.length !== 1 || sets[0]!.addr !== dst + 64n || sets[0]!.value !== 0x5a || sets[0]!.len !== 16n || sets[0]!.flags !== 0) problems.push(`SET: ${JSON.stringify(sets.map((e) => ({ dest: hex(e.addr), value: e.value, len: String(e.len), flags: e.flags })))}`);
-      return labelled('pmemset_memcpy/memmove/memset', problems.length ? problems.join('; ') : 'COPY, MOVE, SET with the arguments', 'COPY, MOVE, SET with the arguments', { dst: hex(dst) });
+      if (copy.length !== 1 || copy[0]!.addr !== dst || copy[0]!.len !== 10n || copy[0]!.flags !== E.NODRAIN || copy[0]!.src === 0n)
+        problems.push(
+          `COPY: ${JSON.stringify(copy.map((e) => ({ dest: hex(e.addr), src: hex(e.src), len: String(e.len), flags: e.flags })))}`,
+        );
+      if (move.length !== 1 || move[0]!.addr !== dst + 32n || move[0]!.src !== dst || move[0]!.len !== 10n || move[0]!.flags !== 0)
+        problems.push(
+          `MOVE: ${JSON.stringify(move.map((e) => ({ dest: hex(e.addr), src: hex(e.src), len: String(e.len), flags: e.flags })))}`,
+        );
+      if (sets.length !== 1 || sets[0]!.addr !== dst + 64n || sets[0]!.value !== 0x5a || sets[0]!.len !== 16n || sets[0]!.flags !== 0)
+        problems.push(
+          `SET: ${JSON.stringify(sets.map((e) => ({ dest: hex(e.addr), value: e.value, len: String(e.len), flags: e.flags })))}`,
+        );
+      return labelled(
+        'pmemset_memcpy/memmove/memset',
+        problems.length ? problems.join('; ') : 'COPY, MOVE, SET with the arguments',
+        'COPY, MOVE, SET with the arguments',
+        { dst: hex(dst) },
+      );
     },
   },
   {
@@ -126,7 +149,11 @@ const cases: CaseDef[] = [
         const want = name.endsWith('NODRAIN') ? 0 : 1;
         if (drains !== want || (want === 1 && ev[ev.length - 1]?.type !== 'DRAIN')) problems.push(`${name}: ${showEvents(ev)}`);
       }
-      return labelled('pmemset_memcpy/memmove/memset', problems.length ? problems.join('; ') : 'one final DRAIN unless NODRAIN', 'one final DRAIN unless NODRAIN');
+      return labelled(
+        'pmemset_memcpy/memmove/memset',
+        problems.length ? problems.join('; ') : 'one final DRAIN unless NODRAIN',
+        'one final DRAIN unless NODRAIN',
+      );
     },
   },
   {
@@ -142,13 +169,17 @@ const cases: CaseDef[] = [
   },
   {
     key: `${FN}/return value ignored without error handling#1`,
-    situation: 'a callback that returns 1: pmemset_flush, pmemset_drain and pmemset_persist still return 0 and pmemset_memcpy returns pmemdest',
+    situation:
+      'a callback that returns 1: pmemset_flush, pmemset_drain and pmemset_persist still return 0 and pmemset_memcpy returns pmemdest',
     run: (ctx) => {
       const a = ctx.addon;
       const { set, log } = newSet(ctx, { events: { returnCode: 1 } });
       const { src } = fileSource(ctx, page(ctx));
       const m = a.setMap(set, src, null, true);
-      if (m.code !== 0) return { skip: `pmemset_map failed (${codeName(m.code)}) with a callback returning 1; the page does not say whether PART_ADD supports error handling` };
+      if (m.code !== 0)
+        return {
+          skip: `pmemset_map failed (${codeName(m.code)}) with a callback returning 1; the page does not say whether PART_ADD supports error handling`,
+        };
       const d = m.descriptor!;
       const got = [
         ['pmemset_flush', a.setFlush(set, d.addr, 64).code],
@@ -159,7 +190,9 @@ const cases: CaseDef[] = [
       const ret = a.setMemcpy(set, d.addr + 128n, Buffer.from('x'), 0);
       const ev = a.setEventsTake(log!);
       if (bad.length) return { observed: observed(bad[0]![0], { code: bad[0]![1] }, { events: showEvents(ev) }), permitted: ['0'] };
-      return labelled('pmemset_memcpy with a callback returning 1', ret === d.addr + 128n ? 'pmemdest' : hex(ret), 'pmemdest', { events: showEvents(ev) });
+      return labelled('pmemset_memcpy with a callback returning 1', ret === d.addr + 128n ? 'pmemdest' : hex(ret), 'pmemdest', {
+        events: showEvents(ev),
+      });
     },
   },
   {
@@ -178,7 +211,9 @@ const cases: CaseDef[] = [
       const ev = ctx.addon.setEventsTake(log!);
       const adds = ev.filter((e) => e.type === 'PART_ADD');
       const ok = adds.length === 2 && parts.every((d, i) => is(adds[i], 'PART_ADD', d.addr, d.size));
-      return delivered('pmemset_map of two parts', ev, ok, 'one PART_ADD(addr, len) per part', { parts: parts.map((d) => `${hex(d.addr)} +${d.size}`).join(', ') });
+      return delivered('pmemset_map of two parts', ev, ok, 'one PART_ADD(addr, len) per part', {
+        parts: parts.map((d) => `${hex(d.addr)} +${d.size}`).join(', '),
+      });
     },
   },
   {
@@ -191,7 +226,12 @@ const cases: CaseDef[] = [
       check('pmemset_remove_part_map', ctx.addon.setRemovePartMap(set, pm));
       const ev = ctx.addon.setEventsTake(log);
       const rem = ev.filter((e) => e.type === 'PART_REMOVE');
-      return delivered('pmemset_remove_part_map', ev, rem.length === 1 && is(rem[0], 'PART_REMOVE', part.addr, part.size), 'one PART_REMOVE(addr, len)');
+      return delivered(
+        'pmemset_remove_part_map',
+        ev,
+        rem.length === 1 && is(rem[0], 'PART_REMOVE', part.addr, part.size),
+        'one PART_REMOVE(addr, len)',
+      );
     },
   },
   {
@@ -202,19 +242,29 @@ const cases: CaseDef[] = [
       check('pmemset_remove_range', ctx.addon.setRemoveRange(set, part.addr + 10n, 20));
       const ev = ctx.addon.setEventsTake(log);
       const rr = ev.filter((e) => e.type === 'REMOVE_RANGE');
-      return delivered('pmemset_remove_range', ev, rr.length === 1 && is(rr[0], 'REMOVE_RANGE', part.addr + 10n, 20n), 'one REMOVE_RANGE(addr, len)');
+      return delivered(
+        'pmemset_remove_range',
+        ev,
+        rr.length === 1 && is(rr[0], 'REMOVE_RANGE', part.addr + 10n, 20n),
+        'one REMOVE_RANGE(addr, len)',
+      );
     },
   },
   {
     key: `${FN}/REMOVE_RANGE triggers PART_REMOVE#1`,
-    situation: 'pmemset_remove_range over the whole of a part map: REMOVE_RANGE, then PART_REMOVE with the part map\'s address and length',
+    situation: "pmemset_remove_range over the whole of a part map: REMOVE_RANGE, then PART_REMOVE with the part map's address and length",
     run: (ctx) => {
       const { set, log, part } = setup(ctx, 2);
       check('pmemset_remove_range', ctx.addon.setRemoveRange(set, part.addr, part.size));
       const ev = ctx.addon.setEventsTake(log);
       const i = ev.findIndex((e) => e.type === 'REMOVE_RANGE');
       const j = ev.findIndex((e) => is(e, 'PART_REMOVE', part.addr, part.size));
-      return delivered('pmemset_remove_range(whole part map)', ev, i >= 0 && j > i && ev.filter((e) => e.type === 'PART_REMOVE').length === 1, 'REMOVE_RANGE, then PART_REMOVE(addr, len)');
+      return delivered(
+        'pmemset_remove_range(whole part map)',
+        ev,
+        i >= 0 && j > i && ev.filter((e) => e.type === 'PART_REMOVE').length === 1,
+        'REMOVE_RANGE, then PART_REMOVE(addr, len)',
+      );
     },
   },
   {
@@ -225,10 +275,18 @@ const cases: CaseDef[] = [
       const { src } = fileSource(ctx, page(ctx));
       check('pmemset_source_set_sds', ctx.addon.setSourceSetSds(src, {}));
       const r = ctx.addon.setMap(set, src, null, false);
-      if (codeName(r.code) === 'PMEMSET_E_SDS_NOSUPP') return { skip: `the fixture's storage (${ctx.caps.filesystem}) does not support unsafe-shutdown data: pmemset_map answers PMEMSET_E_SDS_NOSUPP and no SDS changes` };
+      if (codeName(r.code) === 'PMEMSET_E_SDS_NOSUPP')
+        return {
+          skip: `the fixture's storage (${ctx.caps.filesystem}) does not support unsafe-shutdown data: pmemset_map answers PMEMSET_E_SDS_NOSUPP and no SDS changes`,
+        };
       if (r.code !== 0) return { observed: observed('pmemset_map(source with SDS)', r), permitted: ['0'] };
       const ev = ctx.addon.setEventsTake(log!);
-      return delivered('pmemset_map(source with SDS)', ev, ev.some((e) => e.type === 'SDS_UPDATE'), 'SDS_UPDATE');
+      return delivered(
+        'pmemset_map(source with SDS)',
+        ev,
+        ev.some((e) => e.type === 'SDS_UPDATE'),
+        'SDS_UPDATE',
+      );
     },
   },
   {
@@ -250,12 +308,20 @@ function badblocks(ctx: CaseContext, want: string): Outcome {
   a.setSourceSetBadblockDetection(src, true);
   const r = a.setMap(set, src, null, false);
   const ev = a.setEventsTake(log!);
-  if (!ev.some((e) => e.type === 'BADBLOCK')) return { skip: `needs a source with bad blocks; no fixture injects them (detection on this ${ctx.caps.filesystem} file found none; pmemset_map returned ${codeName(r.code)})` };
+  if (!ev.some((e) => e.type === 'BADBLOCK'))
+    return {
+      skip: `needs a source with bad blocks; no fixture injects them (detection on this ${ctx.caps.filesystem} file found none; pmemset_map returned ${codeName(r.code)})`,
+    };
   if (want === 'BADBLOCK') {
     const ok = ev.filter((e) => e.type === 'BADBLOCK').every((e) => (e.badblockLength ?? 0n) > 0n);
     return delivered('pmemset_map(bad-block detection)', ev, ok, 'BADBLOCK(offset, length) per block');
   }
-  return delivered('pmemset_map(bad-block detection, callback clears)', ev, ev.some((e) => e.type === 'BADBLOCKS_CLEARED'), 'BADBLOCKS_CLEARED');
+  return delivered(
+    'pmemset_map(bad-block detection, callback clears)',
+    ev,
+    ev.some((e) => e.type === 'BADBLOCKS_CLEARED'),
+    'BADBLOCKS_CLEARED',
+  );
 }
 
 export const suite: Suite = { name: FN, implementation: 'libpmemset', pages: [FN], cases };

@@ -14,7 +14,8 @@ const cases: CaseDef[] = [
       const cfg = setConfig(ctx, null);
       for (const g of [C.BYTE, C.CACHE_LINE, C.PAGE]) {
         const r = ctx.addon.setConfigSetRequiredStoreGranularity(cfg, g);
-        if (r.code !== 0) return { observed: observed(`pmemset_config_set_required_store_granularity(${granularityName(g)})`, r), permitted: ['0'] };
+        if (r.code !== 0)
+          return { observed: observed(`pmemset_config_set_required_store_granularity(${granularityName(g)})`, r), permitted: ['0'] };
       }
       return { observed: observed('pmemset_config_set_required_store_granularity(BYTE, CACHE_LINE, PAGE)', { code: 0 }), permitted: ['0'] };
     },
@@ -24,21 +25,38 @@ const cases: CaseDef[] = [
     situation: 'granularity 99, not one of the three values',
     run: (ctx) => {
       const r = ctx.addon.setConfigSetRequiredStoreGranularity(setConfig(ctx, null), 99);
-      return { observed: observed('pmemset_config_set_required_store_granularity(99)', r), permitted: ['PMEMSET_E_GRANULARITY_NOT_SUPPORTED'] };
+      return {
+        observed: observed('pmemset_config_set_required_store_granularity(99)', r),
+        permitted: ['PMEMSET_E_GRANULARITY_NOT_SUPPORTED'],
+      };
     },
   },
   {
     key: 'pmemset_config_set_required_store_granularity/effective granularity readable after the first part#1',
-    situation: 'a set requiring PAGE granularity maps one part; pmemset_get_store_granularity then reads an effective granularity no coarser than PAGE',
+    situation:
+      'a set requiring PAGE granularity maps one part; pmemset_get_store_granularity then reads an effective granularity no coarser than PAGE',
     note: 'The required granularity is the maximum permitted; without MAP_SYNC the effective granularity of a file mapping is PAGE.',
     run: (ctx) => {
       const r = granularityAfterFirstPart(ctx);
       const fault = r.code === 0 ? effectiveGranularityFault(ctx, r.value) : undefined;
       const failure =
-        fault === 'unknown' ? `read granularity ${r.value}, not a pmem2 granularity` : fault === 'no MAP_SYNC' ? `read ${granularityName(r.value)} on a fixture without MAP_SYNC, where only PAGE is effective` : undefined;
-      return { observed: observed('pmemset_get_store_granularity after the first part', r, { granularity: granularityName(r.value) }), permitted: ['0'], ...(failure ? { failure } : {}) };
+        fault === 'unknown'
+          ? `read granularity ${r.value}, not a pmem2 granularity`
+          : fault === 'no MAP_SYNC'
+            ? `read ${granularityName(r.value)} on a fixture without MAP_SYNC, where only PAGE is effective`
+            : undefined;
+      return {
+        observed: observed('pmemset_get_store_granularity after the first part', r, { granularity: granularityName(r.value) }),
+        permitted: ['0'],
+        ...(failure ? { failure } : {}),
+      };
     },
   },
 ];
 
-export const suite: Suite = { name: 'pmemset_config_set_required_store_granularity', implementation: 'libpmemset', pages: ['pmemset_config_set_required_store_granularity'], cases };
+export const suite: Suite = {
+  name: 'pmemset_config_set_required_store_granularity',
+  implementation: 'libpmemset',
+  pages: ['pmemset_config_set_required_store_granularity'],
+  cases,
+};

@@ -35,9 +35,18 @@ const cases: CaseDef[] = [
         parts.push(r.descriptor!);
       }
       const out = parts.find((d) => d.addr < base || d.addr + d.size > end);
-      return voidOutcome('pmemset_map of three parts into an 8-page reservation', out ? `part ${hex(out.addr)} +${out.size} lies outside the reservation ${hex(base)} +${8 * p}` : undefined, { reservation: hex(base), parts: parts.map((d) => hex(d.addr)).join(', ') });
+      return voidOutcome(
+        'pmemset_map of three parts into an 8-page reservation',
+        out ? `part ${hex(out.addr)} +${out.size} lies outside the reservation ${hex(base)} +${8 * p}` : undefined,
+        { reservation: hex(base), parts: parts.map((d) => hex(d.addr)).join(', ') },
+      );
     },
   },
 ];
 
-export const suite: Suite = { name: 'pmemset_config_set_reservation', implementation: 'libpmemset', pages: ['pmemset_config_set_reservation'], cases };
+export const suite: Suite = {
+  name: 'pmemset_config_set_reservation',
+  implementation: 'libpmemset',
+  pages: ['pmemset_config_set_reservation'],
+  cases,
+};

@@ -16,17 +16,25 @@ const cases: CaseDef[] = [
       const { src } = fileSource(ctx, page(ctx));
       const m = ctx.addon.setMap(set, src, null, true);
       check('pmemset_map', m);
-      return { observed: observed('pmemset_deep_flush(100 bytes of a part)', ctx.addon.setDeepFlush(set, m.descriptor!.addr + 64n, 100)), permitted: ['0'] };
+      return {
+        observed: observed('pmemset_deep_flush(100 bytes of a part)', ctx.addon.setDeepFlush(set, m.descriptor!.addr + 64n, 100)),
+        permitted: ['0'],
+      };
     },
   },
   {
     key: 'pmemset_deep_flush/PMEMSET_E_DEEP_FLUSH_FAIL#1',
     situation: 'a DAX device whose region id cannot be detected, or msync failing on a DAX volume',
-    run: (ctx) => ({ skip: ctx.caps.dax ? 'needs a DAX device whose region id cannot be detected or whose msync fails (not provoked on this fixture)' : 'needs a DAX device (the fixture is not DAX: deep flush is an msync, which succeeds)' }),
+    run: (ctx) => ({
+      skip: ctx.caps.dax
+        ? 'needs a DAX device whose region id cannot be detected or whose msync fails (not provoked on this fixture)'
+        : 'needs a DAX device (the fixture is not DAX: deep flush is an msync, which succeeds)',
+    }),
   },
   {
     key: 'pmemset_deep_flush/changes stored durably#1',
-    situation: 'bytes stored with pmemset_memcpy(NOFLUSH), then pmemset_deep_flush of their range: the call succeeds and the file holds them',
+    situation:
+      'bytes stored with pmemset_memcpy(NOFLUSH), then pmemset_deep_flush of their range: the call succeeds and the file holds them',
     note: 'Durability across power failure cannot be observed in a running system; the case checks the call and that the data reached the mapped file.',
     run: (ctx) => {
       const { set } = newSet(ctx);
@@ -37,7 +45,11 @@ const cases: CaseDef[] = [
       ctx.addon.setMemcpy(set, m.descriptor!.addr + 256n, msg, E.NOFLUSH);
       const r = ctx.addon.setDeepFlush(set, m.descriptor!.addr + 256n, msg.length);
       const got = fs.readFileSync(f.path).subarray(256, 256 + msg.length);
-      return { observed: observed('pmemset_deep_flush after a NOFLUSH copy', r), permitted: ['0'], ...(got.equals(msg) ? {} : { failure: `the file holds ${JSON.stringify(got.toString())}` }) };
+      return {
+        observed: observed('pmemset_deep_flush after a NOFLUSH copy', r),
+        permitted: ['0'],
+        ...(got.equals(msg) ? {} : { failure: `the file holds ${JSON.stringify(got.toString())}` }),
+      };
     },
   },
 ];

@@ -19,7 +19,9 @@ const cases: CaseDef[] = [
       if (!pm) return { skip: 'pmemset_first_part_map found no part map (see the pmemset_first_part_map suite)' };
       const got = ctx.addon.setDescriptorPartMap(pm);
       const same = got.addr === d.addr && got.size === d.size;
-      return labelled(FN, same ? 'descriptor of the part map' : `descriptor ${showDesc(got)}`, 'descriptor of the part map', { mapped: showDesc(d) });
+      return labelled(FN, same ? 'descriptor of the part map' : `descriptor ${showDesc(got)}`, 'descriptor of the part map', {
+        mapped: showDesc(d),
+      });
     },
   },
   {
@@ -30,12 +32,15 @@ const cases: CaseDef[] = [
       const { set } = newSet(ctx, { coalescing: S.FULL });
       const a = mapPart(ctx, set, p);
       const b = mapPart(ctx, set, 2 * p);
-      if (b.addr !== a.addr + a.size) return { skip: `the parts were not coalesced (${showDesc(a)}, ${showDesc(b)}); see the pmemset_map coalescing case` };
+      if (b.addr !== a.addr + a.size)
+        return { skip: `the parts were not coalesced (${showDesc(a)}, ${showDesc(b)}); see the pmemset_map coalescing case` };
       const pm = keep(ctx, ctx.addon.setPartMapByAddress(set, b.addr).partMap);
       if (!pm) return { skip: 'pmemset_part_map_by_address found no part map (see its suite)' };
       const got = ctx.addon.setDescriptorPartMap(pm);
       const ok = got.addr === a.addr && got.size === BigInt(3 * p);
-      return labelled(FN, ok ? 'descriptor of the part map' : `descriptor ${showDesc(got)}`, 'descriptor of the part map', { expected: `${hex(a.addr)} +${3 * p}` });
+      return labelled(FN, ok ? 'descriptor of the part map' : `descriptor ${showDesc(got)}`, 'descriptor of the part map', {
+        expected: `${hex(a.addr)} +${3 * p}`,
+      });
     },
   },
 ];

@@ -41,7 +41,10 @@ const cases: CaseDef[] = [
       check('pmemset_map_config_new', m);
       check('pmemset_map_config_delete', ctx.addon.setMapConfigDelete(m.mapConfig!));
       const after = ctx.addon.setErrormsg();
-      return labelled('pmemset_errormsg after successful calls', after.length ? 'a message' : 'empty string', 'a message', { before: msg, after });
+      return labelled('pmemset_errormsg after successful calls', after.length ? 'a message' : 'empty string', 'a message', {
+        before: msg,
+        after,
+      });
     },
   },
 ];

@@ -15,7 +15,12 @@ const cases: CaseDef[] = [
     run: (ctx) => {
       const { set } = newSet(ctx);
       const pm = keep(ctx, ctx.addon.setFirstPartMap(set).partMap);
-      return labelled('pmemset_first_part_map(empty set)', pm ? 'pmap set' : 'pmap NULL', 'pmap NULL', pm ? { found: showDesc(ctx.addon.setDescriptorPartMap(pm)) } : undefined);
+      return labelled(
+        'pmemset_first_part_map(empty set)',
+        pm ? 'pmap set' : 'pmap NULL',
+        'pmap NULL',
+        pm ? { found: showDesc(ctx.addon.setDescriptorPartMap(pm)) } : undefined,
+      );
     },
   },
   {
@@ -40,7 +45,12 @@ const cases: CaseDef[] = [
       if (!pm) return labelled('pmemset_first_part_map(two parts)', 'pmap NULL', 'a part map of the set');
       const d = ctx.addon.setDescriptorPartMap(pm);
       const ok = parts.some((x) => x.addr === d.addr && x.size === d.size);
-      return labelled('pmemset_first_part_map(two parts)', ok ? 'a part map of the set' : `part map ${showDesc(d)}`, 'a part map of the set', { parts: parts.map(showDesc).join(', ') });
+      return labelled(
+        'pmemset_first_part_map(two parts)',
+        ok ? 'a part map of the set' : `part map ${showDesc(d)}`,
+        'a part map of the set',
+        { parts: parts.map(showDesc).join(', ') },
+      );
     },
   },
   {
@@ -58,7 +68,12 @@ const cases: CaseDef[] = [
       const other = parts.find((x) => x.addr !== d1.addr);
       const ok = d2 !== undefined && other !== undefined && d2.addr === other.addr && !third;
       const seen = `next ${showDesc(d2)}${third ? ', then another part map' : ', then NULL'}`;
-      return labelled('pmemset_next_part_map over two parts', ok ? 'the other part map, then NULL' : seen, 'the other part map, then NULL', { first: hex(d1.addr), parts: parts.map(showDesc).join(', ') });
+      return labelled(
+        'pmemset_next_part_map over two parts',
+        ok ? 'the other part map, then NULL' : seen,
+        'the other part map, then NULL',
+        { first: hex(d1.addr), parts: parts.map(showDesc).join(', ') },
+      );
     },
   },
 ];

@@ -17,7 +17,11 @@ const cases: CaseDef[] = [
       const m = ctx.addon.setMap(set, src, null, true);
       check('pmemset_map', m);
       const d = m.descriptor!;
-      for (const [what, addr, len] of [['1 byte', d.addr, 1n], ['100 bytes across the page boundary', d.addr + BigInt(p) - 50n, 100n], ['whole part', d.addr, d.size]] as const) {
+      for (const [what, addr, len] of [
+        ['1 byte', d.addr, 1n],
+        ['100 bytes across the page boundary', d.addr + BigInt(p) - 50n, 100n],
+        ['whole part', d.addr, d.size],
+      ] as const) {
         const r = ctx.addon.setFlush(set, addr, len);
         if (r.code !== 0) return { observed: observed(`pmemset_flush(${what})`, r), permitted: ['0'] };
       }

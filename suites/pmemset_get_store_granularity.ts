@@ -29,11 +29,17 @@ const cases: CaseDef[] = [
   },
   {
     key: `${FN}/effective granularity stored in g#1`,
-    situation: 'a PAGE set with one part: *g is the effective granularity (PAGE on a fixture without MAP_SYNC, no coarser than PAGE otherwise)',
+    situation:
+      'a PAGE set with one part: *g is the effective granularity (PAGE on a fixture without MAP_SYNC, no coarser than PAGE otherwise)',
     run: (ctx) => {
       const r = granularityAfterFirstPart(ctx);
       const fault = r.code === 0 ? effectiveGranularityFault(ctx, r.value) : undefined;
-      const failure = fault === 'unknown' ? `*g is ${r.value}, not a pmem2 granularity` : fault === 'no MAP_SYNC' ? `*g is ${granularityName(r.value)} on a fixture without MAP_SYNC` : undefined;
+      const failure =
+        fault === 'unknown'
+          ? `*g is ${r.value}, not a pmem2 granularity`
+          : fault === 'no MAP_SYNC'
+            ? `*g is ${granularityName(r.value)} on a fixture without MAP_SYNC`
+            : undefined;
       return { observed: observed(FN, r, { granularity: granularityName(r.value) }), permitted: ['0'], ...(failure ? { failure } : {}) };
     },
   },

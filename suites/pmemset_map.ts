@@ -7,7 +7,16 @@
 import { codeName } from '../runner/core/constants.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
 import { C, check, childOutcome, observed, OOM_HEADROOM, OOM_REQUEST, reservation } from './pmem2_util.js';
-import { blockedAfterFirstPart, doNotGrowPage, fileSource, mapConfig, newSet, S, temporarySource, readOnlyPmem2Source } from './pmemset_util.js';
+import {
+  blockedAfterFirstPart,
+  doNotGrowPage,
+  fileSource,
+  mapConfig,
+  newSet,
+  S,
+  temporarySource,
+  readOnlyPmem2Source,
+} from './pmemset_util.js';
 
 const FN = 'pmemset_map';
 
@@ -16,7 +25,14 @@ function page(ctx: CaseContext): number {
 }
 
 /** pmemset_map of a fresh file source with an optional map config, reported as observed */
-function mapFile(ctx: CaseContext, size: number, mc: { offset?: number | bigint; length?: number | bigint } | null, permitted: string[], describe: string, setOpts: Parameters<typeof newSet>[1] = {}): Outcome {
+function mapFile(
+  ctx: CaseContext,
+  size: number,
+  mc: { offset?: number | bigint; length?: number | bigint } | null,
+  permitted: string[],
+  describe: string,
+  setOpts: Parameters<typeof newSet>[1] = {},
+): Outcome {
   const { set } = newSet(ctx, setOpts);
   const { src } = fileSource(ctx, size);
   const r = ctx.addon.setMap(set, src, mc ? mapConfig(ctx, mc) : null, true);
@@ -29,7 +45,12 @@ const OUT_OF_MEMORY = ['PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE', '-ENOMEM'
 function outOfMemory(ctx: CaseContext): Outcome {
   const { set } = newSet(ctx);
   const { src } = fileSource(ctx, OOM_REQUEST);
-  return childOutcome(`${FN}(1 GiB file) in a child with 64 MiB of address space left`, ctx.addon.forkCall({ addressSpaceHeadroom: OOM_HEADROOM }, 'pmemset_map', set, src, null), OUT_OF_MEMORY, 'limit the address space');
+  return childOutcome(
+    `${FN}(1 GiB file) in a child with 64 MiB of address space left`,
+    ctx.addon.forkCall({ addressSpaceHeadroom: OOM_HEADROOM }, 'pmemset_map', set, src, null),
+    OUT_OF_MEMORY,
+    'limit the address space',
+  );
 }
 
 const cases: CaseDef[] = [
@@ -60,7 +81,9 @@ const cases: CaseDef[] = [
       ctx.defer(() => void ctx.addon.setMapConfigDelete(r.mapConfig!));
       const off = ctx.addon.setMapConfigSetOffset(r.mapConfig!, 1n << 63n);
       if (off.code !== 0) {
-        return { skip: `pmemset_map_config_set_offset(3) refuses an offset above INT64_MAX (observed ${codeName(off.code)}), so pmemset_map cannot be given one; the part API reaches this clause (pmemset_part_map suite)` };
+        return {
+          skip: `pmemset_map_config_set_offset(3) refuses an offset above INT64_MAX (observed ${codeName(off.code)}), so pmemset_map cannot be given one; the part API reaches this clause (pmemset_part_map suite)`,
+        };
       }
       ctx.addon.setMapConfigSetLength(r.mapConfig!, page(ctx));
       const { set } = newSet(ctx);
@@ -71,13 +94,24 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmemset_map/PMEMSET_E_GRANULARITY_NOT_SUPPORTED#1',
-    situation: 'a set requiring a finer granularity than the fixture gives (CACHE_LINE without MAP_SYNC, or BYTE where CACHE_LINE is the finest)',
+    situation:
+      'a set requiring a finer granularity than the fixture gives (CACHE_LINE without MAP_SYNC, or BYTE where CACHE_LINE is the finest)',
     note: 'libpmem2 refuses the mapping with PMEM2_E_GRANULARITY_NOT_SUPPORTED; the page also lets pmemset_map return libpmem2 errors, so that code is permitted too.',
     run: (ctx) => {
-      if (ctx.caps.forcedGranularity) return { skip: `granularity forced to ${ctx.caps.forcedGranularity} by PMEM2_FORCE_GRANULARITY: what the fixture can really give is masked` };
+      if (ctx.caps.forcedGranularity)
+        return {
+          skip: `granularity forced to ${ctx.caps.forcedGranularity} by PMEM2_FORCE_GRANULARITY: what the fixture can really give is masked`,
+        };
       const g = ctx.caps.mapSync ? C.BYTE : C.CACHE_LINE;
       if (ctx.caps.mapSync && ctx.caps.persistenceDomain === 'cpu_cache') return { skip: 'the fixture grants every granularity (eADR)' };
-      return mapFile(ctx, page(ctx), null, ['PMEMSET_E_GRANULARITY_NOT_SUPPORTED', 'PMEM2_E_GRANULARITY_NOT_SUPPORTED'], `${g === C.BYTE ? 'BYTE' : 'CACHE_LINE'} on a fixture that cannot give it`, { granularity: g });
+      return mapFile(
+        ctx,
+        page(ctx),
+        null,
+        ['PMEMSET_E_GRANULARITY_NOT_SUPPORTED', 'PMEM2_E_GRANULARITY_NOT_SUPPORTED'],
+        `${g === C.BYTE ? 'BYTE' : 'CACHE_LINE'} on a fixture that cannot give it`,
+        { granularity: g },
+      );
     },
   },
   {
@@ -88,7 +122,10 @@ const cases: CaseDef[] = [
       const src = readOnlyPmem2Source(ctx);
       const { set } = newSet(ctx);
       const r = ctx.addon.setMap(set, src, mapConfig(ctx, { length: page(ctx) }), false);
-      return { observed: observed(`${FN}(pmem2 source over an O_RDONLY descriptor)`, r), permitted: ['PMEMSET_E_INVALID_PMEM2_MAP', 'PMEM2_E_NO_ACCESS'] };
+      return {
+        observed: observed(`${FN}(pmem2 source over an O_RDONLY descriptor)`, r),
+        permitted: ['PMEMSET_E_INVALID_PMEM2_MAP', 'PMEM2_E_NO_ACCESS'],
+      };
     },
   },
   {
@@ -112,7 +149,10 @@ const cases: CaseDef[] = [
       const { set } = blockedAfterFirstPart(ctx);
       const { src } = fileSource(ctx, page(ctx));
       const r = ctx.addon.setMap(set, src, null, false);
-      return { observed: observed(`${FN}(FULL coalescing, range after the previous part occupied)`, r), permitted: ['PMEMSET_E_CANNOT_COALESCE_PARTS'] };
+      return {
+        observed: observed(`${FN}(FULL coalescing, range after the previous part occupied)`, r),
+        permitted: ['PMEMSET_E_CANNOT_COALESCE_PARTS'],
+      };
     },
   },
   {
@@ -125,8 +165,12 @@ const cases: CaseDef[] = [
       const src = temporarySource(ctx, dir);
       const { set } = newSet(ctx);
       const r = ctx.addon.setMap(set, src, mapConfig(ctx, { length: 4 << 20 }), false);
-      if (r.code === 0) return { skip: 'the 4 MiB part mapped on a 1 MiB filesystem (the library grows files sparsely): no failure to provoke' };
-      return { observed: observed(`${FN}(temporary source on a full filesystem, 4 MiB)`, r), permitted: ['PMEMSET_E_CANNOT_GROW_SOURCE_FILE'] };
+      if (r.code === 0)
+        return { skip: 'the 4 MiB part mapped on a 1 MiB filesystem (the library grows files sparsely): no failure to provoke' };
+      return {
+        observed: observed(`${FN}(temporary source on a full filesystem, 4 MiB)`, r),
+        permitted: ['PMEMSET_E_CANNOT_GROW_SOURCE_FILE'],
+      };
     },
   },
   {
@@ -134,7 +178,9 @@ const cases: CaseDef[] = [
     situation: 'a set bound to a 1-page reservation, mapping a 2-page part',
     run: (ctx) => {
       const rsv = reservation(ctx, page(ctx));
-      return mapFile(ctx, 2 * page(ctx), null, ['PMEMSET_E_CANNOT_FIT_PART_MAP'], '2 pages into a 1-page reservation', { reservation: rsv });
+      return mapFile(ctx, 2 * page(ctx), null, ['PMEMSET_E_CANNOT_FIT_PART_MAP'], '2 pages into a 1-page reservation', {
+        reservation: rsv,
+      });
     },
   },
   {
@@ -172,7 +218,7 @@ const cases: CaseDef[] = [
     key: 'pmemset_map/PMEMSET_E_SDS_NOSUPP#1',
     situation: 'SDS set on a file source whose device has no unsafe-shutdown support',
     run: (ctx) => {
-      if (ctx.caps.sds) return { skip: 'the fixture\'s device reports an unsafe-shutdown count (SDS is supported here)' };
+      if (ctx.caps.sds) return { skip: "the fixture's device reports an unsafe-shutdown count (SDS is supported here)" };
       const { src } = fileSource(ctx, page(ctx));
       const sds = ctx.addon.setSourceSetSds(src, {});
       if (sds.code !== 0) return { observed: observed('pmemset_source_set_sds', sds), permitted: ['PMEMSET_E_SDS_NOSUPP'] };
@@ -184,12 +230,18 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_map/PMEMSET_E_SDS_DEVICE_ID_LEN_TOO_BIG#1',
     situation: 'SDS on a device whose id is longer than PMEMSET_SDS_DEVICE_ID_LEN',
-    run: () => ({ skip: 'needs a device with unsafe-shutdown support and an id longer than PMEMSET_SDS_DEVICE_ID_LEN; no fixture provides one' }),
+    run: () => ({
+      skip: 'needs a device with unsafe-shutdown support and an id longer than PMEMSET_SDS_DEVICE_ID_LEN; no fixture provides one',
+    }),
   },
   {
     key: 'pmemset_map/PMEMSET_E_UNDESIRABLE_PART_STATE#1',
     situation: 'SDS on a device whose shutdown state is not among the acceptable states',
-    run: (ctx) => ({ skip: ctx.caps.sds ? 'needs a device whose shutdown state is unacceptable (an unsafe shutdown to inject); not provoked' : `needs a device with unsafe-shutdown support (libpmem2 here answers ${ctx.caps.sdsError ?? 'nothing: not probed'})` }),
+    run: (ctx) => ({
+      skip: ctx.caps.sds
+        ? 'needs a device whose shutdown state is unacceptable (an unsafe shutdown to inject); not provoked'
+        : `needs a device with unsafe-shutdown support (libpmem2 here answers ${ctx.caps.sdsError ?? 'nothing: not probed'})`,
+    }),
   },
   {
     key: 'pmemset_map/PMEMSET_E_IO_FAIL#1',
@@ -199,12 +251,18 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_map/PMEMSET_E_DAX_REGION_NOT_FOUND#1',
     situation: 'bad-block detection on a DAX source without a DAX region',
-    run: (ctx) => ({ skip: ctx.caps.dax ? 'needs a DAX source without a region (not provoked)' : 'needs a DAX source (the fixture is not DAX)' }),
+    run: (ctx) => ({
+      skip: ctx.caps.dax ? 'needs a DAX source without a region (not provoked)' : 'needs a DAX source (the fixture is not DAX)',
+    }),
   },
   {
     key: 'pmemset_map/PMEMSET_E_CANNOT_READ_BOUNDS#1',
     situation: 'bad-block detection where the namespace bounds cannot be read',
-    run: (ctx) => ({ skip: ctx.caps.dax ? 'needs a namespace whose bounds cannot be read (not provoked)' : 'needs a DAX namespace (the fixture is not DAX)' }),
+    run: (ctx) => ({
+      skip: ctx.caps.dax
+        ? 'needs a namespace whose bounds cannot be read (not provoked)'
+        : 'needs a DAX namespace (the fixture is not DAX)',
+    }),
   },
   {
     key: 'pmemset_map/PMEMSET_E_BADBLOCK_NOSUPP#1',
@@ -219,8 +277,14 @@ const cases: CaseDef[] = [
       ctx.addon.setSourceSetBadblockDetection(src, true);
       const { set } = newSet(ctx);
       const r = ctx.addon.setMap(set, src, null, false);
-      if (r.code === 0) return { skip: `pmem2_badblock_context_new succeeds for a ${ctx.caps.filesystem} file (observed: the map succeeded), so there is no failure to pass through` };
-      return { observed: observed(`${FN}(bad-block detection on a ${ctx.caps.filesystem} file)`, r), permitted: [codeName(r.code).startsWith('-E') ? codeName(r.code) : '-errno'] };
+      if (r.code === 0)
+        return {
+          skip: `pmem2_badblock_context_new succeeds for a ${ctx.caps.filesystem} file (observed: the map succeeded), so there is no failure to pass through`,
+        };
+      return {
+        observed: observed(`${FN}(bad-block detection on a ${ctx.caps.filesystem} file)`, r),
+        permitted: [codeName(r.code).startsWith('-E') ? codeName(r.code) : '-errno'],
+      };
     },
   },
   {
@@ -236,9 +300,18 @@ const cases: CaseDef[] = [
       if (r.code === 0) {
         if (!r.descriptorFilled || !d) failure = 'the call succeeded but left the descriptor untouched';
         else if (d.size !== BigInt(2 * p)) failure = `descriptor size ${d.size}, mapped ${2 * p}`;
-        else if (!ctx.addon.isMapped(d.addr, d.size, 'rw')) failure = `descriptor address 0x${d.addr.toString(16)} is not a read-write mapping of ${d.size} bytes`;
+        else if (!ctx.addon.isMapped(d.addr, d.size, 'rw'))
+          failure = `descriptor address 0x${d.addr.toString(16)} is not a read-write mapping of ${d.size} bytes`;
       }
-      return { observed: observed(`${FN}(offset 1 page, length 2 pages, descriptor)`, r, d ? { addr: '0x' + d.addr.toString(16), size: String(d.size) } : {}), permitted: ['0'], ...(failure ? { failure } : {}) };
+      return {
+        observed: observed(
+          `${FN}(offset 1 page, length 2 pages, descriptor)`,
+          r,
+          d ? { addr: `0x${d.addr.toString(16)}`, size: String(d.size) } : {},
+        ),
+        permitted: ['0'],
+        ...(failure ? { failure } : {}),
+      };
     },
   },
   {
@@ -249,7 +322,8 @@ const cases: CaseDef[] = [
       const { set } = newSet(ctx);
       const { src } = fileSource(ctx, 3 * p);
       const r = ctx.addon.setMap(set, src, null, true);
-      const failure = r.code === 0 && r.descriptor?.size !== BigInt(3 * p) ? `part size ${r.descriptor?.size}, the source is ${3 * p} bytes` : undefined;
+      const failure =
+        r.code === 0 && r.descriptor?.size !== BigInt(3 * p) ? `part size ${r.descriptor?.size}, the source is ${3 * p} bytes` : undefined;
       return { observed: observed(`${FN}(3-page file, map_cfg NULL)`, r), permitted: ['0'], ...(failure ? { failure } : {}) };
     },
   },
@@ -268,18 +342,28 @@ const cases: CaseDef[] = [
       const d1 = r1.descriptor!;
       const d2 = r2.descriptor;
       if (r2.code === 0 && d2) {
-        if (d2.addr !== d1.addr + d1.size) failure = `second part at 0x${d2.addr.toString(16)}, first ends at 0x${(d1.addr + d1.size).toString(16)}`;
+        if (d2.addr !== d1.addr + d1.size)
+          failure = `second part at 0x${d2.addr.toString(16)}, first ends at 0x${(d1.addr + d1.size).toString(16)}`;
         else {
           const first = ctx.addon.setFirstPartMap(set);
           if (!first.partMap) failure = 'no part map found by pmemset_first_part_map';
           else {
             const d = ctx.addon.setDescriptorPartMap(first.partMap);
             ctx.addon.setPartMapDrop(first.partMap);
-            if (d.addr !== d1.addr || d.size !== BigInt(2 * p)) failure = `the first part map is 0x${d.addr.toString(16)} +${d.size}, expected one coalesced part map of ${2 * p} bytes`;
+            if (d.addr !== d1.addr || d.size !== BigInt(2 * p))
+              failure = `the first part map is 0x${d.addr.toString(16)} +${d.size}, expected one coalesced part map of ${2 * p} bytes`;
           }
         }
       }
-      return { observed: observed(`${FN}(second part, FULL coalescing)`, r2, d2 ? { first: '0x' + d1.addr.toString(16), second: '0x' + d2.addr.toString(16) } : {}), permitted: ['0'], ...(failure ? { failure } : {}) };
+      return {
+        observed: observed(
+          `${FN}(second part, FULL coalescing)`,
+          r2,
+          d2 ? { first: `0x${d1.addr.toString(16)}`, second: `0x${d2.addr.toString(16)}` } : {},
+        ),
+        permitted: ['0'],
+        ...(failure ? { failure } : {}),
+      };
     },
   },
   {
@@ -296,14 +380,20 @@ const cases: CaseDef[] = [
       const r2 = r1.code === 0 ? ctx.addon.setMap(set, b.src, null, true) : r1;
       let failure: string | undefined;
       for (const d of [r1.descriptor, r2.descriptor]) {
-        if (r2.code === 0 && d && (d.addr < base || d.addr + d.size > base + BigInt(8 * p))) failure = `a part at 0x${d.addr.toString(16)} +${d.size} lies outside the reservation 0x${base.toString(16)} +${8 * p}`;
+        if (r2.code === 0 && d && (d.addr < base || d.addr + d.size > base + BigInt(8 * p)))
+          failure = `a part at 0x${d.addr.toString(16)} +${d.size} lies outside the reservation 0x${base.toString(16)} +${8 * p}`;
       }
-      return { observed: observed(`${FN}(two 2-page parts into an 8-page reservation)`, r2), permitted: ['0'], ...(failure ? { failure } : {}) };
+      return {
+        observed: observed(`${FN}(two 2-page parts into an 8-page reservation)`, r2),
+        permitted: ['0'],
+        ...(failure ? { failure } : {}),
+      };
     },
   },
   {
     key: 'pmemset_map/mapping retrievable by iteration and address#1',
-    situation: 'two parts (no coalescing): first/next find two part maps, by_address finds each, and the data written through one is read back',
+    situation:
+      'two parts (no coalescing): first/next find two part maps, by_address finds each, and the data written through one is read back',
     run: (ctx) => {
       const p = page(ctx);
       const { set } = newSet(ctx);
@@ -323,10 +413,12 @@ const cases: CaseDef[] = [
         if (seen.length > 8) break;
       }
       let failure: string | undefined;
-      if (seen.length !== 2 || !want.every((d) => seen.includes(d.addr))) failure = `iteration found ${seen.map((x) => '0x' + x.toString(16)).join(', ')}; mapped ${want.map((d) => '0x' + d.addr.toString(16)).join(', ')}`;
+      if (seen.length !== 2 || !want.every((d) => seen.includes(d.addr)))
+        failure = `iteration found ${seen.map((x) => `0x${x.toString(16)}`).join(', ')}; mapped ${want.map((d) => `0x${d.addr.toString(16)}`).join(', ')}`;
       for (const d of want) {
         const by = ctx.addon.setPartMapByAddress(set, d.addr + d.size - 1n);
-        if (by.code !== 0 || !by.partMap) failure ??= `pmemset_part_map_by_address(last byte of 0x${d.addr.toString(16)}) returned ${codeName(by.code)}`;
+        if (by.code !== 0 || !by.partMap)
+          failure ??= `pmemset_part_map_by_address(last byte of 0x${d.addr.toString(16)}) returned ${codeName(by.code)}`;
         else {
           const found = ctx.addon.setDescriptorPartMap(by.partMap);
           ctx.addon.setPartMapDrop(by.partMap);
@@ -335,7 +427,8 @@ const cases: CaseDef[] = [
       }
       const msg = Buffer.from('pmem-conform');
       ctx.addon.setMemcpy(set, want[1]!.addr + 100n, msg, 0);
-      if (!ctx.addon.readAddress(want[1]!.addr + 100n, msg.length).equals(msg)) failure ??= 'pmemset_memcpy did not leave the bytes in the part';
+      if (!ctx.addon.readAddress(want[1]!.addr + 100n, msg.length).equals(msg))
+        failure ??= 'pmemset_memcpy did not leave the bytes in the part';
       return { observed: observed(`${FN}(two parts) then first/next/by_address`, r2), permitted: ['0'], ...(failure ? { failure } : {}) };
     },
   },
@@ -347,4 +440,3 @@ export const suite: Suite = {
   pages: ['pmemset_map'],
   cases,
 };
-

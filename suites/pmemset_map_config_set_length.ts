@@ -18,7 +18,10 @@ const cases: CaseDef[] = [
       const { src } = fileSource(ctx, 3 * p);
       const r = ctx.addon.setMap(set, src, mapConfig(ctx, { length: p }), true);
       if (r.code !== 0) return { observed: observed('pmemset_map(length 1 page)', r), permitted: ['0'] };
-      return voidOutcome('pmemset_map_config_set_length(1 page)', r.descriptor!.size !== BigInt(p) ? `the part is ${r.descriptor!.size} bytes, the length set was ${p}` : undefined);
+      return voidOutcome(
+        'pmemset_map_config_set_length(1 page)',
+        r.descriptor!.size !== BigInt(p) ? `the part is ${r.descriptor!.size} bytes, the length set was ${p}` : undefined,
+      );
     },
   },
   {
@@ -29,8 +32,13 @@ const cases: CaseDef[] = [
       const { set } = newSet(ctx);
       const { src } = fileSource(ctx, 3 * p);
       const r = ctx.addon.setMap(set, src, mapConfig(ctx, { offset: 0 }), true);
-      const failure = r.code === 0 && r.descriptor!.size !== BigInt(3 * p) ? `the part is ${r.descriptor!.size} bytes, the file ${3 * p}` : undefined;
-      return { observed: observed('pmemset_map(map config without length, 3-page file)', r), permitted: ['0'], ...(failure ? { failure } : {}) };
+      const failure =
+        r.code === 0 && r.descriptor!.size !== BigInt(3 * p) ? `the part is ${r.descriptor!.size} bytes, the file ${3 * p}` : undefined;
+      return {
+        observed: observed('pmemset_map(map config without length, 3-page file)', r),
+        permitted: ['0'],
+        ...(failure ? { failure } : {}),
+      };
     },
   },
   {
@@ -47,4 +55,9 @@ const cases: CaseDef[] = [
   },
 ];
 
-export const suite: Suite = { name: 'pmemset_map_config_set_length', implementation: 'libpmemset', pages: ['pmemset_map_config_set_length'], cases };
+export const suite: Suite = {
+  name: 'pmemset_map_config_set_length',
+  implementation: 'libpmemset',
+  pages: ['pmemset_map_config_set_length'],
+  cases,
+};

@@ -10,7 +10,8 @@ import { check, observed } from './pmem2_util.js';
 import { fileSource, mapConfig, newSet } from './pmemset_util.js';
 import { page } from './pmemset_page_util.js';
 
-const NOTE = 'The page names the function pmemset_config_set_offset; the library exports pmemset_map_config_set_offset (native/libpmemset/README.md, choice 3).';
+const NOTE =
+  'The page names the function pmemset_config_set_offset; the library exports pmemset_map_config_set_offset (native/libpmemset/README.md, choice 3).';
 
 function freshMapConfig(ctx: CaseContext) {
   const r = ctx.addon.setMapConfigNew();
@@ -28,14 +29,20 @@ const cases: CaseDef[] = [
       const mc = freshMapConfig(ctx);
       const r = ctx.addon.setMapConfigSetOffset(mc, page(ctx));
       if (r.code !== 0) return { observed: observed('pmemset_map_config_set_offset(1 page)', r), permitted: ['0'] };
-      return { observed: observed('pmemset_map_config_set_offset(INT64_MAX)', ctx.addon.setMapConfigSetOffset(mc, (1n << 63n) - 1n)), permitted: ['0'] };
+      return {
+        observed: observed('pmemset_map_config_set_offset(INT64_MAX)', ctx.addon.setMapConfigSetOffset(mc, (1n << 63n) - 1n)),
+        permitted: ['0'],
+      };
     },
   },
   {
     key: 'pmemset_config_set_offset/PMEMSET_E_OFFSET_OUT_OF_RANGE#1',
     situation: 'offset INT64_MAX + 1',
     note: NOTE,
-    run: (ctx) => ({ observed: observed('pmemset_map_config_set_offset(2^63)', ctx.addon.setMapConfigSetOffset(freshMapConfig(ctx), 1n << 63n)), permitted: ['PMEMSET_E_OFFSET_OUT_OF_RANGE'] }),
+    run: (ctx) => ({
+      observed: observed('pmemset_map_config_set_offset(2^63)', ctx.addon.setMapConfigSetOffset(freshMapConfig(ctx), 1n << 63n)),
+      permitted: ['PMEMSET_E_OFFSET_OUT_OF_RANGE'],
+    }),
   },
   {
     key: 'pmemset_map_config_set_offset/mapping starts at the offset#1',
@@ -58,4 +65,9 @@ const cases: CaseDef[] = [
   },
 ];
 
-export const suite: Suite = { name: 'pmemset_map_config_set_offset', implementation: 'libpmemset', pages: ['pmemset_map_config_set_offset'], cases };
+export const suite: Suite = {
+  name: 'pmemset_map_config_set_offset',
+  implementation: 'libpmemset',
+  pages: ['pmemset_map_config_set_offset'],
+  cases,
+};

@@ -23,7 +23,10 @@ function drainsAfter(ctx: CaseContext, flags: number, name: string) {
   const ret = ctx.addon.setMemcpy(set, base + 8n, Buffer.from('no drain wanted'), flags);
   const ev = ctx.addon.setEventsTake(log!);
   const drains = ev.filter((e) => e.type === 'DRAIN').length;
-  return labelled(`pmemset_memcpy(${name})`, drains === 0 ? 'no drain' : `${drains} DRAIN event(s)`, 'no drain', { events: showEvents(ev), returned: hex(ret) });
+  return labelled(`pmemset_memcpy(${name})`, drains === 0 ? 'no drain' : `${drains} DRAIN event(s)`, 'no drain', {
+    events: showEvents(ev),
+    returned: hex(ret),
+  });
 }
 
 const cases: CaseDef[] = [
@@ -39,12 +42,18 @@ const cases: CaseDef[] = [
         memset: ctx.addon.setMemset(set, dst + 64n, 0x5a, 32, 0),
       };
       const wrong = Object.entries(got).filter(([k, v]) => v !== (k === 'memmove' ? dst + 2n : k === 'memset' ? dst + 64n : dst));
-      return labelled('pmemset_memcpy/memmove/memset', wrong.length ? `returned ${wrong.map(([k, v]) => `${k} ${hex(v)}`).join(', ')}` : 'pmemdest', 'pmemdest', { memcpy: hex(got.memcpy), memmove: hex(got.memmove), memset: hex(got.memset) });
+      return labelled(
+        'pmemset_memcpy/memmove/memset',
+        wrong.length ? `returned ${wrong.map(([k, v]) => `${k} ${hex(v)}`).join(', ')}` : 'pmemdest',
+        'pmemdest',
+        { memcpy: hex(got.memcpy), memmove: hex(got.memmove), memset: hex(got.memset) },
+      );
     },
   },
   {
     key: 'pmemset_memmove/same result as memmove, memcpy and memset#1',
-    situation: 'memcpy 64 bytes, memmove them 5 bytes forward (overlapping), memset 16 bytes: the part holds what Buffer copy/copyWithin/fill leave',
+    situation:
+      'memcpy 64 bytes, memmove them 5 bytes forward (overlapping), memset 16 bytes: the part holds what Buffer copy/copyWithin/fill leave',
     run: (ctx) => {
       const { set, base } = setWithPart(ctx);
       const dst = base + 256n;
@@ -57,7 +66,12 @@ const cases: CaseDef[] = [
       model.fill(0xa5, 70, 86);
       ctx.addon.setMemset(set, dst + 70n, 0xa5, 16, 0);
       const got = ctx.addon.readAddress(dst, 96);
-      return labelled('pmemset_memcpy, then overlapping pmemset_memmove, then pmemset_memset', got.equals(model) ? 'same bytes as libc' : 'different bytes', 'same bytes as libc', { got: got.toString('hex'), expected: model.toString('hex') });
+      return labelled(
+        'pmemset_memcpy, then overlapping pmemset_memmove, then pmemset_memset',
+        got.equals(model) ? 'same bytes as libc' : 'different bytes',
+        'same bytes as libc',
+        { got: got.toString('hex'), expected: model.toString('hex') },
+      );
     },
   },
   {

@@ -37,7 +37,8 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmemset_new/config copied into the set#1',
-    situation: 'a config with PAGE granularity and an event callback; the set is made, the config deleted, then a part is mapped: the set still has the granularity and the callback',
+    situation:
+      'a config with PAGE granularity and an event callback; the set is made, the config deleted, then a part is mapped: the set still has the granularity and the callback',
     run: (ctx) => {
       const a = ctx.addon;
       const c = a.setConfigNew();
@@ -55,8 +56,15 @@ const cases: CaseDef[] = [
       const r = a.setMap(s.set!, src, null, true);
       const ev = a.setEventsTake(log);
       const added = ev.filter((e) => e.type === 'PART_ADD');
-      const failure = r.code === 0 && added.length !== 1 ? `after the config was deleted the set's callback saw ${showEvents(ev)}, not one PART_ADD` : undefined;
-      return { observed: observed('pmemset_map into a set whose config was deleted', r, { events: showEvents(ev) }), permitted: ['0'], ...(failure ? { failure } : {}) };
+      const failure =
+        r.code === 0 && added.length !== 1
+          ? `after the config was deleted the set's callback saw ${showEvents(ev)}, not one PART_ADD`
+          : undefined;
+      return {
+        observed: observed('pmemset_map into a set whose config was deleted', r, { events: showEvents(ev) }),
+        permitted: ['0'],
+        ...(failure ? { failure } : {}),
+      };
     },
   },
   {
@@ -65,7 +73,11 @@ const cases: CaseDef[] = [
     run: (ctx) => {
       const { set } = newSet(ctx, { caseDeletes: true });
       const r = ctx.addon.setDelete(set);
-      return { observed: observed('pmemset_delete', r, { pointerCleared: r.pointerCleared }), permitted: ['0'], ...(r.pointerCleared ? {} : { failure: '*set is not NULL after pmemset_delete' }) };
+      return {
+        observed: observed('pmemset_delete', r, { pointerCleared: r.pointerCleared }),
+        permitted: ['0'],
+        ...(r.pointerCleared ? {} : { failure: '*set is not NULL after pmemset_delete' }),
+      };
     },
   },
 ];

@@ -12,13 +12,27 @@ import { C, check, hex } from './pmem2_util.js';
 import { fileSource, newSet } from './pmemset_util.js';
 
 export const E = {
-  get NODRAIN() { return mustConstant('libpmemset', 'PMEMSET_F_MEM_NODRAIN'); },
-  get NOFLUSH() { return mustConstant('libpmemset', 'PMEMSET_F_MEM_NOFLUSH'); },
-  get INDETERMINATE() { return mustConstant('libpmemset', 'PMEMSET_PART_STATE_INDETERMINATE'); },
-  get OK() { return mustConstant('libpmemset', 'PMEMSET_PART_STATE_OK'); },
-  get OK_BUT_ALREADY_OPEN() { return mustConstant('libpmemset', 'PMEMSET_PART_STATE_OK_BUT_ALREADY_OPEN'); },
-  get OK_BUT_INTERRUPTED() { return mustConstant('libpmemset', 'PMEMSET_PART_STATE_OK_BUT_INTERRUPTED'); },
-  get CORRUPTED() { return mustConstant('libpmemset', 'PMEMSET_PART_STATE_CORRUPTED'); },
+  get NODRAIN() {
+    return mustConstant('libpmemset', 'PMEMSET_F_MEM_NODRAIN');
+  },
+  get NOFLUSH() {
+    return mustConstant('libpmemset', 'PMEMSET_F_MEM_NOFLUSH');
+  },
+  get INDETERMINATE() {
+    return mustConstant('libpmemset', 'PMEMSET_PART_STATE_INDETERMINATE');
+  },
+  get OK() {
+    return mustConstant('libpmemset', 'PMEMSET_PART_STATE_OK');
+  },
+  get OK_BUT_ALREADY_OPEN() {
+    return mustConstant('libpmemset', 'PMEMSET_PART_STATE_OK_BUT_ALREADY_OPEN');
+  },
+  get OK_BUT_INTERRUPTED() {
+    return mustConstant('libpmemset', 'PMEMSET_PART_STATE_OK_BUT_INTERRUPTED');
+  },
+  get CORRUPTED() {
+    return mustConstant('libpmemset', 'PMEMSET_PART_STATE_CORRUPTED');
+  },
 };
 
 export function page(ctx: CaseContext): number {
@@ -100,7 +114,7 @@ export function fdsIn(dir: string): Map<number, string> {
   for (const name of fs.readdirSync('/proc/self/fd')) {
     try {
       const link = fs.readlinkSync(`/proc/self/fd/${name}`);
-      if (link.startsWith(dir.endsWith('/') ? dir : dir + '/')) out.set(Number(name), link);
+      if (link.startsWith(dir.endsWith('/') ? dir : `${dir}/`)) out.set(Number(name), link);
     } catch {
       /* closed meanwhile */
     }

@@ -1,15 +1,7 @@
-/**
- * pmemset_part_map(3), the part API of libpmemset 1.11 (pmemset_part_new +
- * pmemset_part_map). The seed copy of the page lists no errors (a gap the
- * catalogue reports); the markdown copy of the same version lists nine,
- * each a case here.
- */
-import fs from 'node:fs';
-import { codeName } from '../runner/core/constants.js';
 import type { Part, PmemSet, SetSource } from '../runner/core/native.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
 import { C, check, childOutcome, observed, OOM_HEADROOM, OOM_REQUEST, reservation } from './pmem2_util.js';
-import { blockedAfterFirstPart, fileSource, newSet, S , readOnlyPmem2Source } from './pmemset_util.js';
+import { blockedAfterFirstPart, fileSource, newSet, S, readOnlyPmem2Source } from './pmemset_util.js';
 
 const FN = 'pmemset_part_map';
 
@@ -34,7 +26,12 @@ function partNew(ctx: CaseContext, set: PmemSet, src: SetSource, off: number | b
 }
 
 /** part_new over a fresh file, then part_map; a part_new failure is itself the observation */
-function partMap(ctx: CaseContext, o: { size: number; off?: number | bigint; len: number | bigint; set?: PmemSet; setOpts?: Parameters<typeof newSet>[1] }, permitted: string[], describe: string): Outcome {
+function partMap(
+  ctx: CaseContext,
+  o: { size: number; off?: number | bigint; len: number | bigint; set?: PmemSet; setOpts?: Parameters<typeof newSet>[1] },
+  permitted: string[],
+  describe: string,
+): Outcome {
   const set = o.set ?? newSet(ctx, o.setOpts).set;
   const { src } = fileSource(ctx, o.size);
   const p = partNew(ctx, set, src, o.off ?? 0, o.len);
@@ -81,9 +78,17 @@ const cases: CaseDef[] = [
     situation: 'a set requiring CACHE_LINE on a fixture without MAP_SYNC',
     note: 'libpmem2 refuses with PMEM2_E_GRANULARITY_NOT_SUPPORTED; permitted beside the pmemset code.',
     run: (ctx) => {
-      if (ctx.caps.forcedGranularity) return { skip: `granularity forced to ${ctx.caps.forcedGranularity} by PMEM2_FORCE_GRANULARITY: what the fixture can really give is masked` };
+      if (ctx.caps.forcedGranularity)
+        return {
+          skip: `granularity forced to ${ctx.caps.forcedGranularity} by PMEM2_FORCE_GRANULARITY: what the fixture can really give is masked`,
+        };
       if (ctx.caps.mapSync) return { skip: 'the fixture offers MAP_SYNC, so CACHE_LINE is supported' };
-      return partMap(ctx, { size: page(ctx), len: page(ctx), setOpts: { granularity: C.CACHE_LINE } }, ['PMEMSET_E_GRANULARITY_NOT_SUPPORTED', 'PMEM2_E_GRANULARITY_NOT_SUPPORTED'], 'CACHE_LINE without MAP_SYNC');
+      return partMap(
+        ctx,
+        { size: page(ctx), len: page(ctx), setOpts: { granularity: C.CACHE_LINE } },
+        ['PMEMSET_E_GRANULARITY_NOT_SUPPORTED', 'PMEM2_E_GRANULARITY_NOT_SUPPORTED'],
+        'CACHE_LINE without MAP_SYNC',
+      );
     },
   },
   {
@@ -109,7 +114,12 @@ const cases: CaseDef[] = [
     situation: 'FULL coalescing in a reservation where the page after the first part holds a libpmem2 mapping',
     run: (ctx) => {
       const { set } = blockedAfterFirstPart(ctx);
-      return partMap(ctx, { size: page(ctx), len: page(ctx), set }, ['PMEMSET_E_CANNOT_COALESCE_PARTS'], 'FULL coalescing, range after the previous part occupied');
+      return partMap(
+        ctx,
+        { size: page(ctx), len: page(ctx), set },
+        ['PMEMSET_E_CANNOT_COALESCE_PARTS'],
+        'FULL coalescing, range after the previous part occupied',
+      );
     },
   },
   {
@@ -136,7 +146,12 @@ const cases: CaseDef[] = [
     situation: 'a set bound to a 1-page reservation, mapping a 2-page part',
     run: (ctx) => {
       const rsv = reservation(ctx, page(ctx));
-      return partMap(ctx, { size: 2 * page(ctx), len: 2 * page(ctx), setOpts: { reservation: rsv } }, ['PMEMSET_E_CANNOT_FIT_PART_MAP'], '2 pages into a 1-page reservation');
+      return partMap(
+        ctx,
+        { size: 2 * page(ctx), len: 2 * page(ctx), setOpts: { reservation: rsv } },
+        ['PMEMSET_E_CANNOT_FIT_PART_MAP'],
+        '2 pages into a 1-page reservation',
+      );
     },
   },
   {
@@ -174,7 +189,8 @@ const cases: CaseDef[] = [
         const d = r.descriptor;
         if (!d) failure = 'the call succeeded but left the descriptor untouched';
         else if (d.size !== BigInt(2 * p)) failure = `descriptor size ${d.size}, mapped ${2 * p}`;
-        else if (!ctx.addon.isMapped(d.addr, d.size, 'rw')) failure = `descriptor address 0x${d.addr.toString(16)} is not mapped read-write`;
+        else if (!ctx.addon.isMapped(d.addr, d.size, 'rw'))
+          failure = `descriptor address 0x${d.addr.toString(16)} is not mapped read-write`;
       }
       return { observed: observed(`${FN}(2-page part, descriptor)`, r), permitted: ['0'], ...(failure ? { failure } : {}) };
     },
@@ -196,7 +212,10 @@ const cases: CaseDef[] = [
       const r2 = ctx.addon.setPartMap(pb.part!, true);
       const d1 = r1.descriptor!;
       const d2 = r2.descriptor;
-      const failure = r2.code === 0 && d2 && d2.addr !== d1.addr + d1.size ? `second part at 0x${d2.addr.toString(16)}, first ends at 0x${(d1.addr + d1.size).toString(16)}` : undefined;
+      const failure =
+        r2.code === 0 && d2 && d2.addr !== d1.addr + d1.size
+          ? `second part at 0x${d2.addr.toString(16)}, first ends at 0x${(d1.addr + d1.size).toString(16)}`
+          : undefined;
       return { observed: observed(`${FN}(second part, FULL coalescing)`, r2), permitted: ['0'], ...(failure ? { failure } : {}) };
     },
   },

@@ -46,7 +46,11 @@ const cases: CaseDef[] = [
         const found = ctx.addon.setDescriptorPartMap(r.partMap);
         ctx.addon.setPartMapDrop(r.partMap);
         if (!(found.addr <= last && last < found.addr + found.size)) {
-          return { observed: observed(`${FN}(${hex(last)})`, r), permitted: ['0'], failure: `the part map found, ${showDesc(found)}, does not contain ${hex(last)}` };
+          return {
+            observed: observed(`${FN}(${hex(last)})`, r),
+            permitted: ['0'],
+            failure: `the part map found, ${showDesc(found)}, does not contain ${hex(last)}`,
+          };
         }
       }
       return { observed: observed(`${FN}(last byte of each of two parts)`, { code: 0 }), permitted: ['0'] };

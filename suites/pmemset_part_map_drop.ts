@@ -21,14 +21,18 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmemset_part_map_drop/reference dropped#1',
-    situation: 'acquire a part map with pmemset_part_map_by_address, drop it, then remove its range: the removal is not refused for a reference',
+    situation:
+      'acquire a part map with pmemset_part_map_by_address, drop it, then remove its range: the removal is not refused for a reference',
     run: (ctx) => {
       const { set } = newSet(ctx);
       const d = mapPart(ctx, set, page(ctx));
       const by = ctx.addon.setPartMapByAddress(set, d.addr);
       if (!by.partMap) return { observed: observed('pmemset_part_map_by_address', by), permitted: ['0'] };
       ctx.addon.setPartMapDrop(by.partMap);
-      return { observed: observed('pmemset_remove_range(part whose reference was dropped)', ctx.addon.setRemoveRange(set, d.addr, d.size)), permitted: ['0'] };
+      return {
+        observed: observed('pmemset_remove_range(part whose reference was dropped)', ctx.addon.setRemoveRange(set, d.addr, d.size)),
+        permitted: ['0'],
+      };
     },
   },
 ];

@@ -35,7 +35,11 @@ const cases: CaseDef[] = [
       ctx.addon.setMemcpy(set, m.descriptor!.addr + 512n, msg, E.NOFLUSH);
       const r = ctx.addon.setPersist(set, m.descriptor!.addr + 512n, msg.length);
       const got = fs.readFileSync(f.path).subarray(512, 512 + msg.length);
-      return { observed: observed('pmemset_persist after a NOFLUSH copy', r), permitted: ['0'], ...(got.equals(msg) ? {} : { failure: `the file holds ${JSON.stringify(got.toString())}` }) };
+      return {
+        observed: observed('pmemset_persist after a NOFLUSH copy', r),
+        permitted: ['0'],
+        ...(got.equals(msg) ? {} : { failure: `the file holds ${JSON.stringify(got.toString())}` }),
+      };
     },
   },
 ];

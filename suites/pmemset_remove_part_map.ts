@@ -30,7 +30,10 @@ const cases: CaseDef[] = [
       mapPart(ctx, b, page(ctx));
       const pm = keep(ctx, ctx.addon.setFirstPartMap(b).partMap);
       if (!pm) return { skip: 'pmemset_first_part_map found no part map (see the pmemset_first_part_map suite)' };
-      return { observed: observed(`${FN}(part map of another set)`, ctx.addon.setRemovePartMap(a, pm)), permitted: ['PMEMSET_E_PART_NOT_FOUND'] };
+      return {
+        observed: observed(`${FN}(part map of another set)`, ctx.addon.setRemovePartMap(a, pm)),
+        permitted: ['PMEMSET_E_PART_NOT_FOUND'],
+      };
     },
   },
   {
@@ -77,7 +80,11 @@ const cases: CaseDef[] = [
       const pm = keep(ctx, ctx.addon.setFirstPartMap(set).partMap);
       if (!pm) return { skip: 'pmemset_first_part_map found no part map (see the pmemset_first_part_map suite)' };
       const r = ctx.addon.setRemovePartMap(set, pm);
-      return { observed: observed(FN, r, { pointerCleared: r.pointerCleared }), permitted: ['0'], ...(r.code === 0 && !r.pointerCleared ? { failure: '*pmap_ptr is not NULL after a successful removal' } : {}) };
+      return {
+        observed: observed(FN, r, { pointerCleared: r.pointerCleared }),
+        permitted: ['0'],
+        ...(r.code === 0 && !r.pointerCleared ? { failure: '*pmap_ptr is not NULL after a successful removal' } : {}),
+      };
     },
   },
 ];

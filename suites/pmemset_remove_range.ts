@@ -27,7 +27,10 @@ const cases: CaseDef[] = [
       mapPart(ctx, set, page(ctx));
       const other = newSet(ctx).set;
       const d = mapPart(ctx, other, page(ctx));
-      return { observed: observed(`${FN}(range of another set's part)`, ctx.addon.setRemoveRange(set, d.addr, d.size)), permitted: ['PMEMSET_E_CANNOT_FIND_PART_MAP'] };
+      return {
+        observed: observed(`${FN}(range of another set's part)`, ctx.addon.setRemoveRange(set, d.addr, d.size)),
+        permitted: ['PMEMSET_E_CANNOT_FIND_PART_MAP'],
+      };
     },
   },
   {
@@ -37,13 +40,18 @@ const cases: CaseDef[] = [
       const { set } = newSet(ctx);
       const d = mapPart(ctx, set, page(ctx));
       keep(ctx, ctx.addon.setFirstPartMap(set).partMap);
-      return { observed: observed(`${FN}(referenced part map)`, ctx.addon.setRemoveRange(set, d.addr, d.size)), permitted: ['PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP'] };
+      return {
+        observed: observed(`${FN}(referenced part map)`, ctx.addon.setRemoveRange(set, d.addr, d.size)),
+        permitted: ['PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP'],
+      };
     },
   },
   {
     key: `${FN}/errors of pmem2_map_delete(3)#1`,
     situation: 'pmem2_map_delete failing for a part being removed',
-    run: () => ({ skip: 'pmem2_map_delete(3) fails only when unmapping or the reservation bookkeeping fails; nothing a case can do makes it fail for a mapping the set made' }),
+    run: () => ({
+      skip: 'pmem2_map_delete(3) fails only when unmapping or the reservation bookkeeping fails; nothing a case can do makes it fail for a mapping the set made',
+    }),
   },
   {
     key: `${FN}/overlapping parts removed and unmapped#1`,
@@ -56,7 +64,8 @@ const cases: CaseDef[] = [
       if (r.code === 0) {
         const by = byAddress(ctx, set, d.addr);
         if (by.code === 0) failure = `by_address still finds ${showDesc(by.desc)} at the part's first byte`;
-        else if (ctx.addon.isMapped(d.addr, 1, 'rw') || ctx.addon.isMapped(d.addr + BigInt(page(ctx)), 1, 'rw')) failure = `the part ${showDesc(d)} is still mapped read-write`;
+        else if (ctx.addon.isMapped(d.addr, 1, 'rw') || ctx.addon.isMapped(d.addr + BigInt(page(ctx)), 1, 'rw'))
+          failure = `the part ${showDesc(d)} is still mapped read-write`;
       }
       return { observed: observed(`${FN}(1 byte inside a 2-page part)`, r), permitted: ['0'], ...(failure ? { failure } : {}) };
     },
@@ -69,7 +78,8 @@ const cases: CaseDef[] = [
       const { set } = newSet(ctx, { coalescing: S.FULL });
       const a = mapPart(ctx, set, p);
       const b = mapPart(ctx, set, p);
-      if (b.addr !== a.addr + a.size) return { skip: `the parts were not coalesced (A ${showDesc(a)}, B ${showDesc(b)}); see the pmemset_map coalescing case` };
+      if (b.addr !== a.addr + a.size)
+        return { skip: `the parts were not coalesced (A ${showDesc(a)}, B ${showDesc(b)}); see the pmemset_map coalescing case` };
       const msg = Buffer.from('part A');
       ctx.addon.setMemcpy(set, a.addr, msg, 0);
       const r = ctx.addon.setRemoveRange(set, b.addr + 100n, 1);
@@ -77,12 +87,18 @@ const cases: CaseDef[] = [
       if (r.code === 0) {
         const byA = byAddress(ctx, set, a.addr);
         const byB = byAddress(ctx, set, b.addr);
-        if (byA.code !== 0 || byA.desc?.addr !== a.addr || byA.desc.size !== a.size) failure = `part A: by_address found ${showDesc(byA.desc)}, expected ${showDesc(a)}`;
-        else if (!ctx.addon.isMapped(a.addr, a.size, 'rw') || !ctx.addon.readAddress(a.addr, msg.length).equals(msg)) failure = 'part A lost its mapping or its data';
+        if (byA.code !== 0 || byA.desc?.addr !== a.addr || byA.desc.size !== a.size)
+          failure = `part A: by_address found ${showDesc(byA.desc)}, expected ${showDesc(a)}`;
+        else if (!ctx.addon.isMapped(a.addr, a.size, 'rw') || !ctx.addon.readAddress(a.addr, msg.length).equals(msg))
+          failure = 'part A lost its mapping or its data';
         else if (byB.code === 0) failure = `part B (${hex(b.addr)}) is still in the set: ${showDesc(byB.desc)}`;
         else if (ctx.addon.isMapped(b.addr, b.size, 'rw')) failure = `part B (${hex(b.addr)}) is still mapped read-write`;
       }
-      return { observed: observed(`${FN}(1 byte of the second of two coalesced parts)`, r), permitted: ['0'], ...(failure ? { failure } : {}) };
+      return {
+        observed: observed(`${FN}(1 byte of the second of two coalesced parts)`, r),
+        permitted: ['0'],
+        ...(failure ? { failure } : {}),
+      };
     },
   },
 ];

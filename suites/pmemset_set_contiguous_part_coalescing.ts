@@ -14,7 +14,11 @@ const cases: CaseDef[] = [
     situation: 'set each of NONE, OPPORTUNISTIC and FULL on a set',
     run: (ctx) => {
       const { set } = newSet(ctx);
-      for (const [n, v] of [['NONE', S.NONE], ['OPPORTUNISTIC', S.OPPORTUNISTIC], ['FULL', S.FULL]] as const) {
+      for (const [n, v] of [
+        ['NONE', S.NONE],
+        ['OPPORTUNISTIC', S.OPPORTUNISTIC],
+        ['FULL', S.FULL],
+      ] as const) {
         const r = ctx.addon.setSetContiguousPartCoalescing(set, v);
         if (r.code !== 0) return { observed: observed(`${FN}(${n})`, r), permitted: ['0'] };
       }
@@ -26,7 +30,10 @@ const cases: CaseDef[] = [
     situation: 'coalescing value 42',
     run: (ctx) => {
       const { set } = newSet(ctx);
-      return { observed: observed(`${FN}(42)`, ctx.addon.setSetContiguousPartCoalescing(set, 42)), permitted: ['PMEMSET_E_INVALID_COALESCING_VALUE'] };
+      return {
+        observed: observed(`${FN}(42)`, ctx.addon.setSetContiguousPartCoalescing(set, 42)),
+        permitted: ['PMEMSET_E_INVALID_COALESCING_VALUE'],
+      };
     },
   },
   {
@@ -37,13 +44,21 @@ const cases: CaseDef[] = [
       const a = mapPart(ctx, set, page(ctx));
       const b = mapPart(ctx, set, page(ctx));
       const found = partMaps(ctx, set);
-      const failure = found.length !== 2 ? `iteration found ${found.length} part map(s) (${found.map(showDesc).join(', ')}) for two parts mapped without coalescing` : undefined;
-      return { observed: observed('pmemset_map of two parts, coalescing not set', { code: 0 }, { parts: `${showDesc(a)}, ${showDesc(b)}` }), permitted: ['0'], ...(failure ? { failure } : {}) };
+      const failure =
+        found.length !== 2
+          ? `iteration found ${found.length} part map(s) (${found.map(showDesc).join(', ')}) for two parts mapped without coalescing`
+          : undefined;
+      return {
+        observed: observed('pmemset_map of two parts, coalescing not set', { code: 0 }, { parts: `${showDesc(a)}, ${showDesc(b)}` }),
+        permitted: ['0'],
+        ...(failure ? { failure } : {}),
+      };
     },
   },
   {
     key: `${FN}/OPPORTUNISTIC falls back to NONE#1`,
-    situation: 'OPPORTUNISTIC in a reservation where the page after the first part holds a libpmem2 mapping: the second part maps elsewhere, as a part map of its own',
+    situation:
+      'OPPORTUNISTIC in a reservation where the page after the first part holds a libpmem2 mapping: the second part maps elsewhere, as a part map of its own',
     run: (ctx) => {
       const { set } = blockedAfterFirstPart(ctx);
       const p = page(ctx);
@@ -55,10 +70,15 @@ const cases: CaseDef[] = [
       let failure: string | undefined;
       if (r.code === 0) {
         const found = partMaps(ctx, set);
-        if (r.descriptor!.addr === first.addr + first.size) failure = `the second part was mapped at ${hex(r.descriptor!.addr)}, the occupied range after the first part`;
+        if (r.descriptor!.addr === first.addr + first.size)
+          failure = `the second part was mapped at ${hex(r.descriptor!.addr)}, the occupied range after the first part`;
         else if (found.length !== 2) failure = `iteration found ${found.map(showDesc).join(', ')}: expected two part maps`;
       }
-      return { observed: observed('pmemset_map(OPPORTUNISTIC, range after the previous part occupied)', r), permitted: ['0'], ...(failure ? { failure } : {}) };
+      return {
+        observed: observed('pmemset_map(OPPORTUNISTIC, range after the previous part occupied)', r),
+        permitted: ['0'],
+        ...(failure ? { failure } : {}),
+      };
     },
   },
   {
@@ -69,12 +89,16 @@ const cases: CaseDef[] = [
       const { set } = blockedAfterFirstPart(ctx);
       const { src } = fileSource(ctx, page(ctx));
       const r = ctx.addon.setMap(set, src, null, false);
-      return { observed: observed('pmemset_map(FULL, range after the previous part occupied)', r), permitted: ['PMEMSET_E_CANNOT_COALESCE_PARTS'] };
+      return {
+        observed: observed('pmemset_map(FULL, range after the previous part occupied)', r),
+        permitted: ['PMEMSET_E_CANNOT_COALESCE_PARTS'],
+      };
     },
   },
   {
     key: `${FN}/coalesced parts are one part map#1`,
-    situation: 'FULL: two 1-page parts; first/next find one part map of 2 pages, and by_address on the second part finds that same part map',
+    situation:
+      'FULL: two 1-page parts; first/next find one part map of 2 pages, and by_address on the second part finds that same part map',
     run: (ctx) => {
       const p = page(ctx);
       const { set } = newSet(ctx, { coalescing: S.FULL });
@@ -85,7 +109,8 @@ const cases: CaseDef[] = [
       if (r.code === 0) {
         const found = partMaps(ctx, set);
         const by = byAddress(ctx, set, r.descriptor!.addr);
-        if (found.length !== 1 || found[0]!.addr !== a.addr || found[0]!.size !== BigInt(2 * p)) failure = `iteration found ${found.map(showDesc).join(', ')}: expected one part map ${hex(a.addr)} +${2 * p}`;
+        if (found.length !== 1 || found[0]!.addr !== a.addr || found[0]!.size !== BigInt(2 * p))
+          failure = `iteration found ${found.map(showDesc).join(', ')}: expected one part map ${hex(a.addr)} +${2 * p}`;
         else if (by.desc?.addr !== a.addr || by.desc.size !== BigInt(2 * p)) failure = `by_address(second part) found ${showDesc(by.desc)}`;
       }
       return { observed: observed('pmemset_map(second part, FULL)', r), permitted: ['0'], ...(failure ? { failure } : {}) };

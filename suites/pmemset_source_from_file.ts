@@ -38,7 +38,13 @@ function modeOutcome(ctx: CaseContext, flags: bigint, want: number, describe: st
   }
   const mode = fs.statSync(p).mode & 0o7777;
   const expected = want & ~umask();
-  return { observed: observed(`pmemset_xsource_from_file(${describe})`, x, { mode: '0' + mode.toString(8), umask: '0' + umask().toString(8) }), permitted: ['0'], ...(mode !== expected ? { failure: `the new file has mode 0${mode.toString(8)}, expected 0${expected.toString(8)} (0${want.toString(8)} less the umask)` } : {}) };
+  return {
+    observed: observed(`pmemset_xsource_from_file(${describe})`, x, { mode: `0${mode.toString(8)}`, umask: `0${umask().toString(8)}` }),
+    permitted: ['0'],
+    ...(mode !== expected
+      ? { failure: `the new file has mode 0${mode.toString(8)}, expected 0${expected.toString(8)} (0${want.toString(8)} less the umask)` }
+      : {}),
+  };
 }
 
 const cases: CaseDef[] = [
@@ -72,7 +78,10 @@ const cases: CaseDef[] = [
     run: (ctx) => {
       const p = cleanupFile(ctx, newFilePath(ctx, 'flags'));
       const x = xsource(ctx, p, BigInt(S.CREATE_IF_NEEDED) | (1n << 20n));
-      return { observed: observed('pmemset_xsource_from_file(CREATE_IF_NEEDED | 1<<20)', x), permitted: ['PMEMSET_E_INVALID_SOURCE_FILE_CREATE_FLAGS'] };
+      return {
+        observed: observed('pmemset_xsource_from_file(CREATE_IF_NEEDED | 1<<20)', x),
+        permitted: ['PMEMSET_E_INVALID_SOURCE_FILE_CREATE_FLAGS'],
+      };
     },
   },
   {
@@ -93,8 +102,13 @@ const cases: CaseDef[] = [
       const m2 = mapLen(ctx, y.source!, page(ctx));
       const kept = fs.readFileSync(f.path).subarray(0, 7).toString();
       if (kept !== 'keep me') failure ??= `the existing file was overwritten (starts with ${JSON.stringify(kept)})`;
-      if (m2.code === 0 && ctx.addon.readAddress(m2.descriptor!.addr, 7).toString() !== 'keep me') failure ??= 'the mapping of the existing file does not show its data';
-      return { observed: observed('pmemset_xsource_from_file(CREATE_IF_NEEDED), missing then existing file', m2), permitted: ['0'], ...(failure ? { failure } : {}) };
+      if (m2.code === 0 && ctx.addon.readAddress(m2.descriptor!.addr, 7).toString() !== 'keep me')
+        failure ??= 'the mapping of the existing file does not show its data';
+      return {
+        observed: observed('pmemset_xsource_from_file(CREATE_IF_NEEDED), missing then existing file', m2),
+        permitted: ['0'],
+        ...(failure ? { failure } : {}),
+      };
     },
   },
   {
@@ -110,7 +124,11 @@ const cases: CaseDef[] = [
       if (m.code !== 0) return { observed: observed('pmemset_map of the overwritten file', m), permitted: ['0'] };
       const head = ctx.addon.readAddress(m.descriptor!.addr, 8);
       const failure = head.toString() === 'old data' ? 'the file was not overwritten: its old data is mapped' : undefined;
-      return { observed: observed('pmemset_xsource_from_file(CREATE_ALWAYS) then pmemset_map', m, { head: head.toString('hex') }), permitted: ['0'], ...(failure ? { failure } : {}) };
+      return {
+        observed: observed('pmemset_xsource_from_file(CREATE_ALWAYS) then pmemset_map', m, { head: head.toString('hex') }),
+        permitted: ['0'],
+        ...(failure ? { failure } : {}),
+      };
     },
   },
   {
@@ -122,18 +140,27 @@ const cases: CaseDef[] = [
       if ('outcome' in x) return x.outcome;
       const m = mapLen(ctx, x.src, 2 * page(ctx));
       const size = fs.statSync(x.path).size;
-      return { observed: observed('pmemset_map(DO_NOT_GROW, 2 pages of a 1-page file)', m, { fileSize: size }), permitted: ['PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL'], ...(size !== page(ctx) ? { failure: `the file was extended to ${size} bytes` } : {}) };
+      return {
+        observed: observed('pmemset_map(DO_NOT_GROW, 2 pages of a 1-page file)', m, { fileSize: size }),
+        permitted: ['PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL'],
+        ...(size !== page(ctx) ? { failure: `the file was extended to ${size} bytes` } : {}),
+      };
     },
   },
   {
     key: 'pmemset_source_from_file/file extended by default#1',
-    situation: 'a 1-page file (pmemset_source_from_file, no flags) mapped at offset 1 page with a length of 2 pages: the file grows to 3 pages',
+    situation:
+      'a 1-page file (pmemset_source_from_file, no flags) mapped at offset 1 page with a length of 2 pages: the file grows to 3 pages',
     run: (ctx) => {
       const p = page(ctx);
       const { src, path: file } = fileSource(ctx, p);
       const m = mapLen(ctx, src, 2 * p, p);
       const size = fs.statSync(file).size;
-      return { observed: observed('pmemset_map(offset 1 page, 2 pages of a 1-page file)', m, { fileSize: size }), permitted: ['0'], ...(m.code === 0 && size < 3 * p ? { failure: `the file is ${size} bytes after mapping up to ${3 * p}` } : {}) };
+      return {
+        observed: observed('pmemset_map(offset 1 page, 2 pages of a 1-page file)', m, { fileSize: size }),
+        permitted: ['0'],
+        ...(m.code === 0 && size < 3 * p ? { failure: `the file is ${size} bytes after mapping up to ${3 * p}` } : {}),
+      };
     },
   },
   {
@@ -152,7 +179,11 @@ const cases: CaseDef[] = [
     run: (ctx) => {
       const { src } = fileSource(ctx, page(ctx), { caseDeletes: true });
       const r = ctx.addon.setSourceDelete(src);
-      return { observed: observed('pmemset_source_delete', r, { pointerCleared: r.pointerCleared }), permitted: ['0'], ...(r.pointerCleared ? {} : { failure: '*src is not NULL after pmemset_source_delete' }) };
+      return {
+        observed: observed('pmemset_source_delete', r, { pointerCleared: r.pointerCleared }),
+        permitted: ['0'],
+        ...(r.pointerCleared ? {} : { failure: '*src is not NULL after pmemset_source_delete' }),
+      };
     },
   },
 ];

@@ -49,7 +49,11 @@ const cases: CaseDef[] = [
         if (!got.equals(msg)) failure = `the file holds ${JSON.stringify(got.toString())} where the part was written`;
         if (r.descriptor!.size !== BigInt(page(ctx))) failure ??= `the part is ${r.descriptor!.size} bytes, the pmem2 source ${page(ctx)}`;
       }
-      return { observed: observed('pmemset_map(source from pmem2) then pmemset_memcpy', r), permitted: ['0'], ...(failure ? { failure } : {}) };
+      return {
+        observed: observed('pmemset_map(source from pmem2) then pmemset_memcpy', r),
+        permitted: ['0'],
+        ...(failure ? { failure } : {}),
+      };
     },
   },
 ];

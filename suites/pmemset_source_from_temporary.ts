@@ -46,14 +46,19 @@ const cases: CaseDef[] = [
     run: (ctx) => {
       const dir = ctx.fixture.directory();
       const t = temporaryWithFd(ctx, dir);
-      if (t.fd === undefined) return { skip: `cannot tell which descriptor in ${dir} the source opened (none or several new ones in /proc/self/fd)` };
+      if (t.fd === undefined)
+        return { skip: `cannot tell which descriptor in ${dir} the source opened (none or several new ones in /proc/self/fd)` };
       const st = fs.statSync(`/proc/self/fd/${t.fd}`);
       const mode = st.mode & 0o7777;
       const want = 0o600 & ~umask();
       let failure: string | undefined;
       if (mode !== want) failure = `the temporary file has mode 0${mode.toString(8)}, not 0${want.toString(8)}`;
       else if (st.size !== 0) failure = `the temporary file is ${st.size} bytes, not 0`;
-      return { observed: observed(`${FN}(fixture directory)`, { code: 0 }, { file: t.link!, mode: '0' + mode.toString(8), size: st.size }), permitted: ['0'], ...(failure ? { failure } : {}) };
+      return {
+        observed: observed(`${FN}(fixture directory)`, { code: 0 }, { file: t.link!, mode: `0${mode.toString(8)}`, size: st.size }),
+        permitted: ['0'],
+        ...(failure ? { failure } : {}),
+      };
     },
   },
   {
@@ -66,7 +71,11 @@ const cases: CaseDef[] = [
       const { set } = newSet(ctx);
       const r = ctx.addon.setMap(set, t.src, mapConfig(ctx, { length: 2 * page(ctx) }), false);
       const size = fs.statSync(`/proc/self/fd/${t.fd}`).size;
-      return { observed: observed('pmemset_map(temporary source, 2 pages)', r, { fileSize: size }), permitted: ['0'], ...(r.code === 0 && size < 2 * page(ctx) ? { failure: `the temporary file is ${size} bytes after mapping 2 pages` } : {}) };
+      return {
+        observed: observed('pmemset_map(temporary source, 2 pages)', r, { fileSize: size }),
+        permitted: ['0'],
+        ...(r.code === 0 && size < 2 * page(ctx) ? { failure: `the temporary file is ${size} bytes after mapping 2 pages` } : {}),
+      };
     },
   },
   {
@@ -79,7 +88,11 @@ const cases: CaseDef[] = [
       const r = ctx.addon.setSourceDelete(t.src);
       check('pmemset_source_delete', r);
       const still = fdsIn(dir).get(t.fd) === t.link;
-      return { observed: observed('pmemset_source_delete(temporary source)', r), permitted: ['0'], ...(still ? { failure: `descriptor ${t.fd} (${t.link}) is still open after pmemset_source_delete` } : {}) };
+      return {
+        observed: observed('pmemset_source_delete(temporary source)', r),
+        permitted: ['0'],
+        ...(still ? { failure: `descriptor ${t.fd} (${t.link}) is still open after pmemset_source_delete` } : {}),
+      };
     },
   },
 ];

@@ -41,10 +41,17 @@ const cases: CaseDef[] = [
       if (s.code !== 0) return { observed: observed(FN, s), permitted: ['0'] };
       const { set } = newSet(ctx);
       const r = ctx.addon.setMap(set, src, null, false);
-      if (codeName(r.code) === 'PMEMSET_E_SDS_NOSUPP') return { skip: `the fixture's storage (${ctx.caps.filesystem}) does not support unsafe-shutdown data: pmemset_map answers PMEMSET_E_SDS_NOSUPP` };
+      if (codeName(r.code) === 'PMEMSET_E_SDS_NOSUPP')
+        return {
+          skip: `the fixture's storage (${ctx.caps.filesystem}) does not support unsafe-shutdown data: pmemset_map answers PMEMSET_E_SDS_NOSUPP`,
+        };
       const st = ctx.addon.setSdsRead(s.sds).state;
       const states = [E.INDETERMINATE, E.OK, E.OK_BUT_ALREADY_OPEN, E.OK_BUT_INTERRUPTED, E.CORRUPTED];
-      return { observed: observed('pmemset_map(source with SDS)', r, { state: st }), permitted: ['0', 'PMEMSET_E_UNDESIRABLE_PART_STATE'], ...(states.includes(st) ? {} : { failure: `*state_ptr is ${st}, not a part state` }) };
+      return {
+        observed: observed('pmemset_map(source with SDS)', r, { state: st }),
+        permitted: ['0', 'PMEMSET_E_UNDESIRABLE_PART_STATE'],
+        ...(states.includes(st) ? {} : { failure: `*state_ptr is ${st}, not a part state` }),
+      };
     },
   },
 ];

@@ -10,13 +10,27 @@ import type { CaseContext, Outcome } from './framework.js';
 import { check, C, config as pmem2Config, observed, reservation } from './pmem2_util.js';
 
 export const S = {
-  get NONE() { return mustConstant('libpmemset', 'PMEMSET_COALESCING_NONE'); },
-  get OPPORTUNISTIC() { return mustConstant('libpmemset', 'PMEMSET_COALESCING_OPPORTUNISTIC'); },
-  get FULL() { return mustConstant('libpmemset', 'PMEMSET_COALESCING_FULL'); },
-  get CREATE_ALWAYS() { return mustConstant('libpmemset', 'PMEMSET_SOURCE_FILE_CREATE_ALWAYS'); },
-  get CREATE_IF_NEEDED() { return mustConstant('libpmemset', 'PMEMSET_SOURCE_FILE_CREATE_IF_NEEDED'); },
-  get DO_NOT_GROW() { return mustConstant('libpmemset', 'PMEMSET_SOURCE_FILE_DO_NOT_GROW'); },
-  get STATE_OK() { return mustConstant('libpmemset', 'PMEMSET_PART_STATE_OK'); },
+  get NONE() {
+    return mustConstant('libpmemset', 'PMEMSET_COALESCING_NONE');
+  },
+  get OPPORTUNISTIC() {
+    return mustConstant('libpmemset', 'PMEMSET_COALESCING_OPPORTUNISTIC');
+  },
+  get FULL() {
+    return mustConstant('libpmemset', 'PMEMSET_COALESCING_FULL');
+  },
+  get CREATE_ALWAYS() {
+    return mustConstant('libpmemset', 'PMEMSET_SOURCE_FILE_CREATE_ALWAYS');
+  },
+  get CREATE_IF_NEEDED() {
+    return mustConstant('libpmemset', 'PMEMSET_SOURCE_FILE_CREATE_IF_NEEDED');
+  },
+  get DO_NOT_GROW() {
+    return mustConstant('libpmemset', 'PMEMSET_SOURCE_FILE_DO_NOT_GROW');
+  },
+  get STATE_OK() {
+    return mustConstant('libpmemset', 'PMEMSET_PART_STATE_OK');
+  },
 };
 
 /** a config deleted at the end of the case, requiring `granularity` (PAGE unless asked; null leaves it unset) */
@@ -26,7 +40,8 @@ export function setConfig(ctx: CaseContext, granularity: number | null = C.PAGE)
   check('pmemset_config_new', c);
   const cfg = c.config!;
   ctx.defer(() => void a.setConfigDelete(cfg));
-  if (granularity !== null) check('pmemset_config_set_required_store_granularity', a.setConfigSetRequiredStoreGranularity(cfg, granularity));
+  if (granularity !== null)
+    check('pmemset_config_set_required_store_granularity', a.setConfigSetRequiredStoreGranularity(cfg, granularity));
   return cfg;
 }
 
@@ -128,7 +143,6 @@ export function blockedAfterFirstPart(ctx: CaseContext) {
   ctx.defer(() => void ctx.addon.mapDelete(m.map!));
   return { set, rsv };
 }
-
 
 /**
  * a pmemset source made from a libpmem2 source over a read-only descriptor of

@@ -75,7 +75,16 @@ export function predictMap(s: MapSituation): Prediction {
   const page = BigInt(s.facts.pageSize);
   // pmem2_config_set_offset(3): offsets above INT64_MAX are refused by the setter itself
   if (s.offset !== undefined && s.offset > INT64_MAX) {
-    return { permitted: [{ name: 'PMEM2_E_OFFSET_OUT_OF_RANGE', clause: 'pmem2_config_set_offset/PMEM2_E_OFFSET_OUT_OF_RANGE#1', stage: 'pmem2_config_set_offset' }], unlisted: [] };
+    return {
+      permitted: [
+        {
+          name: 'PMEM2_E_OFFSET_OUT_OF_RANGE',
+          clause: 'pmem2_config_set_offset/PMEM2_E_OFFSET_OUT_OF_RANGE#1',
+          stage: 'pmem2_config_set_offset',
+        },
+      ],
+      unlisted: [],
+    };
   }
   const out: Outcome[] = [];
   const unlisted: string[] = [];
@@ -83,7 +92,7 @@ export function predictMap(s: MapSituation): Prediction {
 
   if (s.granularity === null) err('PMEM2_E_GRANULARITY_NOT_SET', 'PMEM2_E_GRANULARITY_NOT_SET#1');
   // pmem2_source_from_anon(3): "The offset value for mapping is ignored."
-  const offset = s.sourceKind === 'anon' ? 0n : s.offset ?? 0n;
+  const offset = s.sourceKind === 'anon' ? 0n : (s.offset ?? 0n);
   if (s.sourceSize === 0n) err('PMEM2_E_SOURCE_EMPTY', 'PMEM2_E_SOURCE_EMPTY#1');
   if (offset % page !== 0n) err('PMEM2_E_OFFSET_UNALIGNED', 'PMEM2_E_OFFSET_UNALIGNED#1');
   // pmem2_config_set_length(3): "By default, the length is equal to the size of the file"
@@ -91,12 +100,14 @@ export function predictMap(s: MapSituation): Prediction {
   const length = lengthSet ? s.length! : s.sourceSize > offset ? s.sourceSize - offset : 0n;
   if (lengthSet && length % page !== 0n) err('PMEM2_E_LENGTH_UNALIGNED', 'PMEM2_E_LENGTH_UNALIGNED#1');
   if (offset + length > SIZE_MAX) err('PMEM2_E_MAP_RANGE', 'PMEM2_E_MAP_RANGE#1');
-  else if (offset + length > s.sourceSize || (!lengthSet && offset >= s.sourceSize && s.sourceSize > 0n)) err('PMEM2_E_MAP_RANGE', 'PMEM2_E_MAP_RANGE#2');
+  else if (offset + length > s.sourceSize || (!lengthSet && offset >= s.sourceSize && s.sourceSize > 0n))
+    err('PMEM2_E_MAP_RANGE', 'PMEM2_E_MAP_RANGE#2');
   // a default length that is not a multiple of the page (the file's size is not): LENGTH_UNALIGNED
   // speaks of the "argument", and no length argument was given; both readings are permitted
   const defaultUnaligned = !lengthSet && length % page !== 0n && offset + length <= s.sourceSize && length > 0n;
 
-  if (s.prot.write && s.sharing === 'SHARED' && s.openMode === 'r' && s.sourceKind === 'file') err('PMEM2_E_NO_ACCESS', 'PMEM2_E_NO_ACCESS#1');
+  if (s.prot.write && s.sharing === 'SHARED' && s.openMode === 'r' && s.sourceKind === 'file')
+    err('PMEM2_E_NO_ACCESS', 'PMEM2_E_NO_ACCESS#1');
 
   if (s.reservation) {
     const r = s.reservation;
@@ -146,7 +157,12 @@ export function predictMap(s: MapSituation): Prediction {
 
 function dedupe(o: Outcome[]): Outcome[] {
   const seen = new Set<string>();
-  return o.filter((x) => (seen.has(x.name + x.clause) ? false : (seen.add(x.name + x.clause), true)));
+  return o.filter((x) => {
+    const key = x.name + x.clause;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** a one-line description of a situation, for counterexamples */
@@ -159,6 +175,9 @@ export function describeMap(s: MapSituation): string {
     s.sharing,
     `prot ${[s.prot.read && 'READ', s.prot.write && 'WRITE', s.prot.exec && 'EXEC'].filter(Boolean).join('|') || 'NONE'}`,
   ];
-  if (s.reservation) parts.push(`reservation of ${s.reservation.size} at offset ${s.reservation.offset}${s.reservation.occupied.length ? `, occupied ${s.reservation.occupied.map((o) => `${o.offset}+${o.length}`).join(',')}` : ''}`);
+  if (s.reservation)
+    parts.push(
+      `reservation of ${s.reservation.size} at offset ${s.reservation.offset}${s.reservation.occupied.length ? `, occupied ${s.reservation.occupied.map((o) => `${o.offset}+${o.length}`).join(',')}` : ''}`,
+    );
   return parts.join(', ');
 }

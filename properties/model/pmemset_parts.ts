@@ -99,7 +99,17 @@ export const CL = {
 };
 
 export function newModel(page: number, rsv?: { start: bigint; size: bigint }): PartsModel {
-  return { page: BigInt(page), mode: 'NONE', parts: [], refs: new Map(), last: undefined, ...(rsv ? { rsv } : {}), holes: [], nextId: 1, nextGroup: 1 };
+  return {
+    page: BigInt(page),
+    mode: 'NONE',
+    parts: [],
+    refs: new Map(),
+    last: undefined,
+    ...(rsv ? { rsv } : {}),
+    holes: [],
+    nextId: 1,
+    nextGroup: 1,
+  };
 }
 
 function overlaps(a0: bigint, a1: bigint, b0: bigint, b1: bigint): boolean {
@@ -166,13 +176,20 @@ export function checkPlacement(m: PartsModel, len: bigint, at: bigint, size: big
   const hex = (v: bigint) => `0x${v.toString(16)}`;
   if (size !== len) return [CL.desc, `the descriptor says the part is ${size} bytes, it was mapped with ${len}`];
   const over = m.parts.find((p) => overlaps(at, at + len, p.at, p.at + p.length));
-  if (over) return [CL.newMapping, `the new part at ${hex(at)} overlaps part #${over.id} at ${hex(over.at)} (+${over.length}), still in the set`];
-  if (m.rsv && (at < m.rsv.start || at + len > m.rsv.start + m.rsv.size)) return [CL.rsv, `the part at ${hex(at)} (+${len}) is outside the reservation ${hex(m.rsv.start)} (+${m.rsv.size})`];
+  if (over)
+    return [CL.newMapping, `the new part at ${hex(at)} overlaps part #${over.id} at ${hex(over.at)} (+${over.length}), still in the set`];
+  if (m.rsv && (at < m.rsv.start || at + len > m.rsv.start + m.rsv.size))
+    return [CL.rsv, `the part at ${hex(at)} (+${len}) is outside the reservation ${hex(m.rsv.start)} (+${m.rsv.size})`];
   const after = afterPrevious(m, len);
   if (after.prev) {
     const want = after.prev.at + after.prev.length;
-    if (m.mode === 'FULL' && at !== want) return [CL.full, `FULL coalescing mapped the part at ${hex(at)}, not right after the previous part #${after.prev.id} (${hex(want)})`];
-    if (m.mode === 'OPPORTUNISTIC' && m.rsv && after.free && at !== want) return [CL.opportunistic, `OPPORTUNISTIC coalescing mapped the part at ${hex(at)} though ${hex(want)} (right after the previous part #${after.prev.id}) is free in the reservation`];
+    if (m.mode === 'FULL' && at !== want)
+      return [CL.full, `FULL coalescing mapped the part at ${hex(at)}, not right after the previous part #${after.prev.id} (${hex(want)})`];
+    if (m.mode === 'OPPORTUNISTIC' && m.rsv && after.free && at !== want)
+      return [
+        CL.opportunistic,
+        `OPPORTUNISTIC coalescing mapped the part at ${hex(at)} though ${hex(want)} (right after the previous part #${after.prev.id}) is free in the reservation`,
+      ];
   }
   return undefined;
 }
@@ -211,7 +228,8 @@ export function overlapped(m: PartsModel, at: bigint, len: bigint): ModelPart[] 
 export function expectRemoveRange(m: PartsModel, at: bigint, len: bigint): Expect {
   const hit = overlapped(m, at, len);
   if (hit.length === 0) return { permitted: [{ name: 'PMEMSET_E_CANNOT_FIND_PART_MAP', clause: CL.rrNotFound }] };
-  if (hit.some((p) => (m.refs.get(p.group) ?? 0) > 0)) return { permitted: [{ name: 'PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP', clause: CL.rrRef }] };
+  if (hit.some((p) => (m.refs.get(p.group) ?? 0) > 0))
+    return { permitted: [{ name: 'PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP', clause: CL.rrRef }] };
   return { permitted: [ok(CL.rrOk)] };
 }
 
@@ -240,12 +258,21 @@ export function applyRemoveRange(m: PartsModel, at: bigint, len: bigint): void {
 
 /** remove_part_map with one of our references to part map `g` */
 export function expectRemovePartMap(m: PartsModel, g: number): Expect {
-  if ((m.refs.get(g) ?? 0) > 1) return { permitted: [{ name: 'PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP', clause: CL.rpmRef }, { name: '*', clause: CL.rpmRef }] };
+  if ((m.refs.get(g) ?? 0) > 1)
+    return {
+      permitted: [
+        { name: 'PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP', clause: CL.rpmRef },
+        { name: '*', clause: CL.rpmRef },
+      ],
+    };
   return { permitted: [ok(CL.rpmOk)] };
 }
 
 export function applyRemovePartMap(m: PartsModel, g: number): void {
-  removeParts(m, m.parts.filter((p) => p.group === g));
+  removeParts(
+    m,
+    m.parts.filter((p) => p.group === g),
+  );
 }
 
 export function partAt(m: PartsModel, addr: bigint): ModelPart | undefined {

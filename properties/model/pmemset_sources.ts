@@ -123,10 +123,18 @@ export function expectMap(m: SourcesModel, slot: number, off: bigint, len: bigin
   if (!file.exists) return { permitted: [{ name: '*', clause: CL.missing }] };
   if (len === undefined) {
     if (file.size === 0n) return { permitted: [{ name: 'PMEMSET_E_MAP_LENGTH_UNSET', clause: CL.lengthUnset }] };
-    if (file.size % m.page !== 0n) return { permitted: [ok(CL.whole), { name: 'PMEMSET_E_LENGTH_UNALIGNED', clause: CL.unaligned }, { name: 'PMEM2_E_LENGTH_UNALIGNED', clause: CL.pmem2 }] };
+    if (file.size % m.page !== 0n)
+      return {
+        permitted: [
+          ok(CL.whole),
+          { name: 'PMEMSET_E_LENGTH_UNALIGNED', clause: CL.unaligned },
+          { name: 'PMEM2_E_LENGTH_UNALIGNED', clause: CL.pmem2 },
+        ],
+      };
     return { permitted: [ok(CL.whole)] };
   }
-  if (off + len > file.size && src.flags.doNotGrow) return { permitted: [{ name: 'PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL', clause: CL.tooSmall }] };
+  if (off + len > file.size && src.flags.doNotGrow)
+    return { permitted: [{ name: 'PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL', clause: CL.tooSmall }] };
   return { permitted: [ok(off + len > file.size ? CL.doNotGrow : CL.mapOk)] };
 }
 

@@ -44,7 +44,8 @@ export function expectMap(m: ReservationModel, offset: bigint, length: bigint): 
   const permitted: Expect['permitted'] = [];
   if (offset + length > m.size) permitted.push({ name: 'PMEM2_E_ADDRESS_UNALIGNED', clause: 'pmem2_map_new/PMEM2_E_ADDRESS_UNALIGNED#2' });
   const at = m.start + offset;
-  if (permitted.length === 0 && m.maps.some((x) => overlaps(at, at + length, x.at, x.at + x.length))) permitted.push({ name: 'PMEM2_E_MAPPING_EXISTS', clause: 'pmem2_map_new/PMEM2_E_MAPPING_EXISTS#1' });
+  if (permitted.length === 0 && m.maps.some((x) => overlaps(at, at + length, x.at, x.at + x.length)))
+    permitted.push({ name: 'PMEM2_E_MAPPING_EXISTS', clause: 'pmem2_map_new/PMEM2_E_MAPPING_EXISTS#1' });
   return { permitted: permitted.length ? permitted : [ok('pmem2_map_new/RETURN VALUE#1')] };
 }
 
@@ -79,7 +80,8 @@ export function expectShrink(m: ReservationModel, offset: bigint, size: bigint):
     if ((front && back) || (!front && !back)) p.push({ name: 'PMEM2_E_NOSUPP', clause: c('PMEM2_E_NOSUPP') });
     const at = m.start + offset;
     // the page spells it PMEM2_VM_RESERVATION_NOT_EMPTY; the header's constant is PMEM2_E_VM_RESERVATION_NOT_EMPTY
-    if (m.maps.some((x) => overlaps(at, at + size, x.at, x.at + x.length))) p.push({ name: 'PMEM2_E_VM_RESERVATION_NOT_EMPTY', clause: c('PMEM2_VM_RESERVATION_NOT_EMPTY') });
+    if (m.maps.some((x) => overlaps(at, at + size, x.at, x.at + x.length)))
+      p.push({ name: 'PMEM2_E_VM_RESERVATION_NOT_EMPTY', clause: c('PMEM2_VM_RESERVATION_NOT_EMPTY') });
   }
   return { permitted: p.length ? p : [ok('pmem2_vm_reservation_extend/RETURN VALUE#1')] };
 }

@@ -148,7 +148,7 @@ test('opening a case shows the clause text, observed name and message', async ({
   await expect(dialog).toContainText(c.observed!.at);
   for (const p of c.permitted) await expect(dialog.locator('ul.names')).toContainText(p);
   if (c.reason) await expect(dialog).toContainText(c.reason);
-  await expect(page).toHaveURL(new RegExp(`[#&]case=`));
+  await expect(page).toHaveURL(/[#&]case=/);
   const shot = test.info().outputPath('case-dialog.png');
   await page.screenshot({ path: shot });
   // a shared link to the case opens it
@@ -281,7 +281,7 @@ test('the tsc-built writer in dist/ (what the CLI runs) produces a working page 
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
-  await page.goto(pathToFileURL(file).href + '#verdict=skip');
+  await page.goto(`${pathToFileURL(file).href}#verdict=skip`);
   await expect(page.locator('html.js')).toHaveCount(1);
   expect((await visibleMatrixCases(page)).length).toBe(count(result.cases, 'skip'));
   expect(problems).toEqual([]);

@@ -69,39 +69,33 @@ both(P2, {
     message: 'granularity not set',
   },
 });
-both(
-  P2,
-  {
-    page: MAP_NEW,
-    function: 'pmem2_map_new',
-    clauseId: 'pmem2_map_new@seed-txt/pmem2_map_new/PMEM2_E_MAP_RANGE#2',
-    clause: 'PMEM2_E_MAP_RANGE',
-    clauseText: 'PMEM2_E_MAP_RANGE - end of the mapping (offset + length) is outside of the file. The file is too small.',
-    verdict: 'diverge',
-    permitted: ['PMEM2_E_MAP_RANGE'],
-    observed: {
-      code: -100011,
-      name: 'PMEM2_E_LENGTH_OUT_OF_RANGE',
-      at: 'pmem2_map_new(&map, cfg{offset=0, length=4 MiB}, src(fd, 2 MiB))',
-      message: 'length is outside of the file </script><img src=x onerror="window.__pwned=1"> & "quotes"',
-    },
-    reason: 'the library reports the length, not the range, when offset + length passes the end of the file',
-    note: 'PMEM2_E_LENGTH_OUT_OF_RANGE is documented on pmem2_config_set_length(3), not here',
+both(P2, {
+  page: MAP_NEW,
+  function: 'pmem2_map_new',
+  clauseId: 'pmem2_map_new@seed-txt/pmem2_map_new/PMEM2_E_MAP_RANGE#2',
+  clause: 'PMEM2_E_MAP_RANGE',
+  clauseText: 'PMEM2_E_MAP_RANGE - end of the mapping (offset + length) is outside of the file. The file is too small.',
+  verdict: 'diverge',
+  permitted: ['PMEM2_E_MAP_RANGE'],
+  observed: {
+    code: -100011,
+    name: 'PMEM2_E_LENGTH_OUT_OF_RANGE',
+    at: 'pmem2_map_new(&map, cfg{offset=0, length=4 MiB}, src(fd, 2 MiB))',
+    message: 'length is outside of the file </script><img src=x onerror="window.__pwned=1"> & "quotes"',
   },
-);
-both(
-  P2,
-  {
-    page: MAP_NEW,
-    function: 'pmem2_map_new',
-    clauseId: 'pmem2_map_new@seed-txt/pmem2_map_new/PMEM2_E_SRC_DEVDAX_PRIVATE#1',
-    clause: 'PMEM2_E_SRC_DEVDAX_PRIVATE',
-    clauseText: 'PMEM2_E_SRC_DEVDAX_PRIVATE - device DAX mapped with MAP_PRIVATE. (Linux only)',
-    verdict: 'skip',
-    permitted: ['PMEM2_E_SRC_DEVDAX_PRIVATE'],
-    reason: 'needs a device DAX fixture (/dev/daxX.Y); none is configured',
-  },
-);
+  reason: 'the library reports the length, not the range, when offset + length passes the end of the file',
+  note: 'PMEM2_E_LENGTH_OUT_OF_RANGE is documented on pmem2_config_set_length(3), not here',
+});
+both(P2, {
+  page: MAP_NEW,
+  function: 'pmem2_map_new',
+  clauseId: 'pmem2_map_new@seed-txt/pmem2_map_new/PMEM2_E_SRC_DEVDAX_PRIVATE#1',
+  clause: 'PMEM2_E_SRC_DEVDAX_PRIVATE',
+  clauseText: 'PMEM2_E_SRC_DEVDAX_PRIVATE - device DAX mapped with MAP_PRIVATE. (Linux only)',
+  verdict: 'skip',
+  permitted: ['PMEM2_E_SRC_DEVDAX_PRIVATE'],
+  reason: 'needs a device DAX fixture (/dev/daxX.Y); none is configured',
+});
 both(
   P2,
   {
@@ -128,7 +122,7 @@ both(
         at: 'pmem2_map_new(&map, cfg{protection=WRITE}, src(fd O_RDONLY))',
         message: 'mmap: Permission denied',
       },
-      reason: 'on fsdax the library passes mmap(2)\'s -EACCES through instead of PMEM2_E_NO_ACCESS',
+      reason: "on fsdax the library passes mmap(2)'s -EACCES through instead of PMEM2_E_NO_ACCESS",
     },
   },
 );
@@ -142,7 +136,12 @@ both(P2, {
     'It can also return -EACCES, -EAGAIN, -EBADF, -ENFILE, -ENODEV, -ENOMEM, -EPERM, -ETXTBSY from the underlying mmap(2) function.',
   verdict: 'pass',
   permitted: ['-ENOMEM'],
-  observed: { code: -12, name: '-ENOMEM', at: 'pmem2_map_new(&map, cfg, src) under RLIMIT_AS=64 MiB', message: 'mmap: Cannot allocate memory' },
+  observed: {
+    code: -12,
+    name: '-ENOMEM',
+    at: 'pmem2_map_new(&map, cfg, src) under RLIMIT_AS=64 MiB',
+    message: 'mmap: Cannot allocate memory',
+  },
 });
 both(
   P2,
@@ -155,7 +154,12 @@ both(
       'PMEM2_E_OFFSET_UNALIGNED - argument unaligned, offset is not a multiple of the alignment required for specific *source. Please see pmem2_source_alignment(3).',
     verdict: 'pass',
     permitted: ['PMEM2_E_OFFSET_UNALIGNED'],
-    observed: { code: -100012, name: 'PMEM2_E_OFFSET_UNALIGNED', at: 'pmem2_map_new(&map, cfg{offset=4097}, src)', message: 'offset is not a multiple of 4096' },
+    observed: {
+      code: -100012,
+      name: 'PMEM2_E_OFFSET_UNALIGNED',
+      at: 'pmem2_map_new(&map, cfg{offset=4097}, src)',
+      message: 'offset is not a multiple of 4096',
+    },
     seed: 1337,
     path: '0:1',
     replay: 'npx pmem-conform --only "pmem2_map_new/PMEM2_E_OFFSET_UNALIGNED" --seed 1337 --path 0:1',
@@ -205,7 +209,12 @@ both(P2, {
   clauseText: 'PMEM2_E_RESERVATION_NOT_EMPTY - reservation contains mappings.',
   verdict: 'pass',
   permitted: ['PMEM2_E_RESERVATION_NOT_EMPTY'],
-  observed: { code: -100034, name: 'PMEM2_E_RESERVATION_NOT_EMPTY', at: 'pmem2_vm_reservation_delete(&rsv) with one mapping', message: 'vm reservation is not empty' },
+  observed: {
+    code: -100034,
+    name: 'PMEM2_E_RESERVATION_NOT_EMPTY',
+    at: 'pmem2_vm_reservation_delete(&rsv) with one mapping',
+    message: 'vm reservation is not empty',
+  },
 });
 both(P2, {
   page: RSV,
@@ -242,10 +251,21 @@ both(
     clauseText: 'PMEMSET_E_MAP_LENGTH_UNSET - the length of the map is unset and equals zero.',
     verdict: 'diverge',
     permitted: ['PMEMSET_E_MAP_LENGTH_UNSET'],
-    observed: { code: -200019, name: 'PMEMSET_E_INVALID_SOURCE_TYPE', at: 'pmemset_map(set, part(src, 0, 0), NULL, NULL)', message: 'invalid source type' },
+    observed: {
+      code: -200019,
+      name: 'PMEMSET_E_INVALID_SOURCE_TYPE',
+      at: 'pmemset_map(set, part(src, 0, 0), NULL, NULL)',
+      message: 'invalid source type',
+    },
     reason: 'with length 0 the library checks the source first and reports PMEMSET_E_INVALID_SOURCE_TYPE',
   },
-  { [FSDAX]: { verdict: 'skip', observed: undefined, reason: 'libpmemset needs a pmem2 source with a file on this fixture; fixture reports mapSync=false' } },
+  {
+    [FSDAX]: {
+      verdict: 'skip',
+      observed: undefined,
+      reason: 'libpmemset needs a pmem2 source with a file on this fixture; fixture reports mapSync=false',
+    },
+  },
 );
 both(PS, {
   page: SET_MAP,
@@ -258,19 +278,21 @@ both(PS, {
   permitted: ['PMEMSET_E_SDS_NOSUPP'],
   reason: 'PMEMSET_E_SDS_NOSUPP is not defined by the installed libpmemset.h',
 });
-both(
-  PS,
-  {
-    page: SET_MAP,
-    function: 'pmemset_map',
-    clauseId: 'pmemset_map@seed-txt/pmemset_map/PMEMSET_E_LENGTH_UNALIGNED#1',
-    clause: 'PMEMSET_E_LENGTH_UNALIGNED',
-    clauseText: 'PMEMSET_E_LENGTH_UNALIGNED - the length of the part to be mapped is not aligned to the allocation granularity.',
-    verdict: 'pass',
-    permitted: ['PMEMSET_E_LENGTH_UNALIGNED'],
-    observed: { code: -200011, name: 'PMEMSET_E_LENGTH_UNALIGNED', at: 'pmemset_map(set, part(src, 0, 4097), NULL, NULL)', message: 'length is not aligned to 4096' },
+both(PS, {
+  page: SET_MAP,
+  function: 'pmemset_map',
+  clauseId: 'pmemset_map@seed-txt/pmemset_map/PMEMSET_E_LENGTH_UNALIGNED#1',
+  clause: 'PMEMSET_E_LENGTH_UNALIGNED',
+  clauseText: 'PMEMSET_E_LENGTH_UNALIGNED - the length of the part to be mapped is not aligned to the allocation granularity.',
+  verdict: 'pass',
+  permitted: ['PMEMSET_E_LENGTH_UNALIGNED'],
+  observed: {
+    code: -200011,
+    name: 'PMEMSET_E_LENGTH_UNALIGNED',
+    at: 'pmemset_map(set, part(src, 0, 4097), NULL, NULL)',
+    message: 'length is not aligned to 4096',
   },
-);
+});
 
 export const sample: RunResult = {
   schema: 'pmem-conform/1',
@@ -281,7 +303,12 @@ export const sample: RunResult = {
     cpuFlushInstructions: ['clflush', 'clflushopt', 'clwb'],
     hostname: 'ci-runner-7',
     fixtures: [
-      { name: TMPFS, kind: 'tmpfs', directory: '/tmp/pmem-conform-tmpfs', capabilities: { mapSync: false, dax: false, granularity: 'PAGE' } },
+      {
+        name: TMPFS,
+        kind: 'tmpfs',
+        directory: '/tmp/pmem-conform-tmpfs',
+        capabilities: { mapSync: false, dax: false, granularity: 'PAGE' },
+      },
       {
         name: FSDAX,
         kind: 'ext4 -o dax on memmap pmem',

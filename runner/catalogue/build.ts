@@ -37,5 +37,5 @@ export function loadCatalogue(file = CATALOGUE_FILE): Catalogue {
 }
 
 export function serialise(c: Catalogue): string {
-  return JSON.stringify(c, null, 2) + '\n';
+  return `${JSON.stringify(c, null, 2)}\n`;
 }

@@ -22,7 +22,8 @@ export interface Sections {
 /** a heading as the page writes it, mapped to the section it stands for; a misspelled ERRORS is noted */
 function knownHeading(raw: string, out: Sections): string {
   if (raw !== 'ERRORS' && /^E+R+O+R+S$/.test(raw)) {
-    (out.headingNotes ??= []).push(`the ERRORS heading is misspelled "${raw}"; its entries are catalogued as ERRORS`);
+    out.headingNotes ??= [];
+    out.headingNotes.push(`the ERRORS heading is misspelled "${raw}"; its entries are catalogued as ERRORS`);
     return 'ERRORS';
   }
   return raw;
@@ -43,7 +44,10 @@ function txtSections(text: string): Sections {
   let body: string[] = [];
   const flush = () => {
     if (current === null) return;
-    const blocks = body.map((l) => l.trim()).filter((l) => l.length > 0).map(txtBlock);
+    const blocks = body
+      .map((l) => l.trim())
+      .filter((l) => l.length > 0)
+      .map(txtBlock);
     // a heading with no body is a table-of-contents line, not a section
     if (blocks.length > 0) {
       if (current === 'ERRORS') out.errors.push(blocks);
@@ -128,7 +132,7 @@ function mdBlocks(body: string): Block[] {
   const blocks: Block[] = [];
   let cur: { bullet: boolean; lines: string[] } | null = null;
   const end = () => {
-    if (cur && cur.lines.join('').trim()) blocks.push({ bullet: cur.bullet, text: mdText(cur.lines.join(' ')) });
+    if (cur?.lines.join('').trim()) blocks.push({ bullet: cur.bullet, text: mdText(cur.lines.join(' ')) });
     cur = null;
   };
   for (const line of body.split(/\r?\n/)) {
@@ -172,7 +176,7 @@ function roffSections(text: string): Sections {
   let blocks: Block[] = [];
   let cur: { bullet: boolean; lines: string[] } | null = null;
   const endBlock = () => {
-    if (cur && cur.lines.join('').trim()) blocks.push({ bullet: cur.bullet, text: roffText(cur.lines.join(' ')) });
+    if (cur?.lines.join('').trim()) blocks.push({ bullet: cur.bullet, text: roffText(cur.lines.join(' ')) });
     cur = null;
   };
   const endSection = () => {
@@ -193,7 +197,10 @@ function roffSections(text: string): Sections {
     if (mdh && HEADINGS.includes(knownHeading(mdh[1]!, { errors: [], returnValue: [] }))) {
       endSection();
       heading = knownHeading(mdh[1]!, out);
-      (out.headingNotes ??= []).push(`the ${heading} heading is written in markdown ("${line.trim()}"), not as a roff .SH; read as the ${heading} section`);
+      out.headingNotes ??= [];
+      out.headingNotes.push(
+        `the ${heading} heading is written in markdown ("${line.trim()}"), not as a roff .SH; read as the ${heading} section`,
+      );
       continue;
     }
     if (/^\.(PP|LP|P)\b/.test(line)) {
@@ -217,7 +224,13 @@ function roffSections(text: string): Sections {
 /** the whole page as plain text, for finding the sentences behaviours quote */
 export function plainText(text: string, format: PageSource['format']): string {
   if (format === 'md') return mdText(text.replace(/^#+\s*|\s*#+\s*$/gm, ''));
-  if (format === 'roff') return roffText(text.split(/\r?\n/).filter((l) => !/^\.(\\"|[A-Z]{1,2}\b)/.test(l) || /^\.(B|I|BR|IR)\s/.test(l)).join(' '));
+  if (format === 'roff')
+    return roffText(
+      text
+        .split(/\r?\n/)
+        .filter((l) => !/^\.(\\"|[A-Z]{1,2}\b)/.test(l) || /^\.(B|I|BR|IR)\s/.test(l))
+        .join(' '),
+    );
   return squash(text);
 }
 
@@ -311,9 +324,12 @@ export function parsePage(text: string, src: PageSource, sourceLabel: string): P
       // "The f() can fail with the following errors:", also without "The", "()" or
       // "function", in the singular ("error"), for two functions ("The f and g can fail"),
       // and "The g can also fail with the error:"
-      const intro = t.match(/^(?:The )?(\w+)(?:\(\))?(?: and (\w+)(?:\(\))?)?(?: functions?)? can (?:also )?fail with (?:the following errors?|the errors?):?$/);
+      const intro = t.match(
+        /^(?:The )?(\w+)(?:\(\))?(?: and (\w+)(?:\(\))?)?(?: functions?)? can (?:also )?fail with (?:the following errors?|the errors?):?$/,
+      );
       if (intro) {
-        if (announced && listed === 0) gaps.push({ page: src.page, version: src.version, what: `ERRORS announces errors of ${fn}() but lists none` });
+        if (announced && listed === 0)
+          gaps.push({ page: src.page, version: src.version, what: `ERRORS announces errors of ${fn}() but lists none` });
         fn = intro[1]!;
         fns = intro[2] ? [intro[1]!, intro[2]] : [fn];
         group = undefined;
@@ -326,7 +342,8 @@ export function parsePage(text: string, src: PageSource, sourceLabel: string): P
       // with the following errors:", "The b() can return the following errors:"
       const listIntro = t.match(/^The (.+?\(\))(?: functions?)? can (?:fail with|return) the following errors:?$/);
       if (listIntro && functionsNamed(listIntro[1]!).length > 0) {
-        if (announced && listed === 0) gaps.push({ page: src.page, version: src.version, what: `ERRORS announces errors of ${fn}() but lists none` });
+        if (announced && listed === 0)
+          gaps.push({ page: src.page, version: src.version, what: `ERRORS announces errors of ${fn}() but lists none` });
         fns = functionsNamed(listIntro[1]!);
         fn = fns[0]!;
         group = undefined;
@@ -338,14 +355,24 @@ export function parsePage(text: string, src: PageSource, sourceLabel: string): P
       // a bullet may also name its error without the dash ("-ENOMEM in case of ...")
       const named = t.match(NAMED_ENTRY) ?? (b.bullet ? t.match(/^(-E[A-Z0-9]+|PMEM\w*_E_[A-Z0-9_]+)\s+(.*)$/) : null);
       if (named && (b.bullet || isNamedEntry(t))) {
-        for (const f of fns) add({ function: f, name: named[1]!, kind: 'error', text: t, platform: bulletPlatform(t), ...(group ? { group } : {}) });
+        for (const f of fns)
+          add({ function: f, name: named[1]!, kind: 'error', text: t, platform: bulletPlatform(t), ...(group ? { group } : {}) });
         listed++;
         continue;
       }
       // "-errno set by failing fstat(2), while trying to ...": the errno of the function named
       const errnoOf = b.bullet ? t.match(/^-errno set by (?:a )?failing (?:the )?(?:underlying )?(\w+\(\d?\))/) : null;
       if (errnoOf) {
-        for (const f of fns) add({ function: f, name: '-errno', kind: 'passthrough', text: t, platform: bulletPlatform(t), via: errnoOf[1]!, ...(group ? { group } : {}) });
+        for (const f of fns)
+          add({
+            function: f,
+            name: '-errno',
+            kind: 'passthrough',
+            text: t,
+            platform: bulletPlatform(t),
+            via: errnoOf[1]!,
+            ...(group ? { group } : {}),
+          });
         listed++;
         continue;
       }
@@ -357,7 +384,9 @@ export function parsePage(text: string, src: PageSource, sourceLabel: string): P
       }
       // "On systems other than Windows it can also return -EINVAL from ...", "The f() and g() functions
       // can also return -ENOMEM in case of ...", "On Windows f() can return all errors from the underlying g() function."
-      const said = /^It can also return/.test(t) ? null : t.match(/^(On [\w ]+? )?(it|The .+?\(\)(?: functions?)?|(?:pmem2|pmemset)_\w+\(\)) can (?:also )?return (?!the following)(.*)$/i);
+      const said = /^It can also return/.test(t)
+        ? null
+        : t.match(/^(On [\w ]+? )?(it|The .+?\(\)(?: functions?)?|(?:pmem2|pmemset)_\w+\(\)) can (?:also )?return (?!the following)(.*)$/i);
       if (said) {
         const subject = functionsNamed(said[2]!);
         const targets = subject.length ? subject : fns;
@@ -366,8 +395,11 @@ export function parsePage(text: string, src: PageSource, sourceLabel: string): P
         const errnos = [...rest.matchAll(/(-E[A-Z0-9]+)\b/g)].map((m) => m[1]!);
         const via = rest.match(/underlying \*?\*?(\w+\(\d?\))/)?.[1];
         for (const f of targets) {
-          if (errnos.length) for (const e of errnos) add({ function: f, name: e, kind: 'passthrough', text: t, platform, ...(via ? { via } : {}) });
-          else for (const r of [...rest.matchAll(/\b(\w+\(\d?\))/g)].map((m) => m[1]!).filter((r) => !/^libpmem\w*\(7\)$/.test(r))) add({ function: f, name: `errors of ${r}`, kind: 'inherits', text: t, platform, via: r });
+          if (errnos.length)
+            for (const e of errnos) add({ function: f, name: e, kind: 'passthrough', text: t, platform, ...(via ? { via } : {}) });
+          else
+            for (const r of [...rest.matchAll(/\b(\w+\(\d?\))/g)].map((m) => m[1]!).filter((r) => !/^libpmem\w*\(7\)$/.test(r)))
+              add({ function: f, name: `errors of ${r}`, kind: 'inherits', text: t, platform, via: r });
         }
         listed += Math.max(errnos.length, 1);
         continue;
@@ -383,12 +415,14 @@ export function parsePage(text: string, src: PageSource, sourceLabel: string): P
         if (errnos.length > 0) {
           // "-EAGAIN, -ENOMEM from mmap(2) ... and -ENOMEM in case of ..." names -ENOMEM twice: two clauses
           const vias = [...t.matchAll(/underlying \*?\*?(\w+\(\d?\))/g)].map((m) => m[1]!);
-          for (const e of errnos) add({ function: fn, name: e, kind: 'passthrough', text: t, platform: platformOf(t), ...(vias[0] ? { via: vias[0] } : {}) });
+          for (const e of errnos)
+            add({ function: fn, name: e, kind: 'passthrough', text: t, platform: platformOf(t), ...(vias[0] ? { via: vias[0] } : {}) });
           listed += errnos.length;
         } else {
           const refs = [...t.matchAll(/\b(\w+\(\d?\))/g)].map((m) => m[1]!);
           const underlying = refs.filter((r) => !/^libpmem\w*\(7\)$/.test(r));
-          if (underlying.length === 0) add({ function: fn, name: `${refs[0] ?? 'other'} errors`, kind: 'inherits', text: t, platform: 'any' });
+          if (underlying.length === 0)
+            add({ function: fn, name: `${refs[0] ?? 'other'} errors`, kind: 'inherits', text: t, platform: 'any' });
           for (const r of underlying) add({ function: fn, name: `errors of ${r}`, kind: 'inherits', text: t, platform: 'any', via: r });
           listed++;
         }
@@ -399,12 +433,14 @@ export function parsePage(text: string, src: PageSource, sourceLabel: string): P
         continue;
       }
       if (/are not supported yet\.?$/.test(t) || /is not supported yet\.?$/.test(t)) {
-        for (const f of functionsNamed(t).length ? functionsNamed(t) : [fn]) add({ function: f, name: 'not supported yet', kind: 'statement', text: t, platform: platformOf(t) });
+        for (const f of functionsNamed(t).length ? functionsNamed(t) : [fn])
+          add({ function: f, name: 'not supported yet', kind: 'statement', text: t, platform: platformOf(t) });
         continue;
       }
       gaps.push({ page: src.page, version: src.version, what: `unclassified sentence in ERRORS: "${t}"` });
     }
-    if (announced && listed === 0) gaps.push({ page: src.page, version: src.version, what: `ERRORS announces errors of ${fn}() but lists none` });
+    if (announced && listed === 0)
+      gaps.push({ page: src.page, version: src.version, what: `ERRORS announces errors of ${fn}() but lists none` });
   }
   const plain = plainText(text, src.format);
   for (const b of BEHAVIOURS) {
@@ -412,7 +448,11 @@ export function parsePage(text: string, src: PageSource, sourceLabel: string): P
     const quotes = Array.isArray(b.quote) ? b.quote : [b.quote];
     const found = quotes.find((q) => plain.includes(foldForQuote(q)));
     if (found === undefined) {
-      gaps.push({ page: src.page, version: src.version, what: `this copy does not say "${quotes[0]}" (behaviour "${b.name}" not catalogued for it)` });
+      gaps.push({
+        page: src.page,
+        version: src.version,
+        what: `this copy does not say "${quotes[0]}" (behaviour "${b.name}" not catalogued for it)`,
+      });
       continue;
     }
     add({ function: b.function, name: b.name, kind: b.kind, text: found, platform: 'any' });

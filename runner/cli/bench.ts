@@ -175,7 +175,10 @@ function suiteRun(impl: string, run: number): SuiteRun {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-bench-out-'));
   try {
     const start = performance.now();
-    const r = spawnSync(process.execPath, [CLI, 'run', '--quiet', '--fixture', 'tmpfs', '--impl', impl, '--out', out], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [CLI, 'run', '--quiet', '--fixture', 'tmpfs', '--impl', impl, '--out', out], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+    });
     const wallSeconds = (performance.now() - start) / 1000;
     const res: SuiteRun = { implementation: impl, run, exitCode: r.status, wallSeconds };
     const file = path.join(out, 'results.json');
@@ -223,7 +226,9 @@ async function main(): Promise<number> {
     // warm-up: JIT and the library's first-call paths; the C loop warms up in each process
     await jsRound(a, fd, page, o.warmupMs);
     cRound(file, Math.max(o.warmupMs, 10), 0);
-    console.log(`\nmap/unmap cycle on ${file} (${size} bytes, PAGE): ${o.rounds} interleaved rounds of ${o.durationMs} ms each, after ${o.warmupMs} ms of warm-up`);
+    console.log(
+      `\nmap/unmap cycle on ${file} (${size} bytes, PAGE): ${o.rounds} interleaved rounds of ${o.durationMs} ms each, after ${o.warmupMs} ms of warm-up`,
+    );
     for (let i = 0; i < o.rounds; i++) {
       js.push(await jsRound(a, fd, page, o.durationMs));
       c.push(cRound(file, o.durationMs, Math.min(o.warmupMs, 200)));
@@ -244,7 +249,9 @@ async function main(): Promise<number> {
   rows.push(['median', fmt(jsMedian), fmt(cMedian), ratio.toFixed(2)]);
   console.log(table(['', 'binding (cycles/s)', 'C loop (cycles/s)', 'binding/C'], rows));
   console.log(`per cycle: binding ${(1e6 / jsMedian).toFixed(2)} us, C ${(1e6 / cMedian).toFixed(2)} us`);
-  console.log(`ratio binding/C ${ratio.toFixed(3)} (median of the paired rounds; ratio of the medians ${ratioOfMedians.toFixed(3)}), target >= ${TARGET_RATIO}: ${verdict}`);
+  console.log(
+    `ratio binding/C ${ratio.toFixed(3)} (median of the paired rounds; ratio of the medians ${ratioOfMedians.toFixed(3)}), target >= ${TARGET_RATIO}: ${verdict}`,
+  );
 
   const suites: SuiteRun[] = [];
   if (o.suiteRuns > 0) {
@@ -275,7 +282,15 @@ async function main(): Promise<number> {
     options: o,
     mapUnmap: {
       file: 'tmpfs (/dev/shm), 2 pages, PMEM2_GRANULARITY_PAGE',
-      calls: ['pmem2_config_new', 'pmem2_config_set_required_store_granularity', 'pmem2_source_from_fd', 'pmem2_map_new', 'pmem2_map_delete', 'pmem2_source_delete', 'pmem2_config_delete'],
+      calls: [
+        'pmem2_config_new',
+        'pmem2_config_set_required_store_granularity',
+        'pmem2_source_from_fd',
+        'pmem2_map_new',
+        'pmem2_map_delete',
+        'pmem2_source_delete',
+        'pmem2_config_delete',
+      ],
       binding: { rounds: js, medianRate: jsMedian },
       c: { rounds: c, medianRate: cMedian },
       ratio,

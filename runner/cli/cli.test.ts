@@ -20,7 +20,10 @@ function cli(args: string[]) {
 }
 
 function mountsOf(tag: string): string[] {
-  return fs.readFileSync('/proc/self/mounts', 'utf8').split('\n').filter((l) => l.includes(tag));
+  return fs
+    .readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .filter((l) => l.includes(tag));
 }
 
 const BASELINE = path.join(PROJECT_ROOT, 'suites/baseline.json');
@@ -29,12 +32,34 @@ test('conformance run of libpmem2 and libpmemset on tmpfs: a case per seed claus
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-cli-'));
   const json = path.join(dir, 'r.json');
   const junit = path.join(dir, 'junit.xml');
-  const r = cli(['run', '--fixture', 'tmpfs', '--impl', 'libpmem2', '--impl', 'libpmemset', '--json', json, '--junit', junit, '--out', dir, '--quiet', '--baseline', BASELINE, '--seed', '1']);
+  const r = cli([
+    'run',
+    '--fixture',
+    'tmpfs',
+    '--impl',
+    'libpmem2',
+    '--impl',
+    'libpmemset',
+    '--json',
+    json,
+    '--junit',
+    junit,
+    '--out',
+    dir,
+    '--quiet',
+    '--baseline',
+    BASELINE,
+    '--seed',
+    '1',
+  ]);
   assert.equal(r.status, 0, `exit ${r.status}\n${r.stdout}\n${r.stderr}`);
   const result = JSON.parse(fs.readFileSync(json, 'utf8')) as RunResult;
   assert.equal(result.schema, 'pmem-conform/1');
   const errors = result.cases.filter((c) => c.verdict === 'error');
-  assert.deepEqual(errors.map((c) => `${c.clauseId}: ${c.reason}`), []);
+  assert.deepEqual(
+    errors.map((c) => `${c.clauseId}: ${c.reason}`),
+    [],
+  );
 
   // every ERRORS entry of the seed pages of libpmem2 has a case with an observed code or a skip reason
   const seedClauses = loadCatalogue().clauses.filter((c) => c.version.startsWith('seed') && c.kind !== 'return');
@@ -49,7 +74,10 @@ test('conformance run of libpmem2 and libpmemset on tmpfs: a case per seed claus
   assert.deepEqual(mountsOf('pmem-conform-tmpfs-'), [], 'the tmpfs fixture left a mount behind');
   // our libpmemset conforms wherever the fixture allows
   const setDiv = result.cases.filter((c) => c.implementation === 'libpmemset' && c.verdict === 'diverge');
-  assert.deepEqual(setDiv.map((c) => `${c.clauseId}: ${c.reason}`), []);
+  assert.deepEqual(
+    setDiv.map((c) => `${c.clauseId}: ${c.reason}`),
+    [],
+  );
   assert.ok(fs.existsSync(path.join(path.dirname(json), 'index.html')), 'no HTML report next to the JSON');
   assert.match(fs.readFileSync(junit, 'utf8'), /<testsuites[^>]*tests="\d+"/);
   fs.rmSync(dir, { recursive: true, force: true });

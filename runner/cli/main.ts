@@ -47,7 +47,13 @@ function reporters(values: RunOptions, plan: Plan, baseline: Baseline | undefine
   const withBaseline = baseline ? { baseline } : {};
   const all: Reporter[] = [new JsonReporter(jsonFile), new HtmlReporter(htmlFile, withBaseline)];
   if (junitFile) all.push(new JunitReporter(junitFile, withBaseline));
-  all.push(new ConsoleReporter({ quiet: values.quiet, files: [jsonFile, htmlFile, ...(junitFile ? [junitFile] : [])], randomSeed: plan.seeded && values.seed === undefined }));
+  all.push(
+    new ConsoleReporter({
+      quiet: values.quiet,
+      files: [jsonFile, htmlFile, ...(junitFile ? [junitFile] : [])],
+      randomSeed: plan.seeded && values.seed === undefined,
+    }),
+  );
   if (values['update-baseline']) {
     all.push(new BaselineWriter(values.baseline!, baseline));
     return { all };

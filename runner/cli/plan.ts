@@ -32,13 +32,18 @@ export function buildPlan(values: RunOptions, argv: string[], addon: () => Addon
   const suites = selectSuites(values.suite);
   const properties = selectProperties(values);
   const runs: ImplementationRun[] = impls
-    .map((impl) => ({ impl, suites: suites.filter((s) => s.implementation === impl.name), properties: properties.filter((p) => p.implementation === impl.name) }))
+    .map((impl) => ({
+      impl,
+      suites: suites.filter((s) => s.implementation === impl.name),
+      properties: properties.filter((p) => p.implementation === impl.name),
+    }))
     .filter((r) => r.suites.length > 0);
   if (runs.length === 0 && !wantDurability) throw new UsageError(`no selected suite drives ${impls.map((i) => i.name).join(' or ')}`);
   // seeds are non-negative 32-bit numbers, so every printed replay command parses as printed
   const seed = values.seed !== undefined ? intOption('--seed', values.seed, 0, 2 ** 32 - 1) : (Date.now() ^ (process.pid << 10)) >>> 0;
   const numRuns = values.runs !== undefined ? intOption('--runs', values.runs, 1, 10_000_000) : values.soak ? 20_000 : DEFAULT_RUNS;
-  if (values.replay !== undefined && (values.seed === undefined || values.property?.length !== 1)) throw new UsageError('--replay PATH needs --seed N and exactly one --property NAME (the failure report prints the whole command)');
+  if (values.replay !== undefined && (values.seed === undefined || values.property?.length !== 1))
+    throw new UsageError('--replay PATH needs --seed N and exactly one --property NAME (the failure report prints the whole command)');
   const { fixtures, remotes } = selectFixtures(values, wantDurability && runs.length === 0);
   const loaded = addon();
   const implementations = runs.map((r) => loadImplementation(loaded, r.impl));
@@ -49,7 +54,14 @@ export function buildPlan(values: RunOptions, argv: string[], addon: () => Addon
     remotes,
     forward: forwarded(values, runs, properties.length > 0, seed, numRuns),
     allowDestroyDevdax: values['allow-destroy-devdax'],
-    ...(wantDurability ? { durability: { trials, implementations: impls.map((i) => i.name).filter((n): n is DurabilityImpl => n === 'libpmem2' || n === 'libpmemset') } } : {}),
+    ...(wantDurability
+      ? {
+          durability: {
+            trials,
+            implementations: impls.map((i) => i.name).filter((n): n is DurabilityImpl => n === 'libpmem2' || n === 'libpmemset'),
+          },
+        }
+      : {}),
     ...(values.grep ? { grep: values.grep } : {}),
     seed,
     seeded: properties.length > 0 || wantDurability,
@@ -99,7 +111,9 @@ function forwarded(values: RunOptions, runs: ImplementationRun[], withProperties
     ...runs.flatMap((r) => ['--impl', r.impl.path === DEFAULT_LIB[r.impl.name] ? r.impl.name : `${r.impl.name}=${r.impl.path}`]),
     ...(values.suite ?? []).flatMap((x) => ['--suite', x]),
     ...(values.grep ? ['--grep', values.grep] : []),
-    ...(withProperties ? ['--seed', String(seed), '--runs', String(numRuns), ...(values.property ?? []).flatMap((x) => ['--property', x])] : ['--suites-only']),
+    ...(withProperties
+      ? ['--seed', String(seed), '--runs', String(numRuns), ...(values.property ?? []).flatMap((x) => ['--property', x])]
+      : ['--suites-only']),
   ];
 }
 
@@ -110,14 +124,20 @@ function loadImplementation(addon: Addon, impl: Implementation): ImplementationI
     if (impl.name === 'libpmem2') addon.load(impl.path);
     else {
       addon.load(DEFAULT_LIB.libpmem2!);
-      if (!fs.existsSync(impl.path)) throw new Error(`${impl.path} does not exist; build it with make -C native/libpmemset (npm install does)`);
+      if (!fs.existsSync(impl.path))
+        throw new Error(`${impl.path} does not exist; build it with make -C native/libpmemset (npm install does)`);
       addon.pmemsetLoad(impl.path);
     }
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
   const info: ImplementationInfo = { name: impl.name, library: impl.name, path: resolveSoname(impl.path) };
-  const version = impl.path === DEFAULT_LIB.libpmem2 ? debianVersion('libpmem2') : impl.name === 'libpmemset' && impl.path === DEFAULT_LIB.libpmemset ? 'pmem-conform (native/libpmemset)' : undefined;
+  const version =
+    impl.path === DEFAULT_LIB.libpmem2
+      ? debianVersion('libpmem2')
+      : impl.name === 'libpmemset' && impl.path === DEFAULT_LIB.libpmemset
+        ? 'pmem-conform (native/libpmemset)'
+        : undefined;
   if (version) info.version = version;
   return info;
 }

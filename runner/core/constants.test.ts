@@ -25,11 +25,26 @@ test('libpmemset error codes have PMDK 1.12 values', (t) => {
 
 test('events, part states, coalescing and source-file flags have PMDK values', () => {
   const c = constantTables().libpmemset?.constants ?? {};
-  const events = ['COPY', 'MOVE', 'SET', 'FLUSH', 'DRAIN', 'PERSIST', 'REMOVE_RANGE', 'PART_ADD', 'PART_REMOVE', 'SDS_UPDATE', 'BADBLOCK', 'BADBLOCKS_CLEARED'];
-  events.forEach((e, i) => assert.equal(c[`PMEMSET_EVENT_${e}`], i, e));
-  ['INDETERMINATE', 'OK', 'OK_BUT_ALREADY_OPEN', 'OK_BUT_INTERRUPTED', 'CORRUPTED'].forEach((s, i) => assert.equal(c[`PMEMSET_PART_STATE_${s}`], 1 << i, s));
-  ['NONE', 'OPPORTUNISTIC', 'FULL'].forEach((s, i) => assert.equal(c[`PMEMSET_COALESCING_${s}`], i, s));
-  ['CREATE_ALWAYS', 'CREATE_IF_NEEDED', 'DO_NOT_GROW'].forEach((s, i) => assert.equal(c[`PMEMSET_SOURCE_FILE_${s}`], 1 << i, s));
+  const events = [
+    'COPY',
+    'MOVE',
+    'SET',
+    'FLUSH',
+    'DRAIN',
+    'PERSIST',
+    'REMOVE_RANGE',
+    'PART_ADD',
+    'PART_REMOVE',
+    'SDS_UPDATE',
+    'BADBLOCK',
+    'BADBLOCKS_CLEARED',
+  ];
+  for (const [i, e] of events.entries()) assert.equal(c[`PMEMSET_EVENT_${e}`], i, e);
+  for (const [i, s] of ['INDETERMINATE', 'OK', 'OK_BUT_ALREADY_OPEN', 'OK_BUT_INTERRUPTED', 'CORRUPTED'].entries())
+    assert.equal(c[`PMEMSET_PART_STATE_${s}`], 1 << i, s);
+  for (const [i, s] of ['NONE', 'OPPORTUNISTIC', 'FULL'].entries()) assert.equal(c[`PMEMSET_COALESCING_${s}`], i, s);
+  for (const [i, s] of ['CREATE_ALWAYS', 'CREATE_IF_NEEDED', 'DO_NOT_GROW'].entries())
+    assert.equal(c[`PMEMSET_SOURCE_FILE_${s}`], 1 << i, s);
 });
 
 test('codes get the header names, errnos their -ENAME, and back', () => {

@@ -20,7 +20,10 @@ export function cpuFlushInstructions(): string[] {
 /** the Debian package version of a system library, when dpkg knows it */
 export function debianVersion(pkg: string): string | undefined {
   try {
-    return execFileSync('dpkg-query', ['-W', '-f', '${Version}', pkg], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+    return (
+      execFileSync('dpkg-query', ['-W', '-f', '${Version}', pkg], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() ||
+      undefined
+    );
   } catch {
     return undefined;
   }
@@ -31,7 +34,7 @@ export function resolveSoname(soname: string): string {
   if (soname.includes('/')) return fs.existsSync(soname) ? fs.realpathSync(soname) : soname;
   try {
     const out = execFileSync('ldconfig', ['-p'], { encoding: 'utf8' });
-    const line = out.split('\n').find((l) => l.trim().startsWith(soname + ' '));
+    const line = out.split('\n').find((l) => l.trim().startsWith(`${soname} `));
     const file = line?.split('=>')[1]?.trim();
     return file ? fs.realpathSync(file) : soname;
   } catch {
@@ -40,5 +43,11 @@ export function resolveSoname(soname: string): string {
 }
 
 export function basics() {
-  return { kernel: `${os.type()} ${os.release()}`, arch: os.arch(), node: process.version, hostname: os.hostname(), cpuFlushInstructions: cpuFlushInstructions() };
+  return {
+    kernel: `${os.type()} ${os.release()}`,
+    arch: os.arch(),
+    node: process.version,
+    hostname: os.hostname(),
+    cpuFlushInstructions: cpuFlushInstructions(),
+  };
 }

@@ -10,10 +10,18 @@ export interface Handle {
   readonly kind: string;
   readonly id: number;
 }
-export interface Source extends Handle { readonly kind: 'pmem2_source' }
-export interface Config extends Handle { readonly kind: 'pmem2_config' }
-export interface Map extends Handle { readonly kind: 'pmem2_map' }
-export interface Reservation extends Handle { readonly kind: 'pmem2_vm_reservation' }
+export interface Source extends Handle {
+  readonly kind: 'pmem2_source';
+}
+export interface Config extends Handle {
+  readonly kind: 'pmem2_config';
+}
+export interface Map extends Handle {
+  readonly kind: 'pmem2_map';
+}
+export interface Reservation extends Handle {
+  readonly kind: 'pmem2_vm_reservation';
+}
 
 export interface CallResult {
   code: number;
@@ -54,13 +62,27 @@ export interface ErrnoResult {
 
 type Size = number | bigint;
 
-export interface SetConfig extends Handle { readonly kind: 'pmemset_config' }
-export interface PmemSet extends Handle { readonly kind: 'pmemset' }
-export interface SetSource extends Handle { readonly kind: 'pmemset_source' }
-export interface SetMapConfig extends Handle { readonly kind: 'pmemset_map_config' }
-export interface PartMap extends Handle { readonly kind: 'pmemset_part_map' }
-export interface Part extends Handle { readonly kind: 'pmemset_part' }
-export interface Sds extends Handle { readonly kind: 'pmemset_sds' }
+export interface SetConfig extends Handle {
+  readonly kind: 'pmemset_config';
+}
+export interface PmemSet extends Handle {
+  readonly kind: 'pmemset';
+}
+export interface SetSource extends Handle {
+  readonly kind: 'pmemset_source';
+}
+export interface SetMapConfig extends Handle {
+  readonly kind: 'pmemset_map_config';
+}
+export interface PartMap extends Handle {
+  readonly kind: 'pmemset_part_map';
+}
+export interface Part extends Handle {
+  readonly kind: 'pmemset_part';
+}
+export interface Sds extends Handle {
+  readonly kind: 'pmemset_sds';
+}
 export interface Descriptor {
   addr: bigint;
   size: bigint;
@@ -107,7 +129,12 @@ export interface PmemsetAddon {
   setMapConfigDelete(mc: SetMapConfig): CallResult;
   setMapConfigSetOffset(mc: SetMapConfig, off: Size): CallResult;
   setMapConfigSetLength(mc: SetMapConfig, len: Size): void;
-  setMap(set: PmemSet, src: SetSource | null, mc: SetMapConfig | null, wantDescriptor: boolean): CallResult & { descriptorFilled?: boolean; descriptor?: Descriptor };
+  setMap(
+    set: PmemSet,
+    src: SetSource | null,
+    mc: SetMapConfig | null,
+    wantDescriptor: boolean,
+  ): CallResult & { descriptorFilled?: boolean; descriptor?: Descriptor };
   setDescriptorPartMap(pm: PartMap): Descriptor;
   setFirstPartMap(set: PmemSet): CallResult & { partMap?: PartMap };
   setNextPartMap(set: PmemSet, cur: PartMap): CallResult & { partMap?: PartMap };
@@ -117,7 +144,10 @@ export interface PmemsetAddon {
   setRemoveRange(set: PmemSet, addr: Size, len: Size): CallResult;
   setPartNew(set: PmemSet | null, src: SetSource | null, off: Size, len: Size): CallResult & { part?: Part };
   setPartDelete(part: Part): CallResult;
-  setPartMap(part: Part, wantDescriptor: boolean): CallResult & { partPtr: PointerState; descriptorFilled?: boolean; descriptor?: Descriptor };
+  setPartMap(
+    part: Part,
+    wantDescriptor: boolean,
+  ): CallResult & { partPtr: PointerState; descriptorFilled?: boolean; descriptor?: Descriptor };
   setMemcpy(set: PmemSet, dst: Size, data: Buffer, flags: number): bigint;
   setMemmove(set: PmemSet, dst: Size, src: Size, len: Size, flags: number): bigint;
   setMemset(set: PmemSet, dst: Size, c: number, len: Size, flags: number): bigint;

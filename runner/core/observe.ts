@@ -9,15 +9,33 @@ import type { Observed } from './model.js';
 import type { CallResult } from './native.js';
 
 export const C = {
-  get BYTE() { return mustConstant('libpmem2', 'PMEM2_GRANULARITY_BYTE'); },
-  get CACHE_LINE() { return mustConstant('libpmem2', 'PMEM2_GRANULARITY_CACHE_LINE'); },
-  get PAGE() { return mustConstant('libpmem2', 'PMEM2_GRANULARITY_PAGE'); },
-  get SHARED() { return mustConstant('libpmem2', 'PMEM2_SHARED'); },
-  get PRIVATE() { return mustConstant('libpmem2', 'PMEM2_PRIVATE'); },
-  get PROT_READ() { return mustConstant('libpmem2', 'PMEM2_PROT_READ'); },
-  get PROT_WRITE() { return mustConstant('libpmem2', 'PMEM2_PROT_WRITE'); },
-  get PROT_EXEC() { return mustConstant('libpmem2', 'PMEM2_PROT_EXEC'); },
-  get PROT_NONE() { return mustConstant('libpmem2', 'PMEM2_PROT_NONE'); },
+  get BYTE() {
+    return mustConstant('libpmem2', 'PMEM2_GRANULARITY_BYTE');
+  },
+  get CACHE_LINE() {
+    return mustConstant('libpmem2', 'PMEM2_GRANULARITY_CACHE_LINE');
+  },
+  get PAGE() {
+    return mustConstant('libpmem2', 'PMEM2_GRANULARITY_PAGE');
+  },
+  get SHARED() {
+    return mustConstant('libpmem2', 'PMEM2_SHARED');
+  },
+  get PRIVATE() {
+    return mustConstant('libpmem2', 'PMEM2_PRIVATE');
+  },
+  get PROT_READ() {
+    return mustConstant('libpmem2', 'PMEM2_PROT_READ');
+  },
+  get PROT_WRITE() {
+    return mustConstant('libpmem2', 'PMEM2_PROT_WRITE');
+  },
+  get PROT_EXEC() {
+    return mustConstant('libpmem2', 'PMEM2_PROT_EXEC');
+  },
+  get PROT_NONE() {
+    return mustConstant('libpmem2', 'PMEM2_PROT_NONE');
+  },
 };
 
 export const GRANULARITY_NAMES = ['PMEM2_GRANULARITY_BYTE', 'PMEM2_GRANULARITY_CACHE_LINE', 'PMEM2_GRANULARITY_PAGE'];

@@ -17,7 +17,12 @@ export function judge(observed: Observed, permitted: readonly string[]): Judgeme
   if (permitted.includes(observed.name)) return { verdict: 'pass' };
   // a header may define two names for one value (an alias kept for an older API)
   if (observed.name !== '0' && permitted.some((n) => safeCodeOf(n) === observed.code)) return { verdict: 'pass' };
-  const said = permitted.length === 1 ? permitted[0] : permitted.length <= 4 ? `one of ${permitted.join(', ')}` : `one of the ${permitted.length} errors it lists`;
+  const said =
+    permitted.length === 1
+      ? permitted[0]
+      : permitted.length <= 4
+        ? `one of ${permitted.join(', ')}`
+        : `one of the ${permitted.length} errors it lists`;
   return { verdict: 'diverge', reason: `page permits ${said}; ${observed.at} returned ${observed.name}` };
 }
 

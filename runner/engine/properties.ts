@@ -60,7 +60,9 @@ export function runProperties(o: PropertyRunOptions): CaseResult[] {
       }
       for (const [k, n] of Object.entries(r.knownHits)) knownHits[k] = (knownHits[k] ?? 0) + n;
       const hits = Object.entries(knownHits);
-      const knownNote = hits.length ? `known divergences met (reported by the suites or earlier findings, not counted again): ${hits.map(([k, n]) => `${k} ×${n}`).join('; ')}` : undefined;
+      const knownNote = hits.length
+        ? `known divergences met (reported by the suites or earlier findings, not counted again): ${hits.map(([k, n]) => `${k} ×${n}`).join('; ')}`
+        : undefined;
       const base = {
         page: p.page,
         function: p.function,
@@ -72,7 +74,16 @@ export function runProperties(o: PropertyRunOptions): CaseResult[] {
         seed: r.seed,
       };
       if (!r.failed) {
-        out.push({ ...base, id: `property:${p.name}@${o.fixture.name}/${o.implementation.name}`, clauseId: `property:${p.name}`, clause: p.name, verdict: 'pass', permitted: [], reason: `${r.runs} situations, all answered as the pages permit${round ? ` once the ${round} finding(s) above are set aside` : ''}`, ...(knownNote ? { note: knownNote } : {}) });
+        out.push({
+          ...base,
+          id: `property:${p.name}@${o.fixture.name}/${o.implementation.name}`,
+          clauseId: `property:${p.name}`,
+          clause: p.name,
+          verdict: 'pass',
+          permitted: [],
+          reason: `${r.runs} situations, all answered as the pages permit${round ? ` once the ${round} finding(s) above are set aside` : ''}`,
+          ...(knownNote ? { note: knownNote } : {}),
+        });
         break;
       }
       const f = r.finding;
@@ -88,10 +99,16 @@ export function runProperties(o: PropertyRunOptions): CaseResult[] {
         verdict: r.error ? 'error' : 'diverge',
         ...(f?.observed ? { observed: { ...f.observed, details: { ...(f.observed.details ?? {}), situation: f.situation } } } : {}),
         permitted: f?.permitted ?? [],
-        reason: r.error ? `harness error in the property: ${r.error.split('\n').slice(0, 3).join(' ')}${f ? ` (situation: ${f.situation})` : ''}` : `smallest counterexample: ${f?.message ?? 'unknown'} [clause ${f?.clause ?? 'unknown'}]`,
+        reason: r.error
+          ? `harness error in the property: ${r.error.split('\n').slice(0, 3).join(' ')}${f ? ` (situation: ${f.situation})` : ''}`
+          : `smallest counterexample: ${f?.message ?? 'unknown'} [clause ${f?.clause ?? 'unknown'}]`,
         ...(r.path ? { path: r.path } : {}),
         replay,
-        ...(round > 0 ? { note: `found after setting aside ${round} earlier finding(s) of this property (the search goes on past each finding); the replay command re-runs exactly this situation` } : {}),
+        ...(round > 0
+          ? {
+              note: `found after setting aside ${round} earlier finding(s) of this property (the search goes on past each finding); the replay command re-runs exactly this situation`,
+            }
+          : {}),
       });
       if (r.error || !f || o.replayPath) break;
       if (known.some((k) => k.caseId === clauseId)) break; // the same finding again: setting it aside did not work

@@ -4,6 +4,7 @@
  * their cases and fixtures join this run's result.
  */
 import { FixtureError } from '../../fixtures/fixture.js';
+import type { RemoteRun } from '../../fixtures/remote.js';
 import type { Campaign, CampaignContext } from './campaign.js';
 
 export const remoteCampaign: Campaign = {
@@ -11,9 +12,14 @@ export const remoteCampaign: Campaign = {
   scope: 'plan',
   async run(ctx: CampaignContext) {
     for (const rf of ctx.plan.remotes) {
-      let rr;
+      let rr: RemoteRun;
       try {
-        rr = await rf.run({ cliArgs: ctx.plan.forward, signal: ctx.signal, onLog: (l) => ctx.log(l), allowDestroyDevdax: ctx.plan.allowDestroyDevdax });
+        rr = await rf.run({
+          cliArgs: ctx.plan.forward,
+          signal: ctx.signal,
+          onLog: (l) => ctx.log(l),
+          allowDestroyDevdax: ctx.plan.allowDestroyDevdax,
+        });
       } catch (e) {
         throw new FixtureError(`fixture ${rf.name}: ${(e as Error).message.split('\n')[0]}`);
       }

@@ -62,7 +62,11 @@ function runOne(sel: Selected, fixture: Fixture, opts: RunOptions, catalogue: Ca
     fixture: fixture.name,
     implementation: opts.implementation.name,
   } as const;
-  const done = (r: Partial<CaseResult> & Pick<CaseResult, 'verdict' | 'permitted'>): CaseResult => ({ ...base, ...r, durationMs: Date.now() - started });
+  const done = (r: Partial<CaseResult> & Pick<CaseResult, 'verdict' | 'permitted'>): CaseResult => ({
+    ...base,
+    ...r,
+    durationMs: Date.now() - started,
+  });
 
   const def = suite.cases.find((c) => c.key === clauseKey(clause));
   if (!def) return done({ verdict: 'error', permitted: [], reason: `no case in suite ${suite.name} answers ${clauseKey(clause)}` });
@@ -70,12 +74,22 @@ function runOne(sel: Selected, fixture: Fixture, opts: RunOptions, catalogue: Ca
   const withNote = note ? { note } : {};
   // a device DAX fixture holds no files: only the cases written for devices run there
   if (fixture.kind === 'devdax' && def.fixtures !== 'devdax') {
-    return done({ verdict: 'skip', permitted: [], reason: 'device DAX fixture: this case needs files, and runs on the file fixtures', ...withNote });
+    return done({
+      verdict: 'skip',
+      permitted: [],
+      reason: 'device DAX fixture: this case needs files, and runs on the file fixtures',
+      ...withNote,
+    });
   }
   const skipWhy = platformSkip(clause);
   if (skipWhy) return done({ verdict: 'skip', permitted: [], reason: skipWhy, ...withNote });
   if (def.textMatches && !def.textMatches.test(clause.text)) {
-    return done({ verdict: 'error', permitted: [], reason: `the clause text no longer matches ${def.textMatches} that case ${def.key} was written for`, ...withNote });
+    return done({
+      verdict: 'error',
+      permitted: [],
+      reason: `the clause text no longer matches ${def.textMatches} that case ${def.key} was written for`,
+      ...withNote,
+    });
   }
 
   const cleanups: (() => void)[] = [];
@@ -104,7 +118,8 @@ function runOne(sel: Selected, fixture: Fixture, opts: RunOptions, catalogue: Ca
       cleanupErrors.push((e as Error).message);
     }
   }
-  if (harnessError !== undefined || !outcome) return done({ verdict: 'error', permitted: [], reason: harnessError ?? 'the case returned nothing', ...withNote });
+  if (harnessError !== undefined || !outcome)
+    return done({ verdict: 'error', permitted: [], reason: harnessError ?? 'the case returned nothing', ...withNote });
   if ('skip' in outcome) return done({ verdict: 'skip', permitted: [], reason: outcome.skip, ...withNote });
 
   const j = judge(outcome.observed, outcome.permitted);
@@ -115,7 +130,8 @@ function runOne(sel: Selected, fixture: Fixture, opts: RunOptions, catalogue: Ca
     verdict = 'diverge';
     reason = outcome.failure;
   }
-  if (verdict === 'diverge' && undefinedName(clause)) reason = `${reason}; note: the page's ${clause.name} is not defined by the installed header`;
+  if (verdict === 'diverge' && undefinedName(clause))
+    reason = `${reason}; note: the page's ${clause.name} is not defined by the installed header`;
   return done({
     verdict,
     observed: outcome.observed,

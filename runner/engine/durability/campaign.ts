@@ -1,6 +1,6 @@
 /**
  * Durability: power-cut trials in the emulated NVDIMM guest
- * (fixtures/durability.ts runs them; native/durability/writer.c is the
+ * (trials.ts beside this file runs them; native/durability/writer.c is the
  * guest's writer). A writer maps a fresh sparse file, writes records
  * (id + checksum, seeded sizes and offsets: every record lands on pages
  * never touched before, so blocks are allocated on fault) and prints an ack
@@ -71,7 +71,8 @@ export function durabilityFixtureInfo(): FixtureInfo {
     kind: 'emulated',
     capabilities: {
       emulated: 'nvdimm',
-      backing: 'QEMU guest (TCG): NVDIMM 1G backed by a host file kept across kill -9 and reboot; fsdax 256M (ext4 dax=always) and sector/BTT 128M (ext4) namespaces',
+      backing:
+        'QEMU guest (TCG): NVDIMM 1G backed by a host file kept across kill -9 and reboot; fsdax 256M (ext4 dax=always) and sector/BTT 128M (ext4) namespaces',
       powerCut: 'kill -9 of QEMU: guest RAM (page cache, uncommitted journal) is lost, stores to pmem are not',
     },
   };
@@ -98,27 +99,51 @@ function variants(impls: DurabilityImpl[]): VariantDef[] {
   if (impls.includes('libpmem2')) {
     out.push(
       {
-        variant: 'map-sync', impl: 'libpmem2', writer: 'mapsync', expect: 'survive',
-        page: 'pmem2_get_persist_fn(3)', function: 'pmem2_get_persist_fn', clause: 'persisted data survives a power cut (CACHE_LINE, MAP_SYNC)',
-        clauseText: 'pmem2_persist_fn makes the range persistent: after it returns, the stores survive a power failure. CACHE_LINE granularity on fsdax: the mapping is MAP_SYNC, so block allocations are durable at fault time.',
+        variant: 'map-sync',
+        impl: 'libpmem2',
+        writer: 'mapsync',
+        expect: 'survive',
+        page: 'pmem2_get_persist_fn(3)',
+        function: 'pmem2_get_persist_fn',
+        clause: 'persisted data survives a power cut (CACHE_LINE, MAP_SYNC)',
+        clauseText:
+          'pmem2_persist_fn makes the range persistent: after it returns, the stores survive a power failure. CACHE_LINE granularity on fsdax: the mapping is MAP_SYNC, so block allocations are durable at fault time.',
         at: 'pmem2_map_new(CACHE_LINE, fsdax ext4 dax=always); memcpy_fn(NOFLUSH); persist_fn; ack; kill -9 QEMU',
       },
       {
-        variant: 'msync', impl: 'libpmem2', writer: 'msync', expect: 'survive',
-        page: 'pmem2_get_persist_fn(3)', function: 'pmem2_get_persist_fn', clause: 'persisted data survives a power cut (PAGE granularity: msync)',
-        clauseText: 'With PAGE store granularity the persist function is msync(2)-based: after it returns, the range (data in the page cache and the file\'s metadata) is durable.',
+        variant: 'msync',
+        impl: 'libpmem2',
+        writer: 'msync',
+        expect: 'survive',
+        page: 'pmem2_get_persist_fn(3)',
+        function: 'pmem2_get_persist_fn',
+        clause: 'persisted data survives a power cut (PAGE granularity: msync)',
+        clauseText:
+          "With PAGE store granularity the persist function is msync(2)-based: after it returns, the range (data in the page cache and the file's metadata) is durable.",
         at: 'pmem2_map_new(PAGE, ext4 on BTT sector namespace, no DAX); memcpy_fn(NOFLUSH); persist_fn (msync); ack; kill -9 QEMU',
       },
       {
-        variant: 'page-cache-control', impl: 'libpmem2', writer: 'pagecache', expect: 'lose',
-        page: 'pmem2_get_persist_fn(3)', function: 'pmem2_get_persist_fn', clause: 'control: a CPU flush does not persist a page-cache mapping',
-        clauseText: 'Control for the msync variant: the same writer and filesystem, but each record is only flushed from the CPU cache (clflush + sfence) instead of persist_fn. The data lives in the guest\'s page cache and must be lost at the cut.',
+        variant: 'page-cache-control',
+        impl: 'libpmem2',
+        writer: 'pagecache',
+        expect: 'lose',
+        page: 'pmem2_get_persist_fn(3)',
+        function: 'pmem2_get_persist_fn',
+        clause: 'control: a CPU flush does not persist a page-cache mapping',
+        clauseText:
+          "Control for the msync variant: the same writer and filesystem, but each record is only flushed from the CPU cache (clflush + sfence) instead of persist_fn. The data lives in the guest's page cache and must be lost at the cut.",
         at: 'pmem2_map_new(PAGE, ext4 on BTT, no DAX); memcpy_fn(NOFLUSH); clflush + sfence (no msync); ack; kill -9 QEMU',
       },
       {
-        variant: 'no-map-sync-control', impl: 'libpmem2', writer: 'nomapsync', expect: 'lose',
-        page: 'pmem2_map_new(3)', function: 'pmem2_map_new', clause: 'control: DAX without MAP_SYNC does not make fault-time block allocations durable',
-        clauseText: 'Control for the MAP_SYNC variant: the same fsdax filesystem and layout, mapped MAP_SHARED without MAP_SYNC (what libpmem2 avoids by asking for MAP_SYNC), CPU flush only, no fsync. The stores reach pmem, but the blocks allocated on fault are in an uncommitted journal transaction (xfstests generic/470), so acknowledged records may read back as holes.',
+        variant: 'no-map-sync-control',
+        impl: 'libpmem2',
+        writer: 'nomapsync',
+        expect: 'lose',
+        page: 'pmem2_map_new(3)',
+        function: 'pmem2_map_new',
+        clause: 'control: DAX without MAP_SYNC does not make fault-time block allocations durable',
+        clauseText:
+          'Control for the MAP_SYNC variant: the same fsdax filesystem and layout, mapped MAP_SHARED without MAP_SYNC (what libpmem2 avoids by asking for MAP_SYNC), CPU flush only, no fsync. The stores reach pmem, but the blocks allocated on fault are in an uncommitted journal transaction (xfstests generic/470), so acknowledged records may read back as holes.',
         at: 'open + ftruncate (sparse) + fsync; mmap(MAP_SHARED, no MAP_SYNC) on fsdax ext4; memcpy; clflush + sfence; ack; kill -9 QEMU',
       },
     );
@@ -126,26 +151,49 @@ function variants(impls: DurabilityImpl[]): VariantDef[] {
   if (impls.includes('libpmemset')) {
     out.push(
       {
-        variant: 'map-sync', impl: 'libpmemset', writer: 'pmemset', expect: 'survive',
-        page: 'pmemset_persist(3)', function: 'pmemset_persist', clause: 'persisted data survives a power cut (CACHE_LINE, MAP_SYNC)',
-        clauseText: 'pmemset_persist makes the range persistent; a set with required store granularity CACHE_LINE maps an fsdax file with MAP_SYNC.',
+        variant: 'map-sync',
+        impl: 'libpmemset',
+        writer: 'pmemset',
+        expect: 'survive',
+        page: 'pmemset_persist(3)',
+        function: 'pmemset_persist',
+        clause: 'persisted data survives a power cut (CACHE_LINE, MAP_SYNC)',
+        clauseText:
+          'pmemset_persist makes the range persistent; a set with required store granularity CACHE_LINE maps an fsdax file with MAP_SYNC.',
         at: 'pmemset_config_set_required_store_granularity(CACHE_LINE); pmemset_map(fsdax ext4 file); pmemset_memcpy(NOFLUSH); pmemset_persist; ack; kill -9 QEMU',
       },
       {
-        variant: 'msync', impl: 'libpmemset', writer: 'pmemset-msync', expect: 'survive',
-        page: 'pmemset_persist(3)', function: 'pmemset_persist', clause: 'persisted data survives a power cut (PAGE granularity: msync)',
+        variant: 'msync',
+        impl: 'libpmemset',
+        writer: 'pmemset-msync',
+        expect: 'survive',
+        page: 'pmemset_persist(3)',
+        function: 'pmemset_persist',
+        clause: 'persisted data survives a power cut (PAGE granularity: msync)',
         clauseText: 'pmemset_persist on a set of PAGE store granularity (a non-DAX file) persists through msync(2).',
         at: 'pmemset_config_set_required_store_granularity(PAGE); pmemset_map(ext4 on BTT file); pmemset_memcpy(NOFLUSH); pmemset_persist; ack; kill -9 QEMU',
       },
       {
-        variant: 'page-cache-control', impl: 'libpmemset', skip: CONTROL_SKIP, expect: 'lose',
-        page: 'pmemset_persist(3)', function: 'pmemset_persist', clause: 'control: a CPU flush does not persist a page-cache mapping',
-        clauseText: 'Control for the msync variant (see the libpmem2 case).', at: '-',
+        variant: 'page-cache-control',
+        impl: 'libpmemset',
+        skip: CONTROL_SKIP,
+        expect: 'lose',
+        page: 'pmemset_persist(3)',
+        function: 'pmemset_persist',
+        clause: 'control: a CPU flush does not persist a page-cache mapping',
+        clauseText: 'Control for the msync variant (see the libpmem2 case).',
+        at: '-',
       },
       {
-        variant: 'no-map-sync-control', impl: 'libpmemset', skip: CONTROL_SKIP, expect: 'lose',
-        page: 'pmemset_map(3)', function: 'pmemset_map', clause: 'control: DAX without MAP_SYNC does not make fault-time block allocations durable',
-        clauseText: 'Control for the MAP_SYNC variant (see the libpmem2 case).', at: '-',
+        variant: 'no-map-sync-control',
+        impl: 'libpmemset',
+        skip: CONTROL_SKIP,
+        expect: 'lose',
+        page: 'pmemset_map(3)',
+        function: 'pmemset_map',
+        clause: 'control: DAX without MAP_SYNC does not make fault-time block allocations durable',
+        clauseText: 'Control for the MAP_SYNC variant (see the libpmem2 case).',
+        at: '-',
       },
     );
   }
@@ -219,7 +267,13 @@ export async function runDurability(opts: DurabilityOptions): Promise<CaseResult
   try {
     chain = await runTrials(specs, { ...(opts.signal ? { signal: opts.signal } : {}), onLog: log });
   } catch (e) {
-    return defs.map((d) => ({ ...baseCase(d), verdict: d.writer ? 'error' : 'skip', reason: d.writer ? (e as Error).message : d.skip!, durationMs: 0, seed }));
+    return defs.map((d) => ({
+      ...baseCase(d),
+      verdict: d.writer ? 'error' : 'skip',
+      reason: d.writer ? (e as Error).message : d.skip!,
+      durationMs: 0,
+      seed,
+    }));
   }
   log(`durability: ${chain.boots} boots in ${chain.totalSeconds.toFixed(1)} s`);
 
@@ -264,16 +318,24 @@ export async function runDurability(opts: DurabilityOptions): Promise<CaseResult
     };
     const gran = [...new Set(ok.map((o) => o.granularity).filter((g): g is string => !!g))];
     if (gran.length) details.granularity = gran.join(',');
-    if (withLoss.length) details.lostSample = withLoss.flatMap((o) => o.lostSample.slice(0, 2).map((x) => `seed ${o.spec.seed}: ${x}`)).slice(0, 6).join('; ');
+    if (withLoss.length)
+      details.lostSample = withLoss
+        .flatMap((o) => o.lostSample.slice(0, 2).map((x) => `seed ${o.spec.seed}: ${x}`))
+        .slice(0, 6)
+        .join('; ');
     if (ok.some((o) => o.full)) details.writerRanOutBeforeCut = ok.filter((o) => o.full).length;
     if (errs.length) details.trialErrors = errs.map((o) => o.error).join('; ');
     const observed = { code: 0, name: lost === 0 ? 'no loss' : 'loss', at: d.at, details };
-    const errNote = errs.length ? ` ${errs.length} of ${os.length} trials failed in the harness: ${errs.map((o) => o.error).join('; ')}.` : '';
+    const errNote = errs.length
+      ? ` ${errs.length} of ${os.length} trials failed in the harness: ${errs.map((o) => o.error).join('; ')}.`
+      : '';
     if (ok.length === 0) return { ...base, verdict: 'error', reason: `no trial completed:${errNote}`, observed, durationMs, seed };
     let verdict: Verdict;
     let reason: string | undefined;
     let note: string | undefined;
-    const fsckNote = fsckBad.length ? ` e2fsck -fn was not clean after ${fsckBad.length} cut(s): ${fsckBad.map((o) => `rc ${o.fsckRc} (${o.fsckSummary ?? ''})`).join('; ')}.` : '';
+    const fsckNote = fsckBad.length
+      ? ` e2fsck -fn was not clean after ${fsckBad.length} cut(s): ${fsckBad.map((o) => `rc ${o.fsckRc} (${o.fsckSummary ?? ''})`).join('; ')}.`
+      : '';
     if (d.expect === 'survive') {
       if (acked === 0) {
         verdict = 'skip';
@@ -304,7 +366,13 @@ export const durabilityCampaign: Campaign = {
     const d = ctx.plan.durability;
     if (!d) return;
     const t0 = Date.now();
-    const cases = await runDurability({ trials: d.trials, seed: ctx.plan.seed, signal: ctx.signal, implementations: d.implementations, onLog: (l) => ctx.log(l) });
+    const cases = await runDurability({
+      trials: d.trials,
+      seed: ctx.plan.seed,
+      signal: ctx.signal,
+      implementations: d.implementations,
+      onLog: (l) => ctx.log(l),
+    });
     for (const c of cases) ctx.emit(c);
     ctx.addFixtures([durabilityFixtureInfo()]);
     ctx.notice(`durability: ${d.trials} trial(s) per variant in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
