@@ -206,13 +206,19 @@ function table(head: string[], rows: string[][]): string {
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
-async function main(): Promise<number> {
-  const o = options();
-  const cpus = os.cpus();
-  const machine = { cpus: cpus.length, model: cpus[0]?.model.trim() ?? 'unknown', kernel: os.release(), node: process.version };
-  console.log(`pmem-conform bench: ${machine.cpus} CPU(s), ${machine.model}, Linux ${machine.kernel}, node ${machine.node}`);
-  console.log(`C loop: ${buildCLoop()}`);
+/** what one map/unmap cycle calls, in both loops */
+const CYCLE_CALLS = [
+  'pmem2_config_new',
+  'pmem2_config_set_required_store_granularity',
+  'pmem2_source_from_fd',
+  'pmem2_map_new',
+  'pmem2_map_delete',
+  'pmem2_source_delete',
+  'pmem2_config_delete',
+];
 
+/** the map/unmap rounds, binding and C loop interleaved, with their ratio */
+async function mapUnmap(o: ReturnType<typeof options>) {
   const a = pmem2();
   const page = mustConstant('libpmem2', 'PMEM2_GRANULARITY_PAGE');
   const dir = tmpfsDir();
@@ -252,56 +258,55 @@ async function main(): Promise<number> {
   console.log(
     `ratio binding/C ${ratio.toFixed(3)} (median of the paired rounds; ratio of the medians ${ratioOfMedians.toFixed(3)}), target >= ${TARGET_RATIO}: ${verdict}`,
   );
-
-  const suites: SuiteRun[] = [];
-  if (o.suiteRuns > 0) {
-    console.log(`\nconformance suites on tmpfs: node runner/bin.cjs run --quiet --fixture tmpfs --impl IMPL, ${o.suiteRuns} run(s) each`);
-    for (let i = 1; i <= o.suiteRuns; i++) for (const impl of ['libpmem2', 'libpmemset']) suites.push(suiteRun(impl, i));
-    const srows = suites.map((s) => [
-      `${s.implementation} #${s.run}`,
-      s.cases === undefined ? '-' : String(s.cases),
-      s.wallSeconds.toFixed(3),
-      s.inProcessSeconds === undefined ? '-' : s.inProcessSeconds.toFixed(3),
-      s.casesPerSecond === undefined ? '-' : fmt(s.casesPerSecond, 1),
-      String(s.exitCode ?? 'signal'),
-    ]);
-    for (const impl of ['libpmem2', 'libpmemset']) {
-      const mine = suites.filter((s) => s.implementation === impl);
-      const counted = mine.filter((s) => s.cases !== undefined);
-      const wall = median(mine.map((s) => s.wallSeconds));
-      const cases = counted.length ? String(median(counted.map((s) => s.cases!))) : '-';
-      const rate = counted.length ? fmt(median(counted.map((s) => s.casesPerSecond!)), 1) : '-';
-      srows.push([`${impl} median`, cases, wall.toFixed(3), '', rate, '']);
-    }
-    console.log(table(['suite run', 'cases', 'wall s', 'in-process s', 'cases/s (wall)', 'exit'], srows));
-  }
-
-  const results = {
-    date: new Date().toISOString(),
-    machine,
-    options: o,
-    mapUnmap: {
-      file: 'tmpfs (/dev/shm), 2 pages, PMEM2_GRANULARITY_PAGE',
-      calls: [
-        'pmem2_config_new',
-        'pmem2_config_set_required_store_granularity',
-        'pmem2_source_from_fd',
-        'pmem2_map_new',
-        'pmem2_map_delete',
-        'pmem2_source_delete',
-        'pmem2_config_delete',
-      ],
-      binding: { rounds: js, medianRate: jsMedian },
-      c: { rounds: c, medianRate: cMedian },
-      ratio,
-      ratioMethod: 'median of per-round binding/C ratios (rounds interleaved)',
-      roundRatios: pairRatios,
-      ratioOfMedians,
-      target: TARGET_RATIO,
-      verdict,
-    },
-    suites,
+  return {
+    file: 'tmpfs (/dev/shm), 2 pages, PMEM2_GRANULARITY_PAGE',
+    calls: CYCLE_CALLS,
+    binding: { rounds: js, medianRate: jsMedian },
+    c: { rounds: c, medianRate: cMedian },
+    ratio,
+    ratioMethod: 'median of per-round binding/C ratios (rounds interleaved)',
+    roundRatios: pairRatios,
+    ratioOfMedians,
+    target: TARGET_RATIO,
+    verdict,
   };
+}
+
+/** whole suite runs of each implementation on tmpfs, with their medians */
+function suiteRuns(n: number): SuiteRun[] {
+  const suites: SuiteRun[] = [];
+  if (n <= 0) return suites;
+  console.log(`\nconformance suites on tmpfs: node runner/bin.cjs run --quiet --fixture tmpfs --impl IMPL, ${n} run(s) each`);
+  for (let i = 1; i <= n; i++) for (const impl of ['libpmem2', 'libpmemset']) suites.push(suiteRun(impl, i));
+  const srows = suites.map((s) => [
+    `${s.implementation} #${s.run}`,
+    s.cases === undefined ? '-' : String(s.cases),
+    s.wallSeconds.toFixed(3),
+    s.inProcessSeconds === undefined ? '-' : s.inProcessSeconds.toFixed(3),
+    s.casesPerSecond === undefined ? '-' : fmt(s.casesPerSecond, 1),
+    String(s.exitCode ?? 'signal'),
+  ]);
+  for (const impl of ['libpmem2', 'libpmemset']) {
+    const mine = suites.filter((s) => s.implementation === impl);
+    const counted = mine.filter((s) => s.cases !== undefined);
+    const wall = median(mine.map((s) => s.wallSeconds));
+    const cases = counted.length ? String(median(counted.map((s) => s.cases!))) : '-';
+    const rate = counted.length ? fmt(median(counted.map((s) => s.casesPerSecond!)), 1) : '-';
+    srows.push([`${impl} median`, cases, wall.toFixed(3), '', rate, '']);
+  }
+  console.log(table(['suite run', 'cases', 'wall s', 'in-process s', 'cases/s (wall)', 'exit'], srows));
+  return suites;
+}
+
+async function main(): Promise<number> {
+  const o = options();
+  const cpus = os.cpus();
+  const machine = { cpus: cpus.length, model: cpus[0]?.model.trim() ?? 'unknown', kernel: os.release(), node: process.version };
+  console.log(`pmem-conform bench: ${machine.cpus} CPU(s), ${machine.model}, Linux ${machine.kernel}, node ${machine.node}`);
+  console.log(`C loop: ${buildCLoop()}`);
+  const mapUnmapResult = await mapUnmap(o);
+  const suites = suiteRuns(o.suiteRuns);
+  const results = { date: new Date().toISOString(), machine, options: o, mapUnmap: mapUnmapResult, suites };
   fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nresults: ${path.relative(process.cwd(), RESULTS) || RESULTS}`);
   return 0;
