@@ -48,6 +48,8 @@ struct pmemset;
 
 void pmemset_part_map_insert(struct pmemset *set,
 		struct pmemset_part_map *pmap);
+void pmemset_part_map_unlink(struct pmemset *set,
+		struct pmemset_part_map *pmap);
 void pmemset_part_map_append_piece(struct pmemset_part_map *pmap,
 		struct pmemset_piece *piece);
 int pmemset_part_map_destroy(struct pmemset *set,

@@ -74,6 +74,17 @@ pmemset_delete(struct pmemset **set)
 	return 0;
 }
 
+/*
+ * pmemset_set_forget_granularity_if_empty -- a set whose last part is gone
+ * takes the granularity of the next part mapped into it.
+ */
+void
+pmemset_set_forget_granularity_if_empty(struct pmemset *set)
+{
+	if (!set->pmaps)
+		set->gran_known = false;
+}
+
 PMEMSET_EXPORT int
 pmemset_get_store_granularity(struct pmemset *set, enum pmem2_granularity *g)
 {
