@@ -141,6 +141,8 @@ pmemset_badblock_detect(struct pmemset *set, struct pmemset_source *src)
 PMEMSET_EXPORT int
 pmemset_badblock_clear(struct pmemset_badblock *bb, struct pmemset_source *src)
 {
+	PMEMSET_ERR_CLR();
+
 	int ret = pmemset_source_validate(src);
 	if (ret)
 		return ret;

@@ -11,6 +11,8 @@
 PMEMSET_EXPORT int
 pmemset_config_new(struct pmemset_config **cfg)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!cfg) {
 		ERR("NULL config pointer");
 		return -EINVAL;
@@ -29,6 +31,8 @@ pmemset_config_new(struct pmemset_config **cfg)
 PMEMSET_EXPORT int
 pmemset_config_delete(struct pmemset_config **cfg)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!cfg || !*cfg)
 		return 0;
 	free(*cfg);
@@ -40,6 +44,8 @@ PMEMSET_EXPORT void
 pmemset_config_set_reservation(struct pmemset_config *cfg,
 		struct pmem2_vm_reservation *rsv)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!cfg)
 		return;
 	cfg->rsv = rsv;
@@ -49,6 +55,8 @@ PMEMSET_EXPORT int
 pmemset_config_set_acceptable_states(struct pmemset_config *cfg,
 		uint64_t states)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!cfg) {
 		ERR("NULL config");
 		return -EINVAL;
@@ -66,6 +74,8 @@ PMEMSET_EXPORT void
 pmemset_config_set_event_callback(struct pmemset_config *cfg,
 		pmemset_event_callback *callback, void *arg)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!cfg)
 		return;
 	cfg->callback = callback;
@@ -76,6 +86,8 @@ PMEMSET_EXPORT int
 pmemset_config_set_required_store_granularity(struct pmemset_config *cfg,
 		enum pmem2_granularity g)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!cfg) {
 		ERR("NULL config");
 		return -EINVAL;

@@ -99,6 +99,12 @@ pmemset_err_set(const char *func, const char *fmt, ...)
 	errno = saved_errno;
 }
 
+void
+pmemset_err_clr(void)
+{
+	Last_errormsg[0] = '\0';
+}
+
 void *
 pmemset_zalloc(size_t size)
 {

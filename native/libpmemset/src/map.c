@@ -288,6 +288,8 @@ pmemset_map(struct pmemset *set, struct pmemset_source *src,
 		struct pmemset_map_config *map_cfg,
 		struct pmemset_part_descriptor *desc)
 {
+	PMEMSET_ERR_CLR();
+
 	size_t offset = map_cfg ? map_cfg->offset : 0;
 	size_t length = map_cfg ? map_cfg->length : 0;
 	return pmemset_map_core(set, src, offset, length, desc);

@@ -12,6 +12,8 @@
 PMEMSET_EXPORT int
 pmemset_map_config_new(struct pmemset_map_config **map_cfg)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!map_cfg) {
 		ERR("NULL map config pointer");
 		return -EINVAL;
@@ -28,6 +30,8 @@ pmemset_map_config_new(struct pmemset_map_config **map_cfg)
 PMEMSET_EXPORT int
 pmemset_map_config_delete(struct pmemset_map_config **map_cfg)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!map_cfg || !*map_cfg)
 		return 0;
 	free(*map_cfg);
@@ -39,6 +43,8 @@ PMEMSET_EXPORT int
 pmemset_map_config_set_offset(struct pmemset_map_config *map_cfg,
 		size_t offset)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!map_cfg) {
 		ERR("NULL map config");
 		return -EINVAL;
@@ -56,6 +62,8 @@ PMEMSET_EXPORT void
 pmemset_map_config_set_length(struct pmemset_map_config *map_cfg,
 		size_t length)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!map_cfg)
 		return;
 	map_cfg->length = length;

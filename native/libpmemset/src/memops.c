@@ -70,6 +70,8 @@ drain_set(struct pmemset *set)
 PMEMSET_EXPORT int
 pmemset_flush(struct pmemset *set, const void *ptr, size_t size)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!set) {
 		ERR("NULL set");
 		return -EINVAL;
@@ -82,6 +84,8 @@ pmemset_flush(struct pmemset *set, const void *ptr, size_t size)
 PMEMSET_EXPORT int
 pmemset_drain(struct pmemset *set)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!set) {
 		ERR("NULL set");
 		return -EINVAL;
@@ -99,6 +103,8 @@ pmemset_drain(struct pmemset *set)
 PMEMSET_EXPORT int
 pmemset_persist(struct pmemset *set, const void *ptr, size_t size)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!set) {
 		ERR("NULL set");
 		return -EINVAL;
@@ -126,6 +132,8 @@ deep_flush_piece(struct pmemset_piece *p, const char *addr, size_t len,
 PMEMSET_EXPORT int
 pmemset_deep_flush(struct pmemset *set, const void *ptr, size_t size)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!set) {
 		ERR("NULL set");
 		return -EINVAL;
@@ -160,6 +168,8 @@ PMEMSET_EXPORT void *
 pmemset_memmove(struct pmemset *set, void *pmemdest, const void *src,
 		size_t len, unsigned flags)
 {
+	PMEMSET_ERR_CLR();
+
 	/* unknown flag bits are undefined behaviour; do not pass them on */
 	flags &= PMEMSET_F_MEM_VALID_FLAGS;
 	if (!set)
@@ -188,6 +198,8 @@ PMEMSET_EXPORT void *
 pmemset_memcpy(struct pmemset *set, void *pmemdest, const void *src,
 		size_t len, unsigned flags)
 {
+	PMEMSET_ERR_CLR();
+
 	flags &= PMEMSET_F_MEM_VALID_FLAGS;
 	if (!set)
 		return memcpy(pmemdest, src, len);
@@ -215,6 +227,8 @@ PMEMSET_EXPORT void *
 pmemset_memset(struct pmemset *set, void *pmemdest, int c, size_t len,
 		unsigned flags)
 {
+	PMEMSET_ERR_CLR();
+
 	flags &= PMEMSET_F_MEM_VALID_FLAGS;
 	if (!set)
 		return memset(pmemdest, c, len);

@@ -25,6 +25,8 @@ PMEMSET_EXPORT int
 pmemset_part_new(struct pmemset_part **part, struct pmemset *set,
 		struct pmemset_source *src, size_t offset, size_t length)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!part) {
 		ERR("NULL part pointer");
 		return -EINVAL;
@@ -67,6 +69,8 @@ pmemset_part_new(struct pmemset_part **part, struct pmemset *set,
 PMEMSET_EXPORT int
 pmemset_part_delete(struct pmemset_part **part)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!part || !*part)
 		return 0;
 	pmemset_source_put((*part)->src);
@@ -83,6 +87,8 @@ PMEMSET_EXPORT int
 pmemset_part_map(struct pmemset_part **part_ptr, struct pmemset_extras *extra,
 		struct pmemset_part_descriptor *desc)
 {
+	PMEMSET_ERR_CLR();
+
 	(void) extra;
 	if (!part_ptr || !*part_ptr) {
 		ERR("NULL part");

@@ -171,6 +171,8 @@ set_contains_pmap(struct pmemset *set, struct pmemset_part_map *pmap)
 PMEMSET_EXPORT struct pmemset_part_descriptor
 pmemset_descriptor_part_map(struct pmemset_part_map *pmap)
 {
+	PMEMSET_ERR_CLR();
+
 	struct pmemset_part_descriptor d = {NULL, 0};
 	if (pmap) {
 		d.addr = pmap->addr;
@@ -182,6 +184,8 @@ pmemset_descriptor_part_map(struct pmemset_part_map *pmap)
 PMEMSET_EXPORT void
 pmemset_first_part_map(struct pmemset *set, struct pmemset_part_map **pmap)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!pmap)
 		return;
 	*pmap = NULL;
@@ -195,6 +199,8 @@ PMEMSET_EXPORT void
 pmemset_next_part_map(struct pmemset *set, struct pmemset_part_map *cur,
 		struct pmemset_part_map **next)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!next)
 		return;
 	*next = NULL;
@@ -210,6 +216,8 @@ PMEMSET_EXPORT int
 pmemset_part_map_by_address(struct pmemset *set,
 		struct pmemset_part_map **pmap, void *addr)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!set || !pmap) {
 		ERR("NULL argument");
 		return -EINVAL;
@@ -229,6 +237,8 @@ pmemset_part_map_by_address(struct pmemset *set,
 PMEMSET_EXPORT void
 pmemset_part_map_drop(struct pmemset_part_map **pmap)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!pmap)
 		return;
 	if (*pmap && (*pmap)->refcount > 0)
@@ -240,6 +250,8 @@ PMEMSET_EXPORT int
 pmemset_remove_part_map(struct pmemset *set,
 		struct pmemset_part_map **pmap_ptr)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!set || !pmap_ptr) {
 		ERR("NULL argument");
 		return -EINVAL;

@@ -23,6 +23,24 @@ void pmemset_err_set(const char *func, const char *fmt, ...)
 
 #define ERR(...) pmemset_err_set(__func__, __VA_ARGS__)
 
+/* pmemset_err_clr -- empties the calling thread's error message */
+void pmemset_err_clr(void);
+
+/*
+ * PMEMSET_ERR_CLR -- what every API entry point does first, as in PMDK.
+ * pmemset_errormsg.3 says "The buffer is never cleared by any library
+ * function", so, as in PMDK, only a debug build (-DDEBUG) clears it: there
+ * a caller that reads a stale message after a successful call sees an
+ * empty string, while a release build keeps the page's promise. The
+ * functions that report errors (pmemset_errormsg, pmemset_perror,
+ * pmemset_err_to_errno) never clear the message they are asked about.
+ */
+#ifdef DEBUG
+#define PMEMSET_ERR_CLR() pmemset_err_clr()
+#else
+#define PMEMSET_ERR_CLR() do {} while (0)
+#endif
+
 /* log a trace line at the given PMEMSET_LOG_LEVEL (no-op below it) */
 void pmemset_log(int level, const char *func, const char *fmt, ...)
 	__attribute__((__format__(__printf__, 3, 4)));

@@ -130,6 +130,8 @@ part_map_remove_range(struct pmemset *set, struct pmemset_part_map *m,
 PMEMSET_EXPORT int
 pmemset_remove_range(struct pmemset *set, void *addr, size_t len)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!set) {
 		ERR("NULL set");
 		return -EINVAL;

@@ -13,6 +13,8 @@
 PMEMSET_EXPORT int
 pmemset_new(struct pmemset **set, struct pmemset_config *cfg)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!set) {
 		ERR("NULL set pointer");
 		return -EINVAL;
@@ -55,6 +57,8 @@ pmemset_new(struct pmemset **set, struct pmemset_config *cfg)
 PMEMSET_EXPORT int
 pmemset_delete(struct pmemset **set)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!set || !*set)
 		return 0;
 
@@ -88,6 +92,8 @@ pmemset_set_forget_granularity_if_empty(struct pmemset *set)
 PMEMSET_EXPORT int
 pmemset_get_store_granularity(struct pmemset *set, enum pmem2_granularity *g)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!set || !g) {
 		ERR("NULL argument");
 		return -EINVAL;
@@ -104,6 +110,8 @@ PMEMSET_EXPORT int
 pmemset_set_contiguous_part_coalescing(struct pmemset *set,
 		enum pmemset_coalescing value)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!set) {
 		ERR("NULL set");
 		return -EINVAL;

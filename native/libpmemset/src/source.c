@@ -175,6 +175,8 @@ PMEMSET_EXPORT int
 pmemset_source_from_pmem2(struct pmemset_source **src,
 		struct pmem2_source *pmem2_src)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!src) {
 		ERR("NULL source pointer");
 		return -EINVAL;
@@ -239,6 +241,8 @@ PMEMSET_EXPORT int
 pmemset_xsource_from_file(struct pmemset_source **src, const char *file,
 		uint64_t flags)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!src) {
 		ERR("NULL source pointer");
 		return -EINVAL;
@@ -288,6 +292,8 @@ pmemset_xsource_from_file(struct pmemset_source **src, const char *file,
 PMEMSET_EXPORT int
 pmemset_source_from_file(struct pmemset_source **src, const char *file)
 {
+	PMEMSET_ERR_CLR();
+
 	return pmemset_xsource_from_file(src, file, 0);
 }
 
@@ -323,6 +329,8 @@ open_tmpfile(const char *dir)
 PMEMSET_EXPORT int
 pmemset_source_from_temporary(struct pmemset_source **src, const char *dir)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!src) {
 		ERR("NULL source pointer");
 		return -EINVAL;
@@ -364,6 +372,8 @@ pmemset_source_from_temporary(struct pmemset_source **src, const char *dir)
 PMEMSET_EXPORT int
 pmemset_source_delete(struct pmemset_source **src)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!src || !*src)
 		return 0;
 	pmemset_source_put(*src);
@@ -374,6 +384,8 @@ pmemset_source_delete(struct pmemset_source **src)
 PMEMSET_EXPORT int
 pmemset_source_alignment(struct pmemset_source *src, size_t *alignment)
 {
+	PMEMSET_ERR_CLR();
+
 	int ret = pmemset_source_validate(src);
 	if (ret)
 		return ret;
@@ -431,6 +443,8 @@ PMEMSET_EXPORT int
 pmemset_source_pread_mcsafe(struct pmemset_source *src, void *buf,
 		size_t size, size_t offset)
 {
+	PMEMSET_ERR_CLR();
+
 	int ret = mcsafe_check(src, buf, size, offset);
 	if (ret || size == 0)
 		return ret;
@@ -442,6 +456,8 @@ PMEMSET_EXPORT int
 pmemset_source_pwrite_mcsafe(struct pmemset_source *src, void *buf,
 		size_t size, size_t offset)
 {
+	PMEMSET_ERR_CLR();
+
 	int ret = mcsafe_check(src, buf, size, offset);
 	if (ret || size == 0)
 		return ret;
@@ -453,6 +469,8 @@ PMEMSET_EXPORT int
 pmemset_source_set_sds(struct pmemset_source *src, struct pmemset_sds *sds,
 		enum pmemset_part_state *state_ptr)
 {
+	PMEMSET_ERR_CLR();
+
 	int ret = pmemset_source_validate(src);
 	if (ret)
 		return ret;
@@ -472,6 +490,8 @@ pmemset_source_set_sds(struct pmemset_source *src, struct pmemset_sds *sds,
 PMEMSET_EXPORT void
 pmemset_source_set_badblock_detection(struct pmemset_source *src, bool value)
 {
+	PMEMSET_ERR_CLR();
+
 	if (pmemset_source_validate(src))
 		return;
 	src->badblock_detection = value;
