@@ -138,6 +138,7 @@ pmemset_badblock_detect(struct pmemset *set, struct pmemset_source *src)
 	return 0;
 }
 
+/* pmemset_badblock_clear -- clears a bad block of the source */
 PMEMSET_EXPORT int
 pmemset_badblock_clear(struct pmemset_badblock *bb, struct pmemset_source *src)
 {

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "pmemset_utils.h"
 
+/* pmemset_config_new -- a config accepting the default part states */
 PMEMSET_EXPORT int
 pmemset_config_new(struct pmemset_config **cfg)
 {
@@ -28,6 +29,7 @@ pmemset_config_new(struct pmemset_config **cfg)
 	return 0;
 }
 
+/* pmemset_config_delete -- frees a config, NULLs the pointer */
 PMEMSET_EXPORT int
 pmemset_config_delete(struct pmemset_config **cfg)
 {
@@ -40,6 +42,7 @@ pmemset_config_delete(struct pmemset_config **cfg)
 	return 0;
 }
 
+/* pmemset_config_set_reservation -- every part of the set goes into rsv */
 PMEMSET_EXPORT void
 pmemset_config_set_reservation(struct pmemset_config *cfg,
 		struct pmem2_vm_reservation *rsv)
@@ -51,6 +54,7 @@ pmemset_config_set_reservation(struct pmemset_config *cfg,
 	cfg->rsv = rsv;
 }
 
+/* pmemset_config_set_acceptable_states -- part states to accept */
 PMEMSET_EXPORT int
 pmemset_config_set_acceptable_states(struct pmemset_config *cfg,
 		uint64_t states)
@@ -70,6 +74,7 @@ pmemset_config_set_acceptable_states(struct pmemset_config *cfg,
 	return 0;
 }
 
+/* pmemset_config_set_event_callback -- who receives the events */
 PMEMSET_EXPORT void
 pmemset_config_set_event_callback(struct pmemset_config *cfg,
 		pmemset_event_callback *callback, void *arg)
@@ -82,6 +87,7 @@ pmemset_config_set_event_callback(struct pmemset_config *cfg,
 	cfg->callback_arg = arg;
 }
 
+/* pmemset_config_set_required_store_granularity -- granularity of parts */
 PMEMSET_EXPORT int
 pmemset_config_set_required_store_granularity(struct pmemset_config *cfg,
 		enum pmem2_granularity g)

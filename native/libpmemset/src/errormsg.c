@@ -99,6 +99,7 @@ pmemset_err_set(const char *func, const char *fmt, ...)
 	errno = saved_errno;
 }
 
+/* pmemset_err_clr -- empties the calling thread's error message */
 void
 pmemset_err_clr(void)
 {
@@ -125,12 +126,14 @@ pmemset_pagesize(void)
 	return page;
 }
 
+/* pmemset_errormsg -- the last error message of this thread */
 PMEMSET_EXPORT const char *
 pmemset_errormsg(void)
 {
 	return Last_errormsg;
 }
 
+/* pmemset_perror -- prints format, then the last error message */
 PMEMSET_EXPORT void
 pmemset_perror(const char *format, ...)
 {

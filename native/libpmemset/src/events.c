@@ -19,7 +19,7 @@ pmemset_event_fire(struct pmemset *set, struct pmemset_event_context *ctx)
 	return set->cfg.callback(set, ctx, set->cfg.callback_arg);
 }
 
-/* events whose data is an (addr, len) pair share one layout */
+/* pmemset_event_range -- fires an event whose data is (addr, len) */
 void
 pmemset_event_range(struct pmemset *set, enum pmemset_event type,
 		const void *addr, size_t len)

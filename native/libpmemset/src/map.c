@@ -283,6 +283,7 @@ err_placement:
 	return ret;
 }
 
+/* pmemset_map -- maps a range of the source as a new part */
 PMEMSET_EXPORT int
 pmemset_map(struct pmemset *set, struct pmemset_source *src,
 		struct pmemset_map_config *map_cfg,

@@ -9,6 +9,7 @@
 #include "map_config.h"
 #include "pmemset_utils.h"
 
+/* pmemset_map_config_new -- offset 0, length to the end of the source */
 PMEMSET_EXPORT int
 pmemset_map_config_new(struct pmemset_map_config **map_cfg)
 {
@@ -27,6 +28,7 @@ pmemset_map_config_new(struct pmemset_map_config **map_cfg)
 	return 0;
 }
 
+/* pmemset_map_config_delete -- frees a map config, NULLs the pointer */
 PMEMSET_EXPORT int
 pmemset_map_config_delete(struct pmemset_map_config **map_cfg)
 {
@@ -39,6 +41,7 @@ pmemset_map_config_delete(struct pmemset_map_config **map_cfg)
 	return 0;
 }
 
+/* pmemset_map_config_set_offset -- where in the source the part starts */
 PMEMSET_EXPORT int
 pmemset_map_config_set_offset(struct pmemset_map_config *map_cfg,
 		size_t offset)
@@ -58,6 +61,7 @@ pmemset_map_config_set_offset(struct pmemset_map_config *map_cfg,
 	return 0;
 }
 
+/* pmemset_map_config_set_length -- length of the part (0: to the end) */
 PMEMSET_EXPORT void
 pmemset_map_config_set_length(struct pmemset_map_config *map_cfg,
 		size_t length)

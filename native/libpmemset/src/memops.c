@@ -67,6 +67,7 @@ drain_set(struct pmemset *set)
 		pmem2_get_drain_fn(set->pmaps->pieces->map)();
 }
 
+/* pmemset_flush -- flushes the set's parts in the range from the caches */
 PMEMSET_EXPORT int
 pmemset_flush(struct pmemset *set, const void *ptr, size_t size)
 {
@@ -81,6 +82,7 @@ pmemset_flush(struct pmemset *set, const void *ptr, size_t size)
 	return 0;
 }
 
+/* pmemset_drain -- waits for the flushes issued so far */
 PMEMSET_EXPORT int
 pmemset_drain(struct pmemset *set)
 {
@@ -129,6 +131,7 @@ deep_flush_piece(struct pmemset_piece *p, const char *addr, size_t len,
 	}
 }
 
+/* pmemset_deep_flush -- flushes the range to the persistence domain */
 PMEMSET_EXPORT int
 pmemset_deep_flush(struct pmemset *set, const void *ptr, size_t size)
 {
@@ -164,6 +167,7 @@ map_of(struct pmemset *set, const void *dest)
 	return p ? p->map : NULL;
 }
 
+/* pmemset_memmove -- memmove into the set, flushed as flags say */
 PMEMSET_EXPORT void *
 pmemset_memmove(struct pmemset *set, void *pmemdest, const void *src,
 		size_t len, unsigned flags)
@@ -194,6 +198,7 @@ pmemset_memmove(struct pmemset *set, void *pmemdest, const void *src,
 	return pmemdest;
 }
 
+/* pmemset_memcpy -- memcpy into the set, flushed as flags say */
 PMEMSET_EXPORT void *
 pmemset_memcpy(struct pmemset *set, void *pmemdest, const void *src,
 		size_t len, unsigned flags)
@@ -223,6 +228,7 @@ pmemset_memcpy(struct pmemset *set, void *pmemdest, const void *src,
 	return pmemdest;
 }
 
+/* pmemset_memset -- memset of the set's memory, flushed as flags say */
 PMEMSET_EXPORT void *
 pmemset_memset(struct pmemset *set, void *pmemdest, int c, size_t len,
 		unsigned flags)

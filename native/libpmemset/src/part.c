@@ -21,6 +21,7 @@ struct pmemset_part {
 	size_t length;
 };
 
+/* pmemset_part_new -- an unmapped part of the v1.11 API */
 PMEMSET_EXPORT int
 pmemset_part_new(struct pmemset_part **part, struct pmemset *set,
 		struct pmemset_source *src, size_t offset, size_t length)
@@ -66,6 +67,7 @@ pmemset_part_new(struct pmemset_part **part, struct pmemset *set,
 	return 0;
 }
 
+/* pmemset_part_delete -- frees an unmapped part, NULLs the pointer */
 PMEMSET_EXPORT int
 pmemset_part_delete(struct pmemset_part **part)
 {

@@ -37,6 +37,7 @@ pmemset_part_map_insert(struct pmemset *set, struct pmemset_part_map *pmap)
 		set->pmaps = pmap;
 }
 
+/* pmemset_part_map_unlink -- takes a part map out of the set's list */
 void
 pmemset_part_map_unlink(struct pmemset *set, struct pmemset_part_map *pmap)
 {
@@ -49,7 +50,9 @@ pmemset_part_map_unlink(struct pmemset *set, struct pmemset_part_map *pmap)
 	pmap->prev = pmap->next = NULL;
 }
 
-/* pieces are only ever appended at the end: coalescing maps after it */
+/*
+ * pmemset_part_map_append_piece -- appends a piece (coalescing maps after it)
+ */
 void
 pmemset_part_map_append_piece(struct pmemset_part_map *pmap,
 		struct pmemset_piece *piece)
@@ -168,6 +171,7 @@ set_contains_pmap(struct pmemset *set, struct pmemset_part_map *pmap)
 	return false;
 }
 
+/* pmemset_descriptor_part_map -- address and size of the part map */
 PMEMSET_EXPORT struct pmemset_part_descriptor
 pmemset_descriptor_part_map(struct pmemset_part_map *pmap)
 {
@@ -181,6 +185,7 @@ pmemset_descriptor_part_map(struct pmemset_part_map *pmap)
 	return d;
 }
 
+/* pmemset_first_part_map -- the lowest part map, referenced */
 PMEMSET_EXPORT void
 pmemset_first_part_map(struct pmemset *set, struct pmemset_part_map **pmap)
 {
@@ -195,6 +200,7 @@ pmemset_first_part_map(struct pmemset *set, struct pmemset_part_map **pmap)
 	*pmap = set->pmaps;
 }
 
+/* pmemset_next_part_map -- the part map after cur, referenced */
 PMEMSET_EXPORT void
 pmemset_next_part_map(struct pmemset *set, struct pmemset_part_map *cur,
 		struct pmemset_part_map **next)
@@ -212,6 +218,7 @@ pmemset_next_part_map(struct pmemset *set, struct pmemset_part_map *cur,
 	}
 }
 
+/* pmemset_part_map_by_address -- the part map holding addr, referenced */
 PMEMSET_EXPORT int
 pmemset_part_map_by_address(struct pmemset *set,
 		struct pmemset_part_map **pmap, void *addr)
@@ -234,6 +241,7 @@ pmemset_part_map_by_address(struct pmemset *set,
 	return 0;
 }
 
+/* pmemset_part_map_drop -- drops a part map reference, NULLs the pointer */
 PMEMSET_EXPORT void
 pmemset_part_map_drop(struct pmemset_part_map **pmap)
 {
@@ -246,6 +254,7 @@ pmemset_part_map_drop(struct pmemset_part_map **pmap)
 	*pmap = NULL;
 }
 
+/* pmemset_remove_part_map -- unmaps a part map and forgets it */
 PMEMSET_EXPORT int
 pmemset_remove_part_map(struct pmemset *set,
 		struct pmemset_part_map **pmap_ptr)

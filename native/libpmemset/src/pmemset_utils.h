@@ -41,15 +41,16 @@ void pmemset_err_clr(void);
 #define PMEMSET_ERR_CLR() do {} while (0)
 #endif
 
-/* log a trace line at the given PMEMSET_LOG_LEVEL (no-op below it) */
+/* pmemset_log -- a trace line at the given PMEMSET_LOG_LEVEL (none below it) */
 void pmemset_log(int level, const char *func, const char *fmt, ...)
 	__attribute__((__format__(__printf__, 3, 4)));
 
 #define LOG(level, ...) pmemset_log(level, __func__, __VA_ARGS__)
 
-/* zeroed allocation; NULL on failure (message recorded) */
+/* pmemset_zalloc -- zeroed memory; NULL on failure (message recorded) */
 void *pmemset_zalloc(size_t size);
 
+/* pmemset_pagesize -- the system page size */
 size_t pmemset_pagesize(void);
 
 #define PMEMSET_ALIGN_UP(x, a) ((((x) + (a) - 1) / (a)) * (a))

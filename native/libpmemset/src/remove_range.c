@@ -66,7 +66,7 @@ part_map_resplit(struct pmemset *set, struct pmemset_part_map *pmap)
 	return part_map_resplit(set, n);
 }
 
-/* an empty range (start == end) overlaps nothing */
+/* range_overlaps -- [start, end) meets [a, a + len); an empty one never does */
 static bool
 range_overlaps(const char *a, size_t len, char *start, char *end)
 {
@@ -127,6 +127,7 @@ part_map_remove_range(struct pmemset *set, struct pmemset_part_map *m,
 	return ret ? ret : r;
 }
 
+/* pmemset_remove_range -- unmaps, whole, every part the range overlaps */
 PMEMSET_EXPORT int
 pmemset_remove_range(struct pmemset *set, void *addr, size_t len)
 {

@@ -10,6 +10,7 @@
 #include "pmemset_utils.h"
 #include "set.h"
 
+/* pmemset_new -- a set made from the config, which must set a granularity */
 PMEMSET_EXPORT int
 pmemset_new(struct pmemset **set, struct pmemset_config *cfg)
 {
@@ -89,6 +90,7 @@ pmemset_set_forget_granularity_if_empty(struct pmemset *set)
 		set->gran_known = false;
 }
 
+/* pmemset_get_store_granularity -- the effective granularity of the parts */
 PMEMSET_EXPORT int
 pmemset_get_store_granularity(struct pmemset *set, enum pmem2_granularity *g)
 {
@@ -106,6 +108,7 @@ pmemset_get_store_granularity(struct pmemset *set, enum pmem2_granularity *g)
 	return 0;
 }
 
+/* pmemset_set_contiguous_part_coalescing -- how new parts coalesce */
 PMEMSET_EXPORT int
 pmemset_set_contiguous_part_coalescing(struct pmemset *set,
 		enum pmemset_coalescing value)

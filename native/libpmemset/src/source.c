@@ -171,6 +171,7 @@ source_attach_fd(struct pmemset_source *s, int fd)
 	return 0;
 }
 
+/* pmemset_source_from_pmem2 -- a source over the user's libpmem2 source */
 PMEMSET_EXPORT int
 pmemset_source_from_pmem2(struct pmemset_source **src,
 		struct pmem2_source *pmem2_src)
@@ -237,6 +238,7 @@ open_err(const char *path)
 	return -e;
 }
 
+/* pmemset_xsource_from_file -- a source over a file opened as flags say */
 PMEMSET_EXPORT int
 pmemset_xsource_from_file(struct pmemset_source **src, const char *file,
 		uint64_t flags)
@@ -289,6 +291,7 @@ pmemset_xsource_from_file(struct pmemset_source **src, const char *file,
 	return 0;
 }
 
+/* pmemset_source_from_file -- a source over an existing file */
 PMEMSET_EXPORT int
 pmemset_source_from_file(struct pmemset_source **src, const char *file)
 {
@@ -326,6 +329,7 @@ open_tmpfile(const char *dir)
 	return fd;
 }
 
+/* pmemset_source_from_temporary -- a source over a new unnamed file in dir */
 PMEMSET_EXPORT int
 pmemset_source_from_temporary(struct pmemset_source **src, const char *dir)
 {
@@ -369,6 +373,7 @@ pmemset_source_from_temporary(struct pmemset_source **src, const char *dir)
 	return 0;
 }
 
+/* pmemset_source_delete -- drops the user's source, NULLs the pointer */
 PMEMSET_EXPORT int
 pmemset_source_delete(struct pmemset_source **src)
 {
@@ -381,6 +386,7 @@ pmemset_source_delete(struct pmemset_source **src)
 	return 0;
 }
 
+/* pmemset_source_alignment -- the alignment parts of the source need */
 PMEMSET_EXPORT int
 pmemset_source_alignment(struct pmemset_source *src, size_t *alignment)
 {
@@ -439,6 +445,7 @@ mcsafe_check(struct pmemset_source *src, void *buf, size_t size,
 	return 0;
 }
 
+/* pmemset_source_pread_mcsafe -- reads, a bad block being an error */
 PMEMSET_EXPORT int
 pmemset_source_pread_mcsafe(struct pmemset_source *src, void *buf,
 		size_t size, size_t offset)
@@ -452,6 +459,7 @@ pmemset_source_pread_mcsafe(struct pmemset_source *src, void *buf,
 	return ret ? mcsafe_err(ret) : 0;
 }
 
+/* pmemset_source_pwrite_mcsafe -- writes, a bad block being an error */
 PMEMSET_EXPORT int
 pmemset_source_pwrite_mcsafe(struct pmemset_source *src, void *buf,
 		size_t size, size_t offset)
@@ -465,6 +473,7 @@ pmemset_source_pwrite_mcsafe(struct pmemset_source *src, void *buf,
 	return ret ? mcsafe_err(ret) : 0;
 }
 
+/* pmemset_source_set_sds -- parts of the source keep a shutdown state */
 PMEMSET_EXPORT int
 pmemset_source_set_sds(struct pmemset_source *src, struct pmemset_sds *sds,
 		enum pmemset_part_state *state_ptr)
@@ -487,6 +496,7 @@ pmemset_source_set_sds(struct pmemset_source *src, struct pmemset_sds *sds,
 	return 0;
 }
 
+/* pmemset_source_set_badblock_detection -- bad blocks checked at map time */
 PMEMSET_EXPORT void
 pmemset_source_set_badblock_detection(struct pmemset_source *src, bool value)
 {
