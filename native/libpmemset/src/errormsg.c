@@ -52,8 +52,10 @@ log_write(int level, const char *func, const char *msg)
 		return;
 	if (Log_level < level)
 		return;
-	fprintf(Log_file, "<libpmemset>: <%d> [%s] %s\n", level, func, msg);
-	fflush(Log_file);
+	/* a log line that cannot be written is no error of the caller's */
+	(void) fprintf(Log_file, "<libpmemset>: <%d> [%s] %s\n", level, func,
+			msg);
+	(void) fflush(Log_file);
 }
 
 void
@@ -91,7 +93,8 @@ pmemset_err_set(const char *func, const char *fmt, ...)
 	if (with_errno && (size_t)ret < ERRMSG_MAX) {
 		char ebuf[128];
 		const char *e = strerror_r(saved_errno, ebuf, sizeof(ebuf));
-		snprintf(Last_errormsg + ret, ERRMSG_MAX - (size_t)ret,
+		/* a description cut short at ERRMSG_MAX is still useful */
+		(void) snprintf(Last_errormsg + ret, ERRMSG_MAX - (size_t)ret,
 				": %s", e);
 	}
 
@@ -149,7 +152,8 @@ pmemset_perror(const char *format, ...)
 			buf[0] = '\0';
 	}
 
-	fprintf(stderr, "%s: %s\n", buf, pmemset_errormsg());
+	/* returns void: a failed write to stderr has nowhere to go */
+	(void) fprintf(stderr, "%s: %s\n", buf, pmemset_errormsg());
 }
 
 /*

@@ -316,7 +316,12 @@ open_tmpfile(const char *dir)
 	char *templ = malloc(len);
 	if (!templ)
 		return -1;
-	snprintf(templ, len, "%s/pmemset.XXXXXX", dir);
+	int n = snprintf(templ, len, "%s/pmemset.XXXXXX", dir);
+	if (n < 0 || (size_t)n >= len) {
+		free(templ);
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 
 	fd = mkostemp(templ, O_CLOEXEC);
 	if (fd >= 0 && unlink(templ)) {
