@@ -14,7 +14,13 @@
         "native/addon/child.cc",
         "native/addon/fault.cc",
         "native/addon/pmemset_api.cc",
+        "native/addon/pmemset_config.cc",
+        "native/addon/pmemset_events.cc",
         "native/addon/pmemset_set.cc",
+        "native/addon/pmemset_map_config.cc",
+        "native/addon/pmemset_map.cc",
+        "native/addon/pmemset_part_map.cc",
+        "native/addon/pmemset_part.cc",
         "native/addon/pmemset_source.cc",
         "native/addon/pmemset_data.cc"
       ],

@@ -56,8 +56,14 @@ Init(Napi::Env env, Napi::Object exports)
 	sys_init(env, exports);
 	child_init(env, exports);
 	fault_init(env, exports);
+	pmemset_config_init(env, exports);
+	pmemset_events_init(env, exports);
 	pmemset_set_init(env, exports);
 	pmemset_source_init(env, exports);
+	pmemset_map_config_init(env, exports);
+	pmemset_map_init(env, exports);
+	pmemset_part_map_init(env, exports);
+	pmemset_part_init(env, exports);
 	pmemset_data_init(env, exports);
 	return exports;
 }

@@ -1,5 +1,5 @@
 #include "pmemset_api.h"
-#include "handles.h"
+#include "pmemset_entry.h"
 
 #include <dlfcn.h>
 
@@ -9,6 +9,15 @@ const PmemsetApi *
 pmemset_api()
 {
 	return loaded;
+}
+
+const PmemsetApi &
+set_api(Napi::Env env)
+{
+	const PmemsetApi *a = pmemset_api();
+	if (a == nullptr)
+		throw Napi::Error::New(env, "libpmemset is not loaded: call pmemsetLoad() first");
+	return *a;
 }
 
 bool
