@@ -16,8 +16,8 @@ static Napi::Value
 Load(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	std::string path = info[0].IsString() ?
-		info[0].As<Napi::String>().Utf8Value() : "libpmem2.so.1";
+	std::string path = arg_present(info, 0) ?
+		arg_string(info, 0, "path") : "libpmem2.so.1";
 	std::string err;
 	if (!pmem2_api_load(path, err))
 		throw Napi::Error::New(env, err);
@@ -36,7 +36,7 @@ static Napi::Value
 ErrToErrno(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	int code = info[0].As<Napi::Number>().Int32Value();
+	int code = arg_i32(info, 0, "code");
 	if (api(env).pmem2_err_to_errno == nullptr)
 		throw Napi::Error::New(env, "the loaded libpmem2 does not export "
 			"pmem2_err_to_errno although its header declares it");

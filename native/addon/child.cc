@@ -32,34 +32,19 @@ struct Conditions {
 	bool has_memlock = false;
 	uint64_t rlimit_memlock = 0;
 	bool mlockall_future = false;
-	std::vector<int> drop_caps;
-	std::vector<int> close_fds;
+	std::vector<int32_t> drop_caps;
+	std::vector<int32_t> close_fds;
 };
 
 static Conditions
 read_conditions(const Napi::Object &o)
 {
 	Conditions c;
-	if (o.Has("addressSpaceHeadroom")) {
-		c.has_as = true;
-		c.as_headroom = (uint64_t)o.Get("addressSpaceHeadroom").As<Napi::Number>().Int64Value();
-	}
-	if (o.Has("rlimitMemlock")) {
-		c.has_memlock = true;
-		c.rlimit_memlock = (uint64_t)o.Get("rlimitMemlock").As<Napi::Number>().Int64Value();
-	}
-	if (o.Has("mlockallFuture"))
-		c.mlockall_future = o.Get("mlockallFuture").As<Napi::Boolean>().Value();
-	if (o.Has("dropCaps")) {
-		Napi::Array a = o.Get("dropCaps").As<Napi::Array>();
-		for (uint32_t i = 0; i < a.Length(); i++)
-			c.drop_caps.push_back(a.Get(i).As<Napi::Number>().Int32Value());
-	}
-	if (o.Has("closeFds")) {
-		Napi::Array a = o.Get("closeFds").As<Napi::Array>();
-		for (uint32_t i = 0; i < a.Length(); i++)
-			c.close_fds.push_back(a.Get(i).As<Napi::Number>().Int32Value());
-	}
+	c.has_as = prop_u64(o, "addressSpaceHeadroom", c.as_headroom);
+	c.has_memlock = prop_u64(o, "rlimitMemlock", c.rlimit_memlock);
+	prop_bool(o, "mlockallFuture", c.mlockall_future);
+	prop_i32_array(o, "dropCaps", c.drop_caps);
+	prop_i32_array(o, "closeFds", c.close_fds);
 	return c;
 }
 
@@ -182,8 +167,8 @@ static Napi::Value
 ForkCall(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	Conditions cond = read_conditions(info[0].As<Napi::Object>());
-	std::string op = info[1].As<Napi::String>().Utf8Value();
+	Conditions cond = read_conditions(arg_object(info, 0, "conditions"));
+	std::string op = arg_string(info, 1, "operation");
 	const Pmem2Api &lib = api(env);
 
 	/* resolve every argument before fork: the child must not touch JS */

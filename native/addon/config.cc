@@ -49,7 +49,7 @@ static Napi::Value
 SetGranularity(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	int g = info[1].As<Napi::Number>().Int32Value();
+	int g = arg_i32(info, 1, "granularity");
 	int ret = api(env).pmem2_config_set_required_store_granularity(
 		cfg_of(info), static_cast<pmem2_granularity>(g));
 	return result_object(env, ret);
@@ -77,7 +77,7 @@ static Napi::Value
 SetSharing(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	int s = info[1].As<Napi::Number>().Int32Value();
+	int s = arg_i32(info, 1, "sharing");
 	return result_object(env, api(env).pmem2_config_set_sharing(
 		cfg_of(info), static_cast<pmem2_sharing_type>(s)));
 }
@@ -88,7 +88,7 @@ SetProtection(const Napi::CallbackInfo &info)
 	Napi::Env env = info.Env();
 	HandleRecord *rec = nullptr;
 	pmem2_config *cfg = cfg_of(info, &rec);
-	unsigned prot = info[1].As<Napi::Number>().Uint32Value();
+	unsigned prot = arg_u32(info, 1, "protection");
 	int ret = api(env).pmem2_config_set_protection(cfg, prot);
 	if (ret == 0)
 		rec->prot = prot;

@@ -112,10 +112,7 @@ ForkAccess(const Napi::CallbackInfo &info)
 	HandleRecord *rec = handle_get(info[0], HK_MAP);
 	uint64_t off = arg_u64(info, 1, "offset");
 	uint64_t len = arg_u64(info, 2, "length");
-	if (!info[3].IsString())
-		throw Napi::TypeError::New(env, "kind must be 'read', 'write', "
-			"'read-past-end' or 'write-past-end'");
-	std::string kind_s = info[3].As<Napi::String>().Utf8Value();
+	std::string kind_s = arg_string(info, 3, "kind");
 	AccessKind kind;
 	if (!parse_kind(kind_s, kind))
 		throw Napi::TypeError::New(env, "unknown access kind '" + kind_s +

@@ -115,55 +115,6 @@ handle_kill(HandleRecord *rec)
 	rec->ptr = nullptr;
 }
 
-uint64_t
-arg_u64(const Napi::CallbackInfo &info, size_t i, const char *what)
-{
-	Napi::Env env = info.Env();
-	Napi::Value v = info[i];
-	if (v.IsBigInt()) {
-		bool lossless = false;
-		uint64_t r = v.As<Napi::BigInt>().Uint64Value(&lossless);
-		if (!lossless)
-			throw Napi::RangeError::New(env, std::string(what) +
-				" does not fit in 64 unsigned bits");
-		return r;
-	}
-	if (v.IsNumber()) {
-		double d = v.As<Napi::Number>().DoubleValue();
-		if (d < 0 || d > 9007199254740991.0 || d != (double)(uint64_t)d)
-			throw Napi::RangeError::New(env, std::string(what) +
-				" must be a non-negative integer (use a BigInt past 2^53)");
-		return (uint64_t)d;
-	}
-	throw Napi::TypeError::New(env, std::string(what) +
-		" must be a number or a BigInt");
-}
-
-int64_t
-arg_i64(const Napi::CallbackInfo &info, size_t i, const char *what)
-{
-	Napi::Env env = info.Env();
-	Napi::Value v = info[i];
-	if (v.IsBigInt()) {
-		bool lossless = false;
-		int64_t r = v.As<Napi::BigInt>().Int64Value(&lossless);
-		if (!lossless)
-			throw Napi::RangeError::New(env, std::string(what) +
-				" does not fit in 64 signed bits");
-		return r;
-	}
-	if (v.IsNumber()) {
-		double d = v.As<Napi::Number>().DoubleValue();
-		if (d < -9007199254740991.0 || d > 9007199254740991.0 ||
-				d != (double)(int64_t)d)
-			throw Napi::RangeError::New(env, std::string(what) +
-				" must be an integer");
-		return (int64_t)d;
-	}
-	throw Napi::TypeError::New(env, std::string(what) +
-		" must be a number or a BigInt");
-}
-
 Napi::Value
 u64_value(Napi::Env env, uint64_t v)
 {

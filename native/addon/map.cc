@@ -144,8 +144,8 @@ MapMemcpy(const Napi::CallbackInfo &info)
 	HandleRecord *rec = nullptr;
 	pmem2_map *map = map_of(info, &rec);
 	uint64_t off = arg_u64(info, 1, "offset");
-	Napi::Buffer<char> buf = info[2].As<Napi::Buffer<char>>();
-	unsigned flags = info[3].As<Napi::Number>().Uint32Value();
+	Napi::Buffer<char> buf = arg_buffer(info, 2, "data");
+	unsigned flags = arg_u32(info, 3, "flags");
 	char *p = checked_range(info, rec, off, buf.Length(),
 		PMEM2_PROT_READ | PMEM2_PROT_WRITE);
 	api(env).pmem2_get_memcpy_fn(map)(p, buf.Data(), buf.Length(), flags);
@@ -161,7 +161,7 @@ MapMemmove(const Napi::CallbackInfo &info)
 	uint64_t dst = arg_u64(info, 1, "destination offset");
 	uint64_t src = arg_u64(info, 2, "source offset");
 	uint64_t len = arg_u64(info, 3, "length");
-	unsigned flags = info[4].As<Napi::Number>().Uint32Value();
+	unsigned flags = arg_u32(info, 4, "flags");
 	unsigned rw = PMEM2_PROT_READ | PMEM2_PROT_WRITE;
 	char *d = checked_range(info, rec, dst, len, rw);
 	char *s = checked_range(info, rec, src, len, PMEM2_PROT_READ);
@@ -176,9 +176,9 @@ MapMemset(const Napi::CallbackInfo &info)
 	HandleRecord *rec = nullptr;
 	pmem2_map *map = map_of(info, &rec);
 	uint64_t off = arg_u64(info, 1, "offset");
-	int c = info[2].As<Napi::Number>().Int32Value();
+	int c = arg_i32(info, 2, "value");
 	uint64_t len = arg_u64(info, 3, "length");
-	unsigned flags = info[4].As<Napi::Number>().Uint32Value();
+	unsigned flags = arg_u32(info, 4, "flags");
 	char *p = checked_range(info, rec, off, len,
 		PMEM2_PROT_READ | PMEM2_PROT_WRITE);
 	api(env).pmem2_get_memset_fn(map)(p, c, len, flags);
@@ -204,7 +204,7 @@ MapWrite(const Napi::CallbackInfo &info)
 	HandleRecord *rec = nullptr;
 	map_of(info, &rec);
 	uint64_t off = arg_u64(info, 1, "offset");
-	Napi::Buffer<char> buf = info[2].As<Napi::Buffer<char>>();
+	Napi::Buffer<char> buf = arg_buffer(info, 2, "data");
 	char *p = checked_range(info, rec, off, buf.Length(),
 		PMEM2_PROT_READ | PMEM2_PROT_WRITE);
 	memcpy(p, buf.Data(), buf.Length());

@@ -53,7 +53,7 @@ ConfigSetGranularity(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
 	pmemset_config *cfg = set_ptr<pmemset_config>(info[0], HK_SET_CONFIG);
-	int g = info[1].As<Napi::Number>().Int32Value();
+	int g = arg_i32(info, 1, "granularity");
 	return set_result_object(env, set_api(env).pmemset_config_set_required_store_granularity(
 		cfg, static_cast<pmem2_granularity>(g)));
 }

@@ -22,8 +22,8 @@ Memcpy(const Napi::CallbackInfo &info)
 	Napi::Env env = info.Env();
 	pmemset *set = set_ptr<pmemset>(info[0], HK_SET);
 	uint64_t dst = arg_u64(info, 1, "destination");
-	Napi::Buffer<char> buf = info[2].As<Napi::Buffer<char>>();
-	unsigned flags = info[3].As<Napi::Number>().Uint32Value();
+	Napi::Buffer<char> buf = arg_buffer(info, 2, "data");
+	unsigned flags = arg_u32(info, 3, "flags");
 	require(env, dst, buf.Length(), "rw");
 	void *r = set_api(env).pmemset_memcpy(set, reinterpret_cast<void *>(dst),
 		buf.Data(), buf.Length(), flags);
@@ -38,7 +38,7 @@ Memmove(const Napi::CallbackInfo &info)
 	uint64_t dst = arg_u64(info, 1, "destination");
 	uint64_t src = arg_u64(info, 2, "source");
 	uint64_t len = arg_u64(info, 3, "length");
-	unsigned flags = info[4].As<Napi::Number>().Uint32Value();
+	unsigned flags = arg_u32(info, 4, "flags");
 	require(env, dst, len, "rw");
 	require(env, src, len, "r");
 	void *r = set_api(env).pmemset_memmove(set, reinterpret_cast<void *>(dst),
@@ -52,9 +52,9 @@ Memset(const Napi::CallbackInfo &info)
 	Napi::Env env = info.Env();
 	pmemset *set = set_ptr<pmemset>(info[0], HK_SET);
 	uint64_t dst = arg_u64(info, 1, "destination");
-	int c = info[2].As<Napi::Number>().Int32Value();
+	int c = arg_i32(info, 2, "value");
 	uint64_t len = arg_u64(info, 3, "length");
-	unsigned flags = info[4].As<Napi::Number>().Uint32Value();
+	unsigned flags = arg_u32(info, 4, "flags");
 	require(env, dst, len, "rw");
 	void *r = set_api(env).pmemset_memset(set, reinterpret_cast<void *>(dst),
 		c, len, flags);
@@ -122,7 +122,7 @@ IsMapped(const Napi::CallbackInfo &info)
 	Napi::Env env = info.Env();
 	uint64_t addr = arg_u64(info, 0, "address");
 	uint64_t len = arg_u64(info, 1, "length");
-	std::string perms = info[2].IsString() ? info[2].As<Napi::String>().Utf8Value() : "";
+	std::string perms = arg_present(info, 2) ? arg_string(info, 2, "perms") : "";
 	return Napi::Boolean::New(env, range_accessible((uintptr_t)addr, len, perms.c_str()));
 }
 
@@ -130,7 +130,7 @@ static Napi::Value
 ErrToErrno(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	int code = info[0].As<Napi::Number>().Int32Value();
+	int code = arg_i32(info, 0, "code");
 	return Napi::Number::New(env, set_api(env).pmemset_err_to_errno(code));
 }
 
@@ -146,7 +146,7 @@ static Napi::Value
 Load(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	std::string path = info[0].As<Napi::String>().Utf8Value();
+	std::string path = arg_string(info, 0, "path");
 	std::string err;
 	if (!pmemset_api_load(path, err))
 		throw Napi::Error::New(env, err);

@@ -101,14 +101,16 @@ ConfigSetEventCallback(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
 	pmemset_config *cfg = set_ptr<pmemset_config>(info[0], HK_SET_CONFIG);
-	EventLog *log = new EventLog();
-	if (info[1].IsObject()) {
-		Napi::Object o = info[1].As<Napi::Object>();
-		if (o.Has("returnCode"))
-			log->return_code = o.Get("returnCode").As<Napi::Number>().Int32Value();
-		if (o.Has("clearBadblocks"))
-			log->clear_badblocks = o.Get("clearBadblocks").As<Napi::Boolean>().Value();
+	int32_t return_code = 0;
+	bool clear_badblocks = false;
+	if (arg_present(info, 1)) {
+		Napi::Object o = arg_object(info, 1, "options");
+		prop_i32(o, "returnCode", return_code);
+		prop_bool(o, "clearBadblocks", clear_badblocks);
 	}
+	EventLog *log = new EventLog();
+	log->return_code = return_code;
+	log->clear_badblocks = clear_badblocks;
 	logs_by_config.push_back(log);
 	set_api(env).pmemset_config_set_event_callback(cfg, record_event, log);
 	return Napi::Number::New(env, (double)(logs_by_config.size() - 1));
@@ -119,7 +121,7 @@ static Napi::Value
 EventsTake(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	uint32_t id = info[0].As<Napi::Number>().Uint32Value();
+	uint64_t id = arg_u64(info, 0, "log id");
 	if (id >= logs_by_config.size())
 		throw Napi::RangeError::New(env, "no such event log");
 	EventLog *log = logs_by_config[id];

@@ -43,7 +43,7 @@ Map(const Napi::CallbackInfo &info)
 	HandleRecord *set = handle_get_optional(info[0], HK_SET);
 	HandleRecord *src = handle_get_optional(info[1], HK_SET_SOURCE);
 	HandleRecord *mc = handle_get_optional(info[2], HK_SET_MAP_CONFIG);
-	bool want_desc = info[3].IsBoolean() && info[3].As<Napi::Boolean>().Value();
+	bool want_desc = arg_bool(info, 3, "wantDescriptor");
 	pmemset_part_descriptor desc = descriptor_sentinel();
 	int ret = set_api(env).pmemset_map(
 		set ? static_cast<pmemset *>(set->ptr) : nullptr,

@@ -41,7 +41,7 @@ PartMap(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
 	HandleRecord *rec = handle_get(info[0], HK_SET_PART);
-	bool want_desc = info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
+	bool want_desc = arg_bool(info, 1, "wantDescriptor");
 	pmemset_part *part = static_cast<pmemset_part *>(rec->ptr);
 	pmemset_part *before = part;
 	pmemset_part_descriptor desc = descriptor_sentinel();

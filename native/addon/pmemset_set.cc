@@ -47,7 +47,7 @@ SetCoalescing(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
 	pmemset *set = set_ptr<pmemset>(info[0], HK_SET);
-	int v = info[1].As<Napi::Number>().Int32Value();
+	int v = arg_i32(info, 1, "coalescing");
 	return set_result_object(env, set_api(env).pmemset_set_contiguous_part_coalescing(
 		set, static_cast<pmemset_coalescing>(v)));
 }

@@ -5,7 +5,7 @@ static Napi::Value
 SourceFromFd(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	int fd = info[0].As<Napi::Number>().Int32Value();
+	int fd = arg_i32(info, 0, "fd");
 	struct pmem2_source *src = nullptr;
 	int ret = api(env).pmem2_source_from_fd(&src, fd);
 	Napi::Object r = result_object(env, ret);

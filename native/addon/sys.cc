@@ -39,9 +39,9 @@ static Napi::Value
 MemfdCreate(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	std::string name = info[0].As<Napi::String>().Utf8Value();
+	std::string name = arg_string(info, 0, "name");
 	uint64_t size = arg_u64(info, 1, "size");
-	int seals = info[2].As<Napi::Number>().Int32Value();
+	int seals = arg_i32(info, 2, "seals");
 
 	int fd = memfd_create(name.c_str(), MFD_ALLOW_SEALING | MFD_CLOEXEC);
 	if (fd < 0)
@@ -62,8 +62,8 @@ static Napi::Value
 SetAppendOnly(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	int fd = info[0].As<Napi::Number>().Int32Value();
-	bool on = info[1].As<Napi::Boolean>().Value();
+	int fd = arg_i32(info, 0, "fd");
+	bool on = arg_bool(info, 1, "on");
 	int flags = 0;
 	if (ioctl(fd, FS_IOC_GETFLAGS, &flags) != 0)
 		return errno_result(env, errno);
@@ -82,7 +82,7 @@ static Napi::Value
 ProbeMapSync(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	int fd = info[0].As<Napi::Number>().Int32Value();
+	int fd = arg_i32(info, 0, "fd");
 	uint64_t len = arg_u64(info, 1, "length");
 	void *p = mmap(nullptr, len, PROT_READ | PROT_WRITE,
 		MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0);
@@ -98,7 +98,7 @@ static Napi::Value
 StatxDax(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	std::string path = info[0].As<Napi::String>().Utf8Value();
+	std::string path = arg_string(info, 0, "path");
 	struct statx stx;
 	if (statx(AT_FDCWD, path.c_str(), 0, STATX_BASIC_STATS, &stx) != 0)
 		return errno_result(env, errno);
@@ -151,7 +151,7 @@ PageSize(const Napi::CallbackInfo &info)
 static Napi::Value
 CloseFd(const Napi::CallbackInfo &info)
 {
-	int fd = info[0].As<Napi::Number>().Int32Value();
+	int fd = arg_i32(info, 0, "fd");
 	return errno_result(info.Env(), close(fd) == 0 ? 0 : errno);
 }
 
