@@ -43,7 +43,7 @@ pmem2_api_load(const std::string &path, std::string &err)
 	if (api->name == nullptr) { \
 		err = std::string("'") + path + "' does not export " #name \
 			" (is it libpmem2?)"; \
-		dlclose(dl); \
+		(void) dlclose(dl); /* the missing symbol is the error */ \
 		delete api; \
 		return false; \
 	}

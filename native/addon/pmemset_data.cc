@@ -11,7 +11,8 @@ require(Napi::Env env, uint64_t addr, uint64_t len, const char *perms)
 	if (!range_accessible((uintptr_t)addr, (size_t)len, perms))
 		throw Napi::RangeError::New(env, "range 0x" + [&] {
 			char b[32];
-			snprintf(b, sizeof(b), "%llx", (unsigned long long)addr);
+			/* 16 hex digits at most: always fits */
+			(void) snprintf(b, sizeof(b), "%llx", (unsigned long long)addr);
 			return std::string(b);
 		}() + " +" + std::to_string(len) + " is not mapped " + perms);
 }

@@ -49,7 +49,7 @@ MemfdCreate(const Napi::CallbackInfo &info)
 	if (ftruncate(fd, (off_t)size) != 0 ||
 			(seals != 0 && fcntl(fd, F_ADD_SEALS, seals) != 0)) {
 		int err = errno;
-		close(fd);
+		(void) close(fd); /* the error above is the one to report */
 		return errno_result(env, err);
 	}
 	Napi::Object r = errno_result(env, 0);
@@ -143,6 +143,8 @@ static Napi::Value
 PageSize(const Napi::CallbackInfo &info)
 {
 	long ps = sysconf(_SC_PAGESIZE);
+	if (ps <= 0)
+		throw Napi::Error::New(info.Env(), "sysconf(_SC_PAGESIZE) failed");
 	return Napi::Number::New(info.Env(), (double)ps);
 }
 
