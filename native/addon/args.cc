@@ -16,15 +16,15 @@ value_u64(const Napi::Value &v, const std::string &what)
 		bool lossless = false;
 		uint64_t r = v.As<Napi::BigInt>().Uint64Value(&lossless);
 		if (!lossless)
-			throw Napi::RangeError::New(env, what +
-				" does not fit in 64 unsigned bits");
+			throw Napi::RangeError::New(env,
+				what + " does not fit in 64 unsigned bits");
 		return r;
 	}
 	if (v.IsNumber()) {
 		double d = v.As<Napi::Number>().DoubleValue();
 		if (d < 0 || d > 9007199254740991.0 || d != (double)(uint64_t)d)
-			throw Napi::RangeError::New(env, what +
-				" must be a non-negative integer (use a BigInt past 2^53)");
+			throw Napi::RangeError::New(env,
+				what + " must be a non-negative integer (use a BigInt past 2^53)");
 		return (uint64_t)d;
 	}
 	throw Napi::TypeError::New(env, what + " must be a number or a BigInt");
@@ -38,16 +38,16 @@ value_i64(const Napi::Value &v, const std::string &what)
 		bool lossless = false;
 		int64_t r = v.As<Napi::BigInt>().Int64Value(&lossless);
 		if (!lossless)
-			throw Napi::RangeError::New(env, what +
-				" does not fit in 64 signed bits");
+			throw Napi::RangeError::New(env,
+				what + " does not fit in 64 signed bits");
 		return r;
 	}
 	if (v.IsNumber()) {
 		double d = v.As<Napi::Number>().DoubleValue();
 		if (d < -9007199254740991.0 || d > 9007199254740991.0 ||
-				d != (double)(int64_t)d)
-			throw Napi::RangeError::New(env, what +
-				" must be an integer");
+			d != (double)(int64_t)d)
+			throw Napi::RangeError::New(env,
+				what + " must be an integer");
 		return (int64_t)d;
 	}
 	throw Napi::TypeError::New(env, what + " must be a number or a BigInt");
@@ -55,14 +55,13 @@ value_i64(const Napi::Value &v, const std::string &what)
 
 /* value_in -- an integer in [lo, hi]; the message gives the bounds */
 static int64_t
-value_in(const Napi::Value &v, const std::string &what, int64_t lo,
-	int64_t hi)
+value_in(const Napi::Value &v, const std::string &what, int64_t lo, int64_t hi)
 {
 	int64_t x = value_i64(v, what);
 	if (x < lo || x > hi)
-		throw Napi::RangeError::New(v.Env(), what +
-			" must be an integer in [" + std::to_string(lo) + ", " +
-			std::to_string(hi) + "]");
+		throw Napi::RangeError::New(v.Env(),
+			what + " must be an integer in [" + std::to_string(lo) +
+				", " + std::to_string(hi) + "]");
 	return x;
 }
 
@@ -90,7 +89,8 @@ static bool
 value_bool(const Napi::Value &v, const std::string &what)
 {
 	if (!v.IsBoolean())
-		throw Napi::TypeError::New(v.Env(), what + " must be a boolean");
+		throw Napi::TypeError::New(v.Env(),
+			what + " must be a boolean");
 	return v.As<Napi::Boolean>().Value();
 }
 
@@ -106,7 +106,8 @@ static Napi::Object
 value_object(const Napi::Value &v, const std::string &what)
 {
 	if (!v.IsObject())
-		throw Napi::TypeError::New(v.Env(), what + " must be an object");
+		throw Napi::TypeError::New(v.Env(),
+			what + " must be an object");
 	return v.As<Napi::Object>();
 }
 

@@ -53,7 +53,7 @@ child_access(volatile char *start, uint64_t len, bool store, long page)
 {
 	/* a core file left behind is untidy, not wrong: go on without */
 	struct rlimit no_core = {0, 0};
-	(void) setrlimit(RLIMIT_CORE, &no_core);
+	(void)setrlimit(RLIMIT_CORE, &no_core);
 
 	struct sigaction dfl;
 	memset(&dfl, 0, sizeof(dfl));
@@ -64,7 +64,7 @@ child_access(volatile char *start, uint64_t len, bool store, long page)
 		_exit(CHILD_SETUP_FAILED);
 	for (int s : sigs) {
 		if (sigaction(s, &dfl, nullptr) != 0 ||
-				sigaddset(&unblock, s) != 0)
+			sigaddset(&unblock, s) != 0)
 			_exit(CHILD_SETUP_FAILED);
 	}
 	if (sigprocmask(SIG_UNBLOCK, &unblock, nullptr) != 0)
@@ -93,19 +93,30 @@ static std::string
 signal_name(int sig)
 {
 	switch (sig) {
-	case SIGSEGV: return "SIGSEGV";
-	case SIGBUS: return "SIGBUS";
-	case SIGILL: return "SIGILL";
-	case SIGFPE: return "SIGFPE";
-	case SIGABRT: return "SIGABRT";
-	case SIGKILL: return "SIGKILL";
-	case SIGTERM: return "SIGTERM";
-	case SIGTRAP: return "SIGTRAP";
-	case SIGSYS: return "SIGSYS";
-	default: break;
+	case SIGSEGV:
+		return "SIGSEGV";
+	case SIGBUS:
+		return "SIGBUS";
+	case SIGILL:
+		return "SIGILL";
+	case SIGFPE:
+		return "SIGFPE";
+	case SIGABRT:
+		return "SIGABRT";
+	case SIGKILL:
+		return "SIGKILL";
+	case SIGTERM:
+		return "SIGTERM";
+	case SIGTRAP:
+		return "SIGTRAP";
+	case SIGSYS:
+		return "SIGSYS";
+	default:
+		break;
 	}
 	const char *abbrev = sigabbrev_np(sig);
-	return abbrev ? std::string("SIG") + abbrev : "SIG" + std::to_string(sig);
+	return abbrev ? std::string("SIG") + abbrev :
+			"SIG" + std::to_string(sig);
 }
 
 /*
@@ -125,12 +136,14 @@ ForkAccess(const Napi::CallbackInfo &info)
 	std::string kind_s = arg_string(info, 3, "kind");
 	AccessKind kind;
 	if (!parse_kind(kind_s, kind))
-		throw Napi::TypeError::New(env, "unknown access kind '" + kind_s +
-			"' (known: read, write, read-past-end, write-past-end)");
+		throw Napi::TypeError::New(env,
+			"unknown access kind '" + kind_s +
+				"' (known: read, write, read-past-end, write-past-end)");
 
 	const Pmem2Api &lib = api(env);
 	pmem2_map *map = static_cast<pmem2_map *>(rec->ptr);
-	uintptr_t base = reinterpret_cast<uintptr_t>(lib.pmem2_map_get_address(map));
+	uintptr_t base =
+		reinterpret_cast<uintptr_t>(lib.pmem2_map_get_address(map));
 	uint64_t size = lib.pmem2_map_get_size(map);
 	bool past_end = kind == AK_READ_PAST_END || kind == AK_WRITE_PAST_END;
 	bool store = kind == AK_WRITE || kind == AK_WRITE_PAST_END;
@@ -138,14 +151,16 @@ ForkAccess(const Napi::CallbackInfo &info)
 	if (past_end && len == 0)
 		len = 1;
 	if (first < off || first > UINTPTR_MAX - base ||
-	    len > UINTPTR_MAX - base - first)
-		throw Napi::RangeError::New(env, "the range wraps around the address space");
+		len > UINTPTR_MAX - base - first)
+		throw Napi::RangeError::New(env,
+			"the range wraps around the address space");
 	volatile char *start = reinterpret_cast<volatile char *>(base + first);
 	long page = sysconf(_SC_PAGESIZE);
 
 	pid_t pid = fork();
 	if (pid < 0)
-		throw Napi::Error::New(env, std::string("fork: ") + strerror(errno));
+		throw Napi::Error::New(env,
+			std::string("fork: ") + strerror(errno));
 	if (pid == 0)
 		child_access(start, len, store, page);
 
@@ -154,7 +169,8 @@ ForkAccess(const Napi::CallbackInfo &info)
 	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 		;
 	if (w < 0)
-		throw Napi::Error::New(env, std::string("waitpid: ") + strerror(errno));
+		throw Napi::Error::New(env,
+			std::string("waitpid: ") + strerror(errno));
 
 	Napi::Object r = Napi::Object::New(env);
 	if (WIFSIGNALED(status)) {

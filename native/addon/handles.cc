@@ -20,11 +20,10 @@ static const napi_type_tag kind_tags[HK_COUNT] = {
 	{0xd708192a3b4c5d6eULL, 0x7f8091a2b3c4d5e6ULL},
 };
 
-static const char *kind_names[HK_COUNT] = {
-	"pmem2_source", "pmem2_config", "pmem2_map", "pmem2_vm_reservation",
-	"pmemset_config", "pmemset", "pmemset_source", "pmemset_map_config",
-	"pmemset_part_map", "pmemset_part", "pmemset_sds"
-};
+static const char *kind_names[HK_COUNT] = {"pmem2_source", "pmem2_config",
+	"pmem2_map", "pmem2_vm_reservation", "pmemset_config", "pmemset",
+	"pmemset_source", "pmemset_map_config", "pmemset_part_map",
+	"pmemset_part", "pmemset_sds"};
 
 static uint32_t next_id = 1;
 static std::unordered_map<const void *, uint32_t> live_maps;
@@ -53,7 +52,8 @@ handle_new(Napi::Env env, HandleKind kind, void *ptr, unsigned prot)
 
 	napi_status st = napi_type_tag_object(env, obj, &kind_tags[kind]);
 	if (st == napi_ok)
-		st = napi_wrap(env, obj, rec, record_finalize, nullptr, nullptr);
+		st = napi_wrap(env, obj, rec, record_finalize, nullptr,
+			nullptr);
 	if (st != napi_ok) {
 		delete rec;
 		throw Napi::Error::New(env, "cannot create a native handle");
@@ -70,14 +70,17 @@ handle_get(const Napi::Value &v, HandleKind kind)
 {
 	Napi::Env env = v.Env();
 	if (!v.IsObject())
-		throw Napi::TypeError::New(env, std::string("expected a ") +
-			kind_names[kind] + " handle");
+		throw Napi::TypeError::New(env,
+			std::string("expected a ") + kind_names[kind] +
+				" handle");
 
 	bool tagged = false;
 	if (napi_check_object_type_tag(env, v, &kind_tags[kind], &tagged) !=
-			napi_ok || !tagged)
-		throw Napi::TypeError::New(env, std::string("not a ") +
-			kind_names[kind] + " handle made by this addon");
+			napi_ok ||
+		!tagged)
+		throw Napi::TypeError::New(env,
+			std::string("not a ") + kind_names[kind] +
+				" handle made by this addon");
 
 	void *data = nullptr;
 	if (napi_unwrap(env, v, &data) != napi_ok || data == nullptr)
@@ -85,9 +88,10 @@ handle_get(const Napi::Value &v, HandleKind kind)
 
 	HandleRecord *rec = static_cast<HandleRecord *>(data);
 	if (!rec->alive)
-		throw Napi::Error::New(env, std::string(kind_names[kind]) +
-			" handle #" + std::to_string(rec->id) +
-			" was already deleted");
+		throw Napi::Error::New(env,
+			std::string(kind_names[kind]) + " handle #" +
+				std::to_string(rec->id) +
+				" was already deleted");
 	return rec;
 }
 
@@ -168,6 +172,6 @@ range_accessible(uintptr_t addr, size_t len, const char *perms)
 			break;
 		}
 	}
-	(void) fclose(f); /* read-only: a failed close loses nothing */
+	(void)fclose(f); /* read-only: a failed close loses nothing */
 	return ok;
 }

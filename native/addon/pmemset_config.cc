@@ -54,8 +54,9 @@ ConfigSetGranularity(const Napi::CallbackInfo &info)
 	Napi::Env env = info.Env();
 	pmemset_config *cfg = set_ptr<pmemset_config>(info[0], HK_SET_CONFIG);
 	int g = arg_i32(info, 1, "granularity");
-	return set_result_object(env, set_api(env).pmemset_config_set_required_store_granularity(
-		cfg, static_cast<pmem2_granularity>(g)));
+	return set_result_object(env,
+		set_api(env).pmemset_config_set_required_store_granularity(cfg,
+			static_cast<pmem2_granularity>(g)));
 }
 
 void
@@ -63,7 +64,10 @@ pmemset_config_init(Napi::Env env, Napi::Object exports)
 {
 	exports.Set("setConfigNew", Napi::Function::New(env, ConfigNew));
 	exports.Set("setConfigDelete", Napi::Function::New(env, ConfigDelete));
-	exports.Set("setConfigSetReservation", Napi::Function::New(env, ConfigSetReservation));
-	exports.Set("setConfigSetAcceptableStates", Napi::Function::New(env, ConfigSetAcceptableStates));
-	exports.Set("setConfigSetRequiredStoreGranularity", Napi::Function::New(env, ConfigSetGranularity));
+	exports.Set("setConfigSetReservation",
+		Napi::Function::New(env, ConfigSetReservation));
+	exports.Set("setConfigSetAcceptableStates",
+		Napi::Function::New(env, ConfigSetAcceptableStates));
+	exports.Set("setConfigSetRequiredStoreGranularity",
+		Napi::Function::New(env, ConfigSetGranularity));
 }

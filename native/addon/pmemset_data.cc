@@ -9,12 +9,18 @@ static void
 require(Napi::Env env, uint64_t addr, uint64_t len, const char *perms)
 {
 	if (!range_accessible((uintptr_t)addr, (size_t)len, perms))
-		throw Napi::RangeError::New(env, "range 0x" + [&] {
-			char b[32];
-			/* 16 hex digits at most: always fits */
-			(void) snprintf(b, sizeof(b), "%llx", (unsigned long long)addr);
-			return std::string(b);
-		}() + " +" + std::to_string(len) + " is not mapped " + perms);
+		throw Napi::RangeError::New(
+			env,
+			"range 0x" +
+				[&] {
+					char b[32];
+					/* 16 hex digits at most: always fits */
+					(void)snprintf(b, sizeof(b), "%llx",
+						(unsigned long long)addr);
+					return std::string(b);
+				}() +
+				" +" + std::to_string(len) + " is not mapped " +
+				perms);
 }
 
 static Napi::Value
@@ -26,8 +32,8 @@ Memcpy(const Napi::CallbackInfo &info)
 	Napi::Buffer<char> buf = arg_buffer(info, 2, "data");
 	unsigned flags = arg_u32(info, 3, "flags");
 	require(env, dst, buf.Length(), "rw");
-	void *r = set_api(env).pmemset_memcpy(set, reinterpret_cast<void *>(dst),
-		buf.Data(), buf.Length(), flags);
+	void *r = set_api(env).pmemset_memcpy(set,
+		reinterpret_cast<void *>(dst), buf.Data(), buf.Length(), flags);
 	return u64_value(env, (uintptr_t)r);
 }
 
@@ -42,8 +48,9 @@ Memmove(const Napi::CallbackInfo &info)
 	unsigned flags = arg_u32(info, 4, "flags");
 	require(env, dst, len, "rw");
 	require(env, src, len, "r");
-	void *r = set_api(env).pmemset_memmove(set, reinterpret_cast<void *>(dst),
-		reinterpret_cast<void *>(src), len, flags);
+	void *r =
+		set_api(env).pmemset_memmove(set, reinterpret_cast<void *>(dst),
+			reinterpret_cast<void *>(src), len, flags);
 	return u64_value(env, (uintptr_t)r);
 }
 
@@ -57,8 +64,8 @@ Memset(const Napi::CallbackInfo &info)
 	uint64_t len = arg_u64(info, 3, "length");
 	unsigned flags = arg_u32(info, 4, "flags");
 	require(env, dst, len, "rw");
-	void *r = set_api(env).pmemset_memset(set, reinterpret_cast<void *>(dst),
-		c, len, flags);
+	void *r = set_api(env).pmemset_memset(set,
+		reinterpret_cast<void *>(dst), c, len, flags);
 	return u64_value(env, (uintptr_t)r);
 }
 
@@ -70,8 +77,9 @@ Persist(const Napi::CallbackInfo &info)
 	uint64_t addr = arg_u64(info, 1, "address");
 	uint64_t len = arg_u64(info, 2, "length");
 	require(env, addr, len, "r");
-	return set_result_object(env, set_api(env).pmemset_persist(set,
-		reinterpret_cast<void *>(addr), len));
+	return set_result_object(env,
+		set_api(env).pmemset_persist(set,
+			reinterpret_cast<void *>(addr), len));
 }
 
 static Napi::Value
@@ -82,8 +90,9 @@ Flush(const Napi::CallbackInfo &info)
 	uint64_t addr = arg_u64(info, 1, "address");
 	uint64_t len = arg_u64(info, 2, "length");
 	require(env, addr, len, "r");
-	return set_result_object(env, set_api(env).pmemset_flush(set,
-		reinterpret_cast<void *>(addr), len));
+	return set_result_object(env,
+		set_api(env).pmemset_flush(set, reinterpret_cast<void *>(addr),
+			len));
 }
 
 static Napi::Value
@@ -102,8 +111,9 @@ DeepFlush(const Napi::CallbackInfo &info)
 	pmemset *set = set_ptr<pmemset>(info[0], HK_SET);
 	uint64_t addr = arg_u64(info, 1, "address");
 	uint64_t len = arg_u64(info, 2, "length");
-	return set_result_object(env, set_api(env).pmemset_deep_flush(set,
-		reinterpret_cast<void *>(addr), len));
+	return set_result_object(env,
+		set_api(env).pmemset_deep_flush(set,
+			reinterpret_cast<void *>(addr), len));
 }
 
 /* readAddress(addr, len): plain loads, to check what the library left */
@@ -114,7 +124,8 @@ ReadAddress(const Napi::CallbackInfo &info)
 	uint64_t addr = arg_u64(info, 0, "address");
 	uint64_t len = arg_u64(info, 1, "length");
 	require(env, addr, len, "r");
-	return Napi::Buffer<char>::Copy(env, reinterpret_cast<char *>(addr), len);
+	return Napi::Buffer<char>::Copy(env, reinterpret_cast<char *>(addr),
+		len);
 }
 
 static Napi::Value
@@ -123,8 +134,10 @@ IsMapped(const Napi::CallbackInfo &info)
 	Napi::Env env = info.Env();
 	uint64_t addr = arg_u64(info, 0, "address");
 	uint64_t len = arg_u64(info, 1, "length");
-	std::string perms = arg_present(info, 2) ? arg_string(info, 2, "perms") : "";
-	return Napi::Boolean::New(env, range_accessible((uintptr_t)addr, len, perms.c_str()));
+	std::string perms =
+		arg_present(info, 2) ? arg_string(info, 2, "perms") : "";
+	return Napi::Boolean::New(env,
+		range_accessible((uintptr_t)addr, len, perms.c_str()));
 }
 
 static Napi::Value

@@ -74,7 +74,7 @@ record_event(struct pmemset *, struct pmemset_event_context *ctx, void *arg)
 			e.bb_offset = ctx->data.badblock.bb->offset;
 			e.bb_length = ctx->data.badblock.bb->length;
 			if (log->clear_badblocks && pmemset_api() &&
-					pmemset_api()->pmemset_badblock_clear(
+				pmemset_api()->pmemset_badblock_clear(
 					ctx->data.badblock.bb,
 					ctx->data.badblock.src) != 0)
 				e.value = -1;
@@ -87,10 +87,9 @@ record_event(struct pmemset *, struct pmemset_event_context *ctx, void *arg)
 	return log->return_code;
 }
 
-static const char *EVENT_NAMES[] = {
-	"COPY", "MOVE", "SET", "FLUSH", "DRAIN", "PERSIST", "REMOVE_RANGE",
-	"PART_ADD", "PART_REMOVE", "SDS_UPDATE", "BADBLOCK", "BADBLOCKS_CLEARED"
-};
+static const char *EVENT_NAMES[] = {"COPY", "MOVE", "SET", "FLUSH", "DRAIN",
+	"PERSIST", "REMOVE_RANGE", "PART_ADD", "PART_REMOVE", "SDS_UPDATE",
+	"BADBLOCK", "BADBLOCKS_CLEARED"};
 
 /* logs by config handle id; kept for the process (the set holds the pointer) */
 static std::vector<EventLog *> logs_by_config;
@@ -129,8 +128,13 @@ EventsTake(const Napi::CallbackInfo &info)
 	for (size_t i = 0; i < log->events.size(); i++) {
 		const EventRecord &e = log->events[i];
 		Napi::Object o = Napi::Object::New(env);
-		bool known = e.type >= 0 && e.type < (int)(sizeof(EVENT_NAMES) / sizeof(EVENT_NAMES[0]));
-		o.Set("type", Napi::String::New(env, known ? EVENT_NAMES[e.type] : std::to_string(e.type)));
+		bool known = e.type >= 0 &&
+			e.type < (int)(sizeof(EVENT_NAMES) /
+					 sizeof(EVENT_NAMES[0]));
+		o.Set("type",
+			Napi::String::New(env,
+				known ? EVENT_NAMES[e.type] :
+					std::to_string(e.type)));
 		o.Set("addr", u64_value(env, e.addr));
 		o.Set("src", u64_value(env, e.addr2));
 		o.Set("len", u64_value(env, e.len));
@@ -149,6 +153,7 @@ EventsTake(const Napi::CallbackInfo &info)
 void
 pmemset_events_init(Napi::Env env, Napi::Object exports)
 {
-	exports.Set("setConfigSetEventCallback", Napi::Function::New(env, ConfigSetEventCallback));
+	exports.Set("setConfigSetEventCallback",
+		Napi::Function::New(env, ConfigSetEventCallback));
 	exports.Set("setEventsTake", Napi::Function::New(env, EventsTake));
 }

@@ -11,9 +11,8 @@ descriptor_value(Napi::Env env, const pmemset_part_descriptor &d)
 }
 
 /* a descriptor the library has not touched keeps these values */
-static const pmemset_part_descriptor DESC_SENTINEL = {
-	reinterpret_cast<void *>(0x5e5e5e5e5e5e7000ULL), 0x5e5e5e5eULL
-};
+static const pmemset_part_descriptor DESC_SENTINEL =
+	{reinterpret_cast<void *>(0x5e5e5e5e5e5e7000ULL), 0x5e5e5e5eULL};
 
 pmemset_part_descriptor
 descriptor_sentinel()
@@ -28,7 +27,8 @@ desc_filled(const pmemset_part_descriptor &d)
 }
 
 void
-descriptor_report(Napi::Env env, Napi::Object r, const pmemset_part_descriptor &d)
+descriptor_report(Napi::Env env, Napi::Object r,
+	const pmemset_part_descriptor &d)
 {
 	r.Set("descriptorFilled", Napi::Boolean::New(env, desc_filled(d)));
 	if (desc_filled(d))
@@ -45,8 +45,9 @@ Map(const Napi::CallbackInfo &info)
 	HandleRecord *mc = handle_get_optional(info[2], HK_SET_MAP_CONFIG);
 	bool want_desc = arg_bool(info, 3, "wantDescriptor");
 	pmemset_part_descriptor desc = descriptor_sentinel();
-	int ret = set_api(env).pmemset_map(
-		set ? static_cast<pmemset *>(set->ptr) : nullptr,
+	int ret = set_api(env).pmemset_map(set ?
+			static_cast<pmemset *>(set->ptr) :
+			nullptr,
 		src ? static_cast<pmemset_source *>(src->ptr) : nullptr,
 		mc ? static_cast<pmemset_map_config *>(mc->ptr) : nullptr,
 		want_desc ? &desc : nullptr);

@@ -30,16 +30,19 @@ static Napi::Value
 MapConfigSetOffset(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	pmemset_map_config *mc = set_ptr<pmemset_map_config>(info[0], HK_SET_MAP_CONFIG);
+	pmemset_map_config *mc =
+		set_ptr<pmemset_map_config>(info[0], HK_SET_MAP_CONFIG);
 	uint64_t off = arg_u64(info, 1, "offset");
-	return set_result_object(env, set_api(env).pmemset_map_config_set_offset(mc, off));
+	return set_result_object(env,
+		set_api(env).pmemset_map_config_set_offset(mc, off));
 }
 
 static Napi::Value
 MapConfigSetLength(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	pmemset_map_config *mc = set_ptr<pmemset_map_config>(info[0], HK_SET_MAP_CONFIG);
+	pmemset_map_config *mc =
+		set_ptr<pmemset_map_config>(info[0], HK_SET_MAP_CONFIG);
 	uint64_t len = arg_u64(info, 1, "length");
 	set_api(env).pmemset_map_config_set_length(mc, len);
 	return env.Undefined();
@@ -49,7 +52,10 @@ void
 pmemset_map_config_init(Napi::Env env, Napi::Object exports)
 {
 	exports.Set("setMapConfigNew", Napi::Function::New(env, MapConfigNew));
-	exports.Set("setMapConfigDelete", Napi::Function::New(env, MapConfigDelete));
-	exports.Set("setMapConfigSetOffset", Napi::Function::New(env, MapConfigSetOffset));
-	exports.Set("setMapConfigSetLength", Napi::Function::New(env, MapConfigSetLength));
+	exports.Set("setMapConfigDelete",
+		Napi::Function::New(env, MapConfigDelete));
+	exports.Set("setMapConfigSetOffset",
+		Napi::Function::New(env, MapConfigSetOffset));
+	exports.Set("setMapConfigSetLength",
+		Napi::Function::New(env, MapConfigSetLength));
 }

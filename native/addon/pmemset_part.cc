@@ -15,7 +15,8 @@ PartNew(const Napi::CallbackInfo &info)
 	pmemset_part *part = nullptr;
 	int ret = set_api(env).pmemset_part_new(&part,
 		set ? static_cast<pmemset *>(set->ptr) : nullptr,
-		src ? static_cast<pmemset_source *>(src->ptr) : nullptr, off, len);
+		src ? static_cast<pmemset_source *>(src->ptr) : nullptr, off,
+		len);
 	Napi::Object r = set_result_object(env, ret);
 	if (ret == 0)
 		r.Set("part", handle_new(env, HK_SET_PART, part));
@@ -48,8 +49,11 @@ PartMap(const Napi::CallbackInfo &info)
 	int ret = set_api(env).pmemset_part_map(&part, nullptr,
 		want_desc ? &desc : nullptr);
 	Napi::Object r = set_result_object(env, ret);
-	r.Set("partPtr", Napi::String::New(env, part == nullptr ? "null" :
-		part == before ? "unchanged" : "set"));
+	r.Set("partPtr",
+		Napi::String::New(env,
+			part == nullptr        ? "null" :
+				part == before ? "unchanged" :
+						 "set"));
 	if (want_desc)
 		descriptor_report(env, r, desc);
 	if (part == nullptr)

@@ -48,8 +48,9 @@ SetCoalescing(const Napi::CallbackInfo &info)
 	Napi::Env env = info.Env();
 	pmemset *set = set_ptr<pmemset>(info[0], HK_SET);
 	int v = arg_i32(info, 1, "coalescing");
-	return set_result_object(env, set_api(env).pmemset_set_contiguous_part_coalescing(
-		set, static_cast<pmemset_coalescing>(v)));
+	return set_result_object(env,
+		set_api(env).pmemset_set_contiguous_part_coalescing(set,
+			static_cast<pmemset_coalescing>(v)));
 }
 
 void
@@ -57,6 +58,8 @@ pmemset_set_init(Napi::Env env, Napi::Object exports)
 {
 	exports.Set("setNew", Napi::Function::New(env, SetNew));
 	exports.Set("setDelete", Napi::Function::New(env, SetDelete));
-	exports.Set("setGetStoreGranularity", Napi::Function::New(env, GetStoreGranularity));
-	exports.Set("setSetContiguousPartCoalescing", Napi::Function::New(env, SetCoalescing));
+	exports.Set("setGetStoreGranularity",
+		Napi::Function::New(env, GetStoreGranularity));
+	exports.Set("setSetContiguousPartCoalescing",
+		Napi::Function::New(env, SetCoalescing));
 }

@@ -40,7 +40,8 @@ XsourceFromFile(const Napi::CallbackInfo &info)
 	std::string path = arg_string(info, 0, "path");
 	uint64_t flags = arg_u64(info, 1, "flags");
 	pmemset_source *src = nullptr;
-	int ret = set_api(env).pmemset_xsource_from_file(&src, path.c_str(), flags);
+	int ret = set_api(env).pmemset_xsource_from_file(&src, path.c_str(),
+		flags);
 	return source_result(env, ret, src);
 }
 
@@ -91,7 +92,8 @@ SourcePread(const Napi::CallbackInfo &info)
 	if (len > (64ULL << 20))
 		throw Napi::RangeError::New(env, "reads are limited to 64 MiB");
 	std::string buf(len, '\0');
-	int ret = set_api(env).pmemset_source_pread_mcsafe(src, &buf[0], len, off);
+	int ret = set_api(env).pmemset_source_pread_mcsafe(src, &buf[0], len,
+		off);
 	Napi::Object r = set_result_object(env, ret);
 	if (ret == 0)
 		r.Set("data", Napi::Buffer<char>::Copy(env, buf.data(), len));
@@ -105,8 +107,9 @@ SourcePwrite(const Napi::CallbackInfo &info)
 	pmemset_source *src = set_ptr<pmemset_source>(info[0], HK_SET_SOURCE);
 	Napi::Buffer<char> buf = arg_buffer(info, 1, "data");
 	uint64_t off = arg_u64(info, 2, "offset");
-	return set_result_object(env, set_api(env).pmemset_source_pwrite_mcsafe(
-		src, buf.Data(), buf.Length(), off));
+	return set_result_object(env,
+		set_api(env).pmemset_source_pwrite_mcsafe(src, buf.Data(),
+			buf.Length(), off));
 }
 
 /*
@@ -138,13 +141,15 @@ SourceSetSds(const Napi::CallbackInfo &info)
 	box->state = static_cast<pmemset_part_state>(0);
 	if (id.size() >= sizeof(box->sds.id)) {
 		delete box;
-		throw Napi::RangeError::New(env, "id must be shorter than " +
-			std::to_string(sizeof(box->sds.id)) + " bytes");
+		throw Napi::RangeError::New(env,
+			"id must be shorter than " +
+				std::to_string(sizeof(box->sds.id)) + " bytes");
 	}
 	memcpy(box->sds.id, id.c_str(), id.size() + 1);
 	box->sds.usc = usc;
 	box->sds.refcount = refcount;
-	int ret = set_api(env).pmemset_source_set_sds(src, &box->sds, &box->state);
+	int ret = set_api(env).pmemset_source_set_sds(src, &box->sds,
+		&box->state);
 	Napi::Object r = set_result_object(env, ret);
 	r.Set("sds", handle_new(env, HK_SET_SDS, box));
 	return r;
@@ -176,15 +181,23 @@ SourceSetBadblockDetection(const Napi::CallbackInfo &info)
 void
 pmemset_source_init(Napi::Env env, Napi::Object exports)
 {
-	exports.Set("setSourceFromPmem2", Napi::Function::New(env, SourceFromPmem2));
-	exports.Set("setSourceFromFile", Napi::Function::New(env, SourceFromFile));
-	exports.Set("setXsourceFromFile", Napi::Function::New(env, XsourceFromFile));
-	exports.Set("setSourceFromTemporary", Napi::Function::New(env, SourceFromTemporary));
+	exports.Set("setSourceFromPmem2",
+		Napi::Function::New(env, SourceFromPmem2));
+	exports.Set("setSourceFromFile",
+		Napi::Function::New(env, SourceFromFile));
+	exports.Set("setXsourceFromFile",
+		Napi::Function::New(env, XsourceFromFile));
+	exports.Set("setSourceFromTemporary",
+		Napi::Function::New(env, SourceFromTemporary));
 	exports.Set("setSourceDelete", Napi::Function::New(env, SourceDelete));
-	exports.Set("setSourceAlignment", Napi::Function::New(env, SourceAlignment));
-	exports.Set("setSourcePreadMcsafe", Napi::Function::New(env, SourcePread));
-	exports.Set("setSourcePwriteMcsafe", Napi::Function::New(env, SourcePwrite));
+	exports.Set("setSourceAlignment",
+		Napi::Function::New(env, SourceAlignment));
+	exports.Set("setSourcePreadMcsafe",
+		Napi::Function::New(env, SourcePread));
+	exports.Set("setSourcePwriteMcsafe",
+		Napi::Function::New(env, SourcePwrite));
 	exports.Set("setSourceSetSds", Napi::Function::New(env, SourceSetSds));
 	exports.Set("setSdsRead", Napi::Function::New(env, SdsRead));
-	exports.Set("setSourceSetBadblockDetection", Napi::Function::New(env, SourceSetBadblockDetection));
+	exports.Set("setSourceSetBadblockDetection",
+		Napi::Function::New(env, SourceSetBadblockDetection));
 }

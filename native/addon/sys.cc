@@ -47,9 +47,9 @@ MemfdCreate(const Napi::CallbackInfo &info)
 	if (fd < 0)
 		return errno_result(env, errno);
 	if (ftruncate(fd, (off_t)size) != 0 ||
-			(seals != 0 && fcntl(fd, F_ADD_SEALS, seals) != 0)) {
+		(seals != 0 && fcntl(fd, F_ADD_SEALS, seals) != 0)) {
 		int err = errno;
-		(void) close(fd); /* the error above is the one to report */
+		(void)close(fd); /* the error above is the one to report */
 		return errno_result(env, err);
 	}
 	Napi::Object r = errno_result(env, 0);
@@ -105,8 +105,9 @@ StatxDax(const Napi::CallbackInfo &info)
 	Napi::Object r = errno_result(env, 0);
 	bool known = (stx.stx_attributes_mask & STATX_ATTR_DAX) != 0;
 	r.Set("known", Napi::Boolean::New(env, known));
-	r.Set("dax", Napi::Boolean::New(env,
-		(stx.stx_attributes & STATX_ATTR_DAX) != 0));
+	r.Set("dax",
+		Napi::Boolean::New(env,
+			(stx.stx_attributes & STATX_ATTR_DAX) != 0));
 	return r;
 }
 
@@ -122,7 +123,8 @@ FreeAddress(const Napi::CallbackInfo &info)
 	uint64_t size = arg_u64(info, 0, "size");
 	uint64_t align = arg_u64(info, 1, "alignment");
 	if (align == 0 || (align & (align - 1)) != 0)
-		throw Napi::RangeError::New(env, "alignment must be a power of two");
+		throw Napi::RangeError::New(env,
+			"alignment must be a power of two");
 	/*
 	 * Linux hands out mmap addresses top-down, so whatever another thread
 	 * or allocator maps next lands at the top of the hole we leave. A
@@ -130,12 +132,16 @@ FreeAddress(const Napi::CallbackInfo &info)
 	 */
 	const size_t margin = 64UL << 20;
 	size_t span = size + align + margin;
-	void *p = mmap(nullptr, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *p = mmap(nullptr, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		-1, 0);
 	if (p == MAP_FAILED)
-		throw Napi::Error::New(env, std::string("mmap: ") + strerror(errno));
-	uintptr_t a = (reinterpret_cast<uintptr_t>(p) + align - 1) & ~(uintptr_t)(align - 1);
+		throw Napi::Error::New(env,
+			std::string("mmap: ") + strerror(errno));
+	uintptr_t a = (reinterpret_cast<uintptr_t>(p) + align - 1) &
+		~(uintptr_t)(align - 1);
 	if (munmap(p, span) != 0)
-		throw Napi::Error::New(env, std::string("munmap: ") + strerror(errno));
+		throw Napi::Error::New(env,
+			std::string("munmap: ") + strerror(errno));
 	return u64_value(env, a);
 }
 
@@ -144,7 +150,8 @@ PageSize(const Napi::CallbackInfo &info)
 {
 	long ps = sysconf(_SC_PAGESIZE);
 	if (ps <= 0)
-		throw Napi::Error::New(info.Env(), "sysconf(_SC_PAGESIZE) failed");
+		throw Napi::Error::New(info.Env(),
+			"sysconf(_SC_PAGESIZE) failed");
 	return Napi::Number::New(info.Env(), (double)ps);
 }
 

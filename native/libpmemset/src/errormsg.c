@@ -53,9 +53,9 @@ log_write(int level, const char *func, const char *msg)
 	if (Log_level < level)
 		return;
 	/* a log line that cannot be written is no error of the caller's */
-	(void) fprintf(Log_file, "<libpmemset>: <%d> [%s] %s\n", level, func,
+	(void)fprintf(Log_file, "<libpmemset>: <%d> [%s] %s\n", level, func,
 			msg);
-	(void) fflush(Log_file);
+	(void)fflush(Log_file);
 }
 
 void
@@ -94,7 +94,7 @@ pmemset_err_set(const char *func, const char *fmt, ...)
 		char ebuf[128];
 		const char *e = strerror_r(saved_errno, ebuf, sizeof(ebuf));
 		/* a description cut short at ERRMSG_MAX is still useful */
-		(void) snprintf(Last_errormsg + ret, ERRMSG_MAX - (size_t)ret,
+		(void)snprintf(Last_errormsg + ret, ERRMSG_MAX - (size_t)ret,
 				": %s", e);
 	}
 
@@ -153,7 +153,7 @@ pmemset_perror(const char *format, ...)
 	}
 
 	/* returns void: a failed write to stderr has nowhere to go */
-	(void) fprintf(stderr, "%s: %s\n", buf, pmemset_errormsg());
+	(void)fprintf(stderr, "%s: %s\n", buf, pmemset_errormsg());
 }
 
 /*

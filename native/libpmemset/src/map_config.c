@@ -43,8 +43,7 @@ pmemset_map_config_delete(struct pmemset_map_config **map_cfg)
 
 /* pmemset_map_config_set_offset -- where in the source the part starts */
 PMEMSET_EXPORT int
-pmemset_map_config_set_offset(struct pmemset_map_config *map_cfg,
-		size_t offset)
+pmemset_map_config_set_offset(struct pmemset_map_config *map_cfg, size_t offset)
 {
 	PMEMSET_ERR_CLR();
 
@@ -63,8 +62,7 @@ pmemset_map_config_set_offset(struct pmemset_map_config *map_cfg,
 
 /* pmemset_map_config_set_length -- length of the part (0: to the end) */
 PMEMSET_EXPORT void
-pmemset_map_config_set_length(struct pmemset_map_config *map_cfg,
-		size_t length)
+pmemset_map_config_set_length(struct pmemset_map_config *map_cfg, size_t length)
 {
 	PMEMSET_ERR_CLR();
 

@@ -32,7 +32,8 @@ for_each_piece_in(struct pmemset *set, const void *ptr, size_t size,
 {
 	const char *start = ptr;
 	const char *end = (uintptr_t)start + size < (uintptr_t)start ?
-			(const char *)UINTPTR_MAX : start + size;
+			(const char *)UINTPTR_MAX :
+			start + size;
 	unsigned n = 0;
 
 	for (struct pmemset_part_map *m = set->pmaps; m; m = m->next) {
@@ -56,7 +57,7 @@ for_each_piece_in(struct pmemset *set, const void *ptr, size_t size,
 static void
 flush_piece(struct pmemset_piece *p, const char *addr, size_t len, void *arg)
 {
-	(void) arg;
+	(void)arg;
 	pmem2_get_flush_fn(p->map)(addr, len);
 }
 
@@ -78,7 +79,7 @@ pmemset_flush(struct pmemset *set, const void *ptr, size_t size)
 		return -EINVAL;
 	}
 	pmemset_event_range(set, PMEMSET_EVENT_FLUSH, ptr, size);
-	(void) for_each_piece_in(set, ptr, size, flush_piece, NULL);
+	(void)for_each_piece_in(set, ptr, size, flush_piece, NULL);
 	return 0;
 }
 
@@ -113,7 +114,7 @@ pmemset_persist(struct pmemset *set, const void *ptr, size_t size)
 	}
 	pmemset_event_range(set, PMEMSET_EVENT_PERSIST, ptr, size);
 	pmemset_event_range(set, PMEMSET_EVENT_FLUSH, ptr, size);
-	(void) for_each_piece_in(set, ptr, size, flush_piece, NULL);
+	(void)for_each_piece_in(set, ptr, size, flush_piece, NULL);
 	drain_set(set);
 	pmemset_event_simple(set, PMEMSET_EVENT_DRAIN);
 	return 0;
@@ -186,7 +187,7 @@ pmemset_memmove(struct pmemset *set, void *pmemdest, const void *src,
 	ctx.data.move.dest = pmemdest;
 	ctx.data.move.len = len;
 	ctx.data.move.flags = flags;
-	(void) pmemset_event_fire(set, &ctx);
+	(void)pmemset_event_fire(set, &ctx);
 
 	struct pmem2_map *map = map_of(set, pmemdest);
 	if (map)
@@ -200,8 +201,8 @@ pmemset_memmove(struct pmemset *set, void *pmemdest, const void *src,
 
 /* pmemset_memcpy -- memcpy into the set, flushed as flags say */
 PMEMSET_EXPORT void *
-pmemset_memcpy(struct pmemset *set, void *pmemdest, const void *src,
-		size_t len, unsigned flags)
+pmemset_memcpy(struct pmemset *set, void *pmemdest, const void *src, size_t len,
+		unsigned flags)
 {
 	PMEMSET_ERR_CLR();
 
@@ -216,7 +217,7 @@ pmemset_memcpy(struct pmemset *set, void *pmemdest, const void *src,
 	ctx.data.copy.dest = pmemdest;
 	ctx.data.copy.len = len;
 	ctx.data.copy.flags = flags;
-	(void) pmemset_event_fire(set, &ctx);
+	(void)pmemset_event_fire(set, &ctx);
 
 	struct pmem2_map *map = map_of(set, pmemdest);
 	if (map)
@@ -246,7 +247,7 @@ pmemset_memset(struct pmemset *set, void *pmemdest, int c, size_t len,
 	ctx.data.set.value = c;
 	ctx.data.set.len = len;
 	ctx.data.set.flags = flags;
-	(void) pmemset_event_fire(set, &ctx);
+	(void)pmemset_event_fire(set, &ctx);
 
 	struct pmem2_map *map = map_of(set, pmemdest);
 	if (map)

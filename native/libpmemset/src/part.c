@@ -91,7 +91,7 @@ pmemset_part_map(struct pmemset_part **part_ptr, struct pmemset_extras *extra,
 {
 	PMEMSET_ERR_CLR();
 
-	(void) extra;
+	(void)extra;
 	if (!part_ptr || !*part_ptr) {
 		ERR("NULL part");
 		return -EINVAL;

@@ -108,8 +108,8 @@ pmemset_part_map_destroy(struct pmemset *set, struct pmemset_part_map *pmap,
 		bool fire_event)
 {
 	if (fire_event)
-		pmemset_event_range(set, PMEMSET_EVENT_PART_REMOVE,
-				pmap->addr, pmap->size);
+		pmemset_event_range(set, PMEMSET_EVENT_PART_REMOVE, pmap->addr,
+				pmap->size);
 
 	int ret = 0;
 	struct pmemset_piece **pp = &pmap->pieces;
@@ -220,8 +220,8 @@ pmemset_next_part_map(struct pmemset *set, struct pmemset_part_map *cur,
 
 /* pmemset_part_map_by_address -- the part map holding addr, referenced */
 PMEMSET_EXPORT int
-pmemset_part_map_by_address(struct pmemset *set,
-		struct pmemset_part_map **pmap, void *addr)
+pmemset_part_map_by_address(struct pmemset *set, struct pmemset_part_map **pmap,
+		void *addr)
 {
 	PMEMSET_ERR_CLR();
 
@@ -256,8 +256,7 @@ pmemset_part_map_drop(struct pmemset_part_map **pmap)
 
 /* pmemset_remove_part_map -- unmaps a part map and forgets it */
 PMEMSET_EXPORT int
-pmemset_remove_part_map(struct pmemset *set,
-		struct pmemset_part_map **pmap_ptr)
+pmemset_remove_part_map(struct pmemset *set, struct pmemset_part_map **pmap_ptr)
 {
 	PMEMSET_ERR_CLR();
 

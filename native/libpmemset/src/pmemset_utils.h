@@ -19,7 +19,7 @@
  * appends strerror(errno), as the rest of PMDK does.
  */
 void pmemset_err_set(const char *func, const char *fmt, ...)
-	__attribute__((__format__(__printf__, 2, 3)));
+		__attribute__((__format__(__printf__, 2, 3)));
 
 #define ERR(...) pmemset_err_set(__func__, __VA_ARGS__)
 
@@ -38,12 +38,14 @@ void pmemset_err_clr(void);
 #ifdef DEBUG
 #define PMEMSET_ERR_CLR() pmemset_err_clr()
 #else
-#define PMEMSET_ERR_CLR() do {} while (0)
+#define PMEMSET_ERR_CLR() \
+	do { \
+	} while (0)
 #endif
 
 /* pmemset_log -- a trace line at the given PMEMSET_LOG_LEVEL (none below it) */
 void pmemset_log(int level, const char *func, const char *fmt, ...)
-	__attribute__((__format__(__printf__, 3, 4)));
+		__attribute__((__format__(__printf__, 3, 4)));
 
 #define LOG(level, ...) pmemset_log(level, __func__, __VA_ARGS__)
 
@@ -53,7 +55,7 @@ void *pmemset_zalloc(size_t size);
 /* pmemset_pagesize -- the system page size */
 size_t pmemset_pagesize(void);
 
-#define PMEMSET_ALIGN_UP(x, a) ((((x) + (a) - 1) / (a)) * (a))
+#define PMEMSET_ALIGN_UP(x, a) ((((x) + (a)-1) / (a)) * (a))
 #define PMEMSET_ALIGN_DOWN(x, a) (((x) / (a)) * (a))
 
 #endif /* PMEMSET_UTILS_H */

@@ -140,7 +140,8 @@ pmemset_remove_range(struct pmemset *set, void *addr, size_t len)
 
 	char *start = addr;
 	char *end = (uintptr_t)start + len < (uintptr_t)start ?
-			(char *)UINTPTR_MAX : start + len;
+			(char *)UINTPTR_MAX :
+			start + len;
 
 	bool found = false;
 	for (struct pmemset_part_map *m = set->pmaps; m; m = m->next) {

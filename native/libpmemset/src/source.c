@@ -101,8 +101,7 @@ pmemset_source_size(const struct pmemset_source *src, size_t *size)
 {
 	int ret = pmem2_source_size(src->pmem2, size);
 	if (ret)
-		ERR("cannot read the size of the source: %s",
-				pmem2_errormsg());
+		ERR("cannot read the size of the source: %s", pmem2_errormsg());
 	return ret;
 }
 
@@ -326,7 +325,7 @@ open_tmpfile(const char *dir)
 	fd = mkostemp(templ, O_CLOEXEC);
 	if (fd >= 0 && unlink(templ)) {
 		int e = errno;
-		(void) close(fd);
+		(void)close(fd);
 		errno = e;
 		fd = -1;
 	}
@@ -427,8 +426,7 @@ mcsafe_err(int ret)
 
 /* mcsafe_check -- common argument checks of pread/pwrite */
 static int
-mcsafe_check(struct pmemset_source *src, void *buf, size_t size,
-		size_t offset)
+mcsafe_check(struct pmemset_source *src, void *buf, size_t size, size_t offset)
 {
 	int ret = pmemset_source_validate(src);
 	if (ret)
@@ -443,8 +441,8 @@ mcsafe_check(struct pmemset_source *src, void *buf, size_t size,
 	if (ret)
 		return ret;
 	if (offset > src_size || size > src_size - offset) {
-		ERR("range %zu+%zu goes beyond the source of %zu bytes",
-				offset, size, src_size);
+		ERR("range %zu+%zu goes beyond the source of %zu bytes", offset,
+				size, src_size);
 		return PMEMSET_E_LENGTH_OUT_OF_RANGE;
 	}
 	return 0;
@@ -452,8 +450,8 @@ mcsafe_check(struct pmemset_source *src, void *buf, size_t size,
 
 /* pmemset_source_pread_mcsafe -- reads, a bad block being an error */
 PMEMSET_EXPORT int
-pmemset_source_pread_mcsafe(struct pmemset_source *src, void *buf,
-		size_t size, size_t offset)
+pmemset_source_pread_mcsafe(struct pmemset_source *src, void *buf, size_t size,
+		size_t offset)
 {
 	PMEMSET_ERR_CLR();
 
@@ -466,8 +464,8 @@ pmemset_source_pread_mcsafe(struct pmemset_source *src, void *buf,
 
 /* pmemset_source_pwrite_mcsafe -- writes, a bad block being an error */
 PMEMSET_EXPORT int
-pmemset_source_pwrite_mcsafe(struct pmemset_source *src, void *buf,
-		size_t size, size_t offset)
+pmemset_source_pwrite_mcsafe(struct pmemset_source *src, void *buf, size_t size,
+		size_t offset)
 {
 	PMEMSET_ERR_CLR();
 
