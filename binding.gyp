@@ -5,6 +5,7 @@
       "sources": [
         "native/addon/addon.cc",
         "native/addon/pmem2_api.cc",
+        "native/addon/args.cc",
         "native/addon/handles.cc",
         "native/addon/source.cc",
         "native/addon/config.cc",
@@ -14,7 +15,13 @@
         "native/addon/child.cc",
         "native/addon/fault.cc",
         "native/addon/pmemset_api.cc",
+        "native/addon/pmemset_config.cc",
+        "native/addon/pmemset_events.cc",
         "native/addon/pmemset_set.cc",
+        "native/addon/pmemset_map_config.cc",
+        "native/addon/pmemset_map.cc",
+        "native/addon/pmemset_part_map.cc",
+        "native/addon/pmemset_part.cc",
         "native/addon/pmemset_source.cc",
         "native/addon/pmemset_data.cc"
       ],

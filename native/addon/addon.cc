@@ -7,7 +7,8 @@ api(Napi::Env env)
 {
 	const Pmem2Api *a = pmem2_api();
 	if (a == nullptr)
-		throw Napi::Error::New(env, "libpmem2 is not loaded: call load() first");
+		throw Napi::Error::New(env,
+			"libpmem2 is not loaded: call load() first");
 	return *a;
 }
 
@@ -16,8 +17,8 @@ static Napi::Value
 Load(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	std::string path = info[0].IsString() ?
-		info[0].As<Napi::String>().Utf8Value() : "libpmem2.so.1";
+	std::string path = arg_present(info, 0) ? arg_string(info, 0, "path") :
+						  "libpmem2.so.1";
 	std::string err;
 	if (!pmem2_api_load(path, err))
 		throw Napi::Error::New(env, err);
@@ -36,9 +37,10 @@ static Napi::Value
 ErrToErrno(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	int code = info[0].As<Napi::Number>().Int32Value();
+	int code = arg_i32(info, 0, "code");
 	if (api(env).pmem2_err_to_errno == nullptr)
-		throw Napi::Error::New(env, "the loaded libpmem2 does not export "
+		throw Napi::Error::New(env,
+			"the loaded libpmem2 does not export "
 			"pmem2_err_to_errno although its header declares it");
 	return Napi::Number::New(env, api(env).pmem2_err_to_errno(code));
 }
@@ -56,8 +58,14 @@ Init(Napi::Env env, Napi::Object exports)
 	sys_init(env, exports);
 	child_init(env, exports);
 	fault_init(env, exports);
+	pmemset_config_init(env, exports);
+	pmemset_events_init(env, exports);
 	pmemset_set_init(env, exports);
 	pmemset_source_init(env, exports);
+	pmemset_map_config_init(env, exports);
+	pmemset_map_init(env, exports);
+	pmemset_part_map_init(env, exports);
+	pmemset_part_init(env, exports);
 	pmemset_data_init(env, exports);
 	return exports;
 }

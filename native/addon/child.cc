@@ -20,7 +20,7 @@
 
 struct ChildReport {
 	int stage; /* 0: the call ran; 1: setting up the condition failed */
-	int code;  /* the call's return value, or errno of the setup step */
+	int code; /* the call's return value, or errno of the setup step */
 	int has_growth;
 	uint64_t growth; /* address space gained from the limit to the report */
 	char message[512];
@@ -32,34 +32,19 @@ struct Conditions {
 	bool has_memlock = false;
 	uint64_t rlimit_memlock = 0;
 	bool mlockall_future = false;
-	std::vector<int> drop_caps;
-	std::vector<int> close_fds;
+	std::vector<int32_t> drop_caps;
+	std::vector<int32_t> close_fds;
 };
 
 static Conditions
 read_conditions(const Napi::Object &o)
 {
 	Conditions c;
-	if (o.Has("addressSpaceHeadroom")) {
-		c.has_as = true;
-		c.as_headroom = (uint64_t)o.Get("addressSpaceHeadroom").As<Napi::Number>().Int64Value();
-	}
-	if (o.Has("rlimitMemlock")) {
-		c.has_memlock = true;
-		c.rlimit_memlock = (uint64_t)o.Get("rlimitMemlock").As<Napi::Number>().Int64Value();
-	}
-	if (o.Has("mlockallFuture"))
-		c.mlockall_future = o.Get("mlockallFuture").As<Napi::Boolean>().Value();
-	if (o.Has("dropCaps")) {
-		Napi::Array a = o.Get("dropCaps").As<Napi::Array>();
-		for (uint32_t i = 0; i < a.Length(); i++)
-			c.drop_caps.push_back(a.Get(i).As<Napi::Number>().Int32Value());
-	}
-	if (o.Has("closeFds")) {
-		Napi::Array a = o.Get("closeFds").As<Napi::Array>();
-		for (uint32_t i = 0; i < a.Length(); i++)
-			c.close_fds.push_back(a.Get(i).As<Napi::Number>().Int32Value());
-	}
+	c.has_as = prop_u64(o, "addressSpaceHeadroom", c.as_headroom);
+	c.has_memlock = prop_u64(o, "rlimitMemlock", c.rlimit_memlock);
+	prop_bool(o, "mlockallFuture", c.mlockall_future);
+	prop_i32_array(o, "dropCaps", c.drop_caps);
+	prop_i32_array(o, "closeFds", c.close_fds);
 	return c;
 }
 
@@ -72,7 +57,8 @@ drop_capabilities(const std::vector<int> &caps)
 	if (syscall(SYS_capget, &hdr, data) != 0)
 		return errno;
 	for (int cap : caps) {
-		unsigned idx = (unsigned)cap / 32, bit = 1U << ((unsigned)cap % 32);
+		unsigned idx = (unsigned)cap / 32,
+			 bit = 1U << ((unsigned)cap % 32);
 		if (idx > 1)
 			return EINVAL;
 		data[idx].effective &= ~bit;
@@ -98,7 +84,7 @@ vm_size(uint64_t *out)
 	char buf[128];
 	ssize_t n = read(fd, buf, sizeof(buf) - 1);
 	int err = n < 0 ? errno : 0;
-	close(fd);
+	(void)close(fd); /* read-only: a failed close loses nothing */
 	if (n <= 0)
 		return err ? err : EIO;
 	buf[n] = '\0';
@@ -182,8 +168,8 @@ static Napi::Value
 ForkCall(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	Conditions cond = read_conditions(info[0].As<Napi::Object>());
-	std::string op = info[1].As<Napi::String>().Utf8Value();
+	Conditions cond = read_conditions(arg_object(info, 0, "conditions"));
+	std::string op = arg_string(info, 1, "operation");
 	const Pmem2Api &lib = api(env);
 
 	/* resolve every argument before fork: the child must not touch JS */
@@ -199,36 +185,47 @@ ForkCall(const Napi::CallbackInfo &info)
 		if (setlib == nullptr)
 			throw Napi::Error::New(env, "libpmemset is not loaded");
 		set = static_cast<pmemset *>(handle_get(info[2], HK_SET)->ptr);
-		set_src = static_cast<pmemset_source *>(handle_get(info[3], HK_SET_SOURCE)->ptr);
-		HandleRecord *mc = handle_get_optional(info[4], HK_SET_MAP_CONFIG);
-		set_mc = mc ? static_cast<pmemset_map_config *>(mc->ptr) : nullptr;
+		set_src = static_cast<pmemset_source *>(
+			handle_get(info[3], HK_SET_SOURCE)->ptr);
+		HandleRecord *mc =
+			handle_get_optional(info[4], HK_SET_MAP_CONFIG);
+		set_mc = mc ? static_cast<pmemset_map_config *>(mc->ptr) :
+			      nullptr;
 	} else if (op == "pmemset_part_map") {
 		if (setlib == nullptr)
 			throw Napi::Error::New(env, "libpmemset is not loaded");
-		set_part = static_cast<pmemset_part *>(handle_get(info[2], HK_SET_PART)->ptr);
+		set_part = static_cast<pmemset_part *>(
+			handle_get(info[2], HK_SET_PART)->ptr);
 	} else if (op == "map_new") {
-		cfg = static_cast<pmem2_config *>(handle_get(info[2], HK_CONFIG)->ptr);
-		src = static_cast<pmem2_source *>(handle_get(info[3], HK_SOURCE)->ptr);
+		cfg = static_cast<pmem2_config *>(
+			handle_get(info[2], HK_CONFIG)->ptr);
+		src = static_cast<pmem2_source *>(
+			handle_get(info[3], HK_SOURCE)->ptr);
 	} else if (op == "reservation_new") {
 		addr = arg_u64(info, 2, "address");
 		size = arg_u64(info, 3, "size");
 	} else {
-		throw Napi::TypeError::New(env, "unknown child operation '" + op + "'");
+		throw Napi::TypeError::New(env,
+			"unknown child operation '" + op + "'");
 	}
 
 	int pipefd[2];
 	if (pipe(pipefd) != 0)
-		throw Napi::Error::New(env, std::string("pipe: ") + strerror(errno));
+		throw Napi::Error::New(env,
+			std::string("pipe: ") + strerror(errno));
 
 	pid_t pid = fork();
 	if (pid < 0) {
 		int err = errno;
-		close(pipefd[0]);
-		close(pipefd[1]);
-		throw Napi::Error::New(env, std::string("fork: ") + strerror(err));
+		/* the fork error is the one to report */
+		(void)close(pipefd[0]);
+		(void)close(pipefd[1]);
+		throw Napi::Error::New(env,
+			std::string("fork: ") + strerror(err));
 	}
 	if (pid == 0) {
-		close(pipefd[0]);
+		/* an unclosed read end in the child changes nothing */
+		(void)close(pipefd[0]);
 		ChildReport rep;
 		memset(&rep, 0, sizeof(rep));
 		uint64_t as_base = 0;
@@ -236,23 +233,29 @@ ForkCall(const Napi::CallbackInfo &info)
 		if (err) {
 			rep.stage = 1;
 			rep.code = err;
-			snprintf(rep.message, sizeof(rep.message), "%s", strerror(err));
+			/* messages are cut to the report's size on purpose */
+			(void)snprintf(rep.message, sizeof(rep.message), "%s",
+				strerror(err));
 		} else if (op == "map_new") {
 			pmem2_map *m = nullptr;
 			rep.code = lib.pmem2_map_new(&m, cfg, src);
 		} else if (op == "pmemset_map") {
-			rep.code = setlib->pmemset_map(set, set_src, set_mc, nullptr);
+			rep.code = setlib->pmemset_map(set, set_src, set_mc,
+				nullptr);
 		} else if (op == "pmemset_part_map") {
-			rep.code = setlib->pmemset_part_map(&set_part, nullptr, nullptr);
+			rep.code = setlib->pmemset_part_map(&set_part, nullptr,
+				nullptr);
 		} else {
 			pmem2_vm_reservation *r = nullptr;
 			rep.code = lib.pmem2_vm_reservation_new(&r,
 				reinterpret_cast<void *>(addr), size);
 		}
 		if (rep.stage == 0 && rep.code != 0) {
-			const char *m = op.rfind("pmemset_", 0) == 0 ? setlib->pmemset_errormsg() :
+			const char *m = op.rfind("pmemset_", 0) == 0 ?
+				setlib->pmemset_errormsg() :
 				lib.pmem2_errormsg();
-			snprintf(rep.message, sizeof(rep.message), "%s", m ? m : "");
+			(void)snprintf(rep.message, sizeof(rep.message), "%s",
+				m ? m : "");
 		}
 		uint64_t now = 0;
 		if (cond.has_as && rep.stage == 0 && vm_size(&now) == 0) {
@@ -263,23 +266,39 @@ ForkCall(const Napi::CallbackInfo &info)
 		_exit(0);
 	}
 
-	close(pipefd[1]);
+	/*
+	 * Linux releases a descriptor even when close() reports an error, so
+	 * the read below still sees the end of the pipe when the child exits.
+	 */
+	(void)close(pipefd[1]);
 	ChildReport rep;
 	size_t got = 0;
+	int read_err = 0;
 	while (got < sizeof(rep)) {
-		ssize_t n = read(pipefd[0], reinterpret_cast<char *>(&rep) + got,
-			sizeof(rep) - got);
+		ssize_t n =
+			read(pipefd[0], reinterpret_cast<char *>(&rep) + got,
+				sizeof(rep) - got);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0)
+			read_err = errno;
 		if (n <= 0)
 			break;
 		got += (size_t)n;
 	}
-	close(pipefd[0]);
+	(void)close(pipefd[0]); /* everything was read */
 
 	int status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	pid_t w;
+	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 		;
+	if (w < 0)
+		throw Napi::Error::New(env,
+			std::string("waitpid: ") + strerror(errno));
+	if (read_err != 0)
+		throw Napi::Error::New(env,
+			std::string("reading the child's report: ") +
+				strerror(read_err));
 
 	Napi::Object r = Napi::Object::New(env);
 	if (WIFSIGNALED(status)) {
@@ -293,7 +312,8 @@ ForkCall(const Napi::CallbackInfo &info)
 	if (rep.message[0])
 		r.Set("message", Napi::String::New(env, rep.message));
 	if (rep.has_growth)
-		r.Set("addressSpaceGrowth", Napi::Number::New(env, (double)rep.growth));
+		r.Set("addressSpaceGrowth",
+			Napi::Number::New(env, (double)rep.growth));
 	return r;
 }
 

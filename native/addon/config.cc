@@ -49,7 +49,7 @@ static Napi::Value
 SetGranularity(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	int g = info[1].As<Napi::Number>().Int32Value();
+	int g = arg_i32(info, 1, "granularity");
 	int ret = api(env).pmem2_config_set_required_store_granularity(
 		cfg_of(info), static_cast<pmem2_granularity>(g));
 	return result_object(env, ret);
@@ -60,8 +60,8 @@ SetOffset(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
 	uint64_t off = arg_u64(info, 1, "offset");
-	return result_object(env, api(env).pmem2_config_set_offset(
-		cfg_of(info), off));
+	return result_object(env,
+		api(env).pmem2_config_set_offset(cfg_of(info), off));
 }
 
 static Napi::Value
@@ -69,17 +69,18 @@ SetLength(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
 	uint64_t len = arg_u64(info, 1, "length");
-	return result_object(env, api(env).pmem2_config_set_length(
-		cfg_of(info), len));
+	return result_object(env,
+		api(env).pmem2_config_set_length(cfg_of(info), len));
 }
 
 static Napi::Value
 SetSharing(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	int s = info[1].As<Napi::Number>().Int32Value();
-	return result_object(env, api(env).pmem2_config_set_sharing(
-		cfg_of(info), static_cast<pmem2_sharing_type>(s)));
+	int s = arg_i32(info, 1, "sharing");
+	return result_object(env,
+		api(env).pmem2_config_set_sharing(cfg_of(info),
+			static_cast<pmem2_sharing_type>(s)));
 }
 
 static Napi::Value
@@ -88,7 +89,7 @@ SetProtection(const Napi::CallbackInfo &info)
 	Napi::Env env = info.Env();
 	HandleRecord *rec = nullptr;
 	pmem2_config *cfg = cfg_of(info, &rec);
-	unsigned prot = info[1].As<Napi::Number>().Uint32Value();
+	unsigned prot = arg_u32(info, 1, "protection");
 	int ret = api(env).pmem2_config_set_protection(cfg, prot);
 	if (ret == 0)
 		rec->prot = prot;
@@ -102,9 +103,11 @@ SetVmReservation(const Napi::CallbackInfo &info)
 	pmem2_config *cfg = cfg_of(info);
 	HandleRecord *rsv = handle_get_optional(info[1], HK_RESERVATION);
 	uint64_t off = arg_u64(info, 2, "offset");
-	return result_object(env, api(env).pmem2_config_set_vm_reservation(cfg,
-		rsv ? static_cast<pmem2_vm_reservation *>(rsv->ptr) : nullptr,
-		off));
+	return result_object(env,
+		api(env).pmem2_config_set_vm_reservation(cfg,
+			rsv ? static_cast<pmem2_vm_reservation *>(rsv->ptr) :
+			      nullptr,
+			off));
 }
 
 void
@@ -117,7 +120,8 @@ config_init(Napi::Env env, Napi::Object exports)
 	exports.Set("configSetOffset", Napi::Function::New(env, SetOffset));
 	exports.Set("configSetLength", Napi::Function::New(env, SetLength));
 	exports.Set("configSetSharing", Napi::Function::New(env, SetSharing));
-	exports.Set("configSetProtection", Napi::Function::New(env, SetProtection));
+	exports.Set("configSetProtection",
+		Napi::Function::New(env, SetProtection));
 	exports.Set("configSetVmReservation",
 		Napi::Function::New(env, SetVmReservation));
 }

@@ -3,6 +3,7 @@
 #define PMEM_CONFORM_ENTRY_H
 
 #include <napi.h>
+#include "args.h"
 #include "handles.h"
 #include "pmem2_api.h"
 

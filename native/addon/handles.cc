@@ -20,11 +20,10 @@ static const napi_type_tag kind_tags[HK_COUNT] = {
 	{0xd708192a3b4c5d6eULL, 0x7f8091a2b3c4d5e6ULL},
 };
 
-static const char *kind_names[HK_COUNT] = {
-	"pmem2_source", "pmem2_config", "pmem2_map", "pmem2_vm_reservation",
-	"pmemset_config", "pmemset", "pmemset_source", "pmemset_map_config",
-	"pmemset_part_map", "pmemset_part", "pmemset_sds"
-};
+static const char *kind_names[HK_COUNT] = {"pmem2_source", "pmem2_config",
+	"pmem2_map", "pmem2_vm_reservation", "pmemset_config", "pmemset",
+	"pmemset_source", "pmemset_map_config", "pmemset_part_map",
+	"pmemset_part", "pmemset_sds"};
 
 static uint32_t next_id = 1;
 static std::unordered_map<const void *, uint32_t> live_maps;
@@ -53,7 +52,8 @@ handle_new(Napi::Env env, HandleKind kind, void *ptr, unsigned prot)
 
 	napi_status st = napi_type_tag_object(env, obj, &kind_tags[kind]);
 	if (st == napi_ok)
-		st = napi_wrap(env, obj, rec, record_finalize, nullptr, nullptr);
+		st = napi_wrap(env, obj, rec, record_finalize, nullptr,
+			nullptr);
 	if (st != napi_ok) {
 		delete rec;
 		throw Napi::Error::New(env, "cannot create a native handle");
@@ -70,14 +70,17 @@ handle_get(const Napi::Value &v, HandleKind kind)
 {
 	Napi::Env env = v.Env();
 	if (!v.IsObject())
-		throw Napi::TypeError::New(env, std::string("expected a ") +
-			kind_names[kind] + " handle");
+		throw Napi::TypeError::New(env,
+			std::string("expected a ") + kind_names[kind] +
+				" handle");
 
 	bool tagged = false;
 	if (napi_check_object_type_tag(env, v, &kind_tags[kind], &tagged) !=
-			napi_ok || !tagged)
-		throw Napi::TypeError::New(env, std::string("not a ") +
-			kind_names[kind] + " handle made by this addon");
+			napi_ok ||
+		!tagged)
+		throw Napi::TypeError::New(env,
+			std::string("not a ") + kind_names[kind] +
+				" handle made by this addon");
 
 	void *data = nullptr;
 	if (napi_unwrap(env, v, &data) != napi_ok || data == nullptr)
@@ -85,9 +88,10 @@ handle_get(const Napi::Value &v, HandleKind kind)
 
 	HandleRecord *rec = static_cast<HandleRecord *>(data);
 	if (!rec->alive)
-		throw Napi::Error::New(env, std::string(kind_names[kind]) +
-			" handle #" + std::to_string(rec->id) +
-			" was already deleted");
+		throw Napi::Error::New(env,
+			std::string(kind_names[kind]) + " handle #" +
+				std::to_string(rec->id) +
+				" was already deleted");
 	return rec;
 }
 
@@ -113,55 +117,6 @@ handle_kill(HandleRecord *rec)
 		live_maps.erase(rec->ptr);
 	rec->alive = false;
 	rec->ptr = nullptr;
-}
-
-uint64_t
-arg_u64(const Napi::CallbackInfo &info, size_t i, const char *what)
-{
-	Napi::Env env = info.Env();
-	Napi::Value v = info[i];
-	if (v.IsBigInt()) {
-		bool lossless = false;
-		uint64_t r = v.As<Napi::BigInt>().Uint64Value(&lossless);
-		if (!lossless)
-			throw Napi::RangeError::New(env, std::string(what) +
-				" does not fit in 64 unsigned bits");
-		return r;
-	}
-	if (v.IsNumber()) {
-		double d = v.As<Napi::Number>().DoubleValue();
-		if (d < 0 || d > 9007199254740991.0 || d != (double)(uint64_t)d)
-			throw Napi::RangeError::New(env, std::string(what) +
-				" must be a non-negative integer (use a BigInt past 2^53)");
-		return (uint64_t)d;
-	}
-	throw Napi::TypeError::New(env, std::string(what) +
-		" must be a number or a BigInt");
-}
-
-int64_t
-arg_i64(const Napi::CallbackInfo &info, size_t i, const char *what)
-{
-	Napi::Env env = info.Env();
-	Napi::Value v = info[i];
-	if (v.IsBigInt()) {
-		bool lossless = false;
-		int64_t r = v.As<Napi::BigInt>().Int64Value(&lossless);
-		if (!lossless)
-			throw Napi::RangeError::New(env, std::string(what) +
-				" does not fit in 64 signed bits");
-		return r;
-	}
-	if (v.IsNumber()) {
-		double d = v.As<Napi::Number>().DoubleValue();
-		if (d < -9007199254740991.0 || d > 9007199254740991.0 ||
-				d != (double)(int64_t)d)
-			throw Napi::RangeError::New(env, std::string(what) +
-				" must be an integer");
-		return (int64_t)d;
-	}
-	throw Napi::TypeError::New(env, std::string(what) +
-		" must be a number or a BigInt");
 }
 
 Napi::Value
@@ -217,6 +172,6 @@ range_accessible(uintptr_t addr, size_t len, const char *perms)
 			break;
 		}
 	}
-	fclose(f);
+	(void)fclose(f); /* read-only: a failed close loses nothing */
 	return ok;
 }

@@ -58,9 +58,7 @@ void handle_kill(HandleRecord *rec);
 
 const char *handle_kind_name(HandleKind kind);
 
-/* argument helpers shared by the entry points */
-uint64_t arg_u64(const Napi::CallbackInfo &info, size_t i, const char *what);
-int64_t arg_i64(const Napi::CallbackInfo &info, size_t i, const char *what);
+/* a 64-bit value back to JS, as a BigInt (arguments are read by args.h) */
 Napi::Value u64_value(Napi::Env env, uint64_t v);
 
 /* {code, message} with errormsg() taken right after a failing call */

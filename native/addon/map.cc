@@ -8,7 +8,8 @@
  * variable pointed by map_ptr will contain a NULL value" on failure) is
  * observable: an untouched variable still holds this value.
  */
-static void *const MAP_PTR_SENTINEL = reinterpret_cast<void *>(0x5e5e5e5e5e5e5000ULL);
+static void *const MAP_PTR_SENTINEL =
+	reinterpret_cast<void *>(0x5e5e5e5e5e5e5000ULL);
 
 static const char *
 pointer_state(void *p)
@@ -89,18 +90,21 @@ MapGetStoreGranularity(const Napi::CallbackInfo &info)
  * fault on a test's behalf.
  */
 static char *
-checked_range(const Napi::CallbackInfo &info, HandleRecord *rec,
-	uint64_t off, uint64_t len, unsigned need)
+checked_range(const Napi::CallbackInfo &info, HandleRecord *rec, uint64_t off,
+	uint64_t len, unsigned need)
 {
 	Napi::Env env = info.Env();
 	pmem2_map *map = static_cast<pmem2_map *>(rec->ptr);
 	uint64_t size = api(env).pmem2_map_get_size(map);
 	if (off > size || len > size - off)
-		throw Napi::RangeError::New(env, "range [" + std::to_string(off) +
-			", +" + std::to_string(len) + ") is outside the map of " +
-			std::to_string(size) + " bytes");
+		throw Napi::RangeError::New(env,
+			"range [" + std::to_string(off) + ", +" +
+				std::to_string(len) +
+				") is outside the map of " +
+				std::to_string(size) + " bytes");
 	if ((rec->prot & need) != need)
-		throw Napi::Error::New(env, "the map's protection does not "
+		throw Napi::Error::New(env,
+			"the map's protection does not "
 			"allow this access; faulting accesses run in a child");
 	return static_cast<char *>(api(env).pmem2_map_get_address(map)) + off;
 }
@@ -111,7 +115,8 @@ MapPersist(const Napi::CallbackInfo &info)
 	Napi::Env env = info.Env();
 	HandleRecord *rec = nullptr;
 	pmem2_map *map = map_of(info, &rec);
-	uint64_t off = arg_u64(info, 1, "offset"), len = arg_u64(info, 2, "length");
+	uint64_t off = arg_u64(info, 1, "offset"),
+		 len = arg_u64(info, 2, "length");
 	char *p = checked_range(info, rec, off, len, PMEM2_PROT_READ);
 	api(env).pmem2_get_persist_fn(map)(p, len);
 	return env.Undefined();
@@ -123,7 +128,8 @@ MapFlush(const Napi::CallbackInfo &info)
 	Napi::Env env = info.Env();
 	HandleRecord *rec = nullptr;
 	pmem2_map *map = map_of(info, &rec);
-	uint64_t off = arg_u64(info, 1, "offset"), len = arg_u64(info, 2, "length");
+	uint64_t off = arg_u64(info, 1, "offset"),
+		 len = arg_u64(info, 2, "length");
 	char *p = checked_range(info, rec, off, len, PMEM2_PROT_READ);
 	api(env).pmem2_get_flush_fn(map)(p, len);
 	return env.Undefined();
@@ -144,8 +150,8 @@ MapMemcpy(const Napi::CallbackInfo &info)
 	HandleRecord *rec = nullptr;
 	pmem2_map *map = map_of(info, &rec);
 	uint64_t off = arg_u64(info, 1, "offset");
-	Napi::Buffer<char> buf = info[2].As<Napi::Buffer<char>>();
-	unsigned flags = info[3].As<Napi::Number>().Uint32Value();
+	Napi::Buffer<char> buf = arg_buffer(info, 2, "data");
+	unsigned flags = arg_u32(info, 3, "flags");
 	char *p = checked_range(info, rec, off, buf.Length(),
 		PMEM2_PROT_READ | PMEM2_PROT_WRITE);
 	api(env).pmem2_get_memcpy_fn(map)(p, buf.Data(), buf.Length(), flags);
@@ -161,7 +167,7 @@ MapMemmove(const Napi::CallbackInfo &info)
 	uint64_t dst = arg_u64(info, 1, "destination offset");
 	uint64_t src = arg_u64(info, 2, "source offset");
 	uint64_t len = arg_u64(info, 3, "length");
-	unsigned flags = info[4].As<Napi::Number>().Uint32Value();
+	unsigned flags = arg_u32(info, 4, "flags");
 	unsigned rw = PMEM2_PROT_READ | PMEM2_PROT_WRITE;
 	char *d = checked_range(info, rec, dst, len, rw);
 	char *s = checked_range(info, rec, src, len, PMEM2_PROT_READ);
@@ -176,9 +182,9 @@ MapMemset(const Napi::CallbackInfo &info)
 	HandleRecord *rec = nullptr;
 	pmem2_map *map = map_of(info, &rec);
 	uint64_t off = arg_u64(info, 1, "offset");
-	int c = info[2].As<Napi::Number>().Int32Value();
+	int c = arg_i32(info, 2, "value");
 	uint64_t len = arg_u64(info, 3, "length");
-	unsigned flags = info[4].As<Napi::Number>().Uint32Value();
+	unsigned flags = arg_u32(info, 4, "flags");
 	char *p = checked_range(info, rec, off, len,
 		PMEM2_PROT_READ | PMEM2_PROT_WRITE);
 	api(env).pmem2_get_memset_fn(map)(p, c, len, flags);
@@ -192,7 +198,8 @@ MapRead(const Napi::CallbackInfo &info)
 	Napi::Env env = info.Env();
 	HandleRecord *rec = nullptr;
 	map_of(info, &rec);
-	uint64_t off = arg_u64(info, 1, "offset"), len = arg_u64(info, 2, "length");
+	uint64_t off = arg_u64(info, 1, "offset"),
+		 len = arg_u64(info, 2, "length");
 	char *p = checked_range(info, rec, off, len, PMEM2_PROT_READ);
 	return Napi::Buffer<char>::Copy(env, p, len);
 }
@@ -204,7 +211,7 @@ MapWrite(const Napi::CallbackInfo &info)
 	HandleRecord *rec = nullptr;
 	map_of(info, &rec);
 	uint64_t off = arg_u64(info, 1, "offset");
-	Napi::Buffer<char> buf = info[2].As<Napi::Buffer<char>>();
+	Napi::Buffer<char> buf = arg_buffer(info, 2, "data");
 	char *p = checked_range(info, rec, off, buf.Length(),
 		PMEM2_PROT_READ | PMEM2_PROT_WRITE);
 	memcpy(p, buf.Data(), buf.Length());

@@ -39,19 +39,19 @@ pmem2_api_load(const std::string &path, std::string &err)
 	api->path = path;
 
 #define PMEM2_API_RESOLVE(ret, name, params) \
-	api->name = reinterpret_cast<ret (*) params>(dlsym(dl, #name)); \
+	api->name = reinterpret_cast<ret(*) params>(dlsym(dl, #name)); \
 	if (api->name == nullptr) { \
-		err = std::string("'") + path + "' does not export " #name \
-			" (is it libpmem2?)"; \
-		dlclose(dl); \
+		err = std::string("'") + path + \
+			"' does not export " #name " (is it libpmem2?)"; \
+		(void)dlclose(dl); /* the missing symbol is the error */ \
 		delete api; \
 		return false; \
 	}
 	PMEM2_API_FUNCS(PMEM2_API_RESOLVE)
 #undef PMEM2_API_RESOLVE
 
-	api->pmem2_err_to_errno = reinterpret_cast<int (*)(int)>(
-		dlsym(dl, "pmem2_err_to_errno"));
+	api->pmem2_err_to_errno =
+		reinterpret_cast<int (*)(int)>(dlsym(dl, "pmem2_err_to_errno"));
 	loaded = api;
 	return true;
 }

@@ -10,6 +10,7 @@
 #include <string>
 
 /* X(return type, name, parameter list) -- one line per function we bind */
+// clang-format off
 #define PMEM2_API_FUNCS(X) \
 	X(int, pmem2_source_from_fd, (struct pmem2_source **, int)) \
 	X(int, pmem2_source_from_anon, (struct pmem2_source **, size_t)) \
@@ -51,9 +52,10 @@
 	X(int, pmem2_vm_reservation_map_find_first, (struct pmem2_vm_reservation *, struct pmem2_map **)) \
 	X(int, pmem2_vm_reservation_map_find_last, (struct pmem2_vm_reservation *, struct pmem2_map **)) \
 	X(const char *, pmem2_errormsg, (void))
+// clang-format on
 
 struct Pmem2Api {
-#define PMEM2_API_MEMBER(ret, name, params) ret (*name) params = nullptr;
+#define PMEM2_API_MEMBER(ret, name, params) ret(*name) params = nullptr;
 	PMEM2_API_FUNCS(PMEM2_API_MEMBER)
 #undef PMEM2_API_MEMBER
 	/*

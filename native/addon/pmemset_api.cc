@@ -1,5 +1,5 @@
 #include "pmemset_api.h"
-#include "handles.h"
+#include "pmemset_entry.h"
 
 #include <dlfcn.h>
 
@@ -9,6 +9,16 @@ const PmemsetApi *
 pmemset_api()
 {
 	return loaded;
+}
+
+const PmemsetApi &
+set_api(Napi::Env env)
+{
+	const PmemsetApi *a = pmemset_api();
+	if (a == nullptr)
+		throw Napi::Error::New(env,
+			"libpmemset is not loaded: call pmemsetLoad() first");
+	return *a;
 }
 
 bool
@@ -24,19 +34,19 @@ pmemset_api_load(const std::string &path, std::string &err)
 	void *dl = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
 	if (dl == nullptr) {
 		const char *why = dlerror();
-		err = std::string("cannot load libpmemset from '") + path + "': " +
-			(why ? why : "unknown dlopen error");
+		err = std::string("cannot load libpmemset from '") + path +
+			"': " + (why ? why : "unknown dlopen error");
 		return false;
 	}
 	PmemsetApi *api = new PmemsetApi();
 	api->dl = dl;
 	api->path = path;
 #define PMEMSET_API_RESOLVE(ret, name, params) \
-	api->name = reinterpret_cast<ret (*) params>(dlsym(dl, #name)); \
+	api->name = reinterpret_cast<ret(*) params>(dlsym(dl, #name)); \
 	if (api->name == nullptr) { \
-		err = std::string("'") + path + "' does not export " #name \
-			" (is it libpmemset?)"; \
-		dlclose(dl); \
+		err = std::string("'") + path + \
+			"' does not export " #name " (is it libpmemset?)"; \
+		(void)dlclose(dl); /* the missing symbol is the error */ \
 		delete api; \
 		return false; \
 	}

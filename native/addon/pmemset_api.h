@@ -9,6 +9,8 @@
 #include <libpmemset.h>
 #include <string>
 
+/* X(return type, name, parameter list) -- one line per function we bind */
+// clang-format off
 #define PMEMSET_API_FUNCS(X) \
 	X(int, pmemset_config_new, (struct pmemset_config **)) \
 	X(int, pmemset_config_delete, (struct pmemset_config **)) \
@@ -55,9 +57,10 @@
 	X(int, pmemset_deep_flush, (struct pmemset *, const void *, size_t)) \
 	X(const char *, pmemset_errormsg, (void)) \
 	X(int, pmemset_err_to_errno, (int))
+// clang-format on
 
 struct PmemsetApi {
-#define PMEMSET_API_MEMBER(ret, name, params) ret (*name) params = nullptr;
+#define PMEMSET_API_MEMBER(ret, name, params) ret(*name) params = nullptr;
 	PMEMSET_API_FUNCS(PMEMSET_API_MEMBER)
 #undef PMEMSET_API_MEMBER
 	void *dl = nullptr;

@@ -9,11 +9,18 @@ static void
 require(Napi::Env env, uint64_t addr, uint64_t len, const char *perms)
 {
 	if (!range_accessible((uintptr_t)addr, (size_t)len, perms))
-		throw Napi::RangeError::New(env, "range 0x" + [&] {
-			char b[32];
-			snprintf(b, sizeof(b), "%llx", (unsigned long long)addr);
-			return std::string(b);
-		}() + " +" + std::to_string(len) + " is not mapped " + perms);
+		throw Napi::RangeError::New(
+			env,
+			"range 0x" +
+				[&] {
+					char b[32];
+					/* 16 hex digits at most: always fits */
+					(void)snprintf(b, sizeof(b), "%llx",
+						(unsigned long long)addr);
+					return std::string(b);
+				}() +
+				" +" + std::to_string(len) + " is not mapped " +
+				perms);
 }
 
 static Napi::Value
@@ -22,11 +29,11 @@ Memcpy(const Napi::CallbackInfo &info)
 	Napi::Env env = info.Env();
 	pmemset *set = set_ptr<pmemset>(info[0], HK_SET);
 	uint64_t dst = arg_u64(info, 1, "destination");
-	Napi::Buffer<char> buf = info[2].As<Napi::Buffer<char>>();
-	unsigned flags = info[3].As<Napi::Number>().Uint32Value();
+	Napi::Buffer<char> buf = arg_buffer(info, 2, "data");
+	unsigned flags = arg_u32(info, 3, "flags");
 	require(env, dst, buf.Length(), "rw");
-	void *r = set_api(env).pmemset_memcpy(set, reinterpret_cast<void *>(dst),
-		buf.Data(), buf.Length(), flags);
+	void *r = set_api(env).pmemset_memcpy(set,
+		reinterpret_cast<void *>(dst), buf.Data(), buf.Length(), flags);
 	return u64_value(env, (uintptr_t)r);
 }
 
@@ -38,11 +45,12 @@ Memmove(const Napi::CallbackInfo &info)
 	uint64_t dst = arg_u64(info, 1, "destination");
 	uint64_t src = arg_u64(info, 2, "source");
 	uint64_t len = arg_u64(info, 3, "length");
-	unsigned flags = info[4].As<Napi::Number>().Uint32Value();
+	unsigned flags = arg_u32(info, 4, "flags");
 	require(env, dst, len, "rw");
 	require(env, src, len, "r");
-	void *r = set_api(env).pmemset_memmove(set, reinterpret_cast<void *>(dst),
-		reinterpret_cast<void *>(src), len, flags);
+	void *r =
+		set_api(env).pmemset_memmove(set, reinterpret_cast<void *>(dst),
+			reinterpret_cast<void *>(src), len, flags);
 	return u64_value(env, (uintptr_t)r);
 }
 
@@ -52,12 +60,12 @@ Memset(const Napi::CallbackInfo &info)
 	Napi::Env env = info.Env();
 	pmemset *set = set_ptr<pmemset>(info[0], HK_SET);
 	uint64_t dst = arg_u64(info, 1, "destination");
-	int c = info[2].As<Napi::Number>().Int32Value();
+	int c = arg_i32(info, 2, "value");
 	uint64_t len = arg_u64(info, 3, "length");
-	unsigned flags = info[4].As<Napi::Number>().Uint32Value();
+	unsigned flags = arg_u32(info, 4, "flags");
 	require(env, dst, len, "rw");
-	void *r = set_api(env).pmemset_memset(set, reinterpret_cast<void *>(dst),
-		c, len, flags);
+	void *r = set_api(env).pmemset_memset(set,
+		reinterpret_cast<void *>(dst), c, len, flags);
 	return u64_value(env, (uintptr_t)r);
 }
 
@@ -69,8 +77,9 @@ Persist(const Napi::CallbackInfo &info)
 	uint64_t addr = arg_u64(info, 1, "address");
 	uint64_t len = arg_u64(info, 2, "length");
 	require(env, addr, len, "r");
-	return set_result_object(env, set_api(env).pmemset_persist(set,
-		reinterpret_cast<void *>(addr), len));
+	return set_result_object(env,
+		set_api(env).pmemset_persist(set,
+			reinterpret_cast<void *>(addr), len));
 }
 
 static Napi::Value
@@ -81,8 +90,9 @@ Flush(const Napi::CallbackInfo &info)
 	uint64_t addr = arg_u64(info, 1, "address");
 	uint64_t len = arg_u64(info, 2, "length");
 	require(env, addr, len, "r");
-	return set_result_object(env, set_api(env).pmemset_flush(set,
-		reinterpret_cast<void *>(addr), len));
+	return set_result_object(env,
+		set_api(env).pmemset_flush(set, reinterpret_cast<void *>(addr),
+			len));
 }
 
 static Napi::Value
@@ -101,8 +111,9 @@ DeepFlush(const Napi::CallbackInfo &info)
 	pmemset *set = set_ptr<pmemset>(info[0], HK_SET);
 	uint64_t addr = arg_u64(info, 1, "address");
 	uint64_t len = arg_u64(info, 2, "length");
-	return set_result_object(env, set_api(env).pmemset_deep_flush(set,
-		reinterpret_cast<void *>(addr), len));
+	return set_result_object(env,
+		set_api(env).pmemset_deep_flush(set,
+			reinterpret_cast<void *>(addr), len));
 }
 
 /* readAddress(addr, len): plain loads, to check what the library left */
@@ -113,7 +124,8 @@ ReadAddress(const Napi::CallbackInfo &info)
 	uint64_t addr = arg_u64(info, 0, "address");
 	uint64_t len = arg_u64(info, 1, "length");
 	require(env, addr, len, "r");
-	return Napi::Buffer<char>::Copy(env, reinterpret_cast<char *>(addr), len);
+	return Napi::Buffer<char>::Copy(env, reinterpret_cast<char *>(addr),
+		len);
 }
 
 static Napi::Value
@@ -122,15 +134,17 @@ IsMapped(const Napi::CallbackInfo &info)
 	Napi::Env env = info.Env();
 	uint64_t addr = arg_u64(info, 0, "address");
 	uint64_t len = arg_u64(info, 1, "length");
-	std::string perms = info[2].IsString() ? info[2].As<Napi::String>().Utf8Value() : "";
-	return Napi::Boolean::New(env, range_accessible((uintptr_t)addr, len, perms.c_str()));
+	std::string perms =
+		arg_present(info, 2) ? arg_string(info, 2, "perms") : "";
+	return Napi::Boolean::New(env,
+		range_accessible((uintptr_t)addr, len, perms.c_str()));
 }
 
 static Napi::Value
 ErrToErrno(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	int code = info[0].As<Napi::Number>().Int32Value();
+	int code = arg_i32(info, 0, "code");
 	return Napi::Number::New(env, set_api(env).pmemset_err_to_errno(code));
 }
 
@@ -146,7 +160,7 @@ static Napi::Value
 Load(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	std::string path = info[0].As<Napi::String>().Utf8Value();
+	std::string path = arg_string(info, 0, "path");
 	std::string err;
 	if (!pmemset_api_load(path, err))
 		throw Napi::Error::New(env, err);

@@ -5,14 +5,29 @@
 #include "entry.h"
 #include "pmemset_api.h"
 
+/* the loaded libpmemset; throws a JS Error when pmemsetLoad() was not called */
 const PmemsetApi &set_api(Napi::Env env);
 
+/* one file per concept, as for libpmem2 (entry.h) */
+void pmemset_config_init(Napi::Env env, Napi::Object exports);
+void pmemset_events_init(Napi::Env env, Napi::Object exports);
 void pmemset_set_init(Napi::Env env, Napi::Object exports);
 void pmemset_source_init(Napi::Env env, Napi::Object exports);
+void pmemset_map_config_init(Napi::Env env, Napi::Object exports);
+void pmemset_map_init(Napi::Env env, Napi::Object exports);
+void pmemset_part_map_init(Napi::Env env, Napi::Object exports);
+void pmemset_part_init(Napi::Env env, Napi::Object exports);
 void pmemset_data_init(Napi::Env env, Napi::Object exports);
 
 /* the descriptor as {addr, size} */
 Napi::Object descriptor_value(Napi::Env env, const pmemset_part_descriptor &d);
+
+/* what a descriptor holds before the library is asked to fill it */
+pmemset_part_descriptor descriptor_sentinel();
+
+/* sets descriptorFilled on r, and descriptor when the library filled d */
+void descriptor_report(Napi::Env env, Napi::Object r,
+	const pmemset_part_descriptor &d);
 
 template <typename T>
 T *

@@ -27,7 +27,7 @@ static Napi::Value
 SourceFromFile(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	std::string path = info[0].As<Napi::String>().Utf8Value();
+	std::string path = arg_string(info, 0, "path");
 	pmemset_source *src = nullptr;
 	int ret = set_api(env).pmemset_source_from_file(&src, path.c_str());
 	return source_result(env, ret, src);
@@ -37,10 +37,11 @@ static Napi::Value
 XsourceFromFile(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	std::string path = info[0].As<Napi::String>().Utf8Value();
+	std::string path = arg_string(info, 0, "path");
 	uint64_t flags = arg_u64(info, 1, "flags");
 	pmemset_source *src = nullptr;
-	int ret = set_api(env).pmemset_xsource_from_file(&src, path.c_str(), flags);
+	int ret = set_api(env).pmemset_xsource_from_file(&src, path.c_str(),
+		flags);
 	return source_result(env, ret, src);
 }
 
@@ -48,7 +49,7 @@ static Napi::Value
 SourceFromTemporary(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	std::string dir = info[0].As<Napi::String>().Utf8Value();
+	std::string dir = arg_string(info, 0, "dir");
 	pmemset_source *src = nullptr;
 	int ret = set_api(env).pmemset_source_from_temporary(&src, dir.c_str());
 	return source_result(env, ret, src);
@@ -91,7 +92,8 @@ SourcePread(const Napi::CallbackInfo &info)
 	if (len > (64ULL << 20))
 		throw Napi::RangeError::New(env, "reads are limited to 64 MiB");
 	std::string buf(len, '\0');
-	int ret = set_api(env).pmemset_source_pread_mcsafe(src, &buf[0], len, off);
+	int ret = set_api(env).pmemset_source_pread_mcsafe(src, &buf[0], len,
+		off);
 	Napi::Object r = set_result_object(env, ret);
 	if (ret == 0)
 		r.Set("data", Napi::Buffer<char>::Copy(env, buf.data(), len));
@@ -103,10 +105,11 @@ SourcePwrite(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
 	pmemset_source *src = set_ptr<pmemset_source>(info[0], HK_SET_SOURCE);
-	Napi::Buffer<char> buf = info[1].As<Napi::Buffer<char>>();
+	Napi::Buffer<char> buf = arg_buffer(info, 1, "data");
 	uint64_t off = arg_u64(info, 2, "offset");
-	return set_result_object(env, set_api(env).pmemset_source_pwrite_mcsafe(
-		src, buf.Data(), buf.Length(), off));
+	return set_result_object(env,
+		set_api(env).pmemset_source_pwrite_mcsafe(src, buf.Data(),
+			buf.Length(), off));
 }
 
 /*
@@ -124,21 +127,29 @@ SourceSetSds(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
 	pmemset_source *src = set_ptr<pmemset_source>(info[0], HK_SET_SOURCE);
+	std::string id;
+	uint64_t usc = 0;
+	int32_t refcount = 0;
+	if (arg_present(info, 1)) {
+		Napi::Object o = arg_object(info, 1, "sds");
+		prop_string(o, "id", id);
+		prop_u64(o, "usc", usc);
+		prop_i32(o, "refcount", refcount);
+	}
 	SdsBox *box = new SdsBox();
 	memset(box, 0, sizeof(*box));
 	box->state = static_cast<pmemset_part_state>(0);
-	if (info[1].IsObject()) {
-		Napi::Object o = info[1].As<Napi::Object>();
-		if (o.Has("id")) {
-			std::string id = o.Get("id").As<Napi::String>().Utf8Value();
-			snprintf(box->sds.id, sizeof(box->sds.id), "%s", id.c_str());
-		}
-		if (o.Has("usc"))
-			box->sds.usc = (uint64_t)o.Get("usc").As<Napi::Number>().Int64Value();
-		if (o.Has("refcount"))
-			box->sds.refcount = o.Get("refcount").As<Napi::Number>().Int32Value();
+	if (id.size() >= sizeof(box->sds.id)) {
+		delete box;
+		throw Napi::RangeError::New(env,
+			"id must be shorter than " +
+				std::to_string(sizeof(box->sds.id)) + " bytes");
 	}
-	int ret = set_api(env).pmemset_source_set_sds(src, &box->sds, &box->state);
+	memcpy(box->sds.id, id.c_str(), id.size() + 1);
+	box->sds.usc = usc;
+	box->sds.refcount = refcount;
+	int ret = set_api(env).pmemset_source_set_sds(src, &box->sds,
+		&box->state);
 	Napi::Object r = set_result_object(env, ret);
 	r.Set("sds", handle_new(env, HK_SET_SDS, box));
 	return r;
@@ -162,7 +173,7 @@ SourceSetBadblockDetection(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
 	pmemset_source *src = set_ptr<pmemset_source>(info[0], HK_SET_SOURCE);
-	bool on = info[1].As<Napi::Boolean>().Value();
+	bool on = arg_bool(info, 1, "on");
 	set_api(env).pmemset_source_set_badblock_detection(src, on);
 	return env.Undefined();
 }
@@ -170,15 +181,23 @@ SourceSetBadblockDetection(const Napi::CallbackInfo &info)
 void
 pmemset_source_init(Napi::Env env, Napi::Object exports)
 {
-	exports.Set("setSourceFromPmem2", Napi::Function::New(env, SourceFromPmem2));
-	exports.Set("setSourceFromFile", Napi::Function::New(env, SourceFromFile));
-	exports.Set("setXsourceFromFile", Napi::Function::New(env, XsourceFromFile));
-	exports.Set("setSourceFromTemporary", Napi::Function::New(env, SourceFromTemporary));
+	exports.Set("setSourceFromPmem2",
+		Napi::Function::New(env, SourceFromPmem2));
+	exports.Set("setSourceFromFile",
+		Napi::Function::New(env, SourceFromFile));
+	exports.Set("setXsourceFromFile",
+		Napi::Function::New(env, XsourceFromFile));
+	exports.Set("setSourceFromTemporary",
+		Napi::Function::New(env, SourceFromTemporary));
 	exports.Set("setSourceDelete", Napi::Function::New(env, SourceDelete));
-	exports.Set("setSourceAlignment", Napi::Function::New(env, SourceAlignment));
-	exports.Set("setSourcePreadMcsafe", Napi::Function::New(env, SourcePread));
-	exports.Set("setSourcePwriteMcsafe", Napi::Function::New(env, SourcePwrite));
+	exports.Set("setSourceAlignment",
+		Napi::Function::New(env, SourceAlignment));
+	exports.Set("setSourcePreadMcsafe",
+		Napi::Function::New(env, SourcePread));
+	exports.Set("setSourcePwriteMcsafe",
+		Napi::Function::New(env, SourcePwrite));
 	exports.Set("setSourceSetSds", Napi::Function::New(env, SourceSetSds));
 	exports.Set("setSdsRead", Napi::Function::New(env, SdsRead));
-	exports.Set("setSourceSetBadblockDetection", Napi::Function::New(env, SourceSetBadblockDetection));
+	exports.Set("setSourceSetBadblockDetection",
+		Napi::Function::New(env, SourceSetBadblockDetection));
 }

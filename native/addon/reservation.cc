@@ -1,7 +1,8 @@
 /* pmem2_vm_reservation_* entry points */
 #include "entry.h"
 
-static void *const RSV_PTR_SENTINEL = reinterpret_cast<void *>(0x5e5e5e5e5e5e6000ULL);
+static void *const RSV_PTR_SENTINEL =
+	reinterpret_cast<void *>(0x5e5e5e5e5e5e6000ULL);
 
 static const char *
 pointer_state(void *p, void *before)
@@ -33,8 +34,8 @@ ReservationNew(const Napi::CallbackInfo &info)
 	int ret = api(env).pmem2_vm_reservation_new(&rsv,
 		reinterpret_cast<void *>(addr), size);
 	Napi::Object r = result_object(env, ret);
-	r.Set("rsvPtr", Napi::String::New(env,
-		pointer_state(rsv, RSV_PTR_SENTINEL)));
+	r.Set("rsvPtr",
+		Napi::String::New(env, pointer_state(rsv, RSV_PTR_SENTINEL)));
 	if (ret == 0 && rsv != nullptr && rsv != RSV_PTR_SENTINEL)
 		r.Set("reservation", handle_new(env, HK_RESERVATION, rsv));
 	return r;
@@ -61,7 +62,8 @@ ReservationExtend(const Napi::CallbackInfo &info)
 	Napi::Env env = info.Env();
 	pmem2_vm_reservation *rsv = rsv_of(info);
 	uint64_t size = arg_u64(info, 1, "size");
-	return result_object(env, api(env).pmem2_vm_reservation_extend(rsv, size));
+	return result_object(env,
+		api(env).pmem2_vm_reservation_extend(rsv, size));
 }
 
 static Napi::Value
@@ -101,8 +103,11 @@ found(Napi::Env env, int ret, pmem2_map *m)
 	Napi::Object r = result_object(env, ret);
 	if (ret == 0) {
 		r.Set("mapId", Napi::Number::New(env, handle_map_id(m)));
-		r.Set("mapAddress", u64_value(env, reinterpret_cast<uintptr_t>(
-			m ? api(env).pmem2_map_get_address(m) : nullptr)));
+		r.Set("mapAddress",
+			u64_value(env,
+				reinterpret_cast<uintptr_t>(
+					m ? api(env).pmem2_map_get_address(m) :
+					    nullptr)));
 	}
 	return r;
 }
@@ -124,7 +129,8 @@ MapFindFirst(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
 	pmem2_map *m = nullptr;
-	int ret = api(env).pmem2_vm_reservation_map_find_first(rsv_of(info), &m);
+	int ret =
+		api(env).pmem2_vm_reservation_map_find_first(rsv_of(info), &m);
 	return found(env, ret, m);
 }
 

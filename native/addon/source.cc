@@ -5,7 +5,7 @@ static Napi::Value
 SourceFromFd(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	int fd = info[0].As<Napi::Number>().Int32Value();
+	int fd = arg_i32(info, 0, "fd");
 	struct pmem2_source *src = nullptr;
 	int ret = api(env).pmem2_source_from_fd(&src, fd);
 	Napi::Object r = result_object(env, ret);
@@ -33,8 +33,9 @@ SourceSize(const Napi::CallbackInfo &info)
 	Napi::Env env = info.Env();
 	HandleRecord *rec = handle_get(info[0], HK_SOURCE);
 	size_t size = 0;
-	int ret = api(env).pmem2_source_size(
-		static_cast<pmem2_source *>(rec->ptr), &size);
+	int ret = api(env).pmem2_source_size(static_cast<pmem2_source *>(
+						     rec->ptr),
+		&size);
 	Napi::Object r = result_object(env, ret);
 	if (ret == 0)
 		r.Set("value", u64_value(env, size));
@@ -47,8 +48,9 @@ SourceAlignment(const Napi::CallbackInfo &info)
 	Napi::Env env = info.Env();
 	HandleRecord *rec = handle_get(info[0], HK_SOURCE);
 	size_t align = 0;
-	int ret = api(env).pmem2_source_alignment(
-		static_cast<pmem2_source *>(rec->ptr), &align);
+	int ret = api(env).pmem2_source_alignment(static_cast<pmem2_source *>(
+							  rec->ptr),
+		&align);
 	Napi::Object r = result_object(env, ret);
 	if (ret == 0)
 		r.Set("value", u64_value(env, align));
@@ -61,8 +63,9 @@ SourceGetFd(const Napi::CallbackInfo &info)
 	Napi::Env env = info.Env();
 	HandleRecord *rec = handle_get(info[0], HK_SOURCE);
 	int fd = -1;
-	int ret = api(env).pmem2_source_get_fd(
-		static_cast<pmem2_source *>(rec->ptr), &fd);
+	int ret = api(env).pmem2_source_get_fd(static_cast<pmem2_source *>(
+						       rec->ptr),
+		&fd);
 	Napi::Object r = result_object(env, ret);
 	if (ret == 0)
 		r.Set("value", Napi::Number::New(env, fd));
@@ -94,8 +97,9 @@ SourceDeviceUsc(const Napi::CallbackInfo &info)
 	Napi::Env env = info.Env();
 	HandleRecord *rec = handle_get(info[0], HK_SOURCE);
 	uint64_t usc = 0;
-	int ret = api(env).pmem2_source_device_usc(
-		static_cast<pmem2_source *>(rec->ptr), &usc);
+	int ret = api(env).pmem2_source_device_usc(static_cast<pmem2_source *>(
+							   rec->ptr),
+		&usc);
 	Napi::Object r = result_object(env, ret);
 	if (ret == 0)
 		r.Set("value", u64_value(env, usc));
@@ -122,9 +126,11 @@ source_init(Napi::Env env, Napi::Object exports)
 	exports.Set("sourceFromFd", Napi::Function::New(env, SourceFromFd));
 	exports.Set("sourceFromAnon", Napi::Function::New(env, SourceFromAnon));
 	exports.Set("sourceSize", Napi::Function::New(env, SourceSize));
-	exports.Set("sourceAlignment", Napi::Function::New(env, SourceAlignment));
+	exports.Set("sourceAlignment",
+		Napi::Function::New(env, SourceAlignment));
 	exports.Set("sourceGetFd", Napi::Function::New(env, SourceGetFd));
 	exports.Set("sourceDeviceId", Napi::Function::New(env, SourceDeviceId));
-	exports.Set("sourceDeviceUsc", Napi::Function::New(env, SourceDeviceUsc));
+	exports.Set("sourceDeviceUsc",
+		Napi::Function::New(env, SourceDeviceUsc));
 	exports.Set("sourceDelete", Napi::Function::New(env, SourceDelete));
 }

@@ -39,17 +39,17 @@ static Napi::Value
 MemfdCreate(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	std::string name = info[0].As<Napi::String>().Utf8Value();
+	std::string name = arg_string(info, 0, "name");
 	uint64_t size = arg_u64(info, 1, "size");
-	int seals = info[2].As<Napi::Number>().Int32Value();
+	int seals = arg_i32(info, 2, "seals");
 
 	int fd = memfd_create(name.c_str(), MFD_ALLOW_SEALING | MFD_CLOEXEC);
 	if (fd < 0)
 		return errno_result(env, errno);
 	if (ftruncate(fd, (off_t)size) != 0 ||
-			(seals != 0 && fcntl(fd, F_ADD_SEALS, seals) != 0)) {
+		(seals != 0 && fcntl(fd, F_ADD_SEALS, seals) != 0)) {
 		int err = errno;
-		close(fd);
+		(void)close(fd); /* the error above is the one to report */
 		return errno_result(env, err);
 	}
 	Napi::Object r = errno_result(env, 0);
@@ -62,8 +62,8 @@ static Napi::Value
 SetAppendOnly(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	int fd = info[0].As<Napi::Number>().Int32Value();
-	bool on = info[1].As<Napi::Boolean>().Value();
+	int fd = arg_i32(info, 0, "fd");
+	bool on = arg_bool(info, 1, "on");
 	int flags = 0;
 	if (ioctl(fd, FS_IOC_GETFLAGS, &flags) != 0)
 		return errno_result(env, errno);
@@ -82,7 +82,7 @@ static Napi::Value
 ProbeMapSync(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	int fd = info[0].As<Napi::Number>().Int32Value();
+	int fd = arg_i32(info, 0, "fd");
 	uint64_t len = arg_u64(info, 1, "length");
 	void *p = mmap(nullptr, len, PROT_READ | PROT_WRITE,
 		MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0);
@@ -98,15 +98,16 @@ static Napi::Value
 StatxDax(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	std::string path = info[0].As<Napi::String>().Utf8Value();
+	std::string path = arg_string(info, 0, "path");
 	struct statx stx;
 	if (statx(AT_FDCWD, path.c_str(), 0, STATX_BASIC_STATS, &stx) != 0)
 		return errno_result(env, errno);
 	Napi::Object r = errno_result(env, 0);
 	bool known = (stx.stx_attributes_mask & STATX_ATTR_DAX) != 0;
 	r.Set("known", Napi::Boolean::New(env, known));
-	r.Set("dax", Napi::Boolean::New(env,
-		(stx.stx_attributes & STATX_ATTR_DAX) != 0));
+	r.Set("dax",
+		Napi::Boolean::New(env,
+			(stx.stx_attributes & STATX_ATTR_DAX) != 0));
 	return r;
 }
 
@@ -122,7 +123,8 @@ FreeAddress(const Napi::CallbackInfo &info)
 	uint64_t size = arg_u64(info, 0, "size");
 	uint64_t align = arg_u64(info, 1, "alignment");
 	if (align == 0 || (align & (align - 1)) != 0)
-		throw Napi::RangeError::New(env, "alignment must be a power of two");
+		throw Napi::RangeError::New(env,
+			"alignment must be a power of two");
 	/*
 	 * Linux hands out mmap addresses top-down, so whatever another thread
 	 * or allocator maps next lands at the top of the hole we leave. A
@@ -130,12 +132,16 @@ FreeAddress(const Napi::CallbackInfo &info)
 	 */
 	const size_t margin = 64UL << 20;
 	size_t span = size + align + margin;
-	void *p = mmap(nullptr, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *p = mmap(nullptr, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		-1, 0);
 	if (p == MAP_FAILED)
-		throw Napi::Error::New(env, std::string("mmap: ") + strerror(errno));
-	uintptr_t a = (reinterpret_cast<uintptr_t>(p) + align - 1) & ~(uintptr_t)(align - 1);
+		throw Napi::Error::New(env,
+			std::string("mmap: ") + strerror(errno));
+	uintptr_t a = (reinterpret_cast<uintptr_t>(p) + align - 1) &
+		~(uintptr_t)(align - 1);
 	if (munmap(p, span) != 0)
-		throw Napi::Error::New(env, std::string("munmap: ") + strerror(errno));
+		throw Napi::Error::New(env,
+			std::string("munmap: ") + strerror(errno));
 	return u64_value(env, a);
 }
 
@@ -143,6 +149,9 @@ static Napi::Value
 PageSize(const Napi::CallbackInfo &info)
 {
 	long ps = sysconf(_SC_PAGESIZE);
+	if (ps <= 0)
+		throw Napi::Error::New(info.Env(),
+			"sysconf(_SC_PAGESIZE) failed");
 	return Napi::Number::New(info.Env(), (double)ps);
 }
 
@@ -151,7 +160,7 @@ PageSize(const Napi::CallbackInfo &info)
 static Napi::Value
 CloseFd(const Napi::CallbackInfo &info)
 {
-	int fd = info[0].As<Napi::Number>().Int32Value();
+	int fd = arg_i32(info, 0, "fd");
 	return errno_result(info.Env(), close(fd) == 0 ? 0 : errno);
 }
 

@@ -39,7 +39,12 @@ fail(const char *call, int ret)
 	exit(1);
 }
 
-#define CHECK(call, expr) do { int r_ = (expr); if (r_ != 0) fail(call, r_); } while (0)
+#define CHECK(call, expr) \
+	do { \
+		int r_ = (expr); \
+		if (r_ != 0) \
+			fail(call, r_); \
+	} while (0)
 
 static void
 cycle(int fd)
@@ -49,7 +54,8 @@ cycle(int fd)
 	struct pmem2_map *map = NULL;
 	CHECK("pmem2_config_new", pmem2_config_new(&cfg));
 	CHECK("pmem2_config_set_required_store_granularity",
-		pmem2_config_set_required_store_granularity(cfg, PMEM2_GRANULARITY_PAGE));
+			pmem2_config_set_required_store_granularity(cfg,
+					PMEM2_GRANULARITY_PAGE));
 	CHECK("pmem2_source_from_fd", pmem2_source_from_fd(&src, fd));
 	CHECK("pmem2_map_new", pmem2_map_new(&map, cfg, src));
 	CHECK("pmem2_map_delete", pmem2_map_delete(&map));
@@ -76,7 +82,8 @@ int
 main(int argc, char *argv[])
 {
 	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: %s FILE DURATION_MS [WARMUP_MS]\n", argv[0]);
+		fprintf(stderr, "usage: %s FILE DURATION_MS [WARMUP_MS]\n",
+				argv[0]);
 		return 2;
 	}
 	double duration = atof(argv[2]) / 1000.0;
@@ -87,7 +94,8 @@ main(int argc, char *argv[])
 	}
 	int fd = open(argv[1], O_RDWR);
 	if (fd < 0) {
-		fprintf(stderr, "%s: open %s: %s\n", argv[0], argv[1], strerror(errno));
+		fprintf(stderr, "%s: open %s: %s\n", argv[0], argv[1],
+				strerror(errno));
 		return 2;
 	}
 	double wsec = 0, sec = 0;
@@ -95,6 +103,6 @@ main(int argc, char *argv[])
 	unsigned long n = run(fd, duration, &sec);
 	close(fd);
 	printf("{\"cycles\": %lu, \"seconds\": %.6f, \"rate\": %.1f, \"warmupCycles\": %lu}\n",
-		n, sec, (double)n / sec, wn);
+			n, sec, (double)n / sec, wn);
 	return 0;
 }

@@ -73,7 +73,8 @@ struct hdr {
 	uint64_t sum;
 };
 
-static uint64_t splitmix(uint64_t *s)
+static uint64_t
+splitmix(uint64_t *s)
 {
 	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
@@ -81,7 +82,8 @@ static uint64_t splitmix(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
-static uint64_t fnv(const unsigned char *p, size_t n)
+static uint64_t
+fnv(const unsigned char *p, size_t n)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
 	for (size_t i = 0; i < n; i++) {
@@ -98,7 +100,8 @@ struct layout {
 	uint32_t *len; /* payload */
 };
 
-static void make_layout(struct layout *l, size_t size, uint64_t seed)
+static void
+make_layout(struct layout *l, size_t size, uint64_t seed)
 {
 	size_t n = size / CHUNK;
 	uint64_t s = seed ^ 0x6c61796f75740000ull;
@@ -123,14 +126,19 @@ static void make_layout(struct layout *l, size_t size, uint64_t seed)
 		uint32_t off = (uint32_t)(splitmix(&s) % (CHUNK / 2));
 		uint32_t room = CHUNK - off - HDR;
 		/* mostly small records, sometimes large ones */
-		uint32_t cap = (splitmix(&s) % 4 == 0) ? room : (room < 512 ? room : 512);
-		uint32_t len = MIN_PAYLOAD + (uint32_t)(splitmix(&s) % (cap - MIN_PAYLOAD + 1));
+		uint32_t cap = (splitmix(&s) % 4 == 0) ?
+				room :
+				(room < 512 ? room : 512);
+		uint32_t len = MIN_PAYLOAD +
+				(uint32_t)(splitmix(&s) %
+						(cap - MIN_PAYLOAD + 1));
 		l->off[i] = off;
 		l->len[i] = len;
 	}
 }
 
-static void make_record(unsigned char *buf, uint64_t seed, uint64_t id, uint32_t len)
+static void
+make_record(unsigned char *buf, uint64_t seed, uint64_t id, uint32_t len)
 {
 	uint64_t s = seed * 31 + id * 0x2545f4914f6cdd1dull;
 	unsigned char *p = buf + HDR;
@@ -138,11 +146,12 @@ static void make_record(unsigned char *buf, uint64_t seed, uint64_t id, uint32_t
 		uint64_t v = splitmix(&s);
 		memcpy(p + i, &v, len - i < 8 ? len - i : 8);
 	}
-	struct hdr h = { MAGIC, id, len, (uint32_t)seed, fnv(p, len) };
+	struct hdr h = {MAGIC, id, len, (uint32_t)seed, fnv(p, len)};
 	memcpy(buf, &h, sizeof(h));
 }
 
-static void cpu_flush(const void *addr, size_t len)
+static void
+cpu_flush(const void *addr, size_t len)
 {
 	uintptr_t p = (uintptr_t)addr & ~(uintptr_t)63;
 	for (; p < (uintptr_t)addr + len; p += 64)
@@ -151,7 +160,8 @@ static void cpu_flush(const void *addr, size_t len)
 }
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
+static void
+say(const char *fmt, ...)
 {
 	char line[256];
 	va_list ap;
@@ -167,13 +177,16 @@ static void say(const char *fmt, ...)
 	(void)w;
 }
 
-static void die(const char *what, const char *msg)
+static void
+die(const char *what, const char *msg)
 {
 	say("PMCD fail %s: %s\n", what, msg);
 	exit(3);
 }
 
-static int write_trial(const char *variant, const char *file, size_t size, uint64_t seed, unsigned pace_us)
+static int
+write_trial(const char *variant, const char *file, size_t size, uint64_t seed,
+		unsigned pace_us)
 {
 	uint64_t pace_state = seed ^ 0x7061636500000000ull;
 	struct layout l;
@@ -196,21 +209,30 @@ static int write_trial(const char *variant, const char *file, size_t size, uint6
 	int mode; /* 0 libpmem2 persist, 1 CPU flush only, 2 libpmemset */
 	const char *gran = "?";
 
-	if (!strcmp(variant, "mapsync") || !strcmp(variant, "msync") || !strcmp(variant, "pagecache")) {
-		enum pmem2_granularity want = !strcmp(variant, "mapsync") ? PMEM2_GRANULARITY_CACHE_LINE : PMEM2_GRANULARITY_PAGE;
+	if (!strcmp(variant, "mapsync") || !strcmp(variant, "msync") ||
+			!strcmp(variant, "pagecache")) {
+		enum pmem2_granularity want = !strcmp(variant, "mapsync") ?
+				PMEM2_GRANULARITY_CACHE_LINE :
+				PMEM2_GRANULARITY_PAGE;
 		struct pmem2_config *cfg;
 		struct pmem2_source *src;
 		struct pmem2_map *map;
-		if (pmem2_config_new(&cfg) || pmem2_config_set_required_store_granularity(cfg, want))
+		if (pmem2_config_new(&cfg) ||
+				pmem2_config_set_required_store_granularity(cfg,
+						want))
 			die("pmem2_config", pmem2_errormsg());
 		if (pmem2_source_from_fd(&src, fd))
 			die("pmem2_source_from_fd", pmem2_errormsg());
 		if (pmem2_map_new(&map, cfg, src))
 			die("pmem2_map_new", pmem2_errormsg());
 		enum pmem2_granularity g = pmem2_map_get_store_granularity(map);
-		gran = g == PMEM2_GRANULARITY_BYTE ? "BYTE" : g == PMEM2_GRANULARITY_CACHE_LINE ? "CACHE_LINE" : "PAGE";
+		gran = g == PMEM2_GRANULARITY_BYTE ? "BYTE" :
+				g == PMEM2_GRANULARITY_CACHE_LINE ?
+						     "CACHE_LINE" :
+						     "PAGE";
 		if (strcmp(variant, "mapsync") && g != PMEM2_GRANULARITY_PAGE)
-			die("granularity", "expected a PAGE-granularity (non-DAX) mapping");
+			die("granularity",
+					"expected a PAGE-granularity (non-DAX) mapping");
 		base = pmem2_map_get_address(map);
 		memcpy_fn = pmem2_get_memcpy_fn(map);
 		persist_fn = pmem2_get_persist_fn(map);
@@ -218,17 +240,23 @@ static int write_trial(const char *variant, const char *file, size_t size, uint6
 	} else if (!strcmp(variant, "nomapsync")) {
 		/* MAP_SHARED, no MAP_SYNC: the page tables may point at blocks
 		 * whose allocation is not yet committed */
-		base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+				0);
 		if (base == MAP_FAILED)
 			die("mmap", strerror(errno));
 		gran = "none (mmap MAP_SHARED)";
 		mode = 1;
-	} else if (!strcmp(variant, "pmemset") || !strcmp(variant, "pmemset-msync")) {
-		enum pmem2_granularity want = !strcmp(variant, "pmemset") ? PMEM2_GRANULARITY_CACHE_LINE : PMEM2_GRANULARITY_PAGE;
+	} else if (!strcmp(variant, "pmemset") ||
+			!strcmp(variant, "pmemset-msync")) {
+		enum pmem2_granularity want = !strcmp(variant, "pmemset") ?
+				PMEM2_GRANULARITY_CACHE_LINE :
+				PMEM2_GRANULARITY_PAGE;
 		struct pmemset_config *cfg;
 		struct pmemset_source *src;
 		struct pmemset_part_descriptor desc;
-		if (pmemset_config_new(&cfg) || pmemset_config_set_required_store_granularity(cfg, want))
+		if (pmemset_config_new(&cfg) ||
+				pmemset_config_set_required_store_granularity(
+						cfg, want))
 			die("pmemset_config", pmemset_errormsg());
 		if (pmemset_new(&set, cfg))
 			die("pmemset_new", pmemset_errormsg());
@@ -240,8 +268,12 @@ static int write_trial(const char *variant, const char *file, size_t size, uint6
 			die("pmemset_map", "part shorter than the file");
 		enum pmem2_granularity g;
 		if (pmemset_get_store_granularity(set, &g))
-			die("pmemset_get_store_granularity", pmemset_errormsg());
-		gran = g == PMEM2_GRANULARITY_BYTE ? "BYTE" : g == PMEM2_GRANULARITY_CACHE_LINE ? "CACHE_LINE" : "PAGE";
+			die("pmemset_get_store_granularity",
+					pmemset_errormsg());
+		gran = g == PMEM2_GRANULARITY_BYTE ? "BYTE" :
+				g == PMEM2_GRANULARITY_CACHE_LINE ?
+						     "CACHE_LINE" :
+						     "PAGE";
 		base = desc.addr;
 		mode = 2;
 	} else {
@@ -249,12 +281,14 @@ static int write_trial(const char *variant, const char *file, size_t size, uint6
 		return 3;
 	}
 
-	say("PMCD start variant=%s granularity=%s records=%zu\n", variant, gran, l.n);
+	say("PMCD start variant=%s granularity=%s records=%zu\n", variant, gran,
+			l.n);
 	unsigned char *buf = malloc(CHUNK);
 	if (!buf)
 		die("malloc", "buffer");
 	for (size_t i = 0; i < l.n; i++) {
-		unsigned char *dst = base + (size_t)l.chunk[i] * CHUNK + l.off[i];
+		unsigned char *dst =
+				base + (size_t)l.chunk[i] * CHUNK + l.off[i];
 		size_t n = HDR + l.len[i];
 		make_record(buf, seed, i, l.len[i]);
 		switch (mode) {
@@ -277,8 +311,10 @@ static int write_trial(const char *variant, const char *file, size_t size, uint6
 		}
 		say("PMCD ack %zu\n", i);
 		if (pace_us) {
-			uint64_t us = splitmix(&pace_state) % (2 * (uint64_t)pace_us + 1);
-			struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
+			uint64_t us = splitmix(&pace_state) %
+					(2 * (uint64_t)pace_us + 1);
+			struct timespec ts = {(time_t)(us / 1000000),
+					(long)(us % 1000000) * 1000};
 			nanosleep(&ts, NULL);
 		}
 	}
@@ -287,7 +323,8 @@ static int write_trial(const char *variant, const char *file, size_t size, uint6
 		pause();
 }
 
-static int verify(const char *file, size_t size, uint64_t seed, long upto)
+static int
+verify(const char *file, size_t size, uint64_t seed, long upto)
 {
 	struct layout l;
 	make_layout(&l, size, seed);
@@ -298,7 +335,8 @@ static int verify(const char *file, size_t size, uint64_t seed, long upto)
 	}
 	struct stat st;
 	fstat(fd, &st);
-	printf("PMCV file size=%lld blocks=%lld\n", (long long)st.st_size, (long long)st.st_blocks);
+	printf("PMCV file size=%lld blocks=%lld\n", (long long)st.st_size,
+			(long long)st.st_blocks);
 	unsigned char *want = malloc(CHUNK), *got = malloc(CHUNK);
 	long ok = 0;
 	for (long i = 0; i <= upto && (size_t)i < l.n; i++) {
@@ -333,13 +371,20 @@ static int verify(const char *file, size_t size, uint64_t seed, long upto)
 	return 0;
 }
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
 	if ((argc == 6 || argc == 7) && !strcmp(argv[1], "write"))
-		return write_trial(argv[2], argv[3], strtoull(argv[4], NULL, 0), strtoull(argv[5], NULL, 0),
-				argc == 7 ? (unsigned)strtoul(argv[6], NULL, 0) : 0);
+		return write_trial(argv[2], argv[3], strtoull(argv[4], NULL, 0),
+				strtoull(argv[5], NULL, 0),
+				argc == 7 ? (unsigned)strtoul(argv[6], NULL,
+							    0) :
+					    0);
 	if (argc == 6 && !strcmp(argv[1], "verify"))
-		return verify(argv[2], strtoull(argv[3], NULL, 0), strtoull(argv[4], NULL, 0), strtol(argv[5], NULL, 0));
-	fprintf(stderr, "usage: %s write VARIANT FILE SIZE SEED [PACE_US] | verify FILE SIZE SEED UPTO\n", argv[0]);
+		return verify(argv[2], strtoull(argv[3], NULL, 0),
+				strtoull(argv[4], NULL, 0),
+				strtol(argv[5], NULL, 0));
+	fprintf(stderr, "usage: %s write VARIANT FILE SIZE SEED [PACE_US] | verify FILE SIZE SEED UPTO\n",
+			argv[0]);
 	return 2;
 }

@@ -21,7 +21,8 @@
 extern "C" {
 #endif
 
-/* error codes (negative, returned by the functions below) */
+/* error codes (negative, returned by the functions below); a table */
+/* clang-format off */
 #define PMEMSET_E_UNKNOWN				(-200000)
 #define PMEMSET_E_NOSUPP				(-200001)
 #define PMEMSET_E_INVALID_PMEM2_SOURCE			(-200002)
@@ -65,6 +66,7 @@ extern "C" {
 /* older spellings of the same values (v1.11 pages, intermediate headers) */
 #define PMEMSET_E_CANNOT_TRUNCATE_SOURCE_FILE	PMEMSET_E_CANNOT_GROW_SOURCE_FILE
 #define PMEMSET_E_SDS_ENOSUPP			PMEMSET_E_SDS_NOSUPP
+/* clang-format on */
 
 struct pmemset;
 struct pmemset_config;
@@ -98,7 +100,10 @@ struct pmemset_sds {
 };
 
 /* positional so that it is valid C and C++ alike */
-#define PMEMSET_SDS_INITIALIZE() { {0}, 0, 0 }
+#define PMEMSET_SDS_INITIALIZE() \
+	{ \
+		{0}, 0, 0 \
+	}
 
 /* bad blocks */
 
@@ -239,15 +244,17 @@ int pmemset_set_contiguous_part_coalescing(struct pmemset *set,
 
 /* sources */
 
+/* clang-format off */
 #define PMEMSET_SOURCE_FILE_CREATE_ALWAYS	(1U << 0)
 #define PMEMSET_SOURCE_FILE_CREATE_IF_NEEDED	(1U << 1)
 #define PMEMSET_SOURCE_FILE_DO_NOT_GROW		(1U << 2)
+/* clang-format on */
 
 /* the file mode of a created file lives in bits 32..63 of the flags */
 #define PMEMSET_SOURCE_FILE_CREATE_MODE(mode) (((uint64_t)(mode)) << 32)
 #define PMEMSET_SOURCE_FILE_CREATE_ALWAYS_MODE(mode) \
 	(PMEMSET_SOURCE_FILE_CREATE_ALWAYS | \
-	PMEMSET_SOURCE_FILE_CREATE_MODE(mode))
+			PMEMSET_SOURCE_FILE_CREATE_MODE(mode))
 
 #define PMEMSET_SOURCE_FILE_RWXU_MODE (S_IRWXU)
 #define PMEMSET_SOURCE_FILE_RWU_MODE (S_IRUSR | S_IWUSR)
@@ -270,25 +277,24 @@ int pmemset_set_contiguous_part_coalescing(struct pmemset *set,
 
 #define PMEMSET_SOURCE_FILE_CREATE_VALID_FLAGS \
 	((uint64_t)(PMEMSET_SOURCE_FILE_CREATE_ALWAYS | \
-	PMEMSET_SOURCE_FILE_CREATE_IF_NEEDED | \
-	PMEMSET_SOURCE_FILE_DO_NOT_GROW) | \
-	PMEMSET_SOURCE_FILE_VALID_MODES)
+			 PMEMSET_SOURCE_FILE_CREATE_IF_NEEDED | \
+			 PMEMSET_SOURCE_FILE_DO_NOT_GROW) | \
+			PMEMSET_SOURCE_FILE_VALID_MODES)
 
 int pmemset_source_from_pmem2(struct pmemset_source **src,
 		struct pmem2_source *pmem2_src);
 int pmemset_source_from_file(struct pmemset_source **src, const char *file);
 int pmemset_xsource_from_file(struct pmemset_source **src, const char *file,
 		uint64_t flags);
-int pmemset_source_from_temporary(struct pmemset_source **src,
-		const char *dir);
+int pmemset_source_from_temporary(struct pmemset_source **src, const char *dir);
 int pmemset_source_delete(struct pmemset_source **src);
 int pmemset_source_alignment(struct pmemset_source *src, size_t *alignment);
 int pmemset_source_pread_mcsafe(struct pmemset_source *src, void *buf,
 		size_t size, size_t offset);
 int pmemset_source_pwrite_mcsafe(struct pmemset_source *src, void *buf,
 		size_t size, size_t offset);
-int pmemset_source_set_sds(struct pmemset_source *src,
-		struct pmemset_sds *sds, enum pmemset_part_state *state_ptr);
+int pmemset_source_set_sds(struct pmemset_source *src, struct pmemset_sds *sds,
+		enum pmemset_part_state *state_ptr);
 void pmemset_source_set_badblock_detection(struct pmemset_source *src,
 		bool value);
 int pmemset_badblock_clear(struct pmemset_badblock *bb,
@@ -332,19 +338,19 @@ int pmemset_part_map(struct pmemset_part **part_ptr,
 
 /* data path */
 
+/* clang-format off */
 #define PMEMSET_F_MEM_NODRAIN		(1U << 0)
 #define PMEMSET_F_MEM_NONTEMPORAL	(1U << 1)
 #define PMEMSET_F_MEM_TEMPORAL		(1U << 2)
 #define PMEMSET_F_MEM_WC		(1U << 3)
 #define PMEMSET_F_MEM_WB		(1U << 4)
 #define PMEMSET_F_MEM_NOFLUSH		(1U << 5)
+/* clang-format on */
 
-#define PMEMSET_F_MEM_VALID_FLAGS (PMEMSET_F_MEM_NODRAIN | \
-	PMEMSET_F_MEM_NONTEMPORAL | \
-	PMEMSET_F_MEM_TEMPORAL | \
-	PMEMSET_F_MEM_WC | \
-	PMEMSET_F_MEM_WB | \
-	PMEMSET_F_MEM_NOFLUSH)
+#define PMEMSET_F_MEM_VALID_FLAGS \
+	(PMEMSET_F_MEM_NODRAIN | PMEMSET_F_MEM_NONTEMPORAL | \
+			PMEMSET_F_MEM_TEMPORAL | PMEMSET_F_MEM_WC | \
+			PMEMSET_F_MEM_WB | PMEMSET_F_MEM_NOFLUSH)
 
 void *pmemset_memmove(struct pmemset *set, void *pmemdest, const void *src,
 		size_t len, unsigned flags);
@@ -361,7 +367,7 @@ int pmemset_deep_flush(struct pmemset *set, const void *ptr, size_t size);
 
 const char *pmemset_errormsg(void);
 void pmemset_perror(const char *format, ...)
-	__attribute__((__format__(__printf__, 1, 2)));
+		__attribute__((__format__(__printf__, 1, 2)));
 int pmemset_err_to_errno(int err);
 
 #ifdef __cplusplus

@@ -72,8 +72,8 @@ report_all(struct pmemset *set, struct pmemset_source *src, unsigned *found)
 
 		int cb = pmemset_event_fire(set, &ctx);
 		if (cb) {
-			ERR("event callback failed bad block %zu+%zu", bb.offset,
-					bb.length);
+			ERR("event callback failed bad block %zu+%zu",
+					bb.offset, bb.length);
 			ret = cb < 0 ? cb : PMEMSET_E_IO_FAIL;
 			goto out;
 		}
@@ -134,13 +134,16 @@ pmemset_badblock_detect(struct pmemset *set, struct pmemset_source *src)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.type = PMEMSET_EVENT_BADBLOCKS_CLEARED;
 	ctx.data.badblocks_cleared.src = src;
-	(void) pmemset_event_fire(set, &ctx);
+	(void)pmemset_event_fire(set, &ctx);
 	return 0;
 }
 
+/* pmemset_badblock_clear -- clears a bad block of the source */
 PMEMSET_EXPORT int
 pmemset_badblock_clear(struct pmemset_badblock *bb, struct pmemset_source *src)
 {
+	PMEMSET_ERR_CLR();
+
 	int ret = pmemset_source_validate(src);
 	if (ret)
 		return ret;

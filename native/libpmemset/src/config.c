@@ -8,9 +8,12 @@
 #include "config.h"
 #include "pmemset_utils.h"
 
+/* pmemset_config_new -- a config accepting the default part states */
 PMEMSET_EXPORT int
 pmemset_config_new(struct pmemset_config **cfg)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!cfg) {
 		ERR("NULL config pointer");
 		return -EINVAL;
@@ -26,9 +29,12 @@ pmemset_config_new(struct pmemset_config **cfg)
 	return 0;
 }
 
+/* pmemset_config_delete -- frees a config, NULLs the pointer */
 PMEMSET_EXPORT int
 pmemset_config_delete(struct pmemset_config **cfg)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!cfg || !*cfg)
 		return 0;
 	free(*cfg);
@@ -36,19 +42,25 @@ pmemset_config_delete(struct pmemset_config **cfg)
 	return 0;
 }
 
+/* pmemset_config_set_reservation -- every part of the set goes into rsv */
 PMEMSET_EXPORT void
 pmemset_config_set_reservation(struct pmemset_config *cfg,
 		struct pmem2_vm_reservation *rsv)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!cfg)
 		return;
 	cfg->rsv = rsv;
 }
 
+/* pmemset_config_set_acceptable_states -- part states to accept */
 PMEMSET_EXPORT int
 pmemset_config_set_acceptable_states(struct pmemset_config *cfg,
 		uint64_t states)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!cfg) {
 		ERR("NULL config");
 		return -EINVAL;
@@ -62,20 +74,26 @@ pmemset_config_set_acceptable_states(struct pmemset_config *cfg,
 	return 0;
 }
 
+/* pmemset_config_set_event_callback -- who receives the events */
 PMEMSET_EXPORT void
 pmemset_config_set_event_callback(struct pmemset_config *cfg,
 		pmemset_event_callback *callback, void *arg)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!cfg)
 		return;
 	cfg->callback = callback;
 	cfg->callback_arg = arg;
 }
 
+/* pmemset_config_set_required_store_granularity -- granularity of parts */
 PMEMSET_EXPORT int
 pmemset_config_set_required_store_granularity(struct pmemset_config *cfg,
 		enum pmem2_granularity g)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!cfg) {
 		ERR("NULL config");
 		return -EINVAL;

@@ -52,8 +52,10 @@ log_write(int level, const char *func, const char *msg)
 		return;
 	if (Log_level < level)
 		return;
-	fprintf(Log_file, "<libpmemset>: <%d> [%s] %s\n", level, func, msg);
-	fflush(Log_file);
+	/* a log line that cannot be written is no error of the caller's */
+	(void)fprintf(Log_file, "<libpmemset>: <%d> [%s] %s\n", level, func,
+			msg);
+	(void)fflush(Log_file);
 }
 
 void
@@ -91,12 +93,20 @@ pmemset_err_set(const char *func, const char *fmt, ...)
 	if (with_errno && (size_t)ret < ERRMSG_MAX) {
 		char ebuf[128];
 		const char *e = strerror_r(saved_errno, ebuf, sizeof(ebuf));
-		snprintf(Last_errormsg + ret, ERRMSG_MAX - (size_t)ret,
+		/* a description cut short at ERRMSG_MAX is still useful */
+		(void)snprintf(Last_errormsg + ret, ERRMSG_MAX - (size_t)ret,
 				": %s", e);
 	}
 
 	log_write(1, func, Last_errormsg);
 	errno = saved_errno;
+}
+
+/* pmemset_err_clr -- empties the calling thread's error message */
+void
+pmemset_err_clr(void)
+{
+	Last_errormsg[0] = '\0';
 }
 
 void *
@@ -119,12 +129,14 @@ pmemset_pagesize(void)
 	return page;
 }
 
+/* pmemset_errormsg -- the last error message of this thread */
 PMEMSET_EXPORT const char *
 pmemset_errormsg(void)
 {
 	return Last_errormsg;
 }
 
+/* pmemset_perror -- prints format, then the last error message */
 PMEMSET_EXPORT void
 pmemset_perror(const char *format, ...)
 {
@@ -140,7 +152,8 @@ pmemset_perror(const char *format, ...)
 			buf[0] = '\0';
 	}
 
-	fprintf(stderr, "%s: %s\n", buf, pmemset_errormsg());
+	/* returns void: a failed write to stderr has nowhere to go */
+	(void)fprintf(stderr, "%s: %s\n", buf, pmemset_errormsg());
 }
 
 /*

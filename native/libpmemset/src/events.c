@@ -19,7 +19,7 @@ pmemset_event_fire(struct pmemset *set, struct pmemset_event_context *ctx)
 	return set->cfg.callback(set, ctx, set->cfg.callback_arg);
 }
 
-/* events whose data is an (addr, len) pair share one layout */
+/* pmemset_event_range -- fires an event whose data is (addr, len) */
 void
 pmemset_event_range(struct pmemset *set, enum pmemset_event type,
 		const void *addr, size_t len)
@@ -49,7 +49,7 @@ pmemset_event_range(struct pmemset *set, enum pmemset_event type,
 		break;
 	}
 
-	(void) pmemset_event_fire(set, &ctx);
+	(void)pmemset_event_fire(set, &ctx);
 }
 
 void
@@ -58,5 +58,5 @@ pmemset_event_simple(struct pmemset *set, enum pmemset_event type)
 	struct pmemset_event_context ctx;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.type = type;
-	(void) pmemset_event_fire(set, &ctx);
+	(void)pmemset_event_fire(set, &ctx);
 }

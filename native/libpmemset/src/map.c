@@ -48,22 +48,20 @@ pmemset_pmem2_map_at(struct pmemset *set, struct pmem2_source *src,
 	if (!ret)
 		ret = pmem2_config_set_vm_reservation(cfg, rsv, rsv_offset);
 	if (ret) {
-		ERR("cannot configure the pmem2 mapping: %s",
-				pmem2_errormsg());
-		(void) pmem2_config_delete(&cfg);
+		ERR("cannot configure the pmem2 mapping: %s", pmem2_errormsg());
+		(void)pmem2_config_delete(&cfg);
 		return ret == PMEM2_E_GRANULARITY_NOT_SUPPORTED ?
-			PMEMSET_E_GRANULARITY_NOT_SUPPORTED :
-			PMEMSET_E_INVALID_PMEM2_MAP;
+				PMEMSET_E_GRANULARITY_NOT_SUPPORTED :
+				PMEMSET_E_INVALID_PMEM2_MAP;
 	}
 
 	ret = pmem2_map_new(map, cfg, src);
-	(void) pmem2_config_delete(&cfg);
+	(void)pmem2_config_delete(&cfg);
 	if (ret) {
-		ERR("pmem2_map_new failed with %d: %s", ret,
-				pmem2_errormsg());
+		ERR("pmem2_map_new failed with %d: %s", ret, pmem2_errormsg());
 		return ret == PMEM2_E_GRANULARITY_NOT_SUPPORTED ?
-			PMEMSET_E_GRANULARITY_NOT_SUPPORTED :
-			PMEMSET_E_INVALID_PMEM2_MAP;
+				PMEMSET_E_GRANULARITY_NOT_SUPPORTED :
+				PMEMSET_E_INVALID_PMEM2_MAP;
 	}
 	return 0;
 }
@@ -199,9 +197,8 @@ map_commit(struct pmemset *set, struct pmemset_source *src,
 }
 
 int
-pmemset_map_core(struct pmemset *set, struct pmemset_source *src,
-		size_t offset, size_t length,
-		struct pmemset_part_descriptor *desc)
+pmemset_map_core(struct pmemset *set, struct pmemset_source *src, size_t offset,
+		size_t length, struct pmemset_part_descriptor *desc)
 {
 	if (!set) {
 		ERR("NULL set");
@@ -244,8 +241,8 @@ pmemset_map_core(struct pmemset *set, struct pmemset_source *src,
 		goto err_placement;
 
 	struct pmem2_map *map;
-	ret = pmemset_pmem2_map_at(set, src->pmem2, offset, length,
-			pl.rsv->rsv, pl.rsv_offset, &map);
+	ret = pmemset_pmem2_map_at(set, src->pmem2, offset, length, pl.rsv->rsv,
+			pl.rsv_offset, &map);
 	if (ret)
 		goto err_objects;
 
@@ -265,7 +262,7 @@ pmemset_map_core(struct pmemset *set, struct pmemset_source *src,
 	ctx.data.part_add.addr = o.piece->addr;
 	ctx.data.part_add.len = o.piece->len;
 	ctx.data.part_add.src = pmemset_source_event_pmem2(src);
-	(void) pmemset_event_fire(set, &ctx);
+	(void)pmemset_event_fire(set, &ctx);
 
 	if (desc) {
 		desc->addr = o.piece->addr;
@@ -283,11 +280,14 @@ err_placement:
 	return ret;
 }
 
+/* pmemset_map -- maps a range of the source as a new part */
 PMEMSET_EXPORT int
 pmemset_map(struct pmemset *set, struct pmemset_source *src,
 		struct pmemset_map_config *map_cfg,
 		struct pmemset_part_descriptor *desc)
 {
+	PMEMSET_ERR_CLR();
+
 	size_t offset = map_cfg ? map_cfg->offset : 0;
 	size_t length = map_cfg ? map_cfg->length : 0;
 	return pmemset_map_core(set, src, offset, length, desc);

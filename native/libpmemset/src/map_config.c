@@ -9,9 +9,12 @@
 #include "map_config.h"
 #include "pmemset_utils.h"
 
+/* pmemset_map_config_new -- offset 0, length to the end of the source */
 PMEMSET_EXPORT int
 pmemset_map_config_new(struct pmemset_map_config **map_cfg)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!map_cfg) {
 		ERR("NULL map config pointer");
 		return -EINVAL;
@@ -25,9 +28,12 @@ pmemset_map_config_new(struct pmemset_map_config **map_cfg)
 	return 0;
 }
 
+/* pmemset_map_config_delete -- frees a map config, NULLs the pointer */
 PMEMSET_EXPORT int
 pmemset_map_config_delete(struct pmemset_map_config **map_cfg)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!map_cfg || !*map_cfg)
 		return 0;
 	free(*map_cfg);
@@ -35,10 +41,12 @@ pmemset_map_config_delete(struct pmemset_map_config **map_cfg)
 	return 0;
 }
 
+/* pmemset_map_config_set_offset -- where in the source the part starts */
 PMEMSET_EXPORT int
-pmemset_map_config_set_offset(struct pmemset_map_config *map_cfg,
-		size_t offset)
+pmemset_map_config_set_offset(struct pmemset_map_config *map_cfg, size_t offset)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!map_cfg) {
 		ERR("NULL map config");
 		return -EINVAL;
@@ -52,10 +60,12 @@ pmemset_map_config_set_offset(struct pmemset_map_config *map_cfg,
 	return 0;
 }
 
+/* pmemset_map_config_set_length -- length of the part (0: to the end) */
 PMEMSET_EXPORT void
-pmemset_map_config_set_length(struct pmemset_map_config *map_cfg,
-		size_t length)
+pmemset_map_config_set_length(struct pmemset_map_config *map_cfg, size_t length)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!map_cfg)
 		return;
 	map_cfg->length = length;

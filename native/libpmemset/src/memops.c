@@ -32,7 +32,8 @@ for_each_piece_in(struct pmemset *set, const void *ptr, size_t size,
 {
 	const char *start = ptr;
 	const char *end = (uintptr_t)start + size < (uintptr_t)start ?
-			(const char *)UINTPTR_MAX : start + size;
+			(const char *)UINTPTR_MAX :
+			start + size;
 	unsigned n = 0;
 
 	for (struct pmemset_part_map *m = set->pmaps; m; m = m->next) {
@@ -56,7 +57,7 @@ for_each_piece_in(struct pmemset *set, const void *ptr, size_t size,
 static void
 flush_piece(struct pmemset_piece *p, const char *addr, size_t len, void *arg)
 {
-	(void) arg;
+	(void)arg;
 	pmem2_get_flush_fn(p->map)(addr, len);
 }
 
@@ -67,21 +68,27 @@ drain_set(struct pmemset *set)
 		pmem2_get_drain_fn(set->pmaps->pieces->map)();
 }
 
+/* pmemset_flush -- flushes the set's parts in the range from the caches */
 PMEMSET_EXPORT int
 pmemset_flush(struct pmemset *set, const void *ptr, size_t size)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!set) {
 		ERR("NULL set");
 		return -EINVAL;
 	}
 	pmemset_event_range(set, PMEMSET_EVENT_FLUSH, ptr, size);
-	(void) for_each_piece_in(set, ptr, size, flush_piece, NULL);
+	(void)for_each_piece_in(set, ptr, size, flush_piece, NULL);
 	return 0;
 }
 
+/* pmemset_drain -- waits for the flushes issued so far */
 PMEMSET_EXPORT int
 pmemset_drain(struct pmemset *set)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!set) {
 		ERR("NULL set");
 		return -EINVAL;
@@ -99,13 +106,15 @@ pmemset_drain(struct pmemset *set)
 PMEMSET_EXPORT int
 pmemset_persist(struct pmemset *set, const void *ptr, size_t size)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!set) {
 		ERR("NULL set");
 		return -EINVAL;
 	}
 	pmemset_event_range(set, PMEMSET_EVENT_PERSIST, ptr, size);
 	pmemset_event_range(set, PMEMSET_EVENT_FLUSH, ptr, size);
-	(void) for_each_piece_in(set, ptr, size, flush_piece, NULL);
+	(void)for_each_piece_in(set, ptr, size, flush_piece, NULL);
 	drain_set(set);
 	pmemset_event_simple(set, PMEMSET_EVENT_DRAIN);
 	return 0;
@@ -123,9 +132,12 @@ deep_flush_piece(struct pmemset_piece *p, const char *addr, size_t len,
 	}
 }
 
+/* pmemset_deep_flush -- flushes the range to the persistence domain */
 PMEMSET_EXPORT int
 pmemset_deep_flush(struct pmemset *set, const void *ptr, size_t size)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!set) {
 		ERR("NULL set");
 		return -EINVAL;
@@ -156,10 +168,13 @@ map_of(struct pmemset *set, const void *dest)
 	return p ? p->map : NULL;
 }
 
+/* pmemset_memmove -- memmove into the set, flushed as flags say */
 PMEMSET_EXPORT void *
 pmemset_memmove(struct pmemset *set, void *pmemdest, const void *src,
 		size_t len, unsigned flags)
 {
+	PMEMSET_ERR_CLR();
+
 	/* unknown flag bits are undefined behaviour; do not pass them on */
 	flags &= PMEMSET_F_MEM_VALID_FLAGS;
 	if (!set)
@@ -172,7 +187,7 @@ pmemset_memmove(struct pmemset *set, void *pmemdest, const void *src,
 	ctx.data.move.dest = pmemdest;
 	ctx.data.move.len = len;
 	ctx.data.move.flags = flags;
-	(void) pmemset_event_fire(set, &ctx);
+	(void)pmemset_event_fire(set, &ctx);
 
 	struct pmem2_map *map = map_of(set, pmemdest);
 	if (map)
@@ -184,10 +199,13 @@ pmemset_memmove(struct pmemset *set, void *pmemdest, const void *src,
 	return pmemdest;
 }
 
+/* pmemset_memcpy -- memcpy into the set, flushed as flags say */
 PMEMSET_EXPORT void *
-pmemset_memcpy(struct pmemset *set, void *pmemdest, const void *src,
-		size_t len, unsigned flags)
+pmemset_memcpy(struct pmemset *set, void *pmemdest, const void *src, size_t len,
+		unsigned flags)
 {
+	PMEMSET_ERR_CLR();
+
 	flags &= PMEMSET_F_MEM_VALID_FLAGS;
 	if (!set)
 		return memcpy(pmemdest, src, len);
@@ -199,7 +217,7 @@ pmemset_memcpy(struct pmemset *set, void *pmemdest, const void *src,
 	ctx.data.copy.dest = pmemdest;
 	ctx.data.copy.len = len;
 	ctx.data.copy.flags = flags;
-	(void) pmemset_event_fire(set, &ctx);
+	(void)pmemset_event_fire(set, &ctx);
 
 	struct pmem2_map *map = map_of(set, pmemdest);
 	if (map)
@@ -211,10 +229,13 @@ pmemset_memcpy(struct pmemset *set, void *pmemdest, const void *src,
 	return pmemdest;
 }
 
+/* pmemset_memset -- memset of the set's memory, flushed as flags say */
 PMEMSET_EXPORT void *
 pmemset_memset(struct pmemset *set, void *pmemdest, int c, size_t len,
 		unsigned flags)
 {
+	PMEMSET_ERR_CLR();
+
 	flags &= PMEMSET_F_MEM_VALID_FLAGS;
 	if (!set)
 		return memset(pmemdest, c, len);
@@ -226,7 +247,7 @@ pmemset_memset(struct pmemset *set, void *pmemdest, int c, size_t len,
 	ctx.data.set.value = c;
 	ctx.data.set.len = len;
 	ctx.data.set.flags = flags;
-	(void) pmemset_event_fire(set, &ctx);
+	(void)pmemset_event_fire(set, &ctx);
 
 	struct pmem2_map *map = map_of(set, pmemdest);
 	if (map)

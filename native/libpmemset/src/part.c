@@ -21,10 +21,13 @@ struct pmemset_part {
 	size_t length;
 };
 
+/* pmemset_part_new -- an unmapped part of the v1.11 API */
 PMEMSET_EXPORT int
 pmemset_part_new(struct pmemset_part **part, struct pmemset *set,
 		struct pmemset_source *src, size_t offset, size_t length)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!part) {
 		ERR("NULL part pointer");
 		return -EINVAL;
@@ -64,9 +67,12 @@ pmemset_part_new(struct pmemset_part **part, struct pmemset *set,
 	return 0;
 }
 
+/* pmemset_part_delete -- frees an unmapped part, NULLs the pointer */
 PMEMSET_EXPORT int
 pmemset_part_delete(struct pmemset_part **part)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!part || !*part)
 		return 0;
 	pmemset_source_put((*part)->src);
@@ -83,7 +89,9 @@ PMEMSET_EXPORT int
 pmemset_part_map(struct pmemset_part **part_ptr, struct pmemset_extras *extra,
 		struct pmemset_part_descriptor *desc)
 {
-	(void) extra;
+	PMEMSET_ERR_CLR();
+
+	(void)extra;
 	if (!part_ptr || !*part_ptr) {
 		ERR("NULL part");
 		return -EINVAL;

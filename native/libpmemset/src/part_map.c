@@ -1,16 +1,10 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * part_map.c -- part maps: lookup, iteration, references and removal.
- *
- * Removal of a range works part by part (pmemset_remove_range.3): every
- * part the range overlaps, even by one byte, is removed and unmapped whole;
- * parts are never split. Parts of the same part map that the range does not
- * touch stay mapped at their addresses, and the part map is split into one
- * part map per remaining contiguous run.
+ * part_map.c -- part maps: lookup, iteration, references and removal of
+ * whole part maps. Removing a range of addresses is in remove_range.c.
  */
 
 #include <errno.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,8 +37,9 @@ pmemset_part_map_insert(struct pmemset *set, struct pmemset_part_map *pmap)
 		set->pmaps = pmap;
 }
 
-static void
-part_map_unlink(struct pmemset *set, struct pmemset_part_map *pmap)
+/* pmemset_part_map_unlink -- takes a part map out of the set's list */
+void
+pmemset_part_map_unlink(struct pmemset *set, struct pmemset_part_map *pmap)
 {
 	if (pmap->prev)
 		pmap->prev->next = pmap->next;
@@ -55,7 +50,9 @@ part_map_unlink(struct pmemset *set, struct pmemset_part_map *pmap)
 	pmap->prev = pmap->next = NULL;
 }
 
-/* pieces are only ever appended at the end: coalescing maps after it */
+/*
+ * pmemset_part_map_append_piece -- appends a piece (coalescing maps after it)
+ */
 void
 pmemset_part_map_append_piece(struct pmemset_part_map *pmap,
 		struct pmemset_piece *piece)
@@ -101,13 +98,6 @@ pmemset_piece_destroy(struct pmemset *set, struct pmemset_piece *piece)
 	return 0;
 }
 
-static void
-set_forget_granularity_if_empty(struct pmemset *set)
-{
-	if (!set->pmaps)
-		set->gran_known = false;
-}
-
 /*
  * pmemset_part_map_destroy -- unmaps every piece of a part map and frees
  * it. Pieces that libpmem2 refuses to unmap stay in the part map, which
@@ -118,8 +108,8 @@ pmemset_part_map_destroy(struct pmemset *set, struct pmemset_part_map *pmap,
 		bool fire_event)
 {
 	if (fire_event)
-		pmemset_event_range(set, PMEMSET_EVENT_PART_REMOVE,
-				pmap->addr, pmap->size);
+		pmemset_event_range(set, PMEMSET_EVENT_PART_REMOVE, pmap->addr,
+				pmap->size);
 
 	int ret = 0;
 	struct pmemset_piece **pp = &pmap->pieces;
@@ -143,14 +133,14 @@ pmemset_part_map_destroy(struct pmemset *set, struct pmemset_part_map *pmap,
 			pmap->size += p->len;
 		if (ret == 0)
 			ret = PMEMSET_E_UNKNOWN;
-		part_map_unlink(set, pmap);
+		pmemset_part_map_unlink(set, pmap);
 		pmemset_part_map_insert(set, pmap);
 		return ret;
 	}
 
-	part_map_unlink(set, pmap);
+	pmemset_part_map_unlink(set, pmap);
 	free(pmap);
-	set_forget_granularity_if_empty(set);
+	pmemset_set_forget_granularity_if_empty(set);
 	return ret;
 }
 
@@ -181,9 +171,12 @@ set_contains_pmap(struct pmemset *set, struct pmemset_part_map *pmap)
 	return false;
 }
 
+/* pmemset_descriptor_part_map -- address and size of the part map */
 PMEMSET_EXPORT struct pmemset_part_descriptor
 pmemset_descriptor_part_map(struct pmemset_part_map *pmap)
 {
+	PMEMSET_ERR_CLR();
+
 	struct pmemset_part_descriptor d = {NULL, 0};
 	if (pmap) {
 		d.addr = pmap->addr;
@@ -192,9 +185,12 @@ pmemset_descriptor_part_map(struct pmemset_part_map *pmap)
 	return d;
 }
 
+/* pmemset_first_part_map -- the lowest part map, referenced */
 PMEMSET_EXPORT void
 pmemset_first_part_map(struct pmemset *set, struct pmemset_part_map **pmap)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!pmap)
 		return;
 	*pmap = NULL;
@@ -204,10 +200,13 @@ pmemset_first_part_map(struct pmemset *set, struct pmemset_part_map **pmap)
 	*pmap = set->pmaps;
 }
 
+/* pmemset_next_part_map -- the part map after cur, referenced */
 PMEMSET_EXPORT void
 pmemset_next_part_map(struct pmemset *set, struct pmemset_part_map *cur,
 		struct pmemset_part_map **next)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!next)
 		return;
 	*next = NULL;
@@ -219,10 +218,13 @@ pmemset_next_part_map(struct pmemset *set, struct pmemset_part_map *cur,
 	}
 }
 
+/* pmemset_part_map_by_address -- the part map holding addr, referenced */
 PMEMSET_EXPORT int
-pmemset_part_map_by_address(struct pmemset *set,
-		struct pmemset_part_map **pmap, void *addr)
+pmemset_part_map_by_address(struct pmemset *set, struct pmemset_part_map **pmap,
+		void *addr)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!set || !pmap) {
 		ERR("NULL argument");
 		return -EINVAL;
@@ -239,9 +241,12 @@ pmemset_part_map_by_address(struct pmemset *set,
 	return 0;
 }
 
+/* pmemset_part_map_drop -- drops a part map reference, NULLs the pointer */
 PMEMSET_EXPORT void
 pmemset_part_map_drop(struct pmemset_part_map **pmap)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!pmap)
 		return;
 	if (*pmap && (*pmap)->refcount > 0)
@@ -249,10 +254,12 @@ pmemset_part_map_drop(struct pmemset_part_map **pmap)
 	*pmap = NULL;
 }
 
+/* pmemset_remove_part_map -- unmaps a part map and forgets it */
 PMEMSET_EXPORT int
-pmemset_remove_part_map(struct pmemset *set,
-		struct pmemset_part_map **pmap_ptr)
+pmemset_remove_part_map(struct pmemset *set, struct pmemset_part_map **pmap_ptr)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!set || !pmap_ptr) {
 		ERR("NULL argument");
 		return -EINVAL;
@@ -274,157 +281,4 @@ pmemset_remove_part_map(struct pmemset *set,
 		return ret;
 	*pmap_ptr = NULL;
 	return 0;
-}
-
-/* ---- remove range ---- */
-
-/*
- * part_map_resplit -- after whole parts were removed from it, a part map
- * may have gaps between its remaining pieces: every contiguous run becomes
- * a part map of its own. A part map left with no piece is freed.
- */
-static int
-part_map_resplit(struct pmemset *set, struct pmemset_part_map *pmap)
-{
-	if (!pmap->pieces) {
-		part_map_unlink(set, pmap);
-		free(pmap);
-		return 0;
-	}
-
-	struct pmemset_piece *p = pmap->pieces;
-	p->pmap = pmap;
-	pmap->addr = p->addr;
-	pmap->size = p->len;
-	while (p->next && p->next->addr == p->addr + p->len) {
-		p = p->next;
-		p->pmap = pmap;
-		pmap->size += p->len;
-	}
-
-	struct pmemset_piece *rest = p->next;
-	p->next = NULL;
-	if (!rest)
-		return 0;
-
-	struct pmemset_part_map *n = pmemset_zalloc(sizeof(*n));
-	if (!n) {
-		/* keep the pieces reachable rather than lose them */
-		p->next = rest;
-		for (; rest; rest = rest->next)
-			pmap->size = (size_t)(rest->addr + rest->len -
-					pmap->addr);
-		return -ENOMEM;
-	}
-	n->pieces = rest;
-	for (struct pmemset_piece *q = rest; q; q = q->next)
-		q->pmap = n;
-	n->addr = rest->addr;
-	pmemset_part_map_insert(set, n);
-	return part_map_resplit(set, n);
-}
-
-/* an empty range (start == end) overlaps nothing */
-static bool
-range_overlaps(const char *a, size_t len, char *start, char *end)
-{
-	return start < end && start < a + len && end > a;
-}
-
-static bool
-pmap_overlaps(struct pmemset_part_map *m, char *start, char *end)
-{
-	return range_overlaps(m->addr, m->size, start, end);
-}
-
-/* pmap_fully_removed -- true if the range touches every part of the map */
-static bool
-pmap_fully_removed(struct pmemset_part_map *m, char *start, char *end)
-{
-	for (struct pmemset_piece *p = m->pieces; p; p = p->next) {
-		if (!range_overlaps(p->addr, p->len, start, end))
-			return false;
-	}
-	return true;
-}
-
-/*
- * part_map_remove_range -- removes and unmaps, whole, every part of the
- * part map that [start, end) overlaps; the parts it does not touch stay
- * mapped where they are and are regrouped into one part map per
- * contiguous run. A part map that loses all its parts is removed as a
- * whole, announced by PMEMSET_EVENT_PART_REMOVE.
- */
-static int
-part_map_remove_range(struct pmemset *set, struct pmemset_part_map *m,
-		char *start, char *end)
-{
-	if (pmap_fully_removed(m, start, end))
-		return pmemset_part_map_destroy(set, m, true);
-
-	int ret = 0;
-	struct pmemset_piece **pp = &m->pieces;
-	while (*pp) {
-		struct pmemset_piece *p = *pp;
-		if (!range_overlaps(p->addr, p->len, start, end)) {
-			pp = &p->next;
-			continue;
-		}
-		*pp = p->next;
-		int r = pmemset_piece_destroy(set, p);
-		if (r) {
-			/* libpmem2 kept it mapped: so do we */
-			ret = ret ? ret : r;
-			p->next = *pp;
-			*pp = p;
-			pp = &p->next;
-		}
-	}
-
-	int r = part_map_resplit(set, m);
-	return ret ? ret : r;
-}
-
-PMEMSET_EXPORT int
-pmemset_remove_range(struct pmemset *set, void *addr, size_t len)
-{
-	if (!set) {
-		ERR("NULL set");
-		return -EINVAL;
-	}
-
-	char *start = addr;
-	char *end = (uintptr_t)start + len < (uintptr_t)start ?
-			(char *)UINTPTR_MAX : start + len;
-
-	bool found = false;
-	for (struct pmemset_part_map *m = set->pmaps; m; m = m->next) {
-		if (!pmap_overlaps(m, start, end))
-			continue;
-		found = true;
-		if (m->refcount > 0) {
-			ERR("part map at %p is referenced", (void *)m->addr);
-			return PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP;
-		}
-	}
-	if (!found) {
-		ERR("range %p+%zu overlaps no part map", addr, len);
-		return PMEMSET_E_CANNOT_FIND_PART_MAP;
-	}
-
-	pmemset_event_range(set, PMEMSET_EVENT_REMOVE_RANGE, addr, len);
-
-	int ret = 0;
-	struct pmemset_part_map *m = set->pmaps;
-	while (m) {
-		struct pmemset_part_map *next = m->next;
-		if (pmap_overlaps(m, start, end)) {
-			int r = part_map_remove_range(set, m, start, end);
-			ret = ret ? ret : r;
-		}
-		m = next;
-	}
-
-	set_forget_granularity_if_empty(set);
-	return ret;
 }

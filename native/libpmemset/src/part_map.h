@@ -48,10 +48,12 @@ struct pmemset;
 
 void pmemset_part_map_insert(struct pmemset *set,
 		struct pmemset_part_map *pmap);
+void pmemset_part_map_unlink(struct pmemset *set,
+		struct pmemset_part_map *pmap);
 void pmemset_part_map_append_piece(struct pmemset_part_map *pmap,
 		struct pmemset_piece *piece);
-int pmemset_part_map_destroy(struct pmemset *set,
-		struct pmemset_part_map *pmap, bool fire_event);
+int pmemset_part_map_destroy(struct pmemset *set, struct pmemset_part_map *pmap,
+		bool fire_event);
 struct pmemset_piece *pmemset_piece_by_address(struct pmemset *set,
 		const void *addr);
 int pmemset_piece_destroy(struct pmemset *set, struct pmemset_piece *piece);

@@ -28,7 +28,7 @@ sds_update_event(struct pmemset *set, struct pmemset_source *src,
 	ctx.type = PMEMSET_EVENT_SDS_UPDATE;
 	ctx.data.sds_update.sds = sds;
 	ctx.data.sds_update.src = src;
-	(void) pmemset_event_fire(set, &ctx);
+	(void)pmemset_event_fire(set, &ctx);
 }
 
 /* sds_read_device -- device id and USC; 0, SDS_NOSUPP or another error */
@@ -91,8 +91,7 @@ pmemset_sds_evaluate(struct pmemset *set, struct pmemset_source *src,
 			ret == PMEMSET_E_SDS_DEVICE_ID_LEN_TOO_BIG)
 		return ret;
 	if (ret) {
-		LOG(1, "cannot read device information: %s",
-				pmem2_errormsg());
+		LOG(1, "cannot read device information: %s", pmem2_errormsg());
 		probe->id[0] = '\0';
 		state = PMEMSET_PART_STATE_INDETERMINATE;
 	} else {

@@ -10,9 +10,12 @@
 #include "pmemset_utils.h"
 #include "set.h"
 
+/* pmemset_new -- a set made from the config, which must set a granularity */
 PMEMSET_EXPORT int
 pmemset_new(struct pmemset **set, struct pmemset_config *cfg)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!set) {
 		ERR("NULL set pointer");
 		return -EINVAL;
@@ -55,6 +58,8 @@ pmemset_new(struct pmemset **set, struct pmemset_config *cfg)
 PMEMSET_EXPORT int
 pmemset_delete(struct pmemset **set)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!set || !*set)
 		return 0;
 
@@ -74,9 +79,23 @@ pmemset_delete(struct pmemset **set)
 	return 0;
 }
 
+/*
+ * pmemset_set_forget_granularity_if_empty -- a set whose last part is gone
+ * takes the granularity of the next part mapped into it.
+ */
+void
+pmemset_set_forget_granularity_if_empty(struct pmemset *set)
+{
+	if (!set->pmaps)
+		set->gran_known = false;
+}
+
+/* pmemset_get_store_granularity -- the effective granularity of the parts */
 PMEMSET_EXPORT int
 pmemset_get_store_granularity(struct pmemset *set, enum pmem2_granularity *g)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!set || !g) {
 		ERR("NULL argument");
 		return -EINVAL;
@@ -89,10 +108,13 @@ pmemset_get_store_granularity(struct pmemset *set, enum pmem2_granularity *g)
 	return 0;
 }
 
+/* pmemset_set_contiguous_part_coalescing -- how new parts coalesce */
 PMEMSET_EXPORT int
 pmemset_set_contiguous_part_coalescing(struct pmemset *set,
 		enum pmemset_coalescing value)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!set) {
 		ERR("NULL set");
 		return -EINVAL;

@@ -27,4 +27,6 @@ struct pmemset {
 	enum pmem2_granularity gran;
 };
 
+void pmemset_set_forget_granularity_if_empty(struct pmemset *set);
+
 #endif

@@ -101,8 +101,7 @@ pmemset_source_size(const struct pmemset_source *src, size_t *size)
 {
 	int ret = pmem2_source_size(src->pmem2, size);
 	if (ret)
-		ERR("cannot read the size of the source: %s",
-				pmem2_errormsg());
+		ERR("cannot read the size of the source: %s", pmem2_errormsg());
 	return ret;
 }
 
@@ -171,10 +170,13 @@ source_attach_fd(struct pmemset_source *s, int fd)
 	return 0;
 }
 
+/* pmemset_source_from_pmem2 -- a source over the user's libpmem2 source */
 PMEMSET_EXPORT int
 pmemset_source_from_pmem2(struct pmemset_source **src,
 		struct pmem2_source *pmem2_src)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!src) {
 		ERR("NULL source pointer");
 		return -EINVAL;
@@ -235,10 +237,13 @@ open_err(const char *path)
 	return -e;
 }
 
+/* pmemset_xsource_from_file -- a source over a file opened as flags say */
 PMEMSET_EXPORT int
 pmemset_xsource_from_file(struct pmemset_source **src, const char *file,
 		uint64_t flags)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!src) {
 		ERR("NULL source pointer");
 		return -EINVAL;
@@ -285,9 +290,12 @@ pmemset_xsource_from_file(struct pmemset_source **src, const char *file,
 	return 0;
 }
 
+/* pmemset_source_from_file -- a source over an existing file */
 PMEMSET_EXPORT int
 pmemset_source_from_file(struct pmemset_source **src, const char *file)
 {
+	PMEMSET_ERR_CLR();
+
 	return pmemset_xsource_from_file(src, file, 0);
 }
 
@@ -307,12 +315,17 @@ open_tmpfile(const char *dir)
 	char *templ = malloc(len);
 	if (!templ)
 		return -1;
-	snprintf(templ, len, "%s/pmemset.XXXXXX", dir);
+	int n = snprintf(templ, len, "%s/pmemset.XXXXXX", dir);
+	if (n < 0 || (size_t)n >= len) {
+		free(templ);
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 
 	fd = mkostemp(templ, O_CLOEXEC);
 	if (fd >= 0 && unlink(templ)) {
 		int e = errno;
-		(void) close(fd);
+		(void)close(fd);
 		errno = e;
 		fd = -1;
 	}
@@ -320,9 +333,12 @@ open_tmpfile(const char *dir)
 	return fd;
 }
 
+/* pmemset_source_from_temporary -- a source over a new unnamed file in dir */
 PMEMSET_EXPORT int
 pmemset_source_from_temporary(struct pmemset_source **src, const char *dir)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!src) {
 		ERR("NULL source pointer");
 		return -EINVAL;
@@ -361,9 +377,12 @@ pmemset_source_from_temporary(struct pmemset_source **src, const char *dir)
 	return 0;
 }
 
+/* pmemset_source_delete -- drops the user's source, NULLs the pointer */
 PMEMSET_EXPORT int
 pmemset_source_delete(struct pmemset_source **src)
 {
+	PMEMSET_ERR_CLR();
+
 	if (!src || !*src)
 		return 0;
 	pmemset_source_put(*src);
@@ -371,9 +390,12 @@ pmemset_source_delete(struct pmemset_source **src)
 	return 0;
 }
 
+/* pmemset_source_alignment -- the alignment parts of the source need */
 PMEMSET_EXPORT int
 pmemset_source_alignment(struct pmemset_source *src, size_t *alignment)
 {
+	PMEMSET_ERR_CLR();
+
 	int ret = pmemset_source_validate(src);
 	if (ret)
 		return ret;
@@ -404,8 +426,7 @@ mcsafe_err(int ret)
 
 /* mcsafe_check -- common argument checks of pread/pwrite */
 static int
-mcsafe_check(struct pmemset_source *src, void *buf, size_t size,
-		size_t offset)
+mcsafe_check(struct pmemset_source *src, void *buf, size_t size, size_t offset)
 {
 	int ret = pmemset_source_validate(src);
 	if (ret)
@@ -420,17 +441,20 @@ mcsafe_check(struct pmemset_source *src, void *buf, size_t size,
 	if (ret)
 		return ret;
 	if (offset > src_size || size > src_size - offset) {
-		ERR("range %zu+%zu goes beyond the source of %zu bytes",
-				offset, size, src_size);
+		ERR("range %zu+%zu goes beyond the source of %zu bytes", offset,
+				size, src_size);
 		return PMEMSET_E_LENGTH_OUT_OF_RANGE;
 	}
 	return 0;
 }
 
+/* pmemset_source_pread_mcsafe -- reads, a bad block being an error */
 PMEMSET_EXPORT int
-pmemset_source_pread_mcsafe(struct pmemset_source *src, void *buf,
-		size_t size, size_t offset)
+pmemset_source_pread_mcsafe(struct pmemset_source *src, void *buf, size_t size,
+		size_t offset)
 {
+	PMEMSET_ERR_CLR();
+
 	int ret = mcsafe_check(src, buf, size, offset);
 	if (ret || size == 0)
 		return ret;
@@ -438,10 +462,13 @@ pmemset_source_pread_mcsafe(struct pmemset_source *src, void *buf,
 	return ret ? mcsafe_err(ret) : 0;
 }
 
+/* pmemset_source_pwrite_mcsafe -- writes, a bad block being an error */
 PMEMSET_EXPORT int
-pmemset_source_pwrite_mcsafe(struct pmemset_source *src, void *buf,
-		size_t size, size_t offset)
+pmemset_source_pwrite_mcsafe(struct pmemset_source *src, void *buf, size_t size,
+		size_t offset)
 {
+	PMEMSET_ERR_CLR();
+
 	int ret = mcsafe_check(src, buf, size, offset);
 	if (ret || size == 0)
 		return ret;
@@ -449,10 +476,13 @@ pmemset_source_pwrite_mcsafe(struct pmemset_source *src, void *buf,
 	return ret ? mcsafe_err(ret) : 0;
 }
 
+/* pmemset_source_set_sds -- parts of the source keep a shutdown state */
 PMEMSET_EXPORT int
 pmemset_source_set_sds(struct pmemset_source *src, struct pmemset_sds *sds,
 		enum pmemset_part_state *state_ptr)
 {
+	PMEMSET_ERR_CLR();
+
 	int ret = pmemset_source_validate(src);
 	if (ret)
 		return ret;
@@ -469,9 +499,12 @@ pmemset_source_set_sds(struct pmemset_source *src, struct pmemset_sds *sds,
 	return 0;
 }
 
+/* pmemset_source_set_badblock_detection -- bad blocks checked at map time */
 PMEMSET_EXPORT void
 pmemset_source_set_badblock_detection(struct pmemset_source *src, bool value)
 {
+	PMEMSET_ERR_CLR();
+
 	if (pmemset_source_validate(src))
 		return;
 	src->badblock_detection = value;

@@ -17,7 +17,8 @@ full_coalescing_two_parts(void)
 	struct pmemset_source *src;
 	CHECK_RET(pmemset_source_from_temporary(&src, test_dir()), 0);
 	CHECK_RET(pmemset_set_contiguous_part_coalescing(set,
-			PMEMSET_COALESCING_FULL), 0);
+				  PMEMSET_COALESCING_FULL),
+			0);
 
 	struct pmemset_part_descriptor d1, d2;
 	CHECK_RET(test_map(set, src, 0, PART, &d1), 0);
@@ -48,7 +49,8 @@ full_coalescing_two_parts(void)
 	CHECK_RET(pmemset_persist(set, dst, sizeof(buf)), 0);
 	char back[256];
 	CHECK_RET(pmemset_source_pread_mcsafe(src, back, sizeof(back),
-			PART - 128), 0);
+				  PART - 128),
+			0);
 	CHECK(memcmp(back, buf, sizeof(buf)) == 0, "data not in the file");
 
 	enum pmem2_granularity g;
@@ -87,7 +89,8 @@ none_coalescing_gives_separate_maps(void)
 
 	/* switching to FULL later coalesces with the last part */
 	CHECK_RET(pmemset_set_contiguous_part_coalescing(set,
-			PMEMSET_COALESCING_FULL), 0);
+				  PMEMSET_COALESCING_FULL),
+			0);
 	struct pmemset_part_descriptor d3;
 	CHECK_RET(test_map(set, src, 2 * PART, PART, &d3), 0);
 	CHECK((char *)d3.addr == (char *)d2.addr + PART, "not after d2");
@@ -104,7 +107,8 @@ opportunistic_in_reservation(void)
 	struct pmemset *set = test_set_new(rsv, NULL, NULL);
 	CHECK(set, "set");
 	CHECK_RET(pmemset_set_contiguous_part_coalescing(set,
-			PMEMSET_COALESCING_OPPORTUNISTIC), 0);
+				  PMEMSET_COALESCING_OPPORTUNISTIC),
+			0);
 	struct pmemset_source *src;
 	CHECK_RET(pmemset_source_from_temporary(&src, test_dir()), 0);
 
@@ -113,8 +117,7 @@ opportunistic_in_reservation(void)
 	CHECK_RET(test_map(set, src, 0, 2 * PART, &d1), 0);
 	CHECK(d1.addr == base, "first part not at the reservation start");
 	CHECK_RET(test_map(set, src, 0, PART, &d2), 0);
-	CHECK((char *)d2.addr == base + 2 * PART, "second part at %p",
-			d2.addr);
+	CHECK((char *)d2.addr == base + 2 * PART, "second part at %p", d2.addr);
 
 	CHECK_RET(pmemset_delete(&set), 0);
 	CHECK_RET(pmem2_vm_reservation_delete(&rsv), 0);

@@ -38,11 +38,13 @@ seq(struct log *l, int n, const enum pmemset_event *want)
 	return 1;
 }
 
-#define EXPECT(l, ...) do { \
-	enum pmemset_event w_[] = {__VA_ARGS__}; \
-	int n_ = (int)(sizeof(w_) / sizeof(w_[0])); \
-	CHECK(seq(l, n_, w_), "event sequence: got %d events, first %d", \
-			(l)->n, (l)->n ? (int)(l)->type[0] : -1); \
+#define EXPECT(l, ...) \
+	do { \
+		enum pmemset_event w_[] = {__VA_ARGS__}; \
+		int n_ = (int)(sizeof(w_) / sizeof(w_[0])); \
+		CHECK(seq(l, n_, w_), \
+				"event sequence: got %d events, first %d", \
+				(l)->n, (l)->n ? (int)(l)->type[0] : -1); \
 	} while (0)
 
 static void
@@ -61,8 +63,9 @@ events_delivered(void)
 	EXPECT(&l, PMEMSET_EVENT_PART_ADD);
 	CHECK(l.set == set, "set argument");
 	CHECK(l.ctx[0].data.part_add.addr == d.addr &&
-			l.ctx[0].data.part_add.len == d.size &&
-			l.ctx[0].data.part_add.src != NULL, "part_add data");
+					l.ctx[0].data.part_add.len == d.size &&
+					l.ctx[0].data.part_add.src != NULL,
+			"part_add data");
 
 	char *a = d.addr;
 	char buf[64];
@@ -72,8 +75,9 @@ events_delivered(void)
 	pmemset_memcpy(set, a, buf, sizeof(buf), 0);
 	EXPECT(&l, PMEMSET_EVENT_COPY, PMEMSET_EVENT_DRAIN);
 	CHECK(l.ctx[0].data.copy.dest == a && l.ctx[0].data.copy.src == buf &&
-			l.ctx[0].data.copy.len == sizeof(buf) &&
-			l.ctx[0].data.copy.flags == 0, "copy data");
+					l.ctx[0].data.copy.len == sizeof(buf) &&
+					l.ctx[0].data.copy.flags == 0,
+			"copy data");
 
 	l.n = 0;
 	pmemset_memcpy(set, a, buf, sizeof(buf), PMEMSET_F_MEM_NODRAIN);
@@ -108,7 +112,8 @@ events_delivered(void)
 	EXPECT(&l, PMEMSET_EVENT_PERSIST, PMEMSET_EVENT_FLUSH,
 			PMEMSET_EVENT_DRAIN);
 	CHECK(l.ctx[0].data.persist.addr == a &&
-			l.ctx[0].data.persist.len == 20, "persist data");
+					l.ctx[0].data.persist.len == 20,
+			"persist data");
 
 	CHECK_RET(pmemset_deep_flush(set, a, page), 0);
 
@@ -117,7 +122,8 @@ events_delivered(void)
 	 * itself stays (with the other part), so no PART_REMOVE
 	 */
 	CHECK_RET(pmemset_set_contiguous_part_coalescing(set,
-			PMEMSET_COALESCING_FULL), 0);
+				  PMEMSET_COALESCING_FULL),
+			0);
 	struct pmemset_part_descriptor d2;
 	CHECK_RET(test_map(set, src, 2 * page, page, &d2), 0);
 	CHECK((char *)d2.addr == a + 2 * page, "not coalesced");
@@ -125,16 +131,20 @@ events_delivered(void)
 	CHECK_RET(pmemset_remove_range(set, a + 2 * page, 1), 0);
 	EXPECT(&l, PMEMSET_EVENT_REMOVE_RANGE);
 	CHECK(l.ctx[0].data.remove_range.addr == a + 2 * page &&
-			l.ctx[0].data.remove_range.len == 1, "range data");
+					l.ctx[0].data.remove_range.len == 1,
+			"range data");
 
 	/* a range in the last part removes it and so the whole part map */
 	l.n = 0;
 	CHECK_RET(pmemset_remove_range(set, a + page, 10), 0);
 	EXPECT(&l, PMEMSET_EVENT_REMOVE_RANGE, PMEMSET_EVENT_PART_REMOVE);
 	CHECK(l.ctx[0].data.remove_range.addr == a + page &&
-			l.ctx[0].data.remove_range.len == 10, "range data");
+					l.ctx[0].data.remove_range.len == 10,
+			"range data");
 	CHECK(l.ctx[1].data.part_remove.addr == a &&
-			l.ctx[1].data.part_remove.len == 2 * page, "part_remove");
+					l.ctx[1].data.part_remove.len ==
+							2 * page,
+			"part_remove");
 
 	/* a failing remove_range fires nothing */
 	l.n = 0;

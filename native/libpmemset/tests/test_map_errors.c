@@ -60,7 +60,8 @@ invalid_offset_value(void)
 	/* the part API carries any offset to the same check */
 	struct pmemset_part *part;
 	CHECK_RET(pmemset_part_new(&part, set, src, (size_t)INT64_MAX + 4096,
-			PART), 0);
+				  PART),
+			0);
 	CHECK_RET(pmemset_part_map(&part, NULL, NULL),
 			PMEMSET_E_INVALID_OFFSET_VALUE);
 	CHECK(part != NULL, "failed part_map consumed the part");
@@ -134,13 +135,15 @@ cannot_coalesce_parts(void)
 	CHECK_RET(pmem2_map_new(&blocker, cfg, p2), 0);
 
 	CHECK_RET(pmemset_set_contiguous_part_coalescing(set,
-			PMEMSET_COALESCING_FULL), 0);
+				  PMEMSET_COALESCING_FULL),
+			0);
 	CHECK_RET(test_map(set, src, 0, PART, NULL),
 			PMEMSET_E_CANNOT_COALESCE_PARTS);
 
 	/* OPPORTUNISTIC falls back to the free range after the blocker */
 	CHECK_RET(pmemset_set_contiguous_part_coalescing(set,
-			PMEMSET_COALESCING_OPPORTUNISTIC), 0);
+				  PMEMSET_COALESCING_OPPORTUNISTIC),
+			0);
 	struct pmemset_part_descriptor d2;
 	CHECK_RET(test_map(set, src, 0, PART, &d2), 0);
 	CHECK((char *)d2.addr == (char *)d.addr + 2 * PART, "fallback at %p",
@@ -148,7 +151,8 @@ cannot_coalesce_parts(void)
 
 	/* FULL after the last part but past the reservation's end */
 	CHECK_RET(pmemset_set_contiguous_part_coalescing(set,
-			PMEMSET_COALESCING_FULL), 0);
+				  PMEMSET_COALESCING_FULL),
+			0);
 	CHECK_RET(test_map(set, src, 0, 2 * PART, NULL),
 			PMEMSET_E_CANNOT_FIT_PART_MAP);
 
@@ -173,9 +177,11 @@ source_file_too_small_and_cannot_grow(void)
 
 	struct pmemset_source *src;
 	CHECK_RET(pmemset_xsource_from_file(&src, path,
-			PMEMSET_SOURCE_FILE_CREATE_ALWAYS |
-			PMEMSET_SOURCE_FILE_DO_NOT_GROW |
-			PMEMSET_SOURCE_FILE_CREATE_MODE(0600)), 0);
+				  PMEMSET_SOURCE_FILE_CREATE_ALWAYS |
+						  PMEMSET_SOURCE_FILE_DO_NOT_GROW |
+						  PMEMSET_SOURCE_FILE_CREATE_MODE(
+								  0600)),
+			0);
 	CHECK_RET(test_map(set, src, 0, PART, NULL),
 			PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL);
 	pmemset_source_delete(&src);
@@ -243,11 +249,12 @@ granularity_not_supported(void)
 	CHECK_RET(pmemset_new(&set, cfg), PMEMSET_E_GRANULARITY_NOT_SET);
 	CHECK(set == NULL, "set not NULL on failure");
 	CHECK_RET(pmemset_config_set_required_store_granularity(cfg,
-			(enum pmem2_granularity)7),
+				  (enum pmem2_granularity)7),
 			PMEMSET_E_GRANULARITY_NOT_SUPPORTED);
 	/* byte granularity cannot be had on tmpfs */
 	CHECK_RET(pmemset_config_set_required_store_granularity(cfg,
-			PMEM2_GRANULARITY_BYTE), 0);
+				  PMEM2_GRANULARITY_BYTE),
+			0);
 	CHECK_RET(pmemset_new(&set, cfg), 0);
 	pmemset_config_delete(&cfg);
 

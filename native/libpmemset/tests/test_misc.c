@@ -70,17 +70,19 @@ config_values(void)
 	CHECK_RET(pmemset_config_set_acceptable_states(cfg, 1 << 5),
 			PMEMSET_E_INVALID_PART_STATES);
 	CHECK_RET(pmemset_config_set_acceptable_states(cfg,
-			PMEMSET_PART_STATE_OK |
-			PMEMSET_PART_STATE_OK_BUT_INTERRUPTED), 0);
+				  PMEMSET_PART_STATE_OK |
+						  PMEMSET_PART_STATE_OK_BUT_INTERRUPTED),
+			0);
 	CHECK_RET(pmemset_config_set_required_store_granularity(cfg,
-			PMEM2_GRANULARITY_CACHE_LINE), 0);
+				  PMEM2_GRANULARITY_CACHE_LINE),
+			0);
 	struct pmemset *set;
 	CHECK_RET(pmemset_new(&set, cfg), 0);
 	/* the set holds a copy: deleting the config is fine */
 	CHECK_RET(pmemset_config_delete(&cfg), 0);
 	CHECK(cfg == NULL, "config not cleared");
 	CHECK_RET(pmemset_set_contiguous_part_coalescing(set,
-			(enum pmemset_coalescing)3),
+				  (enum pmemset_coalescing)3),
 			PMEMSET_E_INVALID_COALESCING_VALUE);
 	enum pmem2_granularity g;
 	CHECK_RET(pmemset_get_store_granularity(set, &g),
@@ -104,7 +106,7 @@ sources(void)
 	CHECK_RET(pmemset_xsource_from_file(&src, "/tmp/x", 1U << 3),
 			PMEMSET_E_INVALID_SOURCE_FILE_CREATE_FLAGS);
 	CHECK_RET(pmemset_xsource_from_file(&src, "/tmp/x",
-			PMEMSET_SOURCE_FILE_CREATE_MODE(01000)),
+				  PMEMSET_SOURCE_FILE_CREATE_MODE(01000)),
 			PMEMSET_E_INVALID_SOURCE_FILE_CREATE_FLAGS);
 
 	char path[256];
@@ -115,14 +117,15 @@ sources(void)
 			PMEMSET_E_INVALID_SOURCE_PATH);
 	mode_t old = umask(0);
 	CHECK_RET(pmemset_xsource_from_file(&src, path,
-			PMEMSET_SOURCE_FILE_CREATE_IF_NEEDED |
-			PMEMSET_SOURCE_FILE_CREATE_MODE(
-				PMEMSET_SOURCE_FILE_RWU_MODE |
-				PMEMSET_SOURCE_FILE_RGRP_MODE)), 0);
+				  PMEMSET_SOURCE_FILE_CREATE_IF_NEEDED |
+						  PMEMSET_SOURCE_FILE_CREATE_MODE(
+								  PMEMSET_SOURCE_FILE_RWU_MODE |
+								  PMEMSET_SOURCE_FILE_RGRP_MODE)),
+			0);
 	umask(old);
 	struct stat st;
-	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0640,
-			"mode %o", (unsigned)(st.st_mode & 0777));
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0640, "mode %o",
+			(unsigned)(st.st_mode & 0777));
 
 	/* pread/pwrite are bounded by the file */
 	char buf[16] = "0123456789abcde";
@@ -131,8 +134,7 @@ sources(void)
 	CHECK(truncate(path, 4096) == 0, "truncate");
 	CHECK_RET(pmemset_source_pwrite_mcsafe(src, buf, sizeof(buf), 100), 0);
 	char back[16];
-	CHECK_RET(pmemset_source_pread_mcsafe(src, back, sizeof(back), 100),
-			0);
+	CHECK_RET(pmemset_source_pread_mcsafe(src, back, sizeof(back), 100), 0);
 	CHECK(memcmp(back, buf, sizeof(buf)) == 0, "read back");
 	CHECK_RET(pmemset_source_pread_mcsafe(src, back, sizeof(back), 4090),
 			PMEMSET_E_LENGTH_OUT_OF_RANGE);
@@ -140,7 +142,8 @@ sources(void)
 
 	/* CREATE_ALWAYS truncates the existing file */
 	CHECK_RET(pmemset_xsource_from_file(&src, path,
-			PMEMSET_SOURCE_FILE_CREATE_ALWAYS), 0);
+				  PMEMSET_SOURCE_FILE_CREATE_ALWAYS),
+			0);
 	CHECK(stat(path, &st) == 0 && st.st_size == 0, "not truncated");
 	pmemset_source_delete(&src);
 	unlink(path);
@@ -176,7 +179,8 @@ iteration_and_lookup(void)
 	CHECK(n == 3, "%d part maps", n);
 
 	CHECK_RET(pmemset_part_map_by_address(set, &pm,
-			(char *)d[1].addr + page - 1), 0);
+				  (char *)d[1].addr + page - 1),
+			0);
 	CHECK(pmemset_descriptor_part_map(pm).addr == d[1].addr, "lookup");
 	pmemset_part_map_drop(&pm);
 	CHECK_RET(pmemset_part_map_by_address(set, &pm, &n),
@@ -195,9 +199,9 @@ iteration_and_lookup(void)
 static void *
 thread_err(void *arg)
 {
-	(void) arg;
+	(void)arg;
 	struct pmemset_source *src;
-	(void) pmemset_source_from_temporary(&src, "/nonexistent/thread");
+	(void)pmemset_source_from_temporary(&src, "/nonexistent/thread");
 	return (void *)pmemset_errormsg();
 }
 
@@ -218,8 +222,10 @@ errormsg_per_thread(void)
 			"message changed by another thread");
 
 	CHECK(pmemset_err_to_errno(-ENOENT) == ENOENT, "errno passthrough");
-	CHECK(pmemset_err_to_errno(PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE)
-			== ENOMEM, "enomem");
+	CHECK(pmemset_err_to_errno(
+			      PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE) ==
+					ENOMEM,
+			"enomem");
 	CHECK(pmemset_err_to_errno(PMEMSET_E_IO_FAIL) == EIO, "eio");
 	CHECK(pmemset_err_to_errno(PMEM2_E_NOSUPP) == ENOTSUP, "pmem2");
 	CHECK(pmemset_err_to_errno(0) == 0, "zero");

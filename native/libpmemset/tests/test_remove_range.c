@@ -70,7 +70,7 @@ accessible(const void *addr, size_t len)
 			uintptr_t s, e;
 			char perms[8];
 			if (sscanf(line, "%" SCNxPTR "-%" SCNxPTR " %7s", &s,
-					&e, perms) != 3)
+					    &e, perms) != 3)
 				continue;
 			if (pg >= s && pg < e) {
 				acc = perms[0] == 'r' || perms[1] == 'w';
@@ -115,14 +115,14 @@ new_coalesced(struct pmemset_source **src, int n,
 	if (!set)
 		return NULL;
 	if (pmemset_set_contiguous_part_coalescing(set,
-			PMEMSET_COALESCING_FULL) ||
+			    PMEMSET_COALESCING_FULL) ||
 			pmemset_source_from_temporary(src, test_dir())) {
 		pmemset_delete(&set);
 		return NULL;
 	}
 	for (int i = 0; i < n; i++) {
 		if (test_map(set, *src, (size_t)i * 2 * Page, 2 * Page,
-				&d[i])) {
+				    &d[i])) {
 			pmemset_delete(&set);
 			pmemset_source_delete(src);
 			return NULL;
@@ -144,8 +144,8 @@ range_inside_one_of_two_parts(void)
 			"not contiguous");
 
 	/* a few bytes inside the second page of the first part */
-	CHECK_RET(pmemset_remove_range(set, (char *)d[0].addr + Page + 10,
-			100), 0);
+	CHECK_RET(pmemset_remove_range(set, (char *)d[0].addr + Page + 10, 100),
+			0);
 	CHECK(count_pmaps(set) == 1, "%d part maps", count_pmaps(set));
 
 	/* the whole first part is gone, not only the page the range hit */
@@ -170,8 +170,8 @@ range_inside_one_of_two_parts(void)
 	/* still backed by its file offset */
 	fill(d[1].addr, 16, 'z');
 	CHECK_RET(pmemset_persist(set, d[1].addr, 16), 0);
-	CHECK_RET(pmemset_source_pread_mcsafe(src, buf, sizeof(buf),
-			2 * Page), 0);
+	CHECK_RET(pmemset_source_pread_mcsafe(src, buf, sizeof(buf), 2 * Page),
+			0);
 	CHECK(all(buf, sizeof(buf), 'z'), "file offset of the second part");
 
 	/* the removed range is empty now */
@@ -180,7 +180,8 @@ range_inside_one_of_two_parts(void)
 
 	/* removing the last part deletes our reservation: nothing left */
 	CHECK_RET(pmemset_remove_range(set, (char *)d[1].addr + d[1].size - 1,
-			1), 0);
+				  1),
+			0);
 	CHECK(count_pmaps(set) == 0, "part maps left");
 	CHECK(unmapped(d[0].addr, d[0].size + d[1].size), "still mapped");
 	enum pmem2_granularity g;
@@ -217,8 +218,7 @@ range_in_middle_part_splits_part_map(void)
 	/* first/next walk the two part maps in address order */
 	struct pmemset_part_map *pm, *next;
 	pmemset_first_part_map(set, &pm);
-	CHECK(pm && pmemset_descriptor_part_map(pm).addr == d[0].addr,
-			"first");
+	CHECK(pm && pmemset_descriptor_part_map(pm).addr == d[0].addr, "first");
 	pmemset_next_part_map(set, pm, &next);
 	pmemset_part_map_drop(&pm);
 	CHECK(next && pmemset_descriptor_part_map(next).addr == d[2].addr,
@@ -258,8 +258,8 @@ range_over_two_parts_removes_both(void)
 	/* two parts, the range covers bytes of both: the part map goes */
 	set = new_coalesced(&src, 2, d);
 	CHECK(set, "set");
-	CHECK_RET(pmemset_remove_range(set, (char *)d[0].addr + Page,
-			2 * Page), 0);
+	CHECK_RET(pmemset_remove_range(set, (char *)d[0].addr + Page, 2 * Page),
+			0);
 	CHECK(count_pmaps(set) == 0, "part maps left");
 	CHECK(unmapped(d[0].addr, d[0].size + d[1].size), "still mapped");
 	pmemset_delete(&set);
@@ -294,7 +294,8 @@ range_in_no_part(void)
 			PMEMSET_E_CANNOT_FIND_PART_MAP);
 	CHECK_RET(pmemset_remove_range(set, d[1].addr, 1), 0);
 	CHECK_RET(pmemset_remove_range(set, (char *)d[1].addr + 1,
-			d[1].size - 2), PMEMSET_E_CANNOT_FIND_PART_MAP);
+				  d[1].size - 2),
+			PMEMSET_E_CANNOT_FIND_PART_MAP);
 
 	/* nothing else was touched */
 	CHECK(count_pmaps(set) == 2, "%d part maps", count_pmaps(set));
@@ -333,7 +334,8 @@ referenced_part_map(void)
 	/* also when the range spans a referenced and a free part map */
 	char *lo = (char *)d1.addr < (char *)d2.addr ? d1.addr : d2.addr;
 	char *hi = (char *)d1.addr < (char *)d2.addr ?
-			(char *)d2.addr + d2.size : (char *)d1.addr + d1.size;
+			(char *)d2.addr + d2.size :
+			(char *)d1.addr + d1.size;
 	CHECK_RET(pmemset_remove_range(set, lo, (size_t)(hi - lo)),
 			PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP);
 	CHECK(count_pmaps(set) == 2, "%d part maps", count_pmaps(set));
@@ -387,7 +389,8 @@ remove_part_map_and_coalescing_after_removal(void)
 	struct pmemset *set = test_set_new(NULL, NULL, NULL);
 	CHECK(set, "set");
 	CHECK_RET(pmemset_set_contiguous_part_coalescing(set,
-			PMEMSET_COALESCING_FULL), 0);
+				  PMEMSET_COALESCING_FULL),
+			0);
 	struct pmemset_source *src;
 	CHECK_RET(pmemset_source_from_temporary(&src, test_dir()), 0);
 

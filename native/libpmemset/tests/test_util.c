@@ -30,7 +30,7 @@ test_set_new(struct pmem2_vm_reservation *rsv, pmemset_event_callback *cb,
 	if (pmemset_config_new(&cfg))
 		return NULL;
 	if (pmemset_config_set_required_store_granularity(cfg,
-			PMEM2_GRANULARITY_PAGE) == 0) {
+			    PMEM2_GRANULARITY_PAGE) == 0) {
 		pmemset_config_set_reservation(cfg, rsv);
 		pmemset_config_set_event_callback(cfg, cb, arg);
 		if (pmemset_new(&set, cfg))
