@@ -16,6 +16,7 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CaseResult, RunResult } from '../runner/core/model.js';
+import { FAILING } from '../runner/core/model.js';
 
 export const BASELINE_SCHEMA = 'pmem-conform-baseline/1';
 
@@ -50,7 +51,7 @@ export interface BaselineComparison {
   accepted: AcceptedDivergence[];
   /** entries whose clause ran (pass or diverge) in their scope and no longer diverges there */
   fixed: BaselineEntry[];
-  /** harness errors: always gate */
+  /** harness errors, crashes and timeouts of the library: always gate */
   errors: CaseResult[];
   /**
    * the subset of newDivergences that an entry would have accepted but for
@@ -197,7 +198,8 @@ export function compareWithBaseline(result: RunResult, baseline: Baseline): Base
   };
   const used = new Set<BaselineEntry>();
   for (const c of result.cases) {
-    if (c.verdict === 'error') {
+    // harness errors, crashes and timeouts fail the gate whatever the baseline says
+    if (FAILING.includes(c.verdict)) {
       cmp.errors.push(c);
       continue;
     }
@@ -289,7 +291,7 @@ export function formatComparison(cmp: BaselineComparison, opts: { strict?: boole
   const changed = new Map(cmp.changed.map((x) => [x.case, x.entry]));
   lines.push(
     `baseline: ${cmp.newDivergences.length} new divergence(s), ${cmp.accepted.length} accepted, ` +
-      `${cmp.fixed.length} fixed entr${cmp.fixed.length === 1 ? 'y' : 'ies'}, ${cmp.errors.length} harness error(s)`,
+      `${cmp.fixed.length} fixed entr${cmp.fixed.length === 1 ? 'y' : 'ies'}, ${cmp.errors.length} error(s), crash(es) or timeout(s)`,
   );
   for (const c of cmp.newDivergences) {
     const old = changed.get(c);
@@ -299,7 +301,7 @@ export function formatComparison(cmp: BaselineComparison, opts: { strict?: boole
         (old ? ` (baseline accepted ${old.observedName})` : ''),
     );
   }
-  for (const c of cmp.errors) lines.push(`  ERROR    ${describeCase(c)}: ${oneLine(c.reason ?? 'harness error')}`);
+  for (const c of cmp.errors) lines.push(`  ${c.verdict.toUpperCase().padEnd(8)} ${describeCase(c)}: ${oneLine(c.reason ?? 'harness error')}`);
   for (const e of cmp.fixed) {
     lines.push(`  FIXED    ${describeEntry(e)}: no longer diverges; remove it from the baseline${opts.strict ? ' (--strict)' : ''}`);
   }

@@ -4,7 +4,14 @@ import type { CaseResult, RunResult } from '../runner/core/model.js';
 import { summarise } from '../runner/core/model.js';
 import type { Reporter } from './reporter.js';
 
-const LABEL: Record<CaseResult['verdict'], string> = { pass: 'PASS   ', diverge: 'DIVERGE', skip: 'SKIP   ', error: 'ERROR  ' };
+const LABEL: Record<CaseResult['verdict'], string> = {
+  pass: 'PASS   ',
+  diverge: 'DIVERGE',
+  skip: 'SKIP   ',
+  error: 'ERROR  ',
+  crash: 'CRASH  ',
+  timeout: 'TIMEOUT',
+};
 
 export function caseLine(c: CaseResult): string {
   const what = c.observed ? ` -> ${c.observed.name}` : '';
@@ -22,7 +29,14 @@ export function summaryText(result: RunResult): string {
   lines.push('');
   for (const [k, cs] of groups) {
     const s = summarise(cs);
-    lines.push(`${k}: ${s.pass} pass, ${s.diverge} diverge, ${s.skip} skip, ${s.error} error (${s.total} cases)`);
+    const broken = s.crash || s.timeout ? `, ${s.crash} crash, ${s.timeout} timeout` : '';
+    lines.push(`${k}: ${s.pass} pass, ${s.diverge} diverge, ${s.skip} skip, ${s.error} error${broken} (${s.total} cases)`);
+  }
+  // crashes and timeouts first: they fail any gate, and are no divergence
+  const broke = result.cases.filter((c) => c.verdict === 'crash' || c.verdict === 'timeout');
+  if (broke.length) {
+    lines.push('', `Crashes and timeouts of the library: ${broke.length}`);
+    for (const c of broke) lines.push(`  ${c.verdict.toUpperCase()} ${c.clauseId} [${c.fixture}/${c.implementation}]: ${c.reason}`);
   }
   const div = result.cases.filter((c) => c.verdict === 'diverge');
   if (div.length) {
@@ -90,7 +104,8 @@ export class ConsoleReporter implements Reporter {
     if (this.opts.quiet && this.tty && this.done > 0) process.stdout.write('\n');
     console.log(summaryText(result));
     const s = summarise(result.cases);
-    console.log(`\n${s.pass} passed, ${s.diverge} diverged, ${s.skip} skipped, ${s.error} errors`);
+    const broken = s.crash || s.timeout ? `, ${s.crash} crashed, ${s.timeout} timed out` : '';
+    console.log(`\n${s.pass} passed, ${s.diverge} diverged, ${s.skip} skipped, ${s.error} errors${broken}`);
     const seed = result.environment.seed;
     if (seed !== undefined) console.log(`seed ${seed}${this.opts.randomSeed ? ' (chosen at random; pass --seed to repeat this run)' : ''}`);
     console.log(`reports: ${this.opts.files.map((f) => path.relative(process.cwd(), f) || f).join(', ')}`);

@@ -37,7 +37,7 @@ export interface HtmlOptions {
   title?: string;
 }
 
-const SYMBOL: Record<string, string> = { pass: '\u2713', diverge: '\u2717', skip: '\u2013', error: '!' };
+const SYMBOL: Record<string, string> = { pass: '\u2713', diverge: '\u2717', skip: '\u2013', error: '!', crash: '\u2620', timeout: '\u231b' };
 
 /** JSON that can sit inside <script type="application/json"> without ending it or opening a comment. */
 export function jsonForScript(value: unknown): string {
@@ -455,9 +455,9 @@ function renderCoverage(result: RunResult): string {
 
 const CSS = `
 :root{color-scheme:light dark;--fg:#1b1f24;--muted:#59636e;--bg:#fff;--bg2:#f4f6f8;--line:#d0d7de;--accent:#0b5cad;
---pass:#1a7f37;--pass-bg:#e6f4ea;--diverge:#b3261e;--diverge-bg:#fde7e4;--skip:#6e5600;--skip-bg:#f6f1dc;--error:#8a2be2;--error-bg:#f1e6fb}
+--pass:#1a7f37;--pass-bg:#e6f4ea;--diverge:#b3261e;--diverge-bg:#fde7e4;--skip:#6e5600;--skip-bg:#f6f1dc;--error:#8a2be2;--error-bg:#f1e6fb;--crash:#fff;--crash-bg:#b3261e;--timeout:#fff;--timeout-bg:#8a4b00}
 @media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--muted:#9da7b3;--bg:#0f1419;--bg2:#1a2129;--line:#3a4450;--accent:#6cb6ff;
---pass:#56d364;--pass-bg:#12301c;--diverge:#ff8178;--diverge-bg:#3d1614;--skip:#e3c35a;--skip-bg:#332b0b;--error:#d2a8ff;--error-bg:#2c1946}}
+--pass:#56d364;--pass-bg:#12301c;--diverge:#ff8178;--diverge-bg:#3d1614;--skip:#e3c35a;--skip-bg:#332b0b;--error:#d2a8ff;--error-bg:#2c1946;--crash:#1a0000;--crash-bg:#ff8178;--timeout:#1a0d00;--timeout-bg:#e3a35a}}
 *{box-sizing:border-box}
 html{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;color:var(--fg);background:var(--bg)}
 body{margin:0 auto;padding:0 1.25rem 4rem;max-width:110rem}
@@ -474,13 +474,14 @@ th,td{border:1px solid var(--line);padding:.3rem .5rem;vertical-align:top;text-a
 thead th{background:var(--bg2)}
 td.num,th.num,.summary td{text-align:right;font-variant-numeric:tabular-nums}
 .summary td:nth-child(2),.summary td:nth-child(3){text-align:left}
-td.nz{font-weight:700}td.n-diverge{color:var(--diverge)}td.n-error{color:var(--error)}td.n-skip{color:var(--skip)}
+td.nz{font-weight:700}td.n-diverge{color:var(--diverge)}td.n-error{color:var(--error)}td.n-crash{color:var(--crash-bg)}td.n-timeout{color:var(--timeout-bg)}td.n-skip{color:var(--skip)}
 .tiles{display:flex;flex-wrap:wrap;gap:.6rem;list-style:none;padding:0;margin:.5rem 0 1rem}
 .tile{border:1px solid var(--line);border-radius:.5rem;padding:.4rem .8rem;background:var(--bg2)}
 .tile-n{font-size:1.5rem;font-weight:700;font-variant-numeric:tabular-nums;margin-right:.2rem}
 .verdict{display:inline-block;padding:0 .4rem;border-radius:.3rem;font-weight:600;border:1px solid currentColor;font-size:.9em}
 .v-pass{color:var(--pass);background:var(--pass-bg)}.v-diverge{color:var(--diverge);background:var(--diverge-bg)}
 .v-skip{color:var(--skip);background:var(--skip-bg)}.v-error{color:var(--error);background:var(--error-bg)}
+.v-crash{color:var(--crash);background:var(--crash-bg)}.v-timeout{color:var(--timeout);background:var(--timeout-bg)}
 dl.env,dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0}
 dl dt{font-weight:600}dl dd{margin:0;overflow-wrap:anywhere}
 .two{display:flex;flex-wrap:wrap;gap:0 2rem}
@@ -513,6 +514,7 @@ td.none{color:var(--muted);text-align:center}
 button.case{display:block;width:100%;text-align:left;margin:.1rem 0;padding:.15rem .4rem;border:1px solid currentColor;font-size:.85rem;line-height:1.3}
 button.case.v-diverge{border-width:2px;font-weight:700}
 button.case.v-error{border-style:dashed;font-weight:700}
+button.case.v-crash,button.case.v-timeout{border-width:3px;font-weight:700}
 button.case.v-skip{font-style:italic}
 button.case.accepted{border-style:dotted}
 button.case .impl{font-weight:normal;color:var(--fg);opacity:.8;font-size:.8em}

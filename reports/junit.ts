@@ -96,6 +96,13 @@ function testcase(c: CaseResult, accepted: BaselineEntry | undefined): string {
         `${open}>\n      <error message="${x(oneLine(c.reason ?? 'harness error'))}" type="harness-error">` +
         `${x(caseBody(c))}</error>\n    </testcase>`
       );
+    case 'crash':
+    case 'timeout':
+      // the library, not the harness, ended the case: an <error> of its own type, never a failure a baseline accepts
+      return (
+        `${open}>\n      <error message="${x(oneLine(c.reason ?? c.verdict))}" type="library-${c.verdict}">` +
+        `${x(caseBody(c))}</error>\n    </testcase>`
+      );
     case 'diverge': {
       if (accepted) {
         const out =

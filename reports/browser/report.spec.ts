@@ -63,7 +63,8 @@ test('summary numbers match the data; no script errors, no network', async ({ pa
     })),
   );
   const pairs = new Set(result.cases.map((c) => `${c.implementation}\u0000${c.fixture}`));
-  expect(rows.length).toBe(pairs.size * 5);
+  // a cell per verdict of the model and one for the total
+  expect(rows.length).toBe(pairs.size * (VERDICTS.length + 1));
   for (const r of rows) {
     const cases = result.cases.filter((c) => c.implementation === r.impl && c.fixture === r.fixture);
     const want = r.verdict === 'total' ? cases.length : count(cases, r.verdict as Verdict);

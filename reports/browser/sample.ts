@@ -148,6 +148,8 @@ both(
   {
     page: MAP_NEW,
     function: 'pmem2_map_new',
+    // a property's case: the kind tells reporters it carries a seed, a shrink path and a replay command
+    kind: 'property',
     clauseId: 'pmem2_map_new@seed-txt/pmem2_map_new/PMEM2_E_OFFSET_UNALIGNED#1',
     clause: 'PMEM2_E_OFFSET_UNALIGNED',
     clauseText:

@@ -5,10 +5,20 @@
 
 export const SCHEMA = 'pmem-conform/1';
 
-/** pass: observed outcome is one the page permits; diverge: it is not. */
-export type Verdict = 'pass' | 'diverge' | 'skip' | 'error';
+/**
+ * pass: the observed outcome is one the page permits; diverge: it is not
+ * (a finding); skip: the situation could not be built here (the reason
+ * says why); error: the harness failed; crash: the library killed the
+ * process that ran the case (a signal, or exit() from inside a call);
+ * timeout: a call did not return within the case timeout. A crash or a
+ * timeout is never a pass and always fails a gate.
+ */
+export type Verdict = 'pass' | 'diverge' | 'skip' | 'error' | 'crash' | 'timeout';
 
-export const VERDICTS: readonly Verdict[] = ['pass', 'diverge', 'skip', 'error'];
+export const VERDICTS: readonly Verdict[] = ['pass', 'diverge', 'skip', 'error', 'crash', 'timeout'];
+
+/** verdicts that fail a run whatever a baseline accepts */
+export const FAILING: readonly Verdict[] = ['error', 'crash', 'timeout'];
 
 /**
  * What a case checks, the one field every reporter reads to tell cases
@@ -115,12 +125,14 @@ export interface Summary {
   diverge: number;
   skip: number;
   error: number;
+  crash: number;
+  timeout: number;
   total: number;
 }
 
 /** summarise -- counts per verdict; the one summary every reporter shows (a verdict it does not know, from another version's results.json, counts in the total only) */
 export function summarise(cases: readonly CaseResult[]): Summary {
-  const s: Summary = { pass: 0, diverge: 0, skip: 0, error: 0, total: cases.length };
+  const s: Summary = { pass: 0, diverge: 0, skip: 0, error: 0, crash: 0, timeout: 0, total: cases.length };
   for (const c of cases) if (VERDICTS.includes(c.verdict)) s[c.verdict]++;
   return s;
 }
