@@ -31,6 +31,8 @@ export interface CaseContext {
 
 export type Outcome =
   | { skip: string }
+  /** the library killed the process that made the call (a forked child): never a pass, never a divergence */
+  | { crash: string; observed: Observed; permitted: string[] }
   | {
       observed: Observed;
       permitted: string[];

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { summarise } from '../core/model.js';
+import { FAILING } from '../core/model.js';
 import { loadAddon } from '../core/native.js';
 import { Engine } from '../engine/engine.js';
 import type { Plan } from '../engine/plan.js';
@@ -66,7 +66,7 @@ function reporters(values: RunOptions, plan: Plan, baseline: Baseline | undefine
 
 async function run(argv: string[]): Promise<number> {
   const values = parseRunOptions(argv);
-  const plan = buildPlan(values, argv, loadAddon);
+  const plan = await buildPlan(values, argv, loadAddon);
   const baseline = readBaseline(values);
   const { all, gate } = reporters(values, plan, baseline);
   const say = (l: string) => console.log(l);
@@ -80,7 +80,8 @@ async function run(argv: string[]): Promise<number> {
   process.once('SIGTERM', onSignal);
   const result = await engine.run(new Multiplexer(all), abort.signal);
   if (gate) return gate.exitCode;
-  return summarise(result.cases).error > 0 ? 1 : 0;
+  // harness errors, crashes and timeouts fail the run; divergences are findings
+  return result.cases.some((c) => FAILING.includes(c.verdict)) ? 1 : 0;
 }
 
 export async function main(argv: string[]): Promise<number> {

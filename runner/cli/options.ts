@@ -16,7 +16,7 @@ export const USAGE = `usage: pmem-conform run [--fixture NAME]... [--impl libpme
                          [--suite NAME]... [--grep TEXT] [--out DIR] [--json FILE] [--junit FILE]
                          [--baseline FILE [--strict] [--update-baseline]] [--quiet]
                          [--property NAME]... [--seed N] [--runs N] [--replay PATH] [--soak] [--suites-only]
-                         [--allow-destroy-devdax] [--suite durability [--trials N]]
+                         [--allow-destroy-devdax] [--suite durability [--trials N]] [--case-timeout SECONDS]
        pmem-conform list            list suites, fixtures and clause counts
 fixtures: ${[...Object.keys(FIXTURES), 'emulated[:MODE]', 'SPEC+force=GRAN', 'all'].join(', ')}; suites: ${SUITES.map((s) => s.name).join(', ')}`;
 
@@ -40,6 +40,7 @@ const OPTIONS = {
   'suites-only': { type: 'boolean', default: false },
   'allow-destroy-devdax': { type: 'boolean', default: false },
   trials: { type: 'string' },
+  'case-timeout': { type: 'string' },
 } as const;
 
 export type RunOptions = ReturnType<typeof parseRunOptions>;

@@ -9,6 +9,7 @@ import { DEFAULT_LIB } from '../core/implementation.js';
 import type { ImplementationInfo } from '../core/model.js';
 import type { Addon } from '../core/native.js';
 import type { DurabilityImpl } from '../engine/durability/campaign.js';
+import { probeImplementation } from '../engine/isolation.js';
 import type { ImplementationRun, Plan } from '../engine/plan.js';
 import type { Fixture } from '../../fixtures/fixture.js';
 import { allFixtureSpecs, isRemoteSpec, makeFixture, makeRemote } from '../../fixtures/index.js';
@@ -23,9 +24,11 @@ import { intOption, parseImpl, UsageError } from './options.js';
 /** durability is not a page suite: power-cut trials in their own guest */
 const DURABILITY = 'durability';
 const DEFAULT_RUNS = 200;
+/** seconds a case may run: cases take milliseconds, so only a hung call comes near it, even in a TCG guest */
+const DEFAULT_CASE_TIMEOUT = 10;
 
 /** buildPlan -- the plan the options describe; loads the implementations into the addon */
-export function buildPlan(values: RunOptions, argv: string[], addon: () => Addon): Plan {
+export async function buildPlan(values: RunOptions, argv: string[], addon: () => Addon): Promise<Plan> {
   const impls = (values.impl ?? Object.keys(DEFAULT_LIB)).map(parseImpl);
   const wantDurability = (values.suite ?? []).includes(DURABILITY) || (values.fixture ?? []).includes('all');
   const trials = values.trials !== undefined ? intOption('--trials', values.trials, 1, 10_000) : 2;
@@ -41,18 +44,26 @@ export function buildPlan(values: RunOptions, argv: string[], addon: () => Addon
   if (runs.length === 0 && !wantDurability) throw new UsageError(`no selected suite drives ${impls.map((i) => i.name).join(' or ')}`);
   // seeds are non-negative 32-bit numbers, so every printed replay command parses as printed
   const seed = values.seed !== undefined ? intOption('--seed', values.seed, 0, 2 ** 32 - 1) : (Date.now() ^ (process.pid << 10)) >>> 0;
+  const caseTimeout =
+    values['case-timeout'] !== undefined ? intOption('--case-timeout', values['case-timeout'], 1, 86_400) : DEFAULT_CASE_TIMEOUT;
   const numRuns = values.runs !== undefined ? intOption('--runs', values.runs, 1, 10_000_000) : values.soak ? 20_000 : DEFAULT_RUNS;
   if (values.replay !== undefined && (values.seed === undefined || values.property?.length !== 1))
     throw new UsageError('--replay PATH needs --seed N and exactly one --property NAME (the failure report prints the whole command)');
   const { fixtures, remotes } = selectFixtures(values, wantDurability && runs.length === 0);
+  const implementations = await Promise.all(runs.map((r) => checkImplementation(r.impl)));
+  // the runner itself calls no library under test: its own probes of the fixtures use the system libpmem2
   const loaded = addon();
-  const implementations = runs.map((r) => loadImplementation(loaded, r.impl));
+  try {
+    loaded.load(DEFAULT_LIB.libpmem2!);
+  } catch {
+    // no system libpmem2: the fixtures' SDS probe says it could not ask
+  }
   return {
     runs,
     implementations,
     fixtures,
     remotes,
-    forward: forwarded(values, runs, properties.length > 0, seed, numRuns),
+    forward: [...forwarded(values, runs, properties.length > 0, seed, numRuns), '--case-timeout', String(caseTimeout)],
     allowDestroyDevdax: values['allow-destroy-devdax'],
     ...(wantDurability
       ? {
@@ -66,6 +77,7 @@ export function buildPlan(values: RunOptions, argv: string[], addon: () => Addon
     seed,
     seeded: properties.length > 0 || wantDurability,
     numRuns,
+    caseTimeoutMs: caseTimeout * 1000,
     ...(values.replay !== undefined ? { replayPath: values.replay } : {}),
     command: ['pmem-conform', 'run', ...argv].join(' '),
   };
@@ -117,20 +129,13 @@ function forwarded(values: RunOptions, runs: ImplementationRun[], withProperties
   ];
 }
 
-/** loadImplementation -- loads the build into the addon and says what it is */
-function loadImplementation(addon: Addon, impl: Implementation): ImplementationInfo {
-  try {
-    // libpmemset suites also use libpmem2 (reservations, pmem2 sources): the system one
-    if (impl.name === 'libpmem2') addon.load(impl.path);
-    else {
-      addon.load(DEFAULT_LIB.libpmem2!);
-      if (!fs.existsSync(impl.path))
-        throw new Error(`${impl.path} does not exist; build it with make -C native/libpmemset (npm install does)`);
-      addon.pmemsetLoad(impl.path);
-    }
-  } catch (e) {
-    throw new UsageError((e as Error).message);
+/** checkImplementation -- loads the build in a worker (never here) and says what it is */
+async function checkImplementation(impl: Implementation): Promise<ImplementationInfo> {
+  if (impl.name === 'libpmemset' && !fs.existsSync(impl.path)) {
+    throw new UsageError(`${impl.path} does not exist; build it with make -C native/libpmemset (npm install does)`);
   }
+  const why = await probeImplementation(impl);
+  if (why !== undefined) throw new UsageError(why);
   const info: ImplementationInfo = { name: impl.name, library: impl.name, path: resolveSoname(impl.path) };
   const version =
     impl.path === DEFAULT_LIB.libpmem2

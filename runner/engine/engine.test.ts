@@ -26,6 +26,7 @@ function plan(impls: string[]): Plan {
     seed: 5,
     seeded: true,
     numRuns: 1,
+    caseTimeoutMs: 1000,
     command: 'pmem-conform run (test)',
   };
 }

@@ -35,6 +35,8 @@ export interface Plan {
   /** the seed goes into the report: properties or durability trials run */
   seeded: boolean;
   numRuns: number;
+  /** milliseconds a case may run before its worker is killed and the case is a timeout (a property gets 30 times this) */
+  caseTimeoutMs: number;
   replayPath?: string;
   /** the command line, as the report shows it */
   command: string;

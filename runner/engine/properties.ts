@@ -10,6 +10,8 @@ import type { KnownDivergence, PropertyDef, PropertyResult } from '../../propert
 import type { Implementation } from '../core/implementation.js';
 import { DEFAULT_LIB } from '../core/implementation.js';
 import type { Campaign, CampaignContext } from './campaign.js';
+import { runIsolated } from './isolation.js';
+import { fixtureView } from './suites.js';
 import type { ImplementationRun } from './plan.js';
 
 export interface PropertyRunOptions {
@@ -124,28 +126,51 @@ function replayPrefix(fixture: string, impl: Implementation, numRuns: number): s
   return `npx pmem-conform run --fixture ${fixture} --impl ${named} --runs ${numRuns}`;
 }
 
-/** the property campaign: one implementation's properties on every file fixture, after its suites */
+/** the property campaign: one implementation's properties on every file fixture, after its suites, in a worker */
 export const propertyCampaign: Campaign = {
   name: 'properties',
   scope: 'implementation',
-  run(ctx: CampaignContext, r?: ImplementationRun) {
+  async run(ctx: CampaignContext, r?: ImplementationRun) {
     if (!r || r.properties.length === 0) return;
     const { plan } = ctx;
     for (const f of plan.fixtures) {
       // a device DAX fixture holds no files: the properties run on the file fixtures
       if (f.kind === 'devdax') continue;
-      const cases = runProperties({
-        properties: r.properties,
-        fixture: f,
-        implementation: r.impl,
-        addon: ctx.addon,
-        seed: plan.seed,
-        numRuns: plan.numRuns,
-        ...(plan.replayPath !== undefined ? { replayPath: plan.replayPath } : {}),
-        suiteCases: ctx.cases.filter((c) => c.implementation === r.impl.name && c.fixture === f.name && c.kind !== 'property'),
-        commandPrefix: replayPrefix(f.name, r.impl, plan.numRuns),
+      const prefix = replayPrefix(f.name, r.impl, plan.numRuns);
+      await runIsolated({
+        job: {
+          impl: r.impl,
+          fixture: fixtureView(f),
+          seed: plan.seed,
+          numRuns: plan.numRuns,
+          ...(plan.replayPath !== undefined ? { replayPath: plan.replayPath } : {}),
+          commandPrefix: prefix,
+        },
+        units: r.properties.map((p) => ({ type: 'property', name: p.name })),
+        suiteCases: () => ctx.cases.filter((c) => c.implementation === r.impl.name && c.fixture === f.name && c.kind !== 'property'),
+        describe: (u) => {
+          const p = r.properties.find((x) => u.type === 'property' && x.name === u.name)!;
+          return {
+            id: `property:${p.name}@${f.name}/${r.impl.name}`,
+            clauseId: `property:${p.name}`,
+            page: p.page,
+            function: p.function,
+            clause: p.name,
+            clauseText: `${p.title} (model read from ${p.reads})`,
+            kind: 'property',
+            fixture: f.name,
+            implementation: r.impl.name,
+            seed: plan.seed,
+            replay: `${prefix} --property ${p.name} --seed ${plan.seed}`,
+          };
+        },
+        timeoutMs: () => plan.caseTimeoutMs * PROPERTY_TIMEOUT_FACTOR,
+        emit: (c) => ctx.emit(c),
+        signal: ctx.signal,
       });
-      for (const c of cases) ctx.emit(c);
     }
   },
 };
+
+/** a property makes a few hundred calls: it may take this many case timeouts */
+const PROPERTY_TIMEOUT_FACTOR = 30;

@@ -13,6 +13,8 @@ import type { Fixture } from '../../fixtures/fixture.js';
 import type { CaseContext, Implementation, Outcome, Suite } from '../../suites/framework.js';
 import { clauseKey, makeFile } from '../../suites/framework.js';
 import type { Campaign, CampaignContext } from './campaign.js';
+import type { FixtureView } from './isolation.js';
+import { runIsolated } from './isolation.js';
 import type { ImplementationRun } from './plan.js';
 
 export interface RunOptions {
@@ -48,20 +50,30 @@ function pageLabel(c: Clause): string {
   return `${c.page}(${c.section}) [${c.version}]`;
 }
 
-function runOne(sel: Selected, fixture: Fixture, opts: RunOptions, catalogue: Catalogue): CaseResult {
-  const { clause, suite } = sel;
-  const started = Date.now();
-  const base = {
-    id: `${clause.id}@${fixture.name}/${opts.implementation.name}`,
+/** caseBase -- what a case of `clause` says about itself whatever its verdict (also for a case whose worker died) */
+export function caseBase(
+  clause: Clause,
+  fixture: string,
+  implementation: string,
+): Omit<CaseResult, 'verdict' | 'permitted' | 'durationMs'> {
+  return {
+    id: `${clause.id}@${fixture}/${implementation}`,
     clauseId: clause.id,
     page: pageLabel(clause),
     function: clause.function,
     clause: clause.name,
     clauseText: clause.text,
     kind: clause.kind === 'behaviour' ? 'behaviour' : clause.kind === 'unlisted' ? 'unlisted' : 'error',
-    fixture: fixture.name,
-    implementation: opts.implementation.name,
-  } as const;
+    fixture,
+    implementation,
+  };
+}
+
+/** runClause -- builds the situation of one clause on one fixture, calls the library and judges what it answered */
+export function runClause(sel: Selected, fixture: Fixture, opts: RunOptions, catalogue: Catalogue): CaseResult {
+  const { clause, suite } = sel;
+  const started = Date.now();
+  const base = caseBase(clause, fixture.name, opts.implementation.name);
   const done = (r: Partial<CaseResult> & Pick<CaseResult, 'verdict' | 'permitted'>): CaseResult => ({
     ...base,
     ...r,
@@ -121,6 +133,9 @@ function runOne(sel: Selected, fixture: Fixture, opts: RunOptions, catalogue: Ca
   if (harnessError !== undefined || !outcome)
     return done({ verdict: 'error', permitted: [], reason: harnessError ?? 'the case returned nothing', ...withNote });
   if ('skip' in outcome) return done({ verdict: 'skip', permitted: [], reason: outcome.skip, ...withNote });
+  if ('crash' in outcome) {
+    return done({ verdict: 'crash', permitted: outcome.permitted, observed: outcome.observed, reason: outcome.crash, ...withNote });
+  }
 
   const j = judge(outcome.observed, outcome.permitted);
   const notes = [note, outcome.note, cleanupErrors.length ? `cleanup: ${cleanupErrors.join('; ')}` : undefined].filter(Boolean).join(' ');
@@ -184,7 +199,7 @@ export function runSuites(opts: RunOptions): CaseResult[] {
   const cases: CaseResult[] = [];
   for (const fixture of opts.fixtures) {
     for (const sel of selected) {
-      const r = runOne(sel, fixture, opts, opts.catalogue);
+      const r = runClause(sel, fixture, opts, opts.catalogue);
       cases.push(r);
       opts.onCase?.(r, cases.length, total);
     }
@@ -192,21 +207,34 @@ export function runSuites(opts: RunOptions): CaseResult[] {
   return cases;
 }
 
-/** the suite campaign: every selected clause of one implementation's suites on every in-process fixture */
+/** the fixture as a worker sees it */
+export function fixtureView(f: Fixture): FixtureView {
+  return { name: f.name, kind: f.kind, directory: f.directory(), capabilities: f.capabilities() };
+}
+
+/**
+ * the suite campaign: every selected clause of one implementation's suites
+ * on every in-process fixture, in a worker process (isolation.ts)
+ */
 export const suiteCampaign: Campaign = {
   name: 'suites',
   scope: 'implementation',
-  run(ctx: CampaignContext, r?: ImplementationRun) {
+  async run(ctx: CampaignContext, r?: ImplementationRun) {
     if (!r) return;
-    runSuites({
-      suites: r.suites,
-      fixtures: ctx.plan.fixtures,
-      implementation: r.impl,
-      addon: ctx.addon,
-      catalogue: ctx.catalogue,
-      ...(ctx.plan.grep ? { grep: ctx.plan.grep } : {}),
-      onCase: (c) => ctx.emit(c),
-    });
+    const { plan } = ctx;
+    const selected = selectClauses(ctx.catalogue, r.suites, plan.grep);
+    const byId = new Map(selected.map((s) => [s.clause.id, s.clause]));
+    for (const f of plan.fixtures) {
+      await runIsolated({
+        job: { impl: r.impl, fixture: fixtureView(f), seed: plan.seed, numRuns: plan.numRuns, commandPrefix: '' },
+        units: selected.map((s) => ({ type: 'clause', suite: s.suite.name, clauseId: s.clause.id })),
+        suiteCases: () => [],
+        describe: (u) => caseBase(byId.get(u.type === 'clause' ? u.clauseId : '')!, f.name, r.impl.name),
+        timeoutMs: () => plan.caseTimeoutMs,
+        emit: (c) => ctx.emit(c),
+        signal: ctx.signal,
+      });
+    }
   },
 };
 

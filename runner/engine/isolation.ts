@@ -1,0 +1,197 @@
+/**
+ * Crash isolation: the library under test runs in a worker process, never
+ * in the runner. The parent hands a worker a list of units (a clause's
+ * case, or a property) and reads one message per step: a unit starts, a
+ * case finished, a unit is done. When the worker dies in the middle of a
+ * unit (a signal, exit() from inside the library, an abort) that unit gets
+ * a `crash` case; when a unit runs past its timeout the worker is killed
+ * and the unit gets a `timeout` case. Either way a new worker takes the
+ * units that are left, so every planned unit reports.
+ */
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Implementation } from '../core/implementation.js';
+import type { CaseResult } from '../core/model.js';
+import type { Fixture } from '../../fixtures/fixture.js';
+
+/** what a worker runs: a clause's case of a suite, or a property */
+export type Unit = { type: 'clause'; suite: string; clauseId: string } | { type: 'property'; name: string };
+
+/** the fixture as a worker sees it: set up by the parent, described by value */
+export interface FixtureView {
+  name: string;
+  kind: string;
+  directory: string;
+  capabilities: ReturnType<Fixture['capabilities']>;
+}
+
+/** the worker's job: the units, in order, and what they need */
+export interface Job {
+  impl: Implementation;
+  fixture: FixtureView;
+  units: Unit[];
+  grep?: string;
+  seed: number;
+  numRuns: number;
+  replayPath?: string;
+  commandPrefix: string;
+  /** the suites' cases of this implementation and fixture so far (the properties set their divergences aside) */
+  suiteCases: CaseResult[];
+}
+
+export type WorkerMessage =
+  | { type: 'start'; index: number; what: string }
+  | { type: 'case'; index: number; result: CaseResult }
+  | { type: 'unit-done'; index: number }
+  | { type: 'fatal'; message: string }
+  | { type: 'loaded' };
+
+export interface IsolationOptions {
+  job: Omit<Job, 'units' | 'suiteCases'>;
+  units: Unit[];
+  /** the cases so far that the job's suiteCases are taken from */
+  suiteCases: () => CaseResult[];
+  /** what a unit's case says about itself, for the crash or timeout case the parent writes */
+  describe: (unit: Unit) => Omit<CaseResult, 'verdict' | 'permitted' | 'durationMs'>;
+  /** milliseconds a unit may run */
+  timeoutMs: (unit: Unit) => number;
+  emit: (c: CaseResult) => void;
+  signal: AbortSignal;
+}
+
+const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.js');
+
+/** how a worker ended, and what it was doing then */
+interface WorkerEnd {
+  /** index of the first unit not done */
+  next: number;
+  /** the unit that was running when the worker ended (undefined: between units) */
+  running?: { index: number; what: string; startedAt: number };
+  timedOut: boolean;
+  exit: string;
+  fatal?: string;
+  stderr: string;
+}
+
+/** runIsolated -- runs every unit in workers, one after another, replacing each worker that dies */
+export async function runIsolated(o: IsolationOptions): Promise<void> {
+  let next = 0;
+  let emptyDeaths = 0;
+  while (next < o.units.length) {
+    if (o.signal.aborted) return;
+    const end = await runWorker(o, next);
+    if (end.next >= o.units.length) return;
+    if (end.fatal !== undefined || end.running === undefined) {
+      // the worker could not even start a unit: twice in a row means it never will
+      if (end.fatal !== undefined || ++emptyDeaths >= 2) {
+        for (const u of o.units.slice(end.next))
+          o.emit(failed(o, u, 'error', `the worker could not run: ${end.fatal ?? `${end.exit}; ${lastLine(end.stderr)}`}`, 0));
+        return;
+      }
+      next = end.next;
+      continue;
+    }
+    emptyDeaths = 0;
+    const unit = o.units[end.running.index]!;
+    const ms = Date.now() - end.running.startedAt;
+    const tail = lastLine(end.stderr);
+    if (end.timedOut) {
+      o.emit(
+        failed(
+          o,
+          unit,
+          'timeout',
+          `no answer within ${Math.round(o.timeoutMs(unit) / 1000)} s: the worker was killed while ${end.running.what}`,
+          ms,
+        ),
+      );
+    } else {
+      o.emit(
+        failed(
+          o,
+          unit,
+          'crash',
+          `the library ended the process (${end.exit}) while ${end.running.what}${tail ? `; last words: ${tail}` : ''}`,
+          ms,
+        ),
+      );
+    }
+    next = end.running.index + 1;
+  }
+}
+
+function failed(o: IsolationOptions, unit: Unit, verdict: 'crash' | 'timeout' | 'error', reason: string, ms: number): CaseResult {
+  return { ...o.describe(unit), verdict, permitted: [], reason, durationMs: ms };
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').filter(Boolean).slice(-1)[0]?.slice(0, 300) ?? '';
+}
+
+/** one worker over units[from..]; resolves when it ends, however it ends */
+function runWorker(o: IsolationOptions, from: number): Promise<WorkerEnd> {
+  return new Promise((resolve) => {
+    const child = fork(WORKER, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    const end: WorkerEnd = { next: from, timedOut: false, exit: '', stderr: '' };
+    let timer: NodeJS.Timeout | undefined;
+    const kill = () => child.kill('SIGKILL');
+    const onAbort = () => kill();
+    o.signal.addEventListener('abort', onAbort, { once: true });
+    child.stderr?.on('data', (d: Buffer) => {
+      end.stderr = (end.stderr + d.toString('utf8')).slice(-8000);
+      process.stderr.write(d);
+    });
+    child.on('message', (m: WorkerMessage) => {
+      if (m.type === 'start') {
+        end.running = { index: m.index, what: m.what, startedAt: Date.now() };
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          end.timedOut = true;
+          kill();
+        }, o.timeoutMs(o.units[m.index]!));
+      } else if (m.type === 'case') o.emit(m.result);
+      else if (m.type === 'unit-done') {
+        clearTimeout(timer);
+        end.running = undefined;
+        end.next = m.index + 1;
+      } else if (m.type === 'fatal') end.fatal = m.message;
+    });
+    // 'close', not 'exit': by then every message the worker sent has been read
+    child.on('close', (code, sig) => {
+      clearTimeout(timer);
+      o.signal.removeEventListener('abort', onAbort);
+      end.exit = sig ? `signal ${sig}` : `exit status ${code}`;
+      resolve(end);
+    });
+    const job: Job = { ...o.job, units: o.units.slice(from), suiteCases: o.suiteCases() };
+    // indices in the worker's messages are of o.units: the worker is told where its list starts
+    child.send({ job, offset: from });
+  });
+}
+
+/**
+ * probeImplementation -- loads a build in a worker, never in the runner, and
+ * says why it cannot be used (undefined when it loads): a path that is no
+ * shared object, or one that lacks a function the binding needs
+ */
+export function probeImplementation(impl: Implementation): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const child = fork(WORKER, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    let answer: string | undefined = 'the worker ended before it loaded the build';
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString('utf8');
+    });
+    child.on('message', (m: WorkerMessage) => {
+      if (m.type === 'loaded') answer = undefined;
+      else if (m.type === 'fatal') answer = m.message;
+    });
+    child.on('close', (code, sig) => {
+      if (answer === 'the worker ended before it loaded the build')
+        answer += ` (${sig ? `signal ${sig}` : `exit status ${code}`}${stderr.trim() ? `: ${lastLine(stderr)}` : ''})`;
+      resolve(answer);
+    });
+    child.send({ probe: impl });
+  });
+}

@@ -1,0 +1,132 @@
+/**
+ * The worker: the only process that calls the library under test. It
+ * loads the implementation, runs the units it is given in order and
+ * reports each step to the parent (isolation.ts) before taking the next,
+ * so a crash or hang in the library costs the parent this process, never
+ * a result it was already sent.
+ */
+import { loadCatalogue } from '../catalogue/build.js';
+import type { Implementation } from '../core/implementation.js';
+import { DEFAULT_LIB } from '../core/implementation.js';
+import type { CaseResult } from '../core/model.js';
+import { loadAddon } from '../core/native.js';
+import type { Addon } from '../core/native.js';
+import type { Fixture } from '../../fixtures/fixture.js';
+import { PROPERTIES } from '../../properties/index.js';
+import { SUITES } from '../../suites/index.js';
+import type { Job, Unit, WorkerMessage } from './isolation.js';
+import { runProperties } from './properties.js';
+import { runClause } from './suites.js';
+
+/** send -- one message to the parent, resolved once it is written: nothing may be lost to a crash after it */
+function send(m: WorkerMessage): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!process.send) return reject(new Error('the worker has no IPC channel to its parent'));
+    process.send(m, undefined, {}, (e) => (e ? reject(e) : resolve()));
+  });
+}
+
+function load(job: Job): Addon {
+  const addon = loadAddon();
+  if (job.impl.name === 'libpmem2') addon.load(job.impl.path);
+  else {
+    // libpmemset suites also use libpmem2 (reservations, pmem2 sources): the system one
+    addon.load(DEFAULT_LIB.libpmem2!);
+    addon.pmemsetLoad(job.impl.path);
+  }
+  return addon;
+}
+
+function fixtureOf(job: Job): Fixture {
+  const f = job.fixture;
+  return {
+    name: f.name,
+    kind: f.kind,
+    setup: async () => undefined,
+    teardown: async () => undefined,
+    directory: () => f.directory,
+    capabilities: () => f.capabilities,
+  };
+}
+
+/** what a unit is doing, for the parent to say when the worker dies in it */
+function activity(unit: Unit, job: Job): string {
+  return unit.type === 'clause'
+    ? `running the case of ${unit.clauseId} on ${job.fixture.name}`
+    : `running property ${unit.name} on ${job.fixture.name}`;
+}
+
+async function runUnit(
+  unit: Unit,
+  job: Job,
+  addon: Addon,
+  catalogue: ReturnType<typeof loadCatalogue>,
+  fixture: Fixture,
+): Promise<CaseResult[]> {
+  if (unit.type === 'clause') {
+    const suite = SUITES.find((s) => s.name === unit.suite);
+    const clause = catalogue.clauses.find((c) => c.id === unit.clauseId);
+    if (!suite || !clause) throw new Error(`unknown unit ${unit.suite}/${unit.clauseId}`);
+    return [
+      runClause(
+        { suite, clause },
+        fixture,
+        { suites: [suite], fixtures: [fixture], implementation: job.impl, addon, catalogue },
+        catalogue,
+      ),
+    ];
+  }
+  const property = PROPERTIES.find((p) => p.name === unit.name);
+  if (!property) throw new Error(`unknown property ${unit.name}`);
+  return runProperties({
+    properties: [property],
+    fixture,
+    implementation: job.impl,
+    addon,
+    seed: job.seed,
+    numRuns: job.numRuns,
+    ...(job.replayPath !== undefined ? { replayPath: job.replayPath } : {}),
+    suiteCases: job.suiteCases,
+    commandPrefix: job.commandPrefix,
+  });
+}
+
+async function work(job: Job, offset: number): Promise<void> {
+  let addon: Addon;
+  let catalogue: ReturnType<typeof loadCatalogue>;
+  try {
+    addon = load(job);
+    catalogue = loadCatalogue();
+  } catch (e) {
+    await send({ type: 'fatal', message: (e as Error).message });
+    return;
+  }
+  const fixture = fixtureOf(job);
+  for (const [i, unit] of job.units.entries()) {
+    const index = offset + i;
+    await send({ type: 'start', index, what: activity(unit, job) });
+    for (const result of await runUnit(unit, job, addon, catalogue, fixture)) await send({ type: 'case', index, result });
+    await send({ type: 'unit-done', index });
+  }
+}
+
+// the parent's death ends the worker: the IPC channel closes with it
+process.on('disconnect', () => process.exit(0));
+process.once('message', (m: { job: Job; offset: number } | { probe: Implementation }) => {
+  const task =
+    'probe' in m
+      ? (async () => {
+          try {
+            load({ impl: m.probe } as Job);
+            await send({ type: 'loaded' });
+          } catch (e) {
+            await send({ type: 'fatal', message: (e as Error).message });
+          }
+        })()
+      : work(m.job, m.offset);
+  task
+    .catch(async (e) => {
+      await send({ type: 'fatal', message: (e as Error).stack ?? String(e) }).catch(() => undefined);
+    })
+    .finally(() => process.disconnect());
+});
