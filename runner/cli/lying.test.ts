@@ -1,0 +1,104 @@
+/**
+ * The gate catches lying builds: each shim below links the real libpmem2
+ * and breaks one function in one way. The run must say so, whatever the
+ * shim does to the process that calls it, and the runner must finish its
+ * report and leave nothing mounted.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { CaseResult, RunResult } from '../core/model.js';
+import { PROJECT_ROOT } from '../core/paths.js';
+import { buildLie, canBuildLies } from './lying.js';
+
+const BIN = path.join(PROJECT_ROOT, 'runner/bin.cjs');
+const skip = canBuildLies() ?? false;
+/** a selection where some cases call pmem2_map_new and some do not */
+const SELECTION = ['--fixture', 'tmpfs', '--suite', 'pmem2_source_size', '--suite', 'pmem2_config_set_length', '--suites-only', '--quiet'];
+
+function run(
+  impl: string,
+  extra: string[] = [],
+): { status: number | null; result: RunResult; stdout: string; stderr: string; junit: string } {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-lie-run-'));
+  const junit = path.join(out, 'junit.xml');
+  const r = spawnSync(process.execPath, [BIN, 'run', ...SELECTION, '--impl', impl, '--out', out, '--junit', junit, ...extra], {
+    encoding: 'utf8',
+    cwd: PROJECT_ROOT,
+  });
+  const result = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')) as RunResult;
+  const xml = fs.readFileSync(junit, 'utf8');
+  fs.rmSync(out, { recursive: true, force: true });
+  return { status: r.status, result, stdout: r.stdout, stderr: r.stderr, junit: xml };
+}
+
+function verdicts(cases: CaseResult[]): Map<string, string> {
+  return new Map(cases.map((c) => [c.id, c.verdict]));
+}
+
+function harnessMounts(): string[] {
+  return fs
+    .readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('pmem-conform'));
+}
+
+// the unchanged library, for what every case that does not call the broken function must still give
+const honest = skip ? undefined : run('libpmem2');
+
+/** the lie changes only the cases that reach it: those become `verdict`, every other case is as with the real library */
+function onlyBrokenCasesChanged(lie: ReturnType<typeof run>, verdict: 'crash' | 'timeout', why: RegExp): void {
+  const before = verdicts(honest!.result.cases);
+  const broken = lie.result.cases.filter((c) => c.verdict === verdict);
+  assert.ok(broken.length > 0, `some case is ${verdict}`);
+  assert.equal(lie.result.cases.length, honest!.result.cases.length, 'every planned case reported');
+  for (const c of lie.result.cases) {
+    if (c.verdict === verdict) assert.match(c.reason ?? '', why, c.id);
+    else assert.equal(c.verdict, before.get(c.id), `${c.id} is unaffected by the lie`);
+  }
+  assert.equal(lie.status, 1, `a ${verdict} fails the run: ${lie.stderr}`);
+  assert.match(lie.junit, new RegExp(`type="library-${verdict}"`));
+  assert.match(lie.stdout, new RegExp(`${broken.length} ${verdict === 'crash' ? 'crashed' : 'timed out'}`));
+  assert.deepEqual(harnessMounts(), []);
+}
+
+test('a build whose pmem2_map_new writes through NULL: those cases crash (SIGSEGV), the rest run', { skip }, () => {
+  const so = buildLie(
+    'segv',
+    'int pmem2_map_new(struct pmem2_map **m, const struct pmem2_config *c, const struct pmem2_source *s) { (void)m; (void)c; (void)s; *(volatile int *)NULL = 1; return 0; }\n',
+  );
+  onlyBrokenCasesChanged(run(`libpmem2=${so}`), 'crash', /signal SIGSEGV.*pmem2_/);
+});
+
+test('a build whose pmem2_map_new calls abort(): crash (SIGABRT)', { skip }, () => {
+  const so = buildLie(
+    'abort',
+    'int pmem2_map_new(struct pmem2_map **m, const struct pmem2_config *c, const struct pmem2_source *s) { (void)m; (void)c; (void)s; abort(); }\n',
+  );
+  onlyBrokenCasesChanged(run(`libpmem2=${so}`), 'crash', /signal SIGABRT/);
+});
+
+test('a build whose pmem2_map_new calls exit(0): a crash, never a pass, and the run exits 1 with its reports', { skip }, () => {
+  const so = buildLie(
+    'exit0',
+    'int pmem2_map_new(struct pmem2_map **m, const struct pmem2_config *c, const struct pmem2_source *s) { (void)m; (void)c; (void)s; exit(0); }\n',
+  );
+  onlyBrokenCasesChanged(run(`libpmem2=${so}`), 'crash', /exit status 0/);
+});
+
+test('a build whose pmem2_map_new never returns: timeout after --case-timeout, the rest run', { skip }, () => {
+  const so = buildLie(
+    'hang',
+    'int pmem2_map_new(struct pmem2_map **m, const struct pmem2_config *c, const struct pmem2_source *s) { (void)m; (void)c; (void)s; for (;;) pause(); }\n',
+  );
+  onlyBrokenCasesChanged(run(`libpmem2=${so}`, ['--case-timeout', '1']), 'timeout', /no answer within 1 s/);
+});
+
+test('the unchanged library named by path gives the same verdicts as named by name', { skip }, () => {
+  const byPath = run('libpmem2=/usr/lib/x86_64-linux-gnu/libpmem2.so.1');
+  assert.deepEqual(verdicts(byPath.result.cases), verdicts(honest!.result.cases));
+  assert.equal(byPath.status, 0, byPath.stderr);
+});

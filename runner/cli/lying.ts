@@ -1,0 +1,47 @@
+/**
+ * Lying builds for the tests that prove the gate: a shared object that
+ * links the real libpmem2 and overrides one or a few functions
+ * (../shared/reference/lying-builds.md). --no-as-needed keeps the real
+ * library a dependency, so everything not overridden resolves to it;
+ * an override reaches the real function through RTLD_NEXT.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** the declarations every shim needs, so a lie is only its function */
+const PRELUDE = `#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <libpmem2.h>
+/* the real function of the same name, from libpmem2 itself */
+#define REAL(name) ((__typeof__(&name))dlsym(RTLD_NEXT, #name))
+`;
+
+/** whether lying builds can be compiled here (a C compiler and libpmem2's header) */
+export function canBuildLies(): string | undefined {
+  if (spawnSync('cc', ['--version']).status !== 0) return 'no C compiler (cc)';
+  if (!fs.existsSync('/usr/include/libpmem2.h')) return 'no libpmem2 header (libpmem2-dev)';
+  return undefined;
+}
+
+/** buildLie -- compiles `body` (C, after the prelude) into a lying libpmem2; returns its path */
+export function buildLie(name: string, body: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pmem-conform-lie-${name}-`));
+  const src = path.join(dir, `${name}.c`);
+  const so = path.join(dir, `${name}.so`);
+  fs.writeFileSync(src, PRELUDE + body);
+  const r = spawnSync(
+    'cc',
+    ['-shared', '-fPIC', '-O2', '-Wall', '-Wextra', '-Werror', '-o', so, src, '-Wl,--no-as-needed', '-lpmem2', '-ldl'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (r.status !== 0) throw new Error(`cannot build lying build ${name}: ${r.stderr}`);
+  return so;
+}
