@@ -162,8 +162,9 @@ test('updateBaseline replaces an entry whose observed name changed, and can pin 
   assert.equal(updated.entries[0]!.version, '1.12.1');
   assert.equal(updated.entries[0]!.note, TODO_NOTE);
   assert.equal(updateBaseline(r).entries.length, 1);
-  // new entries are fixture-free unless asked, and pinned to the version by default
+  // new entries are fixture-free and version-free unless asked
   assert.equal(updateBaseline(r).entries[0]!.fixture, undefined);
+  assert.equal(updateBaseline(r).entries[0]!.version, undefined);
   assert.equal(updateBaseline(r, undefined, { pinFixture: true }).entries[0]!.fixture, 'tmpfs');
 });
 

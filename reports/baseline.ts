@@ -245,9 +245,9 @@ export function gateExitCode(cmp: BaselineComparison, opts: { strict?: boolean }
  * entries whose observed name changed are dropped.
  */
 export function updateBaseline(result: RunResult, old?: Baseline, opts: { pinVersion?: boolean; pinFixture?: boolean } = {}): Baseline {
-  // a divergence is the library's, on whatever fixture it shows: entries name a fixture only when asked,
-  // and name the library version they were accepted for unless told not to
-  const pinVersion = opts.pinVersion ?? true;
+  // a divergence is the library's, on whatever fixture it shows and in whatever build: entries name a
+  // fixture, or the version they were accepted for, only when asked (old entries keep what they name)
+  const pinVersion = opts.pinVersion ?? false;
   const prev = old ?? emptyBaseline();
   const cmp = compareWithBaseline(result, prev);
   const keep = new Set<BaselineEntry>();
@@ -301,7 +301,8 @@ export function formatComparison(cmp: BaselineComparison, opts: { strict?: boole
         (old ? ` (baseline accepted ${old.observedName})` : ''),
     );
   }
-  for (const c of cmp.errors) lines.push(`  ${c.verdict.toUpperCase().padEnd(8)} ${describeCase(c)}: ${oneLine(c.reason ?? 'harness error')}`);
+  for (const c of cmp.errors)
+    lines.push(`  ${c.verdict.toUpperCase().padEnd(8)} ${describeCase(c)}: ${oneLine(c.reason ?? 'harness error')}`);
   for (const e of cmp.fixed) {
     lines.push(`  FIXED    ${describeEntry(e)}: no longer diverges; remove it from the baseline${opts.strict ? ' (--strict)' : ''}`);
   }

@@ -29,10 +29,11 @@ export class BaselineWriter implements Reporter {
   constructor(
     private readonly file: string,
     private readonly previous: Baseline | undefined,
+    private readonly opts: { pinVersion: boolean } = { pinVersion: false },
   ) {}
 
   end(result: RunResult): void {
-    writeBaseline(this.file, updateBaseline(result, this.previous));
+    writeBaseline(this.file, updateBaseline(result, this.previous, this.opts));
     console.log(`baseline written: ${this.file}`);
   }
 }

@@ -24,7 +24,15 @@ function evilResult() {
     }),
     makeCase({ clauseId: 'p/f/B#1', verdict: 'pass', fixture: 'fsdax' }),
     makeCase({ clauseId: 'p/f/C#1', verdict: 'skip', reason: `skip ${EVIL}`, implementation: 'libpmemset' }),
-    makeCase({ clauseId: 'p/f/D#1', kind: 'property', verdict: 'error', reason: `error ${EVIL}`, seed: 7, path: '1:2', replay: `replay '${EVIL}'` }),
+    makeCase({
+      clauseId: 'p/f/D#1',
+      kind: 'property',
+      verdict: 'error',
+      reason: `error ${EVIL}`,
+      seed: 7,
+      path: '1:2',
+      replay: `replay '${EVIL}'`,
+    }),
   ]);
 }
 

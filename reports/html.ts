@@ -37,7 +37,14 @@ export interface HtmlOptions {
   title?: string;
 }
 
-const SYMBOL: Record<string, string> = { pass: '\u2713', diverge: '\u2717', skip: '\u2013', error: '!', crash: '\u2620', timeout: '\u231b' };
+const SYMBOL: Record<string, string> = {
+  pass: '\u2713',
+  diverge: '\u2717',
+  skip: '\u2013',
+  error: '!',
+  crash: '\u2620',
+  timeout: '\u231b',
+};
 
 /** JSON that can sit inside <script type="application/json"> without ending it or opening a comment. */
 export function jsonForScript(value: unknown): string {

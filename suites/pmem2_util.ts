@@ -31,7 +31,11 @@ export const OOM_REQUEST = 1024 * 1024 * 1024;
  */
 export function childOutcome(at: string, r: ChildResult, permitted: string[], what: string): Outcome {
   if (r.signal) {
-    return { crash: `the child that made the call died of signal ${r.signal}`, observed: { code: 0, name: `signal ${r.signal}`, at, message: 'the child died' }, permitted };
+    return {
+      crash: `the child that made the call died of signal ${r.signal}`,
+      observed: { code: 0, name: `signal ${r.signal}`, at, message: 'the child died' },
+      permitted,
+    };
   }
   if (r.stage === 'setup') return { skip: `cannot ${what} in a child: ${r.message}` };
   const o: Outcome = { observed: observed(at, { code: r.code!, ...(r.message ? { message: r.message } : {}) }), permitted };

@@ -31,6 +31,8 @@ export { UsageError };
 function readBaseline(values: RunOptions): Baseline | undefined {
   if (values['update-baseline'] && !values.baseline) throw new UsageError('--update-baseline needs --baseline FILE (the file to write)');
   if (values.strict && !values.baseline) throw new UsageError('--strict needs --baseline FILE');
+  if (values['pin-version'] && !values['update-baseline'])
+    throw new UsageError('--pin-version applies to --update-baseline (the entries it writes)');
   if (!values.baseline || (values['update-baseline'] && !fs.existsSync(values.baseline))) return undefined;
   try {
     return loadBaseline(values.baseline);
@@ -55,7 +57,7 @@ function reporters(values: RunOptions, plan: Plan, baseline: Baseline | undefine
     }),
   );
   if (values['update-baseline']) {
-    all.push(new BaselineWriter(values.baseline!, baseline));
+    all.push(new BaselineWriter(values.baseline!, baseline, { pinVersion: values['pin-version'] }));
     return { all };
   }
   if (!baseline) return { all };

@@ -14,7 +14,7 @@ export class UsageError extends Error {}
 
 export const USAGE = `usage: pmem-conform run [--fixture NAME]... [--impl libpmem2[=PATH]] [--impl libpmemset[=PATH]]
                          [--suite NAME]... [--grep TEXT] [--out DIR] [--json FILE] [--junit FILE]
-                         [--baseline FILE [--strict] [--update-baseline]] [--quiet]
+                         [--baseline FILE [--strict] [--update-baseline [--pin-version]]] [--impl-version NAME=VERSION] [--quiet]
                          [--property NAME]... [--seed N] [--runs N] [--replay PATH] [--soak] [--suites-only]
                          [--allow-destroy-devdax] [--suite durability [--trials N]] [--case-timeout SECONDS]
        pmem-conform list            list suites, fixtures and clause counts
@@ -41,6 +41,8 @@ const OPTIONS = {
   'allow-destroy-devdax': { type: 'boolean', default: false },
   trials: { type: 'string' },
   'case-timeout': { type: 'string' },
+  'impl-version': { type: 'string', multiple: true },
+  'pin-version': { type: 'boolean', default: false },
 } as const;
 
 export type RunOptions = ReturnType<typeof parseRunOptions>;

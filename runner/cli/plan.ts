@@ -3,7 +3,7 @@
  * properties, fixtures and campaigns, checked before anything runs.
  */
 import fs from 'node:fs';
-import { debianVersion, resolveSoname } from '../core/environment.js';
+import { buildVersion, resolveSoname } from '../core/environment.js';
 import type { Implementation } from '../core/implementation.js';
 import { DEFAULT_LIB } from '../core/implementation.js';
 import type { ImplementationInfo } from '../core/model.js';
@@ -50,7 +50,8 @@ export async function buildPlan(values: RunOptions, argv: string[], addon: () =>
   if (values.replay !== undefined && (values.seed === undefined || values.property?.length !== 1))
     throw new UsageError('--replay PATH needs --seed N and exactly one --property NAME (the failure report prints the whole command)');
   const { fixtures, remotes } = selectFixtures(values, wantDurability && runs.length === 0);
-  const implementations = await Promise.all(runs.map((r) => checkImplementation(r.impl)));
+  const stated = statedVersions(values['impl-version']);
+  const implementations = await Promise.all(runs.map((r) => checkImplementation(r.impl, stated.get(r.impl.name))));
   // the runner itself calls no library under test: its own probes of the fixtures use the system libpmem2
   const loaded = addon();
   try {
@@ -130,19 +131,29 @@ function forwarded(values: RunOptions, runs: ImplementationRun[], withProperties
 }
 
 /** checkImplementation -- loads the build in a worker (never here) and says what it is */
-async function checkImplementation(impl: Implementation): Promise<ImplementationInfo> {
+async function checkImplementation(impl: Implementation, stated: string | undefined): Promise<ImplementationInfo> {
   if (impl.name === 'libpmemset' && !fs.existsSync(impl.path)) {
     throw new UsageError(`${impl.path} does not exist; build it with make -C native/libpmemset (npm install does)`);
   }
   const why = await probeImplementation(impl);
   if (why !== undefined) throw new UsageError(why);
   const info: ImplementationInfo = { name: impl.name, library: impl.name, path: resolveSoname(impl.path) };
+  // the same build gives the same version whether named by soname or by path
   const version =
-    impl.path === DEFAULT_LIB.libpmem2
-      ? debianVersion('libpmem2')
-      : impl.name === 'libpmemset' && impl.path === DEFAULT_LIB.libpmemset
-        ? 'pmem-conform (native/libpmemset)'
-        : undefined;
+    stated ??
+    (impl.name === 'libpmemset' && impl.path === DEFAULT_LIB.libpmemset ? 'pmem-conform (native/libpmemset)' : buildVersion(impl.path));
   if (version) info.version = version;
   return info;
+}
+
+/** --impl-version NAME=VERSION, for builds whose version cannot be read from the file */
+function statedVersions(specs: string[] | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of specs ?? []) {
+    const [name, v] = s.split(/=(.*)/s, 2) as [string, string | undefined];
+    if (!(name in DEFAULT_LIB) || !v)
+      throw new UsageError(`--impl-version takes NAME=VERSION with NAME one of ${Object.keys(DEFAULT_LIB).join(', ')}, not '${s}'`);
+    out.set(name, v);
+  }
+  return out;
 }

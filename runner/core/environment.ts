@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 
 const FLUSH_FLAGS = ['clflush', 'clflushopt', 'clwb', 'movdir64b', 'avx512f', 'avx'];
 
@@ -27,6 +28,32 @@ export function debianVersion(pkg: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * buildVersion -- the version of a library build, however it was named:
+ * the Debian package that owns the file (dpkg -S on the resolved path),
+ * else the file's own version suffix (libpmem2.so.1.0.0 from a source
+ * tree), else undefined. The same library gives the same answer by soname
+ * and by path.
+ */
+export function buildVersion(nameOrPath: string): string | undefined {
+  const file = resolveSoname(nameOrPath);
+  if (!file.includes('/')) return undefined;
+  try {
+    const owner = execFileSync('dpkg-query', ['-S', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .split('\n')[0]
+      ?.split(':')
+      .slice(0, -1)
+      .join(':')
+      .trim();
+    const v = owner ? debianVersion(owner) : undefined;
+    if (v) return v;
+  } catch {
+    // not a packaged file
+  }
+  const m = /\.so\.(\d+(?:\.\d+)*)$/.exec(path.basename(file));
+  return m ? `${path.basename(file)} (not from a package)` : undefined;
 }
 
 /** the file a soname resolves to, via ldconfig's cache */
