@@ -10,7 +10,10 @@ import type { Observed } from '../runner/core/model.js';
 import type { Addon } from '../runner/core/native.js';
 import type { Implementation } from '../runner/core/implementation.js';
 
-/** a divergence the suites already reported in this run: the clause's key and what the library did */
+/** a known divergence's observedName that matches whatever the library answered */
+export const ANY_NAME = '*';
+
+/** a divergence the suites already reported in this run: the clause's key and what the library did (or ANY_NAME) */
 export interface KnownDivergence {
   clause: string;
   observedName: string;
@@ -121,7 +124,9 @@ export function knownDivergence(
   key?: string,
 ): KnownDivergence | undefined {
   return known.find(
-    (k) => (k.observedName === observedName || (key !== undefined && k.observedName === key)) && clauses.includes(k.clause),
+    (k) =>
+      (k.observedName === ANY_NAME || k.observedName === observedName || (key !== undefined && k.observedName === key)) &&
+      clauses.includes(k.clause),
   );
 }
 

@@ -18,7 +18,7 @@ let ok = true;
 
 // 0. the formatter and linter (Biome for TypeScript, clang-format for C): each a test that passes or fails
 for (const [name, cmd, args] of [
-  ['format and lint: biome check', path.join(root, 'node_modules/.bin/biome'), ['check', '--max-diagnostics=50']],
+  ['format and lint: biome check', path.join(root, 'node_modules/.bin/biome'), ['check', '--error-on-warnings', '--max-diagnostics=50']],
   ['format: clang-format (native/)', 'bash', [path.join(root, 'scripts/check-c-format.sh')]],
 ]) {
   if (name.includes('clang-format') && !fs.existsSync(path.join(root, 'scripts/check-c-format.sh'))) continue;

@@ -15,6 +15,8 @@ import type { Baseline } from '../../reports/baseline.js';
 import { loadBaseline } from '../../reports/baseline.js';
 import { ConsoleReporter } from '../../reports/console.js';
 import { BaselineWriter, GateReporter } from '../../reports/gate.js';
+import type { Snapshot } from '../../reports/snapshot.js';
+import { CompareReporter, diffSnapshots, formatDiff, loadSnapshot, SnapshotWriter } from '../../reports/snapshot.js';
 import { HtmlReporter } from '../../reports/html.js';
 import { JsonReporter } from '../../reports/json.js';
 import { JunitReporter } from '../../reports/junit.js';
@@ -41,8 +43,13 @@ function readBaseline(values: RunOptions): Baseline | undefined {
   }
 }
 
-/** the reporters of a run, in the order their end() runs; `gate` decides the exit status when set */
-function reporters(values: RunOptions, plan: Plan, baseline: Baseline | undefined): { all: Reporter[]; gate?: GateReporter } {
+/** the reporters of a run, in the order their end() runs; `gates` decide the exit status */
+function reporters(
+  values: RunOptions,
+  plan: Plan,
+  baseline: Baseline | undefined,
+  recorded: Snapshot | undefined,
+): { all: Reporter[]; gates: { exitCode: 0 | 1 }[] } {
   const jsonFile = path.resolve(values.json ?? path.join(path.resolve(values.out), 'results.json'));
   const htmlFile = path.join(path.dirname(jsonFile), 'index.html');
   const junitFile = values.junit ? path.resolve(values.junit) : undefined;
@@ -56,21 +63,53 @@ function reporters(values: RunOptions, plan: Plan, baseline: Baseline | undefine
       randomSeed: plan.seeded && values.seed === undefined,
     }),
   );
-  if (values['update-baseline']) {
-    all.push(new BaselineWriter(values.baseline!, baseline, { pinVersion: values['pin-version'] }));
-    return { all };
+  const gates: { exitCode: 0 | 1 }[] = [];
+  if (values.snapshot) all.push(new SnapshotWriter(path.resolve(values.snapshot)));
+  if (recorded) {
+    const compare = new CompareReporter(recorded);
+    all.push(compare);
+    gates.push(compare);
   }
-  if (!baseline) return { all };
-  const gate = new GateReporter(baseline, { strict: values.strict });
-  all.push(gate);
-  return { all, gate };
+  if (values['update-baseline']) all.push(new BaselineWriter(values.baseline!, baseline, { pinVersion: values['pin-version'] }));
+  else if (baseline) {
+    const gate = new GateReporter(baseline, { strict: values.strict });
+    all.push(gate);
+    gates.push(gate);
+  }
+  return { all, gates };
+}
+
+/** the snapshot --compare names, read before anything runs */
+function readRecorded(values: RunOptions): Snapshot | undefined {
+  if (!values.compare) return undefined;
+  try {
+    return loadSnapshot(values.compare);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** pmem-conform diff A B: what changed between two runs; exit 1 when anything did */
+function diff(args: string[]): number {
+  if (args.length !== 2) throw new UsageError('diff takes two files: pmem-conform diff A.json B.json (results.json or snapshots)');
+  let a: Snapshot;
+  let b: Snapshot;
+  try {
+    a = loadSnapshot(args[0]!);
+    b = loadSnapshot(args[1]!);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const d = diffSnapshots(a, b);
+  console.log(formatDiff(d, a, b));
+  return d.changed.length || d.onlyBefore.length || d.onlyAfter.length ? 1 : 0;
 }
 
 async function run(argv: string[]): Promise<number> {
   const values = parseRunOptions(argv);
   const plan = await buildPlan(values, argv, loadAddon);
   const baseline = readBaseline(values);
-  const { all, gate } = reporters(values, plan, baseline);
+  const { all, gates } = reporters(values, plan, baseline, readRecorded(values));
   const say = (l: string) => console.log(l);
   const engine = new Engine(plan, { addon: loadAddon(), log: values.quiet ? () => undefined : say, notice: say });
   const abort = new AbortController();
@@ -81,9 +120,9 @@ async function run(argv: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const result = await engine.run(new Multiplexer(all), abort.signal);
-  if (gate) return gate.exitCode;
-  // harness errors, crashes and timeouts fail the run; divergences are findings
-  return result.cases.some((c) => FAILING.includes(c.verdict)) ? 1 : 0;
+  // harness errors, crashes and timeouts fail the run; divergences are findings unless a baseline gates them
+  const failing = result.cases.some((c) => FAILING.includes(c.verdict)) ? 1 : 0;
+  return Math.max(failing, ...gates.map((g) => g.exitCode));
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -91,6 +130,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (cmd === 'run') return await run(rest);
     if (cmd === 'list') return list();
+    if (cmd === 'diff') return diff(rest);
     if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
       console.log(USAGE);
       return cmd === undefined ? 2 : 0;

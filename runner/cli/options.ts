@@ -17,6 +17,8 @@ export const USAGE = `usage: pmem-conform run [--fixture NAME]... [--impl libpme
                          [--baseline FILE [--strict] [--update-baseline [--pin-version]]] [--impl-version NAME=VERSION] [--quiet]
                          [--property NAME]... [--seed N] [--runs N] [--replay PATH] [--soak] [--suites-only]
                          [--allow-destroy-devdax] [--suite durability [--trials N]] [--case-timeout SECONDS]
+                         [--snapshot FILE] [--compare FILE]
+       pmem-conform diff A.json B.json   what changed between two runs (results.json or snapshots)
        pmem-conform list            list suites, fixtures and clause counts
 fixtures: ${[...Object.keys(FIXTURES), 'emulated[:MODE]', 'SPEC+force=GRAN', 'all'].join(', ')}; suites: ${SUITES.map((s) => s.name).join(', ')}`;
 
@@ -43,6 +45,8 @@ const OPTIONS = {
   'case-timeout': { type: 'string' },
   'impl-version': { type: 'string', multiple: true },
   'pin-version': { type: 'boolean', default: false },
+  snapshot: { type: 'string' },
+  compare: { type: 'string' },
 } as const;
 
 export type RunOptions = ReturnType<typeof parseRunOptions>;

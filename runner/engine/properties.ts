@@ -7,6 +7,7 @@ import type { CaseResult } from '../core/model.js';
 import type { Addon } from '../core/native.js';
 import type { Fixture } from '../../fixtures/fixture.js';
 import type { KnownDivergence, PropertyDef, PropertyResult } from '../../properties/framework.js';
+import { ANY_NAME } from '../../properties/framework.js';
 import type { Implementation } from '../core/implementation.js';
 import { DEFAULT_LIB } from '../core/implementation.js';
 import type { Campaign, CampaignContext } from './campaign.js';
@@ -30,9 +31,13 @@ export interface PropertyRunOptions {
 
 /** the suites' divergences, keyed by the clause id's tail ("<function>/<name>#<n>") */
 export function knownFrom(cases: CaseResult[]): KnownDivergence[] {
-  return cases
-    .filter((c) => c.verdict === 'diverge' && c.observed)
-    .map((c) => ({ clause: c.clauseId.replace(/^[^/]+\//, ''), observedName: c.observed!.name, caseId: c.id }));
+  return (
+    cases
+      .filter((c) => c.verdict === 'diverge' && c.observed)
+      // a clause the suites found diverging is set aside whatever name the property's situation gets from it:
+      // which of its situations a seed reaches must not decide what the run reports
+      .map((c) => ({ clause: c.clauseId.replace(/^[^/]+\//, ''), observedName: ANY_NAME, caseId: c.id }))
+  );
 }
 
 /** at most this many distinct findings per property and run: each is a case of its own */
@@ -90,9 +95,10 @@ export function runProperties(o: PropertyRunOptions): CaseResult[] {
       }
       const f = r.finding;
       const clause = f?.clause?.split(', ')[0] ?? 'unknown';
-      const name = f?.key ?? f?.observed?.name ?? 'error';
+      // a finding is what it found: the clause, and the class of situation when the property names one (its key);
+      // not the error name its smallest counterexample happens to end on, which depends on the seed
       const replay = `${o.commandPrefix} --property ${p.name} --seed ${r.seed}${r.path ? ` --replay '${r.path}'` : ''}`;
-      const clauseId = r.error ? `property:${p.name}` : `property:${p.name}/${clause}/${name}`;
+      const clauseId = r.error ? `property:${p.name}` : `property:${p.name}/${clause}${f?.key ? `/${f.key}` : ''}`;
       out.push({
         ...base,
         id: `${clauseId}@${o.fixture.name}/${o.implementation.name}`,
@@ -114,7 +120,7 @@ export function runProperties(o: PropertyRunOptions): CaseResult[] {
       });
       if (r.error || !f || o.replayPath) break;
       if (known.some((k) => k.caseId === clauseId)) break; // the same finding again: setting it aside did not work
-      for (const c of (f.clause ?? '').split(', ')) known.push({ clause: c, observedName: name, caseId: clauseId });
+      for (const c of (f.clause ?? '').split(', ')) known.push({ clause: c, observedName: ANY_NAME, caseId: clauseId });
     }
   }
   return out;
