@@ -4,6 +4,7 @@
  * the Observed record of one call.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import { C, check, observed } from '../runner/core/observe.js';
 import type { ChildResult, Config, Reservation, Source } from '../runner/core/native.js';
 import type { CaseContext, Outcome } from './framework.js';
@@ -31,8 +32,9 @@ export const OOM_REQUEST = 1024 * 1024 * 1024;
  */
 export function childOutcome(at: string, r: ChildResult, permitted: string[], what: string): Outcome {
   if (r.signal) {
+    const sig = Object.entries(os.constants.signals).find(([, n]) => n === r.signal)?.[0] ?? `signal ${r.signal}`;
     return {
-      crash: `the child that made the call died of signal ${r.signal}`,
+      crash: `the child that made the call died of signal ${sig}`,
       observed: { code: 0, name: `signal ${r.signal}`, at, message: 'the child died' },
       permitted,
     };

@@ -17,11 +17,12 @@ import { buildLie, canBuildLies } from './lying.js';
 const BIN = path.join(PROJECT_ROOT, 'runner/bin.cjs');
 const skip = canBuildLies() ?? false;
 /** a selection where some cases call pmem2_map_new and some do not */
-const SELECTION = ['--fixture', 'tmpfs', '--suite', 'pmem2_source_size', '--suite', 'pmem2_config_set_length', '--suites-only', '--quiet'];
+const SELECTION = ['--fixture', 'tmpfs', '--suites-only', '--quiet'];
+const SOME_CASES = ['--suite', 'pmem2_source_size', '--suite', 'pmem2_config_set_length'];
 
 function run(
   impl: string,
-  extra: string[] = [],
+  extra: string[] = SOME_CASES,
 ): { status: number | null; result: RunResult; stdout: string; stderr: string; junit: string } {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-lie-run-'));
   const junit = path.join(out, 'junit.xml');
@@ -94,11 +95,30 @@ test('a build whose pmem2_map_new never returns: timeout after --case-timeout, t
     'hang',
     'int pmem2_map_new(struct pmem2_map **m, const struct pmem2_config *c, const struct pmem2_source *s) { (void)m; (void)c; (void)s; for (;;) pause(); }\n',
   );
-  onlyBrokenCasesChanged(run(`libpmem2=${so}`, ['--case-timeout', '1']), 'timeout', /no answer within 1 s/);
+  onlyBrokenCasesChanged(run(`libpmem2=${so}`, [...SOME_CASES, '--case-timeout', '1']), 'timeout', /no answer within 1 s/);
 });
 
 test('the unchanged library named by path gives the same verdicts as named by name', { skip }, () => {
   const byPath = run('libpmem2=/usr/lib/x86_64-linux-gnu/libpmem2.so.1');
   assert.deepEqual(verdicts(byPath.result.cases), verdicts(honest!.result.cases));
   assert.equal(byPath.status, 0, byPath.stderr);
+});
+
+test('a build that changes which permitted error wins passes the page, and --compare against the real library catches it', { skip }, () => {
+  // a closed descriptor: the page permits -EBADF and pmem2_source_size's own error; the real library answers the latter
+  const so = buildLie(
+    'precedence',
+    '#include <errno.h>\nint pmem2_map_new(struct pmem2_map **m, const struct pmem2_config *c, const struct pmem2_source *s) { int r = REAL(pmem2_map_new)(m, c, s); return r == PMEM2_E_INVALID_FILE_HANDLE ? -EBADF : r; }\n',
+  );
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-lie-snap-'));
+  const snap = path.join(dir, 'snap.json');
+  const pick = ['--suite', 'pmem2_map_new', '--grep', 'EBADF'];
+  const real = run('libpmem2', [...pick, '--snapshot', snap]);
+  assert.equal(real.status, 0, real.stderr);
+  const lie = run(`libpmem2=${so}`, [...pick, '--compare', snap]);
+  // every case still passes: both answers are permitted
+  assert.deepEqual(verdicts(lie.result.cases), verdicts(real.result.cases));
+  assert.equal(lie.status, 1, 'the comparison fails the run');
+  assert.match(lie.stdout, /\| pmem2_map_new@[^|]*-EBADF#1@tmpfs\/libpmem2 \| pass PMEM2_E_INVALID_FILE_HANDLE [^|]*\| pass -EBADF /);
+  fs.rmSync(dir, { recursive: true, force: true });
 });
