@@ -14,7 +14,7 @@ import { C, observed } from '../runner/core/observe.js';
 import { mapSituation } from './arbitraries.js';
 import type { PropertyContext, PropertyDef } from './framework.js';
 import { checkProperty, DivergenceError, knownDivergence } from './framework.js';
-import { describeMap, GRANULARITY_ORDER, predictMap } from './model/pmem2_map.js';
+import { availableGranularity, describeMap, GRANULARITY_ORDER, predictMap } from './model/pmem2_map.js';
 import type { FixtureFacts, MapSituation } from './model/pmem2_map.js';
 
 export function factsOf(ctx: PropertyContext): FixtureFacts {
@@ -202,6 +202,24 @@ export const mapNewParameters: PropertyDef = {
           });
         }
         const g = String(o.details.granularity);
+        // a shared file map reports what the fixture gives (libpmem2(7)), in both directions: a finer one is
+        // the dangerous lie (users skip msync on its word), a coarser one costs them flushes they need not make
+        const gives = availableGranularity(built.situation.facts);
+        if (built.situation.sourceKind === 'file' && built.situation.sharing === 'SHARED' && g !== gives) {
+          const clause = 'pmem2_map_new/new mapping stored in map_ptr#1';
+          if (knownDivergence(ctx.known, [clause], o.name)) {
+            hits[`${clause}: granularity`] = (hits[`${clause}: granularity`] ?? 0) + 1;
+            return;
+          }
+          throw new DivergenceError({
+            situation,
+            observed: o,
+            permitted: ['0'],
+            clause: 'pmem2_map_new/new mapping stored in map_ptr#1',
+            key: `granularity ${GRANULARITY_ORDER.indexOf(g as never) < GRANULARITY_ORDER.indexOf(gives) ? 'finer' : 'coarser'} than the fixture gives`,
+            message: `${situation}: the map reports granularity ${g}; the fixture gives ${gives} (probed)`,
+          });
+        }
         if (GRANULARITY_ORDER.indexOf(g as never) > GRANULARITY_ORDER.indexOf(p.success.maxGranularity)) {
           throw new DivergenceError({
             situation,

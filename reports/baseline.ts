@@ -302,10 +302,12 @@ export function formatComparison(cmp: BaselineComparison, opts: { strict?: boole
   for (const c of cmp.newDivergences) {
     const old = changed.get(c);
     const permitted = c.permitted.join(' | ') || '(nothing)';
-    lines.push(
-      `  NEW      ${describeCase(c)}: page permits ${permitted}, library returned ${observedName(c) || '(nothing)'}` +
-        (old ? ` (baseline accepted ${old.observedName})` : ''),
-    );
+    // a case that failed on what it observed besides the code (a size, a granularity) says so in its reason
+    const what =
+      c.observed && c.permitted.includes(c.observed.name)
+        ? oneLine(c.reason ?? '')
+        : `page permits ${permitted}, library returned ${observedName(c) || '(nothing)'}`;
+    lines.push(`  NEW      ${describeCase(c)}: ${what}${old ? ` (baseline accepted ${old.observedName})` : ''}`);
   }
   for (const c of cmp.errors)
     lines.push(`  ${c.verdict.toUpperCase().padEnd(8)} ${describeCase(c)}: ${oneLine(c.reason ?? 'harness error')}`);

@@ -14,6 +14,7 @@ import {
   listedErrors,
   mapNew,
   observed,
+  fixtureGranularity,
   OOM_HEADROOM,
   OOM_REQUEST,
   reservation,
@@ -379,8 +380,12 @@ const cases: CaseDef[] = [
         const g = ctx.addon.mapGetStoreGranularity(r.map);
         details.size = Number(size);
         details.granularity = ['BYTE', 'CACHE_LINE', 'PAGE'][g] ?? String(g);
+        const gives = fixtureGranularity(ctx);
         if (size !== BigInt(3 * p)) failure = `pmem2_map_get_size() is ${size}, the source is ${3 * p} bytes`;
         else if (g > C.PAGE) failure = `effective granularity ${g} is coarser than the required PAGE`;
+        // both directions: a finer granularity than the fixture gives is the dangerous lie (users skip msync on its word)
+        else if (!gives.includes(g))
+          failure = `pmem2_map_get_store_granularity() says ${details.granularity}; the fixture gives ${gives.map((x) => ['BYTE', 'CACHE_LINE', 'PAGE'][x]).join(' or ')} (probed)`;
       } else if (r.code === 0) failure = `returned 0 but *map_ptr is ${r.mapPtr}`;
       return { observed: observed(`${FN}(3-page file, PAGE)`, r, details), permitted: ['0'], ...(failure ? { failure } : {}) };
     },

@@ -177,3 +177,20 @@ export function addressMapped(addr: bigint, len: bigint): boolean {
   }
   return false;
 }
+
+/**
+ * fixtureGranularity -- the store granularity a shared file map on this
+ * fixture reports (libpmem2(7)): what PMEM2_FORCE_GRANULARITY forces, else
+ * PAGE without MAP_SYNC, CACHE_LINE with it, BYTE with MAP_SYNC and an eADR
+ * persistence domain. When the domain could not be read, both CACHE_LINE
+ * and BYTE are possible.
+ */
+export function fixtureGranularity(ctx: CaseContext): number[] {
+  const caps = ctx.caps;
+  const byName: Record<string, number> = { BYTE: C.BYTE, CACHE_LINE: C.CACHE_LINE, PAGE: C.PAGE };
+  if (caps.forcedGranularity && caps.forcedGranularity in byName) return [byName[caps.forcedGranularity]!];
+  if (!caps.mapSync) return [C.PAGE];
+  if (caps.persistenceDomain === 'cpu_cache') return [C.BYTE];
+  if (caps.persistenceDomain === undefined || caps.persistenceDomain.startsWith('none reported')) return [C.CACHE_LINE, C.BYTE];
+  return [C.CACHE_LINE];
+}

@@ -122,3 +122,19 @@ test('a build that changes which permitted error wins passes the page, and --com
   assert.match(lie.stdout, /\| pmem2_map_new@[^|]*-EBADF#1@tmpfs\/libpmem2 \| pass PMEM2_E_INVALID_FILE_HANDLE [^|]*\| pass -EBADF /);
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('a build that reports a finer store granularity than the fixture gives (BYTE on a page-cache fixture) is caught', { skip }, () => {
+  const so = buildLie(
+    'finer',
+    'enum pmem2_granularity pmem2_map_get_store_granularity(struct pmem2_map *map) { (void)map; return PMEM2_GRANULARITY_BYTE; }\n',
+  );
+  const pick = ['--suite', 'pmem2_map_new', '--grep', 'new mapping stored'];
+  const lie = run(`libpmem2=${so}`, [...pick, '--baseline', path.join(PROJECT_ROOT, 'suites/baseline.json')]);
+  const cases = lie.result.cases.filter((c) => c.clause === 'new mapping stored in map_ptr');
+  assert.ok(cases.length > 0);
+  for (const c of cases) {
+    assert.equal(c.verdict, 'diverge', c.id);
+    assert.match(c.reason ?? '', /says BYTE; the fixture gives PAGE/);
+  }
+  assert.equal(lie.status, 1, 'the gate fails');
+});

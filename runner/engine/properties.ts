@@ -99,6 +99,8 @@ export function runProperties(o: PropertyRunOptions): CaseResult[] {
       // not the error name its smallest counterexample happens to end on, which depends on the seed
       const replay = `${o.commandPrefix} --property ${p.name} --seed ${r.seed}${r.path ? ` --replay '${r.path}'` : ''}`;
       const clauseId = r.error ? `property:${p.name}` : `property:${p.name}/${clause}${f?.key ? `/${f.key}` : ''}`;
+      // the same finding again (setting it aside did not work): report it once
+      if (out.some((c) => c.clauseId === clauseId)) break;
       out.push({
         ...base,
         id: `${clauseId}@${o.fixture.name}/${o.implementation.name}`,
