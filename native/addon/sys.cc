@@ -164,6 +164,63 @@ CloseFd(const Napi::CallbackInfo &info)
 	return errno_result(info.Env(), close(fd) == 0 ? 0 : errno);
 }
 
+/*
+ * pread_u64 -- one 64-bit entry of a /proc table (pagemap, kpageflags) at
+ * index; returns 0 or an errno
+ */
+static int
+pread_u64(const char *file, uint64_t index, uint64_t *out)
+{
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	ssize_t n = pread(fd, out, sizeof(*out), (off_t)(index * sizeof(*out)));
+	int err = n < 0 ? errno : 0;
+	if (close(fd) != 0 && err == 0)
+		err = errno;
+	if (err)
+		return err;
+	return n == (ssize_t)sizeof(*out) ? 0 : EIO;
+}
+
+/*
+ * pageFlags(addr) -> {errno, present, dirty, writeback}: the kernel's page
+ * flags of the page that backs addr in this process (/proc/self/pagemap for
+ * its frame, /proc/kpageflags for the frame's flags; both need root). It
+ * shows whether a persist wrote a page-cache page back: after msync the
+ * page is clean.
+ */
+static Napi::Value
+PageFlags(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	uint64_t addr = arg_u64(info, 0, "address");
+	long psz = sysconf(_SC_PAGESIZE);
+	if (psz <= 0)
+		throw Napi::Error::New(env, "sysconf(_SC_PAGESIZE) failed");
+	uint64_t entry = 0;
+	int err = pread_u64("/proc/self/pagemap", addr / (uint64_t)psz, &entry);
+	if (err)
+		return errno_result(env, err);
+	Napi::Object r = errno_result(env, 0);
+	bool present = (entry >> 63) & 1;
+	uint64_t pfn = entry & ((1ULL << 55) - 1);
+	r.Set("present", Napi::Boolean::New(env, present));
+	if (!present)
+		return r;
+	if (pfn == 0)
+		return errno_result(env,
+			EPERM); /* the frame is hidden without CAP_SYS_ADMIN */
+	uint64_t flags = 0;
+	err = pread_u64("/proc/kpageflags", pfn, &flags);
+	if (err)
+		return errno_result(env, err);
+	/* KPF_DIRTY and KPF_WRITEBACK of linux/kernel-page-flags.h */
+	r.Set("dirty", Napi::Boolean::New(env, (flags >> 4) & 1));
+	r.Set("writeback", Napi::Boolean::New(env, (flags >> 8) & 1));
+	return r;
+}
+
 void
 sys_init(Napi::Env env, Napi::Object exports)
 {
@@ -174,6 +231,7 @@ sys_init(Napi::Env env, Napi::Object exports)
 	exports.Set("pageSize", Napi::Function::New(env, PageSize));
 	exports.Set("freeAddress", Napi::Function::New(env, FreeAddress));
 	exports.Set("closeFd", Napi::Function::New(env, CloseFd));
+	exports.Set("pageFlags", Napi::Function::New(env, PageFlags));
 	exports.Set("F_SEAL_WRITE", Napi::Number::New(env, F_SEAL_WRITE));
 	exports.Set("F_SEAL_SHRINK", Napi::Number::New(env, F_SEAL_SHRINK));
 	exports.Set("F_SEAL_GROW", Napi::Number::New(env, F_SEAL_GROW));

@@ -216,6 +216,8 @@ export interface Addon extends PmemsetAddon {
   pageSize(): number;
   freeAddress(size: Size, align: Size): bigint;
   closeFd(fd: number): ErrnoResult;
+  /** the kernel's flags of the page backing addr (pagemap + kpageflags; root) */
+  pageFlags(addr: Size): ErrnoResult & { present?: boolean; dirty?: boolean; writeback?: boolean };
   forkCall(cond: ChildConditions, op: 'map_new', cfg: Config, src: Source): ChildResult;
   forkCall(cond: ChildConditions, op: 'reservation_new', addr: Size, size: Size): ChildResult;
   forkCall(cond: ChildConditions, op: 'pmemset_map', set: PmemSet, src: SetSource, mc: SetMapConfig | null): ChildResult;
