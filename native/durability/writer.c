@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * pmc-durable: the guest side of the durability suite (suites/durability.ts).
+ * pmc-durable: the guest side of the durability campaign
+ * (runner/engine/durability).
  *
  *   pmc-durable write  VARIANT FILE SIZE SEED [PACE_US]
  *   pmc-durable verify FILE SIZE SEED UPTO
@@ -43,6 +44,7 @@
  * then "PMCV end <ok count>".
  */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <emmintrin.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -59,6 +61,60 @@
 
 #include <libpmem2.h>
 #include <libpmemset.h>
+
+/*
+ * The libraries are opened at run time by soname, not linked: the guest
+ * script's LD_LIBRARY_PATH then picks the build under test, and a build
+ * without Debian's symbol versions (one made from PMDK's source) loads too.
+ * libpmemset is opened only by its variants.
+ */
+#define PMEM2_FNS(X) \
+	X(pmem2_config_new) \
+	X(pmem2_config_set_required_store_granularity) \
+	X(pmem2_errormsg) \
+	X(pmem2_map_get_address) \
+	X(pmem2_map_get_store_granularity) \
+	X(pmem2_map_new) \
+	X(pmem2_source_from_fd) \
+	X(pmem2_get_memcpy_fn) \
+	X(pmem2_get_persist_fn)
+
+#define PMEMSET_FNS(X) \
+	X(pmemset_config_new) \
+	X(pmemset_config_set_required_store_granularity) \
+	X(pmemset_errormsg) \
+	X(pmemset_get_store_granularity) \
+	X(pmemset_map) \
+	X(pmemset_memcpy) \
+	X(pmemset_new) \
+	X(pmemset_persist) \
+	X(pmemset_source_from_file)
+
+#define PMC_DECLARE(f) static __typeof__(&f) p_##f;
+PMEM2_FNS(PMC_DECLARE)
+PMEMSET_FNS(PMC_DECLARE)
+
+static void die(const char *what, const char *why) __attribute__((noreturn));
+
+/* load_libraries -- opens libpmem2 (and libpmemset when asked) and resolves every function used */
+static void
+load_libraries(int with_pmemset)
+{
+	void *h = dlopen("libpmem2.so.1", RTLD_NOW | RTLD_GLOBAL);
+	if (h == NULL)
+		die("dlopen libpmem2.so.1", dlerror());
+#define PMC_RESOLVE(f) \
+	if ((p_##f = (__typeof__(p_##f))dlsym(h, #f)) == NULL) \
+		die("dlsym", #f);
+	PMEM2_FNS(PMC_RESOLVE)
+	if (!with_pmemset)
+		return;
+	h = dlopen("libpmemset.so.1", RTLD_NOW | RTLD_GLOBAL);
+	if (h == NULL)
+		die("dlopen libpmemset.so.1", dlerror());
+	PMEMSET_FNS(PMC_RESOLVE)
+#undef PMC_RESOLVE
+}
 
 #define CHUNK 16384u
 #define HDR 32u
@@ -159,6 +215,21 @@ cpu_flush(const void *addr, size_t len)
 	_mm_sfence();
 }
 
+/*
+ * library_of -- the file a function was loaded from: the build under test,
+ * as LD_LIBRARY_PATH (set by the guest script) made the linker choose it
+ */
+static const char *
+library_of(void *fn)
+{
+	Dl_info info;
+	if (fn == NULL)
+		return "not-loaded";
+	if (dladdr(fn, &info) == 0 || info.dli_fname == NULL)
+		return "unknown";
+	return info.dli_fname;
+}
+
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void
 say(const char *fmt, ...)
@@ -188,6 +259,7 @@ static int
 write_trial(const char *variant, const char *file, size_t size, uint64_t seed,
 		unsigned pace_us)
 {
+	load_libraries(!strncmp(variant, "pmemset", 7));
 	uint64_t pace_state = seed ^ 0x7061636500000000ull;
 	struct layout l;
 	make_layout(&l, size, seed);
@@ -217,15 +289,16 @@ write_trial(const char *variant, const char *file, size_t size, uint64_t seed,
 		struct pmem2_config *cfg;
 		struct pmem2_source *src;
 		struct pmem2_map *map;
-		if (pmem2_config_new(&cfg) ||
-				pmem2_config_set_required_store_granularity(cfg,
-						want))
-			die("pmem2_config", pmem2_errormsg());
-		if (pmem2_source_from_fd(&src, fd))
-			die("pmem2_source_from_fd", pmem2_errormsg());
-		if (pmem2_map_new(&map, cfg, src))
-			die("pmem2_map_new", pmem2_errormsg());
-		enum pmem2_granularity g = pmem2_map_get_store_granularity(map);
+		if (p_pmem2_config_new(&cfg) ||
+				p_pmem2_config_set_required_store_granularity(
+						cfg, want))
+			die("pmem2_config", p_pmem2_errormsg());
+		if (p_pmem2_source_from_fd(&src, fd))
+			die("pmem2_source_from_fd", p_pmem2_errormsg());
+		if (p_pmem2_map_new(&map, cfg, src))
+			die("pmem2_map_new", p_pmem2_errormsg());
+		enum pmem2_granularity g =
+				p_pmem2_map_get_store_granularity(map);
 		gran = g == PMEM2_GRANULARITY_BYTE ? "BYTE" :
 				g == PMEM2_GRANULARITY_CACHE_LINE ?
 						     "CACHE_LINE" :
@@ -233,9 +306,9 @@ write_trial(const char *variant, const char *file, size_t size, uint64_t seed,
 		if (strcmp(variant, "mapsync") && g != PMEM2_GRANULARITY_PAGE)
 			die("granularity",
 					"expected a PAGE-granularity (non-DAX) mapping");
-		base = pmem2_map_get_address(map);
-		memcpy_fn = pmem2_get_memcpy_fn(map);
-		persist_fn = pmem2_get_persist_fn(map);
+		base = p_pmem2_map_get_address(map);
+		memcpy_fn = p_pmem2_get_memcpy_fn(map);
+		persist_fn = p_pmem2_get_persist_fn(map);
 		mode = !strcmp(variant, "pagecache") ? 1 : 0;
 	} else if (!strcmp(variant, "nomapsync")) {
 		/* MAP_SHARED, no MAP_SYNC: the page tables may point at blocks
@@ -254,22 +327,22 @@ write_trial(const char *variant, const char *file, size_t size, uint64_t seed,
 		struct pmemset_config *cfg;
 		struct pmemset_source *src;
 		struct pmemset_part_descriptor desc;
-		if (pmemset_config_new(&cfg) ||
-				pmemset_config_set_required_store_granularity(
+		if (p_pmemset_config_new(&cfg) ||
+				p_pmemset_config_set_required_store_granularity(
 						cfg, want))
-			die("pmemset_config", pmemset_errormsg());
-		if (pmemset_new(&set, cfg))
-			die("pmemset_new", pmemset_errormsg());
-		if (pmemset_source_from_file(&src, file))
-			die("pmemset_source_from_file", pmemset_errormsg());
-		if (pmemset_map(set, src, NULL, &desc))
-			die("pmemset_map", pmemset_errormsg());
+			die("pmemset_config", p_pmemset_errormsg());
+		if (p_pmemset_new(&set, cfg))
+			die("pmemset_new", p_pmemset_errormsg());
+		if (p_pmemset_source_from_file(&src, file))
+			die("pmemset_source_from_file", p_pmemset_errormsg());
+		if (p_pmemset_map(set, src, NULL, &desc))
+			die("pmemset_map", p_pmemset_errormsg());
 		if (desc.size < size)
 			die("pmemset_map", "part shorter than the file");
 		enum pmem2_granularity g;
-		if (pmemset_get_store_granularity(set, &g))
+		if (p_pmemset_get_store_granularity(set, &g))
 			die("pmemset_get_store_granularity",
-					pmemset_errormsg());
+					p_pmemset_errormsg());
 		gran = g == PMEM2_GRANULARITY_BYTE ? "BYTE" :
 				g == PMEM2_GRANULARITY_CACHE_LINE ?
 						     "CACHE_LINE" :
@@ -281,6 +354,10 @@ write_trial(const char *variant, const char *file, size_t size, uint64_t seed,
 		return 3;
 	}
 
+	/* which builds the dynamic linker gave us: the host records them with the trial */
+	say("PMCD lib pmem2=%s pmemset=%s\n",
+			library_of((void *)p_pmem2_map_new),
+			library_of((void *)p_pmemset_map));
 	say("PMCD start variant=%s granularity=%s records=%zu\n", variant, gran,
 			l.n);
 	unsigned char *buf = malloc(CHUNK);
@@ -304,9 +381,10 @@ write_trial(const char *variant, const char *file, size_t size, uint64_t seed,
 			cpu_flush(dst, n);
 			break;
 		case 2:
-			pmemset_memcpy(set, dst, buf, n, PMEMSET_F_MEM_NOFLUSH);
-			if (pmemset_persist(set, dst, n))
-				die("pmemset_persist", pmemset_errormsg());
+			p_pmemset_memcpy(set, dst, buf, n,
+					PMEMSET_F_MEM_NOFLUSH);
+			if (p_pmemset_persist(set, dst, n))
+				die("pmemset_persist", p_pmemset_errormsg());
 			break;
 		}
 		say("PMCD ack %zu\n", i);

@@ -71,6 +71,8 @@ export async function buildPlan(values: RunOptions, argv: string[], addon: () =>
           durability: {
             trials,
             implementations: impls.map((i) => i.name).filter((n): n is DurabilityImpl => n === 'libpmem2' || n === 'libpmemset'),
+            // the writer loads the builds --impl named, not the defaults
+            builds: Object.fromEntries(impls.filter((i) => i.path !== DEFAULT_LIB[i.name]).map((i) => [i.name, fs.realpathSync(i.path)])),
           },
         }
       : {}),

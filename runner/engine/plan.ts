@@ -29,7 +29,8 @@ export interface Plan {
   forward: string[];
   /** device DAX fixtures (here and in remote runs) may be overwritten */
   allowDestroyDevdax: boolean;
-  durability?: { trials: number; implementations: DurabilityImpl[] };
+  /** power-cut trials: per implementation, and the builds by path the writer loads instead of the defaults */
+  durability?: { trials: number; implementations: DurabilityImpl[]; builds?: Partial<Record<DurabilityImpl, string>> };
   grep?: string;
   seed: number;
   /** the seed goes into the report: properties or durability trials run */

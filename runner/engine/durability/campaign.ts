@@ -60,6 +60,8 @@ export interface DurabilityOptions {
   signal?: AbortSignal;
   onLog?: (l: string) => void;
   implementations: DurabilityImpl[];
+  /** the builds --impl named by path, which the writer loads instead of the defaults */
+  builds?: Partial<Record<DurabilityImpl, string>>;
 }
 
 export const DURABILITY_FIXTURE = 'emulated-nvdimm/durability';
@@ -265,7 +267,11 @@ export async function runDurability(opts: DurabilityOptions): Promise<CaseResult
   log(`durability: ${specs.length} power-cut trials (${trials} per variant), seed ${seed}, ${specs.length + 1} guest boots`);
   let chain: ChainResult;
   try {
-    chain = await runTrials(specs, { ...(opts.signal ? { signal: opts.signal } : {}), onLog: log });
+    const libraries = {
+      ...(opts.builds?.libpmem2 ? { 'libpmem2.so.1': opts.builds.libpmem2 } : {}),
+      ...(opts.builds?.libpmemset ? { 'libpmemset.so.1': opts.builds.libpmemset } : {}),
+    };
+    chain = await runTrials(specs, { ...(opts.signal ? { signal: opts.signal } : {}), onLog: log, libraries });
   } catch (e) {
     return defs.map((d) => ({
       ...baseCase(d),
@@ -317,6 +323,9 @@ export async function runDurability(opts: DurabilityOptions): Promise<CaseResult
       chainSeconds: Number(chain.totalSeconds.toFixed(1)),
     };
     const gran = [...new Set(ok.map((o) => o.granularity).filter((g): g is string => !!g))];
+    // which build the trials really tested, as the writer's dynamic linker resolved it
+    const libs = [...new Set(ok.map((o) => o.libraries).filter((x): x is string => !!x))];
+    if (libs.length) details.librariesLoaded = libs.join('; ');
     if (gran.length) details.granularity = gran.join(',');
     if (withLoss.length)
       details.lostSample = withLoss
@@ -371,6 +380,7 @@ export const durabilityCampaign: Campaign = {
       seed: ctx.plan.seed,
       signal: ctx.signal,
       implementations: d.implementations,
+      ...(d.builds ? { builds: d.builds } : {}),
       onLog: (l) => ctx.log(l),
     });
     for (const c of cases) ctx.emit(c);

@@ -9,6 +9,9 @@
 #   DUR_VERIFY  "VARIANT FS FILE SIZE SEED UPTO": the previous trial (cut by a
 #               kill -9 of QEMU) to check: mount (journal replay), umount,
 #               e2fsck -fn, mount, pmc-durable verify > verify.txt, rm FILE
+#   DUR_LIBDIR  where the builds under test are (libpmem2.so.1, libpmemset.so.1),
+#               when --impl named builds by path: the writer runs with it
+#               as LD_LIBRARY_PATH and prints which library it loaded
 #   DUR_WRITE   "VARIANT FS FILE SIZE SEED PACE_US": the next trial: mount FS, run
 #               pmc-durable write with its stdout on the serial console
 #               (PMCD ack N lines); the host kills QEMU at a random moment
@@ -75,7 +78,8 @@ if [ -n "${DUR_WRITE:-}" ]; then
   # everything before the trial is durable: the cut tests the trial alone
   sync
   event "write $variant"
-  "$W" write "$variant" "/mnt/$fs/$file" "$size" "$seed" "${pace:-0}"
+  # the builds under test, when --impl named some: the host copied them into the results share
+  LD_LIBRARY_PATH="${DUR_LIBDIR:-}" "$W" write "$variant" "/mnt/$fs/$file" "$size" "$seed" "${pace:-0}"
   event "writer exited rc=$?"
   # the host cuts the power; wait for it
   sleep 600
