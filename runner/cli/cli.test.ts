@@ -125,3 +125,30 @@ for (const [args, pattern] of [
     assert.match(lines[0]!, pattern);
   });
 }
+
+const DEBUG_BUILD = '/usr/lib/x86_64-linux-gnu/pmdk_dbg/libpmem2.so.1';
+
+test("Debian's debug build of libpmem2, named by path, passes the same gate as the release build", {
+  skip: fs.existsSync(DEBUG_BUILD) ? false : `${DEBUG_BUILD} is not installed (apt-get install libpmem2-debug; CI installs it)`,
+}, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-debug-build-'));
+  const r = cli([
+    'run',
+    '--fixture',
+    'tmpfs',
+    '--impl',
+    `libpmem2=${DEBUG_BUILD}`,
+    '--out',
+    dir,
+    '--quiet',
+    '--baseline',
+    BASELINE,
+    '--seed',
+    '1',
+  ]);
+  assert.equal(r.status, 0, `exit ${r.status}\n${r.stdout}\n${r.stderr}`);
+  assert.match(r.stdout, /baseline: 0 new divergence\(s\)/);
+  const result = JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')) as RunResult;
+  assert.equal(result.environment.implementations[0]?.version, '1.12.1-2', 'the version is read from the package that owns the file');
+  fs.rmSync(dir, { recursive: true, force: true });
+});
