@@ -137,8 +137,13 @@ async function checkImplementation(impl: Implementation, stated: string | undefi
   if (impl.name === 'libpmemset' && !fs.existsSync(impl.path)) {
     throw new UsageError(`${impl.path} does not exist; build it with make -C native/libpmemset (npm install does)`);
   }
-  const why = await probeImplementation(impl);
-  if (why !== undefined) throw new UsageError(why);
+  // a build named by path is loaded once in a worker first, so a bad one is refused before anything runs;
+  // the defaults (the system libpmem2, our libpmemset) are known and cost no extra process (a guest's
+  // node starts slowly)
+  if (impl.path !== DEFAULT_LIB[impl.name]) {
+    const why = await probeImplementation(impl);
+    if (why !== undefined) throw new UsageError(why);
+  }
   const info: ImplementationInfo = { name: impl.name, library: impl.name, path: resolveSoname(impl.path) };
   // the same build gives the same version whether named by soname or by path
   const version =
