@@ -14,6 +14,7 @@
         "native/addon/sys.cc",
         "native/addon/child.cc",
         "native/addon/fault.cc",
+        "native/addon/errormsg.cc",
         "native/addon/pmemset_api.cc",
         "native/addon/pmemset_config.cc",
         "native/addon/pmemset_events.cc",

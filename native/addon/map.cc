@@ -154,8 +154,9 @@ MapMemcpy(const Napi::CallbackInfo &info)
 	unsigned flags = arg_u32(info, 3, "flags");
 	char *p = checked_range(info, rec, off, buf.Length(),
 		PMEM2_PROT_READ | PMEM2_PROT_WRITE);
-	api(env).pmem2_get_memcpy_fn(map)(p, buf.Data(), buf.Length(), flags);
-	return env.Undefined();
+	pmem2_memcpy_fn memcpy_fn = api(env).pmem2_get_memcpy_fn(map);
+	void *r = memcpy_fn(p, buf.Data(), buf.Length(), flags);
+	return u64_value(env, reinterpret_cast<uintptr_t>(r));
 }
 
 static Napi::Value
@@ -171,8 +172,8 @@ MapMemmove(const Napi::CallbackInfo &info)
 	unsigned rw = PMEM2_PROT_READ | PMEM2_PROT_WRITE;
 	char *d = checked_range(info, rec, dst, len, rw);
 	char *s = checked_range(info, rec, src, len, PMEM2_PROT_READ);
-	api(env).pmem2_get_memmove_fn(map)(d, s, len, flags);
-	return env.Undefined();
+	void *r = api(env).pmem2_get_memmove_fn(map)(d, s, len, flags);
+	return u64_value(env, reinterpret_cast<uintptr_t>(r));
 }
 
 static Napi::Value
@@ -187,8 +188,127 @@ MapMemset(const Napi::CallbackInfo &info)
 	unsigned flags = arg_u32(info, 4, "flags");
 	char *p = checked_range(info, rec, off, len,
 		PMEM2_PROT_READ | PMEM2_PROT_WRITE);
-	api(env).pmem2_get_memset_fn(map)(p, c, len, flags);
+	void *r = api(env).pmem2_get_memset_fn(map)(p, c, len, flags);
+	return u64_value(env, reinterpret_cast<uintptr_t>(r));
+}
+
+/* fn_address -- a function the library handed out, as a number to compare */
+template <typename Fn>
+static Napi::Value
+fn_address(Napi::Env env, Fn fn)
+{
+	return u64_value(env, reinterpret_cast<uintptr_t>(fn));
+}
+
+/*
+ * MapFunctions -- mapFunctions(map) -> {persist, flush, drain, memmove,
+ * memcpy, memset}: the addresses pmem2_get_*_fn return for the map (0 for
+ * NULL), so that a case can see NULL and compare two answers
+ */
+static Napi::Value
+MapFunctions(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	pmem2_map *map = map_of(info);
+	const Pmem2Api &a = api(env);
+	Napi::Object r = Napi::Object::New(env);
+	r.Set("persist", fn_address(env, a.pmem2_get_persist_fn(map)));
+	r.Set("flush", fn_address(env, a.pmem2_get_flush_fn(map)));
+	r.Set("drain", fn_address(env, a.pmem2_get_drain_fn(map)));
+	r.Set("memmove", fn_address(env, a.pmem2_get_memmove_fn(map)));
+	r.Set("memcpy", fn_address(env, a.pmem2_get_memcpy_fn(map)));
+	r.Set("memset", fn_address(env, a.pmem2_get_memset_fn(map)));
+	return r;
+}
+
+/*
+ * span -- [addr, addr+len) anywhere in the process, after checking from
+ * /proc/self/maps that it is mapped with `perms`: the pages allow a map's
+ * functions over a range spanning adjacent mappings that share them, which
+ * checked_range (one map) would refuse
+ */
+static char *
+span(const Napi::CallbackInfo &info, uint64_t addr, uint64_t len,
+	const char *perms)
+{
+	if (!range_accessible((uintptr_t)addr, (size_t)len, perms))
+		throw Napi::RangeError::New(info.Env(),
+			"range at " + std::to_string(addr) + " +" +
+				std::to_string(len) + " is not mapped " +
+				perms + "; faulting accesses run in a child");
+	return reinterpret_cast<char *>(addr);
+}
+
+/* spanPersist(map, addr, len): the map's persist function over any mapped range */
+static Napi::Value
+SpanPersist(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	pmem2_map *map = map_of(info);
+	uint64_t addr = arg_u64(info, 1, "address"),
+		 len = arg_u64(info, 2, "length");
+	char *p = span(info, addr, len, "r");
+	api(env).pmem2_get_persist_fn(map)(p, len);
 	return env.Undefined();
+}
+
+/* spanFlush(map, addr, len): the map's flush function over any mapped range */
+static Napi::Value
+SpanFlush(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	pmem2_map *map = map_of(info);
+	uint64_t addr = arg_u64(info, 1, "address"),
+		 len = arg_u64(info, 2, "length");
+	char *p = span(info, addr, len, "r");
+	api(env).pmem2_get_flush_fn(map)(p, len);
+	return env.Undefined();
+}
+
+/* spanMemcpy(map, addr, data, flags) -> what the map's memcpy returned */
+static Napi::Value
+SpanMemcpy(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	pmem2_map *map = map_of(info);
+	uint64_t addr = arg_u64(info, 1, "address");
+	Napi::Buffer<char> buf = arg_buffer(info, 2, "data");
+	unsigned flags = arg_u32(info, 3, "flags");
+	char *p = span(info, addr, buf.Length(), "rw");
+	pmem2_memcpy_fn memcpy_fn = api(env).pmem2_get_memcpy_fn(map);
+	void *r = memcpy_fn(p, buf.Data(), buf.Length(), flags);
+	return u64_value(env, reinterpret_cast<uintptr_t>(r));
+}
+
+/* spanMemmove(map, dst, src, len, flags) -> what the map's memmove returned */
+static Napi::Value
+SpanMemmove(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	pmem2_map *map = map_of(info);
+	uint64_t dst = arg_u64(info, 1, "destination"),
+		 src = arg_u64(info, 2, "source"),
+		 len = arg_u64(info, 3, "length");
+	unsigned flags = arg_u32(info, 4, "flags");
+	char *d = span(info, dst, len, "rw");
+	char *s = span(info, src, len, "r");
+	void *r = api(env).pmem2_get_memmove_fn(map)(d, s, len, flags);
+	return u64_value(env, reinterpret_cast<uintptr_t>(r));
+}
+
+/* spanMemset(map, addr, c, len, flags) -> what the map's memset returned */
+static Napi::Value
+SpanMemset(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	pmem2_map *map = map_of(info);
+	uint64_t addr = arg_u64(info, 1, "address");
+	int c = arg_i32(info, 2, "value");
+	uint64_t len = arg_u64(info, 3, "length");
+	unsigned flags = arg_u32(info, 4, "flags");
+	char *p = span(info, addr, len, "rw");
+	void *r = api(env).pmem2_get_memset_fn(map)(p, c, len, flags);
+	return u64_value(env, reinterpret_cast<uintptr_t>(r));
 }
 
 /* plain loads and stores, to check what the library's functions left */
@@ -253,4 +373,10 @@ map_init(Napi::Env env, Napi::Object exports)
 	exports.Set("mapRead", Napi::Function::New(env, MapRead));
 	exports.Set("mapWrite", Napi::Function::New(env, MapWrite));
 	exports.Set("mapDeepFlush", Napi::Function::New(env, MapDeepFlush));
+	exports.Set("mapFunctions", Napi::Function::New(env, MapFunctions));
+	exports.Set("spanPersist", Napi::Function::New(env, SpanPersist));
+	exports.Set("spanFlush", Napi::Function::New(env, SpanFlush));
+	exports.Set("spanMemcpy", Napi::Function::New(env, SpanMemcpy));
+	exports.Set("spanMemmove", Napi::Function::New(env, SpanMemmove));
+	exports.Set("spanMemset", Napi::Function::New(env, SpanMemset));
 }

@@ -51,7 +51,8 @@
 	X(int, pmem2_vm_reservation_map_find_next, (struct pmem2_vm_reservation *, struct pmem2_map *, struct pmem2_map **)) \
 	X(int, pmem2_vm_reservation_map_find_first, (struct pmem2_vm_reservation *, struct pmem2_map **)) \
 	X(int, pmem2_vm_reservation_map_find_last, (struct pmem2_vm_reservation *, struct pmem2_map **)) \
-	X(const char *, pmem2_errormsg, (void))
+	X(const char *, pmem2_errormsg, (void)) \
+	X(void, pmem2_perror, (const char *, ...))
 // clang-format on
 
 struct Pmem2Api {

@@ -23,6 +23,15 @@ export interface Reservation extends Handle {
   readonly kind: 'pmem2_vm_reservation';
 }
 
+export interface MapFunctions {
+  persist: bigint;
+  flush: bigint;
+  drain: bigint;
+  memmove: bigint;
+  memcpy: bigint;
+  memset: bigint;
+}
+
 export interface CallResult {
   code: number;
   message?: string;
@@ -190,12 +199,28 @@ export interface Addon extends PmemsetAddon {
   mapPersist(map: Map, off: Size, len: Size): void;
   mapFlush(map: Map, off: Size, len: Size): void;
   mapDrain(map: Map): void;
-  mapMemcpy(map: Map, off: Size, data: Buffer, flags: number): void;
-  mapMemmove(map: Map, dst: Size, src: Size, len: Size, flags: number): void;
-  mapMemset(map: Map, off: Size, c: number, len: Size, flags: number): void;
+  /** the map's memcpy/memmove/memset; each returns what the library's function returned (pmemdest) */
+  mapMemcpy(map: Map, off: Size, data: Buffer, flags: number): bigint;
+  mapMemmove(map: Map, dst: Size, src: Size, len: Size, flags: number): bigint;
+  mapMemset(map: Map, off: Size, c: number, len: Size, flags: number): bigint;
   mapRead(map: Map, off: Size, len: Size): Buffer;
   mapWrite(map: Map, off: Size, data: Buffer): void;
   mapDeepFlush(map: Map, off: number | bigint, len: Size): CallResult;
+  /** the addresses pmem2_get_{persist,flush,drain,memmove,memcpy,memset}_fn return for the map (0n for NULL) */
+  mapFunctions(map: Map): MapFunctions;
+  /**
+   * the map's functions over any mapped range of the process (checked in /proc/self/maps), e.g. one
+   * spanning adjacent mappings; the memory functions return what the library's function returned
+   */
+  spanPersist(map: Map, addr: Size, len: Size): void;
+  spanFlush(map: Map, addr: Size, len: Size): void;
+  spanMemcpy(map: Map, addr: Size, data: Buffer, flags: number): bigint;
+  spanMemmove(map: Map, dst: Size, src: Size, len: Size, flags: number): bigint;
+  spanMemset(map: Map, addr: Size, c: number, len: Size, flags: number): bigint;
+  /** what pmem2_perror("%s %d", prefix, number) writes to file descriptor 2 (captured in a memfd) */
+  perrorCapture(prefix: string, number: number): { output: string };
+  /** pmem2_errormsg() on a new thread; with `granularity`, after that thread's failing set_required_store_granularity */
+  errormsgInThread(granularity?: number): { code?: number; message: string };
 
   reservationNew(addr: Size, size: Size): CallResult & { reservation?: Reservation; rsvPtr: PointerState };
   reservationDelete(rsv: Reservation): CallResult & { rsvPtr: PointerState };
