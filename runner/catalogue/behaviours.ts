@@ -735,6 +735,138 @@ export const BEHAVIOURS: BehaviourSpec[] = [
     kind: 'behaviour',
     quote: 'retrieves the alignment of offset and length needed for pmem2_map_new(3) to succeed.',
   },
+  // error reporting, and the functions a map hands out
+  {
+    page: 'pmem2_errormsg',
+    function: 'pmem2_errormsg',
+    name: 'message describes the failure',
+    kind: 'behaviour',
+    quote: 'the application may retrieve an error message describing the reason of the failure from pmem2_errormsg().',
+  },
+  {
+    page: 'pmem2_errormsg',
+    function: 'pmem2_errormsg',
+    name: 'message thread-local',
+    kind: 'behaviour',
+    quote: 'The error message buffer is thread-local; errors encountered in one thread do not affect its value in other threads.',
+  },
+  {
+    page: 'pmem2_errormsg',
+    function: 'pmem2_errormsg',
+    name: 'message never cleared',
+    kind: 'behaviour',
+    quote: 'The buffer is never cleared by any library function;',
+  },
+  {
+    page: 'pmem2_perror',
+    function: 'pmem2_perror',
+    name: 'last error described on stderr',
+    kind: 'behaviour',
+    quote:
+      'The pmem2_perror() function produces a message on standard error stream describing the last error encountered during library call.',
+  },
+  {
+    page: 'pmem2_perror',
+    function: 'pmem2_perror',
+    name: 'format, colon and blank, message, new-line',
+    kind: 'behaviour',
+    quote:
+      'First, the argument string format is printed - similarly to the printf(3), followed by a colon and a blank. Then an error message retrieved from the pmem2_errormsg(), and a new-line.',
+  },
+  {
+    page: 'pmem2_get_persist_fn',
+    function: 'pmem2_get_persist_fn',
+    name: 'data stored durably on return',
+    kind: 'behaviour',
+    quote: 'Persisting data using pmem2_persist_fn guarantees that the data is stored durably by the time it returns.',
+  },
+  {
+    page: 'pmem2_get_persist_fn',
+    function: 'pmem2_get_persist_fn',
+    name: 'no alignment restrictions',
+    kind: 'behaviour',
+    quote: 'There are no alignment restrictions on the range described by ptr and size, but pmem2_persist_fn may expand the range',
+  },
+  {
+    page: 'pmem2_get_persist_fn',
+    function: 'pmem2_get_persist_fn',
+    name: 'range spanning adjacent mappings',
+    kind: 'behaviour',
+    quote:
+      'If two (or more) mappings share the same pmem2_persist_fn and they are adjacent to each other, it is safe to call this function for a range spanning those mappings.',
+  },
+  {
+    page: 'pmem2_get_flush_fn',
+    function: 'pmem2_get_flush_fn',
+    name: 'flush then drain stores durably',
+    kind: 'behaviour',
+    quote: 'or follow pmem2_flush_fn by a drain operation (see pmem2_get_drain_fn(3)).',
+  },
+  {
+    page: 'pmem2_get_flush_fn',
+    function: 'pmem2_get_flush_fn',
+    name: 'no alignment restrictions',
+    kind: 'behaviour',
+    quote: 'There are no alignment restrictions on the range described by ptr and size, but pmem2_flush_fn may expand the range',
+  },
+  {
+    page: 'pmem2_get_flush_fn',
+    function: 'pmem2_get_flush_fn',
+    name: 'range spanning adjacent mappings',
+    kind: 'behaviour',
+    quote:
+      'If two (or more) mappings share the same pmem2_flush_fn and they are adjacent to each other, it is safe to call this function for a range spanning those mappings.',
+  },
+  {
+    page: 'pmem2_get_drain_fn',
+    function: 'pmem2_get_drain_fn',
+    name: 'one drain for the flushes of mappings sharing it',
+    kind: 'behaviour',
+    quote:
+      'If two (or more) mappings share the same drain function, it is safe to call this function once for all flushes belonging to those mappings.',
+  },
+  {
+    page: 'pmem2_get_memmove_fn',
+    function: 'pmem2_get_memmove_fn',
+    name: 'same result as memmove',
+    kind: 'behaviour',
+    quote: 'functions provide the same memory copying functionalities as their namesakes memmove(3), memcpy(3) and memset(3)',
+  },
+  {
+    page: 'pmem2_get_memmove_fn',
+    function: 'pmem2_get_memcpy_fn',
+    name: 'same result as memcpy',
+    kind: 'behaviour',
+    quote: 'functions provide the same memory copying functionalities as their namesakes memmove(3), memcpy(3) and memset(3)',
+  },
+  {
+    page: 'pmem2_get_memmove_fn',
+    function: 'pmem2_get_memset_fn',
+    name: 'same result as memset',
+    kind: 'behaviour',
+    quote: 'functions provide the same memory copying functionalities as their namesakes memmove(3), memcpy(3) and memset(3)',
+  },
+  {
+    page: 'pmem2_get_memmove_fn',
+    function: 'pmem2_get_memmove_fn',
+    name: 'result flushed unless NOFLUSH',
+    kind: 'behaviour',
+    quote: 'and ensure that the result has been flushed to persistence before returning (unless PMEM2_F_MEM_NOFLUSH flag was used).',
+  },
+  {
+    page: 'pmem2_get_memmove_fn',
+    function: 'pmem2_get_memmove_fn',
+    name: 'NODRAIN skips the final drain',
+    kind: 'behaviour',
+    quote: 'PMEM2_F_MEM_NODRAIN - modifies the behavior to skip the final pmem2_drain_fn step.',
+  },
+  {
+    page: 'pmem2_get_memmove_fn',
+    function: 'pmem2_get_memmove_fn',
+    name: 'NOFLUSH flushes nothing',
+    kind: 'behaviour',
+    quote: "PMEM2_F_MEM_NOFLUSH - Don't flush anything. This implies PMEM2_F_MEM_NODRAIN.",
+  },
 ];
 
 /** whitespace-folded plain text, for finding a quote whatever the markup */

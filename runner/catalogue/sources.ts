@@ -92,6 +92,31 @@ export const PAGE_SOURCES: PageSource[] = [
   { page: 'pmem2_source_size', section: '3', version: 'man-1.12.1', file: '${man}/man3/pmem2_source_size.3.gz', format: 'roff' },
   { page: 'pmem2_source_alignment', section: '3', version: 'man-1.12.1', file: '${man}/man3/pmem2_source_alignment.3.gz', format: 'roff' },
   { page: 'pmem2_deep_flush', section: '3', version: 'man-1.12.1', file: '${man}/man3/pmem2_deep_flush.3.gz', format: 'roff' },
+  // the rest of the installed libpmem2 pages a map's user reads: error reporting, what a map reads back,
+  // and the functions it hands out. pmem2_get_memcpy_fn.3.gz and pmem2_get_memset_fn.3.gz are symbolic
+  // links to pmem2_get_memmove_fn.3.gz (one page documents the three), so that page is catalogued once:
+  // its clauses about memcpy and memset name pmem2_get_memcpy_fn and pmem2_get_memset_fn.
+  { page: 'pmem2_errormsg', section: '3', version: 'man-1.12.1', file: '${man}/man3/pmem2_errormsg.3.gz', format: 'roff' },
+  { page: 'pmem2_perror', section: '3', version: 'man-1.12.1', file: '${man}/man3/pmem2_perror.3.gz', format: 'roff' },
+  {
+    page: 'pmem2_map_get_address',
+    section: '3',
+    version: 'man-1.12.1',
+    file: '${man}/man3/pmem2_map_get_address.3.gz',
+    format: 'roff',
+  },
+  { page: 'pmem2_map_get_size', section: '3', version: 'man-1.12.1', file: '${man}/man3/pmem2_map_get_size.3.gz', format: 'roff' },
+  {
+    page: 'pmem2_map_get_store_granularity',
+    section: '3',
+    version: 'man-1.12.1',
+    file: '${man}/man3/pmem2_map_get_store_granularity.3.gz',
+    format: 'roff',
+  },
+  { page: 'pmem2_get_persist_fn', section: '3', version: 'man-1.12.1', file: '${man}/man3/pmem2_get_persist_fn.3.gz', format: 'roff' },
+  { page: 'pmem2_get_flush_fn', section: '3', version: 'man-1.12.1', file: '${man}/man3/pmem2_get_flush_fn.3.gz', format: 'roff' },
+  { page: 'pmem2_get_drain_fn', section: '3', version: 'man-1.12.1', file: '${man}/man3/pmem2_get_drain_fn.3.gz', format: 'roff' },
+  { page: 'pmem2_get_memmove_fn', section: '3', version: 'man-1.12.1', file: '${man}/man3/pmem2_get_memmove_fn.3.gz', format: 'roff' },
   { page: 'pmemset_map', section: '3', version: 'seed-txt', file: '${shared}/seeds/pmemset_map.3.txt', format: 'txt' },
   { page: 'pmemset_map', section: '3', version: 'ref-md', file: '${shared}/reference/libpmemset/man/pmemset_map.3.md', format: 'md' },
   { page: 'pmemset_part_map', section: '3', version: 'seed-txt-1.11', file: '${shared}/seeds/pmemset_part_map.3-v1.11.txt', format: 'txt' },
