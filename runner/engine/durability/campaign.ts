@@ -326,6 +326,9 @@ export async function runDurability(opts: DurabilityOptions): Promise<CaseResult
     // which build the trials really tested, as the writer's dynamic linker resolved it
     const libs = [...new Set(ok.map((o) => o.libraries).filter((x): x is string => !!x))];
     if (libs.length) details.librariesLoaded = libs.join('; ');
+    // the copies in the results share are of these files
+    const builds = Object.entries(opts.builds ?? {});
+    if (builds.length) details.buildsByPath = builds.map(([n, f]) => `${n}=${f}`).join('; ');
     if (gran.length) details.granularity = gran.join(',');
     if (withLoss.length)
       details.lostSample = withLoss
