@@ -46,6 +46,10 @@ import { suite as pmem2SourceFromFdPage } from './pmem2_source_from_fd.js';
 import { suite as pmem2SourceSizePage } from './pmem2_source_size.js';
 import { suite as pmem2SourceAlignmentPage } from './pmem2_source_alignment.js';
 import { suite as pmem2DeepFlushPage } from './pmem2_deep_flush.js';
+// error reporting, what a map reads back, and the functions it hands out
+import { suite as pmem2MapGetAddressPage } from './pmem2_map_get_address.js';
+import { suite as pmem2MapGetSizePage } from './pmem2_map_get_size.js';
+import { suite as pmem2MapGetStoreGranularityPage } from './pmem2_map_get_store_granularity.js';
 
 /** every suite, by the name --suite takes */
 export const SUITES: Suite[] = [pmem2MapNew, pmem2VmReservation, pmemsetMap, pmemsetPartMap];
@@ -95,3 +99,5 @@ SUITES.push(
   pmem2SourceAlignmentPage,
   pmem2DeepFlushPage,
 );
+// error reporting, what a map reads back, and the functions it hands out
+SUITES.push(pmem2MapGetAddressPage, pmem2MapGetSizePage, pmem2MapGetStoreGranularityPage);
