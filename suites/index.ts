@@ -47,6 +47,8 @@ import { suite as pmem2SourceSizePage } from './pmem2_source_size.js';
 import { suite as pmem2SourceAlignmentPage } from './pmem2_source_alignment.js';
 import { suite as pmem2DeepFlushPage } from './pmem2_deep_flush.js';
 // error reporting, what a map reads back, and the functions it hands out
+import { suite as pmem2ErrormsgPage } from './pmem2_errormsg.js';
+import { suite as pmem2PerrorPage } from './pmem2_perror.js';
 import { suite as pmem2MapGetAddressPage } from './pmem2_map_get_address.js';
 import { suite as pmem2MapGetSizePage } from './pmem2_map_get_size.js';
 import { suite as pmem2MapGetStoreGranularityPage } from './pmem2_map_get_store_granularity.js';
@@ -100,4 +102,4 @@ SUITES.push(
   pmem2DeepFlushPage,
 );
 // error reporting, what a map reads back, and the functions it hands out
-SUITES.push(pmem2MapGetAddressPage, pmem2MapGetSizePage, pmem2MapGetStoreGranularityPage);
+SUITES.push(pmem2ErrormsgPage, pmem2PerrorPage, pmem2MapGetAddressPage, pmem2MapGetSizePage, pmem2MapGetStoreGranularityPage);
