@@ -52,6 +52,10 @@ import { suite as pmem2PerrorPage } from './pmem2_perror.js';
 import { suite as pmem2MapGetAddressPage } from './pmem2_map_get_address.js';
 import { suite as pmem2MapGetSizePage } from './pmem2_map_get_size.js';
 import { suite as pmem2MapGetStoreGranularityPage } from './pmem2_map_get_store_granularity.js';
+import { suite as pmem2GetPersistFnPage } from './pmem2_get_persist_fn.js';
+import { suite as pmem2GetFlushFnPage } from './pmem2_get_flush_fn.js';
+import { suite as pmem2GetDrainFnPage } from './pmem2_get_drain_fn.js';
+import { suite as pmem2GetMemmoveFnPage } from './pmem2_get_memmove_fn.js';
 
 /** every suite, by the name --suite takes */
 export const SUITES: Suite[] = [pmem2MapNew, pmem2VmReservation, pmemsetMap, pmemsetPartMap];
@@ -102,4 +106,14 @@ SUITES.push(
   pmem2DeepFlushPage,
 );
 // error reporting, what a map reads back, and the functions it hands out
-SUITES.push(pmem2ErrormsgPage, pmem2PerrorPage, pmem2MapGetAddressPage, pmem2MapGetSizePage, pmem2MapGetStoreGranularityPage);
+SUITES.push(
+  pmem2ErrormsgPage,
+  pmem2PerrorPage,
+  pmem2MapGetAddressPage,
+  pmem2MapGetSizePage,
+  pmem2MapGetStoreGranularityPage,
+  pmem2GetPersistFnPage,
+  pmem2GetFlushFnPage,
+  pmem2GetDrainFnPage,
+  pmem2GetMemmoveFnPage,
+);
