@@ -23,10 +23,11 @@ const SOME_CASES = ['--suite', 'pmem2_source_size', '--suite', 'pmem2_config_set
 function run(
   impl: string,
   extra: string[] = SOME_CASES,
+  selection: string[] = SELECTION,
 ): { status: number | null; result: RunResult; stdout: string; stderr: string; junit: string } {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-lie-run-'));
   const junit = path.join(out, 'junit.xml');
-  const r = spawnSync(process.execPath, [BIN, 'run', ...SELECTION, '--impl', impl, '--out', out, '--junit', junit, ...extra], {
+  const r = spawnSync(process.execPath, [BIN, 'run', ...selection, '--impl', impl, '--out', out, '--junit', junit, ...extra], {
     encoding: 'utf8',
     cwd: PROJECT_ROOT,
   });
@@ -142,4 +143,84 @@ test('a build that reports a finer store granularity than the fixture gives (BYT
     assert.match(c.reason ?? '', /says BYTE; the fixture gives PAGE/);
   }
   assert.equal(lie.status, 1, 'the gate fails');
+});
+
+const BASELINE = ['--baseline', path.join(PROJECT_ROOT, 'suites/baseline.json')];
+
+/**
+ * caughtOn -- the lie diverges on `clause` (a clause id without the fixture and
+ * implementation), with a reason matching `why`, and fails the gate naming that
+ * clause as a new divergence, while the real library passes the same gate
+ */
+function caughtOn(lie: ReturnType<typeof run>, real: ReturnType<typeof run>, clause: string, why: RegExp): void {
+  const cases = lie.result.cases.filter((c) => c.clauseId === clause);
+  assert.ok(cases.length > 0, `a case of ${clause} ran`);
+  for (const c of cases) {
+    assert.equal(c.verdict, 'diverge', c.id);
+    assert.match(c.reason ?? '', why, c.id);
+  }
+  assert.equal(lie.status, 1, `the gate fails: ${lie.stderr}`);
+  assert.match(lie.stdout, new RegExp(`NEW +libpmem2 ${clause.replace(/[.*+?^${}()|[\]\\#]/g, '\\$&')} on `));
+  assert.equal(
+    real.status,
+    0,
+    `the real library passes the same gate: ${real.stdout
+      .split('\n')
+      .filter((l) => /NEW|baseline:/.test(l))
+      .join('\n')}`,
+  );
+  const honest = real.result.cases.filter((c) => c.clauseId === clause);
+  assert.ok(honest.length > 0 && honest.every((c) => c.verdict === 'pass'), `the real library passes ${clause}`);
+}
+
+test('a build whose pmem2_errormsg returns "" (an empty message) is caught: the message after a failure must be the failure\'s', {
+  skip,
+}, () => {
+  const so = buildLie('empty-errormsg', 'const char *pmem2_errormsg(void) { return ""; }\n');
+  const pick = ['--suite', 'pmem2_errormsg', ...BASELINE];
+  const lie = run(`libpmem2=${so}`, pick);
+  caughtOn(lie, run('libpmem2', pick), 'pmem2_errormsg@man-1.12.1/pmem2_errormsg/RETURN VALUE#1', /pmem2_errormsg\(\) returned ""/);
+  // the accepted finding of the real library (one undescribed failure) does not cover the lie's (all ten)
+  const described = lie.result.cases.find((c) => c.clauseId === 'pmem2_errormsg@man-1.12.1/pmem2_errormsg/message describes the failure#1');
+  assert.equal(described?.verdict, 'diverge');
+  assert.match(described?.reason ?? '', /^10 of 10 failures left no message/);
+});
+
+test('a build whose persist function does nothing is caught where write-back shows (loop-ext4): the page stays dirty', {
+  skip:
+    skip ||
+    (process.getuid?.() !== 0 ? 'needs root: the loop-ext4 fixture mounts a loop device, and page flags need /proc/kpageflags' : false),
+}, () => {
+  const so = buildLie(
+    'persist-nothing',
+    'static void persist_nothing(const void *p, size_t n) { (void)p; (void)n; }\npmem2_persist_fn pmem2_get_persist_fn(struct pmem2_map *m) { (void)m; return persist_nothing; }\n',
+  );
+  const loop = ['--fixture', 'loop-ext4', '--suites-only', '--quiet'];
+  const pick = ['--suite', 'pmem2_get_persist_fn', ...BASELINE];
+  const lie = run(`libpmem2=${so}`, pick, loop);
+  caughtOn(
+    lie,
+    run('libpmem2', pick, loop),
+    'pmem2_get_persist_fn@man-1.12.1/pmem2_get_persist_fn/data stored durably on return#1',
+    /persist_fn\(whole map\): page at \+100 dirty, page at \+\d+ dirty after it returned/,
+  );
+  // the getter still returns a function: RETURN VALUE#1 cannot tell, only the effect can
+  const notNull = lie.result.cases.find((c) => c.clauseId === 'pmem2_get_persist_fn@man-1.12.1/pmem2_get_persist_fn/RETURN VALUE#1');
+  assert.equal(notNull?.verdict, 'pass');
+  assert.deepEqual(mountsLeftBy(lie.result), []);
+});
+
+test('a build whose pmem2_map_get_size lies by one page is caught against the mapped length and /proc/self/maps', { skip }, () => {
+  const so = buildLie(
+    'size-plus-page',
+    'size_t pmem2_map_get_size(struct pmem2_map *m) { return REAL(pmem2_map_get_size)(m) + (size_t)sysconf(_SC_PAGESIZE); }\n',
+  );
+  const pick = ['--suite', 'pmem2_map_get_size', ...BASELINE];
+  const lie = run(`libpmem2=${so}`, pick);
+  caughtOn(
+    lie,
+    run('libpmem2', pick),
+    'pmem2_map_get_size@man-1.12.1/pmem2_map_get_size/RETURN VALUE#1',
+    /returned \d+, the map was made \d+ bytes long.*the file is mapped over \d+ bytes from the map's address, not the \d+ returned/,
+  );
 });
