@@ -7,10 +7,10 @@
  */
 import fs from 'node:fs';
 import { codeName } from '../runner/core/constants.js';
-import type { Config } from '../runner/core/native.js';
+import type { CallResult, Config, Map as P2Map, Reservation, Source } from '../runner/core/native.js';
 import type { CaseContext, CaseDef, Suite } from './framework.js';
 import { labelled } from './pmem2_fn_util.js';
-import { check, config, fileSource, mapNew, SetupError } from './pmem2_util.js';
+import { C, check, config, fileSource, mapNew, SetupError } from './pmem2_util.js';
 
 /** a config the case owns, with nothing set */
 function bareConfig(ctx: CaseContext): Config {
@@ -187,32 +187,120 @@ const cases: CaseDef[] = [
   {
     key: 'pmem2_errormsg/message never cleared#1',
     situation:
-      'pmem2_config_set_required_store_granularity(42) fails, then config, source, map, persist, reservation and delete calls all succeed: the message is not cleared',
-    note: 'The page lets later calls modify the message ("Subsequent calls to other library functions may modify the previous message"), so a different message passes; only an emptied one is a clearing.',
+      'pmem2_config_set_required_store_granularity(42) fails, then eleven calls succeed (config new and setters, source from a file, map new, persist, map delete, reservation new and delete, config and source delete), pmem2_errormsg() read after each: never empty',
+    note: 'The page lets later calls modify the message ("Subsequent calls to other library functions may modify the previous message"), so a different message passes; an emptied one, after any of the calls, is a clearing.',
     run: (ctx) => {
-      const cfg = bareConfig(ctx);
-      if (ctx.addon.configSetRequiredStoreGranularity(cfg, 42).code === 0) throw new SetupError('granularity 42 was accepted');
-      const before = ctx.addon.errormsg();
+      const a = ctx.addon;
+      const failed = bareConfig(ctx);
+      if (a.configSetRequiredStoreGranularity(failed, 42).code === 0) throw new SetupError('granularity 42 was accepted');
+      const before = a.errormsg();
       if (before === '') return labelled('pmem2_errormsg() after a failure', 'an empty message', 'the message kept', { before });
       const p = ctx.caps.pageSize;
-      const { src } = fileSource(ctx, 2 * p);
-      const good = config(ctx, { offset: 0, length: 2 * p });
-      const m = ctx.addon.mapNew(good, src);
-      check('pmem2_map_new', m);
-      ctx.addon.mapWrite(m.map!, 0, Buffer.from('kept'));
-      ctx.addon.mapPersist(m.map!, 0, 4);
-      check('pmem2_map_delete', ctx.addon.mapDelete(m.map!));
-      const rsv = ctx.addon.reservationNew(0, 2 * p);
-      check('pmem2_vm_reservation_new', rsv);
-      check('pmem2_vm_reservation_delete', ctx.addon.reservationDelete(rsv.reservation!));
-      const after = ctx.addon.errormsg();
-      const seen = after === before ? 'the message kept' : after === '' ? 'cleared' : 'modified by a later call';
+      const f = ctx.file(2 * p, { flags: 'w+' });
+      ctx.defer(() => fs.closeSync(f.fd));
+      const st: { cfg?: Config; src?: Source; map?: P2Map; rsv?: Reservation } = {};
+      // whatever a step left behind when the case stopped early
+      ctx.defer(() => {
+        if (st.map) void a.mapDelete(st.map);
+        if (st.rsv) void a.reservationDelete(st.rsv);
+        if (st.cfg) void a.configDelete(st.cfg);
+        if (st.src) void a.sourceDelete(st.src);
+      });
+      const steps: [string, () => CallResult | undefined][] = [
+        [
+          'pmem2_config_new()',
+          () => {
+            const r = a.configNew();
+            st.cfg = r.config;
+            return r;
+          },
+        ],
+        ['pmem2_config_set_required_store_granularity(PAGE)', () => a.configSetRequiredStoreGranularity(st.cfg!, C.PAGE)],
+        ['pmem2_config_set_offset(0)', () => a.configSetOffset(st.cfg!, 0)],
+        [
+          'pmem2_source_from_fd()',
+          () => {
+            const r = a.sourceFromFd(f.fd);
+            st.src = r.source;
+            return r;
+          },
+        ],
+        [
+          'pmem2_map_new()',
+          () => {
+            const r = a.mapNew(st.cfg!, st.src!);
+            st.map = r.map;
+            return r;
+          },
+        ],
+        [
+          'persist_fn()',
+          () => {
+            a.mapWrite(st.map!, 0, Buffer.from('kept'));
+            a.mapPersist(st.map!, 0, 4);
+            return undefined;
+          },
+        ],
+        [
+          'pmem2_map_delete()',
+          () => {
+            const r = a.mapDelete(st.map!);
+            if (r.code === 0) st.map = undefined;
+            return r;
+          },
+        ],
+        [
+          'pmem2_vm_reservation_new()',
+          () => {
+            const r = a.reservationNew(0, 2 * p);
+            st.rsv = r.reservation;
+            return r;
+          },
+        ],
+        [
+          'pmem2_vm_reservation_delete()',
+          () => {
+            const r = a.reservationDelete(st.rsv!);
+            if (r.code === 0) st.rsv = undefined;
+            return r;
+          },
+        ],
+        [
+          'pmem2_config_delete()',
+          () => {
+            const r = a.configDelete(st.cfg!);
+            if (r.code === 0) st.cfg = undefined;
+            return r;
+          },
+        ],
+        [
+          'pmem2_source_delete()',
+          () => {
+            const r = a.sourceDelete(st.src!);
+            if (r.code === 0) st.src = undefined;
+            return r;
+          },
+        ],
+      ];
+      const seenAfter: Record<string, string> = { failure: before };
+      let cleared: string | undefined;
+      for (const [what, call] of steps) {
+        const r = call();
+        if (r) check(what, r);
+        seenAfter[what] = a.errormsg();
+        if (seenAfter[what] === '') {
+          cleared = what;
+          break;
+        }
+      }
+      const last = Object.values(seenAfter).at(-1);
+      const seen = cleared ? `cleared by ${cleared}` : last === before ? 'the message kept' : 'modified by a later call';
       return labelled(
-        'pmem2_errormsg() after successful calls',
+        'pmem2_errormsg() after each successful call',
         seen,
         ['the message kept', 'modified by a later call'],
-        { before, after },
-        `the message ${JSON.stringify(before)} was cleared by successful calls`,
+        seenAfter,
+        `the message ${JSON.stringify(before)} was emptied by the successful ${cleared}`,
       );
     },
   },
