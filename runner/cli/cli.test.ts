@@ -112,6 +112,7 @@ for (const [args, pattern] of [
   [['run', '--impl', 'libpmem2=/etc/hostname'], /cannot load libpmem2/],
   [['run', '--suite', 'nosuch'], /unknown suite/],
   [['run', '--bogus'], /Unknown option/],
+  [['run', '--runs', '-1'], /--runs/],
   [['frobnicate'], /unknown command/],
   [['run', '--baseline', '/nonexistent/baseline.json'], /baseline/],
   [['run', '--strict'], /--strict needs --baseline/],

@@ -140,7 +140,8 @@ export async function main(argv: string[]): Promise<number> {
     const err = e as Error & { code?: string };
     // parseArgs reports malformed options with ERR_PARSE_ARGS_* codes
     if (e instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS') || err.name === 'FixtureError') {
-      console.error(`pmem-conform: ${err.message}`);
+      // node's option parser explains over three lines; the first says what is wrong
+      console.error(`pmem-conform: ${err.message.split('\n')[0]}`);
       return 2;
     }
     console.error(`pmem-conform: internal error: ${err.message}`);
