@@ -56,6 +56,8 @@ import { suite as pmem2GetPersistFnPage } from './pmem2_get_persist_fn.js';
 import { suite as pmem2GetFlushFnPage } from './pmem2_get_flush_fn.js';
 import { suite as pmem2GetDrainFnPage } from './pmem2_get_drain_fn.js';
 import { suite as pmem2GetMemmoveFnPage } from './pmem2_get_memmove_fn.js';
+// the pages PMDK's own libpmem2 tests exercise beyond the above
+import { suite as pmem2MapFromExistingPage } from './pmem2_map_from_existing.js';
 
 /** every suite, by the name --suite takes */
 export const SUITES: Suite[] = [pmem2MapNew, pmem2VmReservation, pmemsetMap, pmemsetPartMap];
@@ -117,3 +119,5 @@ SUITES.push(
   pmem2GetDrainFnPage,
   pmem2GetMemmoveFnPage,
 );
+// the pages PMDK's own libpmem2 tests exercise beyond the above
+SUITES.push(pmem2MapFromExistingPage);
