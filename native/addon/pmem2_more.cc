@@ -266,8 +266,14 @@ keep(void *p)
 }
 
 static int
-exhaust_heap(uint64_t headroom)
+exhaust_heap(const Pmem2Api &lib, uint64_t headroom)
 {
+	/*
+	 * The library allocates a thread's error-message buffer on first use
+	 * and aborts when it cannot: made now, it is what any thread that has
+	 * called the library before already holds.
+	 */
+	(void)lib.pmem2_errormsg();
 	FILE *f = fopen("/proc/self/statm", "r");
 	if (f == nullptr)
 		return errno;
@@ -386,6 +392,8 @@ memset_check(const Pmem2Api &lib, pmem2_map *map, uint64_t off, uint64_t len)
  *	deleting the original unmaps nothing)
  *  "map_delete_munmap_einval"(map): pmem2_map_delete with munmap(2)
  *	failing with EINVAL
+ *  "source_from_fd_oom"(fd, headroom), "source_from_anon_oom"(size,
+ *	headroom): the source constructors with the heap exhausted
  *  "map_memset_cpu_limited"(map, offset, length, seconds): the map's
  *	memset and persist over the range with RLIMIT_CPU set, so that a
  *	loop that never ends kills the child (SIGXCPU) instead of hanging
@@ -415,6 +423,10 @@ ForkMore(const Napi::CallbackInfo &info)
 		op == "map_delete_munmap_einval") {
 		map = static_cast<pmem2_map *>(
 			handle_get(info[1], HK_MAP)->ptr);
+	} else if (op == "source_from_fd_oom" || op == "source_from_anon_oom") {
+		/* the descriptor, or the anonymous size */
+		addr = arg_u64(info, 1, "fd or size");
+		headroom = arg_u64(info, 2, "headroom");
 	} else if (op == "map_memset_cpu_limited") {
 		HandleRecord *rec = handle_get(info[1], HK_MAP);
 		map = static_cast<pmem2_map *>(rec->ptr);
@@ -453,7 +465,7 @@ ForkMore(const Napi::CallbackInfo &info)
 		memset(&rep, 0, sizeof(rep));
 		int err = 0;
 		if (op == "map_from_existing_oom") {
-			err = exhaust_heap(headroom);
+			err = exhaust_heap(lib, headroom);
 			if (!err) {
 				pmem2_map *m = nullptr;
 				rep.code = from_existing(&m, src,
@@ -474,6 +486,15 @@ ForkMore(const Napi::CallbackInfo &info)
 					static_cast<pmem2_map *>(copy);
 				rep.code = lib.pmem2_map_delete(&stale);
 			}
+		} else if (op == "source_from_fd_oom" ||
+			op == "source_from_anon_oom") {
+			err = exhaust_heap(lib, headroom);
+			pmem2_source *s = nullptr;
+			if (!err && op == "source_from_fd_oom")
+				rep.code =
+					lib.pmem2_source_from_fd(&s, (int)addr);
+			else if (!err)
+				rep.code = lib.pmem2_source_from_anon(&s, addr);
 		} else if (op == "map_memset_cpu_limited") {
 			err = cpu_limit(headroom);
 			if (!err)

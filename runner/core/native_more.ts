@@ -52,6 +52,8 @@ export interface MoreAddon {
   /** pmem2_config_delete / pmem2_source_delete with *ptr == NULL */
   deleteNull(kind: 'config' | 'source'): CallResult & { pointerCleared: boolean };
   forkMore(op: 'map_from_existing_oom', src: Source, addr: Size, length: Size, granularity: number, headroom: Size): MoreChildResult;
+  /** pmem2_source_from_fd(fd) / pmem2_source_from_anon(size) with the heap exhausted */
+  forkMore(op: 'source_from_fd_oom' | 'source_from_anon_oom', fdOrSize: Size, headroom: Size): MoreChildResult;
   forkMore(op: 'map_delete_stale' | 'map_delete_munmap_einval', map: Pmem2Map): MoreChildResult;
   /** the map's memset of 0x5a + persist over [offset, +length) in a child limited to `cpuSeconds` of CPU; code 1: bytes wrong */
   forkMore(op: 'map_memset_cpu_limited', map: Pmem2Map, offset: Size, length: Size, cpuSeconds: number): MoreChildResult;
