@@ -12,12 +12,14 @@ import {
   fileSource,
   hex,
   listedErrors,
+  mapNew,
   mappedRanges,
   newlyMapped,
   observed,
   OOM_HEADROOM,
   OOM_REQUEST,
   reservation,
+  SetupError,
 } from './pmem2_util.js';
 
 const NEW = 'pmem2_vm_reservation_new';
@@ -29,7 +31,7 @@ function freeAddress(ctx: CaseContext, size: number): bigint {
 }
 
 /** pmem2_vm_reservation_new with the reservation deleted at the end of the case */
-function rsvNew(ctx: CaseContext, addr: bigint | number, size: number) {
+function rsvNew(ctx: CaseContext, addr: bigint | number, size: number | bigint) {
   const r = ctx.addon.reservationNew(addr, size);
   if (r.reservation) {
     const rsv = r.reservation;
@@ -92,17 +94,28 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_new/PMEM2_E_MAPPING_EXISTS#1',
-    situation: 'reserve a range that overlaps an existing reservation (same start)',
+    situation:
+      'reserve 4 pages starting 1 page after the start of an existing 4-page reservation, and starting 1 page below it; and 4 pages over a 4-page pmem2_map_new map (same start), over its lower half (from 2 pages below it) and over its upper half (from 2 pages into it)',
     textMatches: /already exists/,
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
-      const first = reservation(ctx, 4 * p);
+      const p = BigInt(ctx.caps.pageSize);
+      const first = reservation(ctx, 4n * p);
       const a = ctx.addon.reservationGetAddress(first);
-      const r = rsvNew(ctx, a + BigInt(p), 4 * p);
-      return {
-        observed: observed(`${NEW}(inside an existing reservation)`, r, { rsvPtr: r.rsvPtr }),
-        permitted: ['PMEM2_E_MAPPING_EXISTS'],
-      };
+      const { src } = fileSource(ctx, 4 * ctx.caps.pageSize);
+      const m = mapNew(ctx, config(ctx), src);
+      if (m.code !== 0 || !m.map) throw new SetupError(`pmem2_map_new(4-page file) returned ${codeName(m.code)}`);
+      const b = ctx.addon.mapGetAddress(m.map);
+      const tries: [string, bigint][] = [
+        ['1 page into an existing reservation', a + p],
+        ['1 page below an existing reservation', a - p],
+        ['over a pmem2_map_new map', b],
+        ["over a map's lower half", b - 2n * p],
+        ["over a map's upper half", b + 2n * p],
+      ];
+      const results = tries.map(([what, at]) => [what, rsvNew(ctx, at, 4n * p)] as const);
+      const details = Object.fromEntries(results.map(([w, r]) => [w, codeName(r.code)]));
+      const [what, r] = results.find(([, x]) => codeName(x.code) !== 'PMEM2_E_MAPPING_EXISTS') ?? results[0]!;
+      return { observed: observed(`${NEW}(${what})`, r, { ...details, rsvPtr: r.rsvPtr }), permitted: ['PMEM2_E_MAPPING_EXISTS'] };
     },
   },
   {
