@@ -973,6 +973,20 @@ export const BEHAVIOURS: BehaviourSpec[] = [
     kind: 'unlisted',
     quote: 'in the most reliable persistence domain available to software.',
   },
+  {
+    page: 'pmem2_config_set_protection',
+    function: 'pmem2_config_set_protection',
+    name: 'PMEM2_PROT_EXEC pages may be executed',
+    kind: 'behaviour',
+    quote: 'PMEM2_PROT_EXEC - Pages may be executed.',
+  },
+  {
+    page: 'pmem2_config_set_protection',
+    function: 'pmem2_config_set_protection',
+    name: 'flags used for the mapping',
+    kind: 'behaviour',
+    quote: 'function sets the protection flags which will be used for memory mapping.',
+  },
 ];
 
 /** whitespace-folded plain text, for finding a quote whatever the markup */
