@@ -436,6 +436,25 @@ const cases: CaseDef[] = [
       };
     },
   },
+  {
+    key: 'pmem2_map_new/new mapping per call#1',
+    situation:
+      '4 native threads map and delete a 2-page file 50 times each with one config and one source: every call maps, no two live maps overlap, every delete returns 0',
+    run: (ctx) => {
+      const { src } = fileSource(ctx, 2 * page(ctx));
+      const r = ctx.addon.concurrentMaps(config(ctx), src, 4, 50);
+      const details = { mapped: r.mapped, overlaps: r.overlaps, failedMaps: r.codes.length, failedDeletes: r.deleteCodes.length };
+      const code = r.codes[0] ?? 0;
+      let failure: string | undefined;
+      if (r.overlaps) failure = `${r.overlaps} new map(s) overlapped another live one`;
+      else if (r.deleteCodes.length) failure = `pmem2_map_delete returned ${codeName(r.deleteCodes[0]!)} in a thread`;
+      return {
+        observed: observed(`${FN}(one config and source, 4 threads)`, { code }, details),
+        permitted: ['0'],
+        ...(failure ? { failure } : {}),
+      };
+    },
+  },
 ];
 
 export const suite: Suite = {

@@ -298,6 +298,36 @@ const cases: CaseDef[] = [
       return { observed: observed(`${DEL}(empty 8-page reservation)`, d, details), permitted: ['0'], ...(failure ? { failure } : {}) };
     },
   },
+  {
+    key: 'pmem2_vm_reservation_new/largest page alignment#1',
+    situation:
+      'reservations of 4 pages, of 2 MiB and of 6 MiB: the small one is page-aligned, the two of 2 MiB or more start on a 2 MiB boundary (x86_64 and aarch64 with 4 KiB pages: the large page is 2 MiB)',
+    run: (ctx) => {
+      const p = ctx.caps.pageSize;
+      const MiB2 = 2n * 1024n * 1024n;
+      if (p !== 4096 || !['x64', 'arm64'].includes(process.arch))
+        return { skip: `the large page of ${process.arch} with ${p}-byte pages is not known here` };
+      const sizes: [string, bigint, bigint][] = [
+        ['4 pages', BigInt(4 * p), BigInt(p)],
+        ['2 MiB', MiB2, MiB2],
+        ['6 MiB', 3n * MiB2, MiB2],
+      ];
+      const got = sizes.map(([what, size, align]) => {
+        const r = rsvNew(ctx, 0, size);
+        const a = r.reservation ? ctx.addon.reservationGetAddress(r.reservation) : undefined;
+        return { what, align, r, a };
+      });
+      const failedCall = got.find((g) => g.r.code !== 0);
+      if (failedCall) return { observed: observed(`${NEW}(NULL, ${failedCall.what})`, failedCall.r), permitted: ['0'] };
+      const details = Object.fromEntries(got.map((g) => [g.what, hex(g.a!)]));
+      const off = got.find((g) => g.a! % g.align !== 0n);
+      return {
+        observed: observed(`${NEW}(NULL, 6 MiB)`, got[2]!.r, details),
+        permitted: ['0'],
+        ...(off ? { failure: `the ${off.what} reservation starts at ${hex(off.a!)}, not on a ${off.align}-byte boundary` } : {}),
+      };
+    },
+  },
 ];
 
 export const suite: Suite = {

@@ -987,6 +987,27 @@ export const BEHAVIOURS: BehaviourSpec[] = [
     kind: 'behaviour',
     quote: 'function sets the protection flags which will be used for memory mapping.',
   },
+  {
+    page: 'pmem2_vm_reservation_map_find',
+    function: 'pmem2_vm_reservation_map_find',
+    name: 'maps inserted by concurrent threads',
+    kind: 'behaviour',
+    quote: 'Mappings are inserted to the virtual memory reservation in the order of their virtual address space location.',
+  },
+  {
+    page: 'pmem2_vm_reservation_new',
+    function: 'pmem2_vm_reservation_new',
+    name: 'largest page alignment',
+    kind: 'behaviour',
+    quote: 'library chooses the largest page alignment for the reservation based on size.',
+  },
+  {
+    page: 'pmem2_map_new',
+    function: 'pmem2_map_new',
+    name: 'new mapping per call',
+    kind: 'behaviour',
+    quote: 'function creates a new mapping in the virtual address space of the calling process.',
+  },
 ];
 
 /** whitespace-folded plain text, for finding a quote whatever the markup */
