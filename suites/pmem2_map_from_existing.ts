@@ -54,7 +54,7 @@ export function moreOutcome(at: string, r: MoreChildResult, permitted: string[],
 const RW = () => C.PROT_READ | C.PROT_WRITE;
 
 /** CPU seconds a child's 16-byte memset + persist may take before it counts as never returning */
-const CPU_LIMIT_S = 2;
+const CPU_LIMIT_S = 1;
 
 const cases: CaseDef[] = [
   {
