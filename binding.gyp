@@ -15,6 +15,7 @@
         "native/addon/child.cc",
         "native/addon/fault.cc",
         "native/addon/errormsg.cc",
+        "native/addon/pmem2_more.cc",
         "native/addon/pmemset_api.cc",
         "native/addon/pmemset_config.cc",
         "native/addon/pmemset_events.cc",

@@ -56,6 +56,16 @@ import { suite as pmem2GetPersistFnPage } from './pmem2_get_persist_fn.js';
 import { suite as pmem2GetFlushFnPage } from './pmem2_get_flush_fn.js';
 import { suite as pmem2GetDrainFnPage } from './pmem2_get_drain_fn.js';
 import { suite as pmem2GetMemmoveFnPage } from './pmem2_get_memmove_fn.js';
+// the pages PMDK's own libpmem2 tests exercise beyond the above
+import { suite as pmem2MapFromExistingPage } from './pmem2_map_from_existing.js';
+import { suite as pmem2ConfigNewPage } from './pmem2_config_new.js';
+import { suite as pmem2SourceFromAnonPage } from './pmem2_source_from_anon.js';
+import { suite as pmem2SourceGetFdPage } from './pmem2_source_get_fd.js';
+import { suite as pmem2SourceDeviceIdPage } from './pmem2_source_device_id.js';
+import { suite as pmem2SourceDeviceUscPage } from './pmem2_source_device_usc.js';
+import { suite as pmem2SourceNumaNodePage } from './pmem2_source_numa_node.js';
+import { suite as pmem2SourcePreadMcsafePage } from './pmem2_source_pread_mcsafe.js';
+import { suite as pmem2BadblockContextNewPage } from './pmem2_badblock_context_new.js';
 
 /** every suite, by the name --suite takes */
 export const SUITES: Suite[] = [pmem2MapNew, pmem2VmReservation, pmemsetMap, pmemsetPartMap];
@@ -116,4 +126,16 @@ SUITES.push(
   pmem2GetFlushFnPage,
   pmem2GetDrainFnPage,
   pmem2GetMemmoveFnPage,
+);
+// the pages PMDK's own libpmem2 tests exercise beyond the above
+SUITES.push(
+  pmem2MapFromExistingPage,
+  pmem2ConfigNewPage,
+  pmem2SourceFromAnonPage,
+  pmem2SourceGetFdPage,
+  pmem2SourceDeviceIdPage,
+  pmem2SourceDeviceUscPage,
+  pmem2SourceNumaNodePage,
+  pmem2SourcePreadMcsafePage,
+  pmem2BadblockContextNewPage,
 );

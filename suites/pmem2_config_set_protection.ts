@@ -2,7 +2,8 @@
  * pmem2_config_set_protection(3): one case per documented clause.
  */
 import { codeName } from '../runner/core/constants.js';
-import type { CaseDef, Suite } from './framework.js';
+import fs from 'node:fs';
+import type { CaseContext, CaseDef, Suite } from './framework.js';
 import { C, config, fileSource, mapNew, observed } from './pmem2_util.js';
 
 const FN = 'pmem2_config_set_protection';
@@ -61,6 +62,55 @@ const cases: CaseDef[] = [
       return { observed: observed('pmem2_map_new(no protection set)', r, details), permitted: ['0'], ...(failure ? { failure } : {}) };
     },
   },
+  {
+    key: 'pmem2_config_set_protection/PMEM2_PROT_EXEC pages may be executed#1',
+    situation:
+      'a file holding a function that returns 42, mapped READ|EXEC and READ|WRITE|EXEC: a forked child calls into each map and exits with what the function returned',
+    run: (ctx) => {
+      const code = ctx.addon.execCode();
+      if (!code) return { skip: `the addon knows no machine code for ${process.arch}` };
+      const results = [
+        ['READ|EXEC', C.PROT_READ | C.PROT_EXEC],
+        ['READ|WRITE|EXEC', C.PROT_READ | C.PROT_WRITE | C.PROT_EXEC],
+      ].map(([what, prot]) => [what as string, codeMap(ctx, code, prot as number)] as const);
+      const failed = results.find(([, r]) => r.code !== 0);
+      if (failed) return { observed: observed(`pmem2_map_new(${failed[0]})`, failed[1]), permitted: ['0'] };
+      const ran = results.map(([what, r]) => [what, ctx.addon.forkExec(r.map!, 0)] as const);
+      const details = Object.fromEntries(ran.map(([w, x]) => [w, x.signal !== undefined ? `signal ${x.signal}` : `exited ${x.exited}`]));
+      const bad = ran.find(([, x]) => x.exited !== 42);
+      return {
+        observed: observed(`pmem2_map_new(${results[0]![0]})`, results[0]![1], details),
+        permitted: ['0'],
+        ...(bad ? { failure: `calling the code in the ${bad[0]} map did not return 42 (${details[bad[0]]})` } : {}),
+      };
+    },
+  },
+  {
+    key: 'pmem2_config_set_protection/flags used for the mapping#1',
+    situation: 'in forked children: calling the same code in a READ|WRITE map (no EXEC) faults, and a store into a READ|EXEC map faults',
+    run: (ctx) => {
+      const code = ctx.addon.execCode();
+      if (!code) return { skip: `the addon knows no machine code for ${process.arch}` };
+      const rw = codeMap(ctx, code, C.PROT_READ | C.PROT_WRITE);
+      const rx = codeMap(ctx, code, C.PROT_READ | C.PROT_EXEC);
+      const [what, r] = rw.code !== 0 ? ['READ|WRITE', rw] : ['READ|EXEC', rx];
+      if (rw.code !== 0 || rx.code !== 0) return { observed: observed(`pmem2_map_new(${what})`, r), permitted: ['0'] };
+      const exec = ctx.addon.forkExec(rw.map!, 0);
+      const store = ctx.addon.forkAccess(rx.map!, 0, 1, 'write');
+      const details = {
+        execWithoutExec: exec.signal !== undefined ? `signal ${exec.signal}` : `exited ${exec.exited}`,
+        storeToReadExec: store.signal !== undefined ? store.signalName : `exited ${store.exited}`,
+      };
+      let failure: string | undefined;
+      if (exec.signal === undefined) failure = `code in a map without PMEM2_PROT_EXEC ran (${details.execWithoutExec})`;
+      else if (store.signal === undefined) failure = 'a store into a READ|EXEC map did not fault';
+      return {
+        observed: observed('pmem2_map_new(READ|WRITE and READ|EXEC)', rx, details),
+        permitted: ['0'],
+        ...(failure ? { failure } : {}),
+      };
+    },
+  },
 ];
 
 export const suite: Suite = {
@@ -69,3 +119,10 @@ export const suite: Suite = {
   pages: ['pmem2_config_set_protection'],
   cases,
 };
+
+/** codeMap -- a 1-page file whose first bytes are `code`, mapped shared with `prot` (the map is deleted at the end) */
+function codeMap(ctx: CaseContext, code: Buffer, prot: number) {
+  const f = fileSource(ctx, ctx.caps.pageSize);
+  fs.writeSync(f.fd, code, 0, code.length, 0);
+  return mapNew(ctx, config(ctx, { prot }), f.src);
+}

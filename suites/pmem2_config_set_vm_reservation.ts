@@ -4,7 +4,7 @@
  */
 import { codeName } from '../runner/core/constants.js';
 import type { CaseDef, Suite } from './framework.js';
-import { config, fileSource, hex, mapNew, observed, reservation } from './pmem2_util.js';
+import { config, fileSource, hex, mapNew, observed, reservation, SetupError } from './pmem2_util.js';
 
 const FN = 'pmem2_config_set_vm_reservation';
 
@@ -30,14 +30,20 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_config_set_vm_reservation/mapping placed at rsv_offset#1',
-    situation: 'a 1-page file mapped with a 4-page reservation at offset 2 pages lands at reservation address + 2 pages',
+    situation:
+      'a 4-page reservation first given a map that fails (a 4-page file at offset 2 pages: past its end), then a 1-page file at offset 2 pages: the second lands at reservation address + 2 pages',
+    note: "The failed map first is what PMDK's reservation tests do: a reservation must stay usable after a map into it fails.",
     run: (ctx) => {
       const p = ctx.caps.pageSize;
       const rsv = reservation(ctx, 4 * p);
+      const big = fileSource(ctx, 4 * p);
+      const failed = mapNew(ctx, config(ctx, { reservation: rsv, reservationOffset: 2 * p }), big.src);
       const { src } = fileSource(ctx, p);
       const r = mapNew(ctx, config(ctx, { reservation: rsv, reservationOffset: 2 * p }), src);
       const base = ctx.addon.reservationGetAddress(rsv);
-      const details: Record<string, string> = { reservation: hex(base) };
+      const details: Record<string, string> = { reservation: hex(base), failedFirst: String(failed.code !== 0) };
+      if (failed.code === 0)
+        throw new SetupError('a 4-page map at offset 2 pages of a 4-page reservation succeeded: the failed map could not be made');
       let failure: string | undefined;
       if (r.map) {
         const a = ctx.addon.mapGetAddress(r.map);

@@ -4,6 +4,7 @@
 import { codeName } from '../runner/core/constants.js';
 import type { CaseDef, Suite } from './framework.js';
 import { dirtied, fileMap, notClean, writebackUnobservable } from './pmem2_fn_util.js';
+import { anonMap } from './pmem2_source_from_anon.js';
 import { config, fileSource, mapNew, observed, SetupError } from './pmem2_util.js';
 
 const FN = 'pmem2_deep_flush';
@@ -64,6 +65,45 @@ const cases: CaseDef[] = [
     run: () => ({
       skip: "msync(2) over the map's own mapped, page-aligned range fails only with EIO (a write-back error of the storage), which no fixture can inject; not provoked",
     }),
+  },
+  {
+    key: 'pmem2_deep_flush/range stored durably#1',
+    situation:
+      'write to all 4 pages of a 4-page mapping, deep-flush the middle two pages, then 100 bytes from map address + 256: both return 0; where the fixture shows write-back, the pages of both ranges are clean after it',
+    note: "Part of a map, as PMDK's pmem2_deep_flush test flushes it: a slice that starts and ends inside the map, and a start that is not page-aligned.",
+    run: (ctx) => {
+      const p = ctx.caps.pageSize;
+      const m = fileMap(ctx, 4);
+      const why = writebackUnobservable(ctx, m.map) ?? dirtied(ctx, m, [0, p, 2 * p, 3 * p]);
+      const middle = ctx.addon.mapDeepFlush(m.map, p, 2 * p);
+      const leftMiddle = why === undefined ? notClean(ctx, m, [p, 2 * p]) : [];
+      const unaligned = ctx.addon.mapDeepFlush(m.map, 256, 100);
+      const leftFirst = why === undefined ? notClean(ctx, m, [0]) : [];
+      const r = middle.code !== 0 ? middle : unaligned;
+      const at = middle.code !== 0 ? `${FN}(middle 2 pages of 4)` : `${FN}(map address + 256, 100 bytes)`;
+      const left = [...leftMiddle, ...leftFirst];
+      const details = {
+        middle: codeName(middle.code),
+        unaligned: codeName(unaligned.code),
+        ...(why === undefined ? { writtenBack: left.length === 0 } : {}),
+      };
+      return {
+        observed: observed(at, r, details),
+        permitted: ['0'],
+        ...(why !== undefined ? { note: `write-back not checked: ${why}` } : {}),
+        ...(r.code === 0 && left.length ? { failure: `returned 0, but the deep flush wrote nothing back: ${left.join(', ')}` } : {}),
+      };
+    },
+  },
+  {
+    key: 'pmem2_deep_flush/anonymous map#1',
+    situation: 'deep-flush the whole of a 2-page map of an anonymous source',
+    note: "The page lists no error for a map nothing durable backs. Read here: the most reliable persistence domain available for anonymous memory is that memory, so there is nothing to do and 0 is the answer; an error the page does not list is a divergence. PMDK's own pmem2_integration test expects PMEM2_E_NOSUPP.",
+    run: (ctx) => {
+      const { map } = anonMap(ctx, 2);
+      const r = ctx.addon.mapDeepFlush(map, 0, 2 * ctx.caps.pageSize);
+      return { observed: observed(`${FN}(whole map of an anonymous source)`, r), permitted: ['0'] };
+    },
   },
 ];
 

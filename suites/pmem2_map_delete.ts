@@ -2,7 +2,8 @@
  * pmem2_map_delete(3): one case per documented clause.
  */
 import type { CaseContext, CaseDef, Suite } from './framework.js';
-import { addressMapped, config, fileSource, hex, observed, SetupError } from './pmem2_util.js';
+import { addressMapped, C, config, fileSource, hex, observed, SetupError } from './pmem2_util.js';
+import { fromExisting, lacks, moreOutcome, plainMapping } from './pmem2_map_from_existing.js';
 import { codeName } from '../runner/core/constants.js';
 
 const FN = 'pmem2_map_delete';
@@ -34,18 +35,33 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_delete/PMEM2_E_MAPPING_NOT_FOUND#1',
-    situation: 'delete a map that was already unmapped, or whose state is corrupted',
+    situation:
+      'in a forked child: a byte copy of a map made by pmem2_map_from_existing over a 1-page mmap(2), deleted after the original was (a struct pmem2_map of a mapping the library no longer knows)',
     textMatches: /already unmapped/,
-    run: () => ({
-      skip: 'needs a struct pmem2_map the library no longer knows: one already deleted is freed memory (the addon refuses deleted handles, as passing one would be a use after free), and the addon has no pmem2_map_from_existing to forge one; not provoked',
-    }),
+    note: 'The copy is made with malloc_usable_size(3) of the map object, so no layout of the opaque struct is assumed; the original comes from pmem2_map_from_existing so that deleting it unmaps nothing the copy still describes.',
+    run: (ctx) => {
+      const no = lacks(ctx, 'pmem2_map_from_existing');
+      if (no) return no;
+      const { src } = fileSource(ctx, ctx.caps.pageSize);
+      const m = plainMapping(ctx, 1);
+      const fe = fromExisting(ctx, src, m.addr, m.len, C.PAGE);
+      if (fe.code !== 0 || !fe.map) throw new SetupError(`pmem2_map_from_existing returned ${codeName(fe.code)}`);
+      const r = ctx.addon.forkMore('map_delete_stale', fe.map);
+      if (r.stage === 'call' && r.firstCode !== 0) {
+        throw new SetupError(`deleting the original map in the child returned ${codeName(r.firstCode ?? NaN)}`);
+      }
+      return moreOutcome(`${FN}(copy of a deleted map)`, r, ['PMEM2_E_MAPPING_NOT_FOUND'], 'copy the map object');
+    },
   },
   {
     key: 'pmem2_map_delete/-EINVAL#1',
-    situation: 'munmap(2) failing with EINVAL inside pmem2_map_delete',
-    run: () => ({
-      skip: "munmap(2) fails with EINVAL only for an unaligned or empty range, and the library unmaps the map's own page-aligned range; not provokable",
-    }),
+    situation: 'in a forked child whose munmap(2) a seccomp filter makes fail with EINVAL: delete a 2-page mapping of a file',
+    note: 'munmap(2) fails with EINVAL only for an unaligned or empty range, never for the page-aligned range the library unmaps, so the failure is injected at the system call: what is checked is that the library passes it through.',
+    run: (ctx) => {
+      const m = freshMap(ctx);
+      const r = ctx.addon.forkMore('map_delete_munmap_einval', m.map);
+      return moreOutcome(`${FN}(2-page file mapping, munmap failing)`, r, ['-EINVAL'], 'install the seccomp filter');
+    },
   },
   {
     key: 'pmem2_map_delete/map_ptr set to NULL#1',

@@ -11,7 +11,6 @@ import {
   childOutcome,
   config,
   fileSource,
-  listedErrors,
   mapNew,
   observed,
   fixtureGranularity,
@@ -20,6 +19,7 @@ import {
   reservation,
 } from './pmem2_util.js';
 import { codeName } from '../runner/core/constants.js';
+import { GRANULARITY_ORDER, GRANULARITY_RULE, granularityOutcome } from '../runner/core/granularity.js';
 
 const FN = 'pmem2_map_new';
 
@@ -393,7 +393,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmem2_map_new/granularity must be appropriate#1',
     situation: 'require a finer store granularity than the fixture can give (CACHE_LINE without MAP_SYNC, BYTE without eADR)',
-    note: 'ERRORS does not list PMEM2_E_GRANULARITY_NOT_SUPPORTED; pmem2_config_set_required_store_granularity(3) and libpmem2(7), which the page points to, describe it. A run that observes it reports a divergence from this page.',
+    note: GRANULARITY_RULE,
     run: (ctx) => {
       if (ctx.caps.forcedGranularity)
         return {
@@ -402,15 +402,14 @@ const cases: CaseDef[] = [
       if (ctx.caps.mapSync && ctx.caps.persistenceDomain === 'cpu_cache')
         return { skip: 'the fixture offers every granularity (MAP_SYNC and eADR)' };
       const g = ctx.caps.mapSync ? C.BYTE : C.CACHE_LINE;
-      const r = mapFile(
+      const available = fixtureGranularity(ctx).map((x) => GRANULARITY_ORDER[x]!);
+      return mapFile(
         ctx,
         ctx.caps.pageSize,
         { granularity: g },
-        [],
+        granularityOutcome(GRANULARITY_ORDER[g]!, available).permitted,
         g === C.BYTE ? 'BYTE on a fixture without eADR' : 'CACHE_LINE on a fixture without MAP_SYNC',
       );
-      if ('observed' in r) r.permitted = listedErrors(ctx);
-      return r;
     },
   },
   {
@@ -432,6 +431,25 @@ const cases: CaseDef[] = [
       }
       return {
         observed: observed(`${FN}(reservation of 4 pages, offset 1 page)`, r, details),
+        permitted: ['0'],
+        ...(failure ? { failure } : {}),
+      };
+    },
+  },
+  {
+    key: 'pmem2_map_new/new mapping per call#1',
+    situation:
+      '4 native threads map and delete a 2-page file 50 times each with one config and one source: every call maps, no two live maps overlap, every delete returns 0',
+    run: (ctx) => {
+      const { src } = fileSource(ctx, 2 * page(ctx));
+      const r = ctx.addon.concurrentMaps(config(ctx), src, 4, 50);
+      const details = { mapped: r.mapped, overlaps: r.overlaps, failedMaps: r.codes.length, failedDeletes: r.deleteCodes.length };
+      const code = r.codes[0] ?? 0;
+      let failure: string | undefined;
+      if (r.overlaps) failure = `${r.overlaps} new map(s) overlapped another live one`;
+      else if (r.deleteCodes.length) failure = `pmem2_map_delete returned ${codeName(r.deleteCodes[0]!)} in a thread`;
+      return {
+        observed: observed(`${FN}(one config and source, 4 threads)`, { code }, details),
         permitted: ['0'],
         ...(failure ? { failure } : {}),
       };

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import { codeName } from '../runner/core/constants.js';
 import type { CallResult, Source } from '../runner/core/native.js';
 import type { CaseContext, CaseDef, Suite } from './framework.js';
-import { observed, SetupError } from './pmem2_util.js';
+import { moreOutcome } from './pmem2_map_from_existing.js';
+import { OOM_HEADROOM, observed, SetupError } from './pmem2_util.js';
 import { charDevice, nonRegular } from './pmem2_source_fds.js';
 
 const FN = 'pmem2_source_from_fd';
@@ -112,10 +113,13 @@ const cases: CaseDef[] = [
   windowsOnly('pmem2_source_from_fd/errors of pmem2_source_from_handle()#1'),
   {
     key: 'pmem2_source_from_fd/-ENOMEM#1',
-    situation: 'the allocation of struct pmem2_source failing',
-    run: () => ({
-      skip: "needs malloc of a struct pmem2_source (a few dozen bytes) to fail: RLIMIT_AS in a forked child could, but the addon's forkCall offers no pmem2_source_from_fd; not provoked",
-    }),
+    situation: 'pmem2_source_from_fd of a regular file in a forked child whose heap is used up under an address-space limit',
+    run: (ctx) => {
+      const f = ctx.file(ctx.caps.pageSize);
+      ctx.defer(() => fs.closeSync(f.fd));
+      const r = ctx.addon.forkMore('source_from_fd_oom', f.fd, OOM_HEADROOM);
+      return moreOutcome(`${FN}(regular file, malloc failing)`, r, ['-ENOMEM'], 'exhaust the heap');
+    },
   },
   windowsOnly('pmem2_source_from_handle/PMEM2_E_INVALID_FILE_HANDLE#1'),
   windowsOnly('pmem2_source_from_handle/PMEM2_E_INVALID_FILE_HANDLE#2'),
@@ -138,6 +142,18 @@ const cases: CaseDef[] = [
         observed: observed('pmem2_source_delete(source of a regular file)', r, { srcCleared: r.pointerCleared }),
         permitted: ['0'],
         ...(r.pointerCleared ? {} : { failure: '*src is not NULL after pmem2_source_delete' }),
+      };
+    },
+  },
+  {
+    key: 'pmem2_source_delete/NULL is a no-op#1',
+    situation: 'pmem2_source_delete with *src == NULL',
+    run: (ctx) => {
+      const d = ctx.addon.deleteNull('source');
+      return {
+        observed: observed('pmem2_source_delete(&NULL)', d, { srcStillNull: d.pointerCleared }),
+        permitted: ['0'],
+        ...(d.pointerCleared ? {} : { failure: '*src is no longer NULL after deleting NULL' }),
       };
     },
   },

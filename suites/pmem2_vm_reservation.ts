@@ -12,12 +12,14 @@ import {
   fileSource,
   hex,
   listedErrors,
+  mapNew,
   mappedRanges,
   newlyMapped,
   observed,
   OOM_HEADROOM,
   OOM_REQUEST,
   reservation,
+  SetupError,
 } from './pmem2_util.js';
 
 const NEW = 'pmem2_vm_reservation_new';
@@ -29,7 +31,7 @@ function freeAddress(ctx: CaseContext, size: number): bigint {
 }
 
 /** pmem2_vm_reservation_new with the reservation deleted at the end of the case */
-function rsvNew(ctx: CaseContext, addr: bigint | number, size: number) {
+function rsvNew(ctx: CaseContext, addr: bigint | number, size: number | bigint) {
   const r = ctx.addon.reservationNew(addr, size);
   if (r.reservation) {
     const rsv = r.reservation;
@@ -92,17 +94,28 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_new/PMEM2_E_MAPPING_EXISTS#1',
-    situation: 'reserve a range that overlaps an existing reservation (same start)',
+    situation:
+      'reserve 4 pages starting 1 page after the start of an existing 4-page reservation, and starting 1 page below it; and 4 pages over a 4-page pmem2_map_new map (same start), over its lower half (from 2 pages below it) and over its upper half (from 2 pages into it)',
     textMatches: /already exists/,
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
-      const first = reservation(ctx, 4 * p);
+      const p = BigInt(ctx.caps.pageSize);
+      const first = reservation(ctx, 4n * p);
       const a = ctx.addon.reservationGetAddress(first);
-      const r = rsvNew(ctx, a + BigInt(p), 4 * p);
-      return {
-        observed: observed(`${NEW}(inside an existing reservation)`, r, { rsvPtr: r.rsvPtr }),
-        permitted: ['PMEM2_E_MAPPING_EXISTS'],
-      };
+      const { src } = fileSource(ctx, 4 * ctx.caps.pageSize);
+      const m = mapNew(ctx, config(ctx), src);
+      if (m.code !== 0 || !m.map) throw new SetupError(`pmem2_map_new(4-page file) returned ${codeName(m.code)}`);
+      const b = ctx.addon.mapGetAddress(m.map);
+      const tries: [string, bigint][] = [
+        ['1 page into an existing reservation', a + p],
+        ['1 page below an existing reservation', a - p],
+        ['over a pmem2_map_new map', b],
+        ["over a map's lower half", b - 2n * p],
+        ["over a map's upper half", b + 2n * p],
+      ];
+      const results = tries.map(([what, at]) => [what, rsvNew(ctx, at, 4n * p)] as const);
+      const details = Object.fromEntries(results.map(([w, r]) => [w, codeName(r.code)]));
+      const [what, r] = results.find(([, x]) => codeName(x.code) !== 'PMEM2_E_MAPPING_EXISTS') ?? results[0]!;
+      return { observed: observed(`${NEW}(${what})`, r, { ...details, rsvPtr: r.rsvPtr }), permitted: ['PMEM2_E_MAPPING_EXISTS'] };
     },
   },
   {
@@ -283,6 +296,36 @@ const cases: CaseDef[] = [
         failure = `after the delete, ${details.stillMapped} of what the reservation mapped is still mapped (the reservation was ${8 * p} bytes; the call had mapped ${details.assigned})`;
       }
       return { observed: observed(`${DEL}(empty 8-page reservation)`, d, details), permitted: ['0'], ...(failure ? { failure } : {}) };
+    },
+  },
+  {
+    key: 'pmem2_vm_reservation_new/largest page alignment#1',
+    situation:
+      'reservations of 4 pages, of 2 MiB and of 6 MiB: the small one is page-aligned, the two of 2 MiB or more start on a 2 MiB boundary (x86_64 and aarch64 with 4 KiB pages: the large page is 2 MiB)',
+    run: (ctx) => {
+      const p = ctx.caps.pageSize;
+      const MiB2 = 2n * 1024n * 1024n;
+      if (p !== 4096 || !['x64', 'arm64'].includes(process.arch))
+        return { skip: `the large page of ${process.arch} with ${p}-byte pages is not known here` };
+      const sizes: [string, bigint, bigint][] = [
+        ['4 pages', BigInt(4 * p), BigInt(p)],
+        ['2 MiB', MiB2, MiB2],
+        ['6 MiB', 3n * MiB2, MiB2],
+      ];
+      const got = sizes.map(([what, size, align]) => {
+        const r = rsvNew(ctx, 0, size);
+        const a = r.reservation ? ctx.addon.reservationGetAddress(r.reservation) : undefined;
+        return { what, align, r, a };
+      });
+      const failedCall = got.find((g) => g.r.code !== 0);
+      if (failedCall) return { observed: observed(`${NEW}(NULL, ${failedCall.what})`, failedCall.r), permitted: ['0'] };
+      const details = Object.fromEntries(got.map((g) => [g.what, hex(g.a!)]));
+      const off = got.find((g) => g.a! % g.align !== 0n);
+      return {
+        observed: observed(`${NEW}(NULL, 6 MiB)`, got[2]!.r, details),
+        permitted: ['0'],
+        ...(off ? { failure: `the ${off.what} reservation starts at ${hex(off.a!)}, not on a ${off.align}-byte boundary` } : {}),
+      };
     },
   },
 ];

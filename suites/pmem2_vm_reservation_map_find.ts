@@ -206,6 +206,51 @@ const cases: CaseDef[] = [
       };
     },
   },
+  {
+    key: 'pmem2_vm_reservation_map_find/maps inserted by concurrent threads#1',
+    situation:
+      '4 native threads, 300 steps each (seed 1): map 1 or 2 pages at a random page of one 32-page reservation, or delete one of their own maps; afterwards no two live maps overlapped, every refusal was PMEM2_E_MAPPING_EXISTS, every delete returned 0, and first/next walk exactly the maps left, in address order, each found at its offset',
+    note: "Each thread has its own config; the source is shared. The check of overlap claims pages after each map succeeds, so it can miss an overlap but never invent one; the reservation's own view (map_find) is checked against the set of maps left, the interval model of the property pmem2_vm_reservation/sequences.",
+    run: (ctx) => {
+      const p = ctx.caps.pageSize;
+      const slots = 32;
+      const rsv = reservation(ctx, slots * p);
+      const { src } = fileSource(ctx, 2 * p);
+      const race = ctx.addon.concurrentReservationMaps(rsv, src, { threads: 4, iterations: 300, slots, slotSize: p, seed: 1 });
+      for (const l of race.live) ctx.defer(() => void ctx.addon.mapDelete(l.map));
+      const base = ctx.addon.reservationGetAddress(rsv);
+      const want = [...race.live].sort((a, b) => (a.offset < b.offset ? -1 : 1));
+      const walked: bigint[] = [];
+      let f: Found = ctx.addon.reservationMapFindFirst(rsv);
+      while (f.code === 0 && f.mapAddress !== undefined && walked.length <= want.length) {
+        walked.push(f.mapAddress - base);
+        const cur = want.find((l) => l.map.id === f.mapId);
+        if (!cur) break;
+        f = ctx.addon.reservationMapFindNext(rsv, cur.map);
+      }
+      const misplaced = want.filter((l) => ctx.addon.mapGetAddress(l.map) !== base + l.offset);
+      const unfound = want.filter((l) => ctx.addon.reservationMapFind(rsv, l.offset, l.size).mapId !== l.map.id);
+      const details = {
+        mapped: race.mapped,
+        mappingExists: race.mappingExists,
+        live: want.length,
+        walked: walked.map((o) => String(Number(o) / p)).join(','),
+      };
+      let failure: string | undefined;
+      if (race.overlaps) failure = `${race.overlaps} map(s) succeeded over a range another live map held`;
+      else if (race.otherMapCodes.length) failure = `pmem2_map_new returned ${codeName(race.otherMapCodes[0]!)} in a thread`;
+      else if (race.deleteCodes.length) failure = `pmem2_map_delete returned ${codeName(race.deleteCodes[0]!)} in a thread`;
+      else if (walked.join(',') !== want.map((l) => String(l.offset)).join(','))
+        failure = `first/next walk offsets ${walked.join(',')}, the maps left are at ${want.map((l) => l.offset).join(',')}`;
+      else if (misplaced.length) failure = `a map is not at its reservation offset ${misplaced[0]!.offset}`;
+      else if (unfound.length) failure = `map_find at offset ${unfound[0]!.offset} does not find the map there`;
+      return {
+        observed: observed(`${FIND}_next past the last map left`, f, details),
+        permitted: ['PMEM2_E_MAPPING_NOT_FOUND'],
+        ...(failure ? { failure } : {}),
+      };
+    },
+  },
 ];
 
 export const suite: Suite = {

@@ -22,6 +22,7 @@ void sys_init(Napi::Env env, Napi::Object exports);
 void child_init(Napi::Env env, Napi::Object exports);
 void fault_init(Napi::Env env, Napi::Object exports);
 void errormsg_init(Napi::Env env, Napi::Object exports);
+void more_init(Napi::Env env, Napi::Object exports);
 
 /* the protection a config handle will give its maps (tracked by the addon) */
 unsigned config_prot(const HandleRecord *cfg);

@@ -8,8 +8,10 @@
  * all their outcomes are permitted.
  */
 
-export type Granularity = 'BYTE' | 'CACHE_LINE' | 'PAGE';
-export const GRANULARITY_ORDER: Granularity[] = ['BYTE', 'CACHE_LINE', 'PAGE'];
+import { GRANULARITY_ORDER, GRANULARITY_REFUSED, type GranularityName, granularityOutcome } from '../../runner/core/granularity.js';
+
+export type Granularity = GranularityName;
+export { GRANULARITY_ORDER };
 
 export interface FixtureFacts {
   pageSize: number;
@@ -67,10 +69,6 @@ export function availableGranularity(f: FixtureFacts): Granularity {
   return f.mapSync ? 'CACHE_LINE' : 'PAGE';
 }
 
-function finerThan(a: Granularity, b: Granularity): boolean {
-  return GRANULARITY_ORDER.indexOf(a) < GRANULARITY_ORDER.indexOf(b);
-}
-
 export function predictMap(s: MapSituation): Prediction {
   const page = BigInt(s.facts.pageSize);
   // pmem2_config_set_offset(3): offsets above INT64_MAX are refused by the setter itself
@@ -124,20 +122,18 @@ export function predictMap(s: MapSituation): Prediction {
   }
 
   const avail = availableGranularity(s.facts);
-  const granularityRefused = s.granularity !== null && finerThan(s.granularity, avail);
-  if (granularityRefused) {
-    // the page: "For a mapping to succeed, the config structure must have the granularity parameter
-    // set to the appropriate level" -- but its ERRORS list has no error for it
-    unlisted.push('pmem2_map_new/granularity must be appropriate#1');
-  }
+  // the harness's one reading of a granularity the fixture cannot give (runner/core/granularity.ts)
+  const granularityRefused = s.granularity !== null && granularityOutcome(s.granularity, [avail]).refused;
 
   // a private writable mapping of a read-only file is no conflict for mmap(2); the page's NO_ACCESS may or may not apply
   if (s.prot.write && s.sharing === 'PRIVATE' && s.openMode === 'r' && s.sourceKind === 'file' && out.length === 0) {
     err('PMEM2_E_NO_ACCESS', 'PMEM2_E_NO_ACCESS#1');
-    if (!granularityRefused) out.push({ name: '0', clause: 'pmem2_map_new/RETURN VALUE#1', stage: 'pmem2_map_new' });
+    if (granularityRefused) err(GRANULARITY_REFUSED, 'granularity must be appropriate#1');
+    else out.push({ name: '0', clause: 'pmem2_map_new/RETURN VALUE#1', stage: 'pmem2_map_new' });
     return { permitted: out, unlisted, success: { size: length, maxGranularity: s.granularity ?? 'PAGE' } };
   }
-  if (out.length > 0 || granularityRefused) return { permitted: dedupe(out), unlisted };
+  if (granularityRefused) err(GRANULARITY_REFUSED, 'granularity must be appropriate#1');
+  if (out.length > 0) return { permitted: dedupe(out), unlisted };
   if (defaultUnaligned) {
     return {
       unlisted,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parsePage } from './parse.js';
 import { PROJECT_ROOT } from '../core/paths.js';
-import { PAGE_SOURCES, readSource, resolveSource, sourceLabel } from './sources.js';
+import { NOT_CATALOGUED, PAGE_SOURCES, readSource, resolveSource, sourceLabel } from './sources.js';
 import type { Catalogue, PageGap, PageSource } from '../core/catalogue.js';
 
 export const CATALOGUE_FILE = path.join(PROJECT_ROOT, 'suites/catalogue.json');
@@ -28,6 +28,9 @@ export function buildCatalogue(sources: PageSource[] = PAGE_SOURCES): BuildOutco
     const r = parsePage(text, src, sourceLabel(src));
     clauses.push(...r.clauses);
     gaps.push(...r.gaps);
+  }
+  if (sources === PAGE_SOURCES) {
+    for (const n of NOT_CATALOGUED) gaps.push({ page: n.page, version: 'man-1.12.1', what: `installed page not catalogued: ${n.why}` });
   }
   return { catalogue: { schema: 'pmem-conform-catalogue/1', clauses, gaps }, unreadable };
 }

@@ -117,6 +117,43 @@ export const PAGE_SOURCES: PageSource[] = [
   { page: 'pmem2_get_flush_fn', section: '3', version: 'man-1.12.1', file: '${man}/man3/pmem2_get_flush_fn.3.gz', format: 'roff' },
   { page: 'pmem2_get_drain_fn', section: '3', version: 'man-1.12.1', file: '${man}/man3/pmem2_get_drain_fn.3.gz', format: 'roff' },
   { page: 'pmem2_get_memmove_fn', section: '3', version: 'man-1.12.1', file: '${man}/man3/pmem2_get_memmove_fn.3.gz', format: 'roff' },
+  // the installed pages PMDK's own libpmem2 tests exercise beyond the above: configs and sources made and
+  // deleted, a source's descriptor, identity and NUMA node, mcsafe I/O, bad-block contexts, and maps made
+  // over a user's own mapping. pmem2_config_delete.3.gz, pmem2_source_pwrite_mcsafe.3.gz and
+  // pmem2_badblock_context_delete.3.gz are symbolic links to the first page of their group.
+  { page: 'pmem2_config_new', section: '3', version: 'man-1.12.1', file: '${man}/man3/pmem2_config_new.3.gz', format: 'roff' },
+  { page: 'pmem2_source_from_anon', section: '3', version: 'man-1.12.1', file: '${man}/man3/pmem2_source_from_anon.3.gz', format: 'roff' },
+  { page: 'pmem2_source_get_fd', section: '3', version: 'man-1.12.1', file: '${man}/man3/pmem2_source_get_fd.3.gz', format: 'roff' },
+  { page: 'pmem2_source_device_id', section: '3', version: 'man-1.12.1', file: '${man}/man3/pmem2_source_device_id.3.gz', format: 'roff' },
+  {
+    page: 'pmem2_source_device_usc',
+    section: '3',
+    version: 'man-1.12.1',
+    file: '${man}/man3/pmem2_source_device_usc.3.gz',
+    format: 'roff',
+  },
+  { page: 'pmem2_source_numa_node', section: '3', version: 'man-1.12.1', file: '${man}/man3/pmem2_source_numa_node.3.gz', format: 'roff' },
+  {
+    page: 'pmem2_source_pread_mcsafe',
+    section: '3',
+    version: 'man-1.12.1',
+    file: '${man}/man3/pmem2_source_pread_mcsafe.3.gz',
+    format: 'roff',
+  },
+  {
+    page: 'pmem2_badblock_context_new',
+    section: '3',
+    version: 'man-1.12.1',
+    file: '${man}/man3/pmem2_badblock_context_new.3.gz',
+    format: 'roff',
+  },
+  {
+    page: 'pmem2_map_from_existing',
+    section: '3',
+    version: 'man-1.12.1',
+    file: '${man}/man3/pmem2_map_from_existing.3.gz',
+    format: 'roff',
+  },
   { page: 'pmemset_map', section: '3', version: 'seed-txt', file: '${shared}/seeds/pmemset_map.3.txt', format: 'txt' },
   { page: 'pmemset_map', section: '3', version: 'ref-md', file: '${shared}/reference/libpmemset/man/pmemset_map.3.md', format: 'md' },
   { page: 'pmemset_part_map', section: '3', version: 'seed-txt-1.11', file: '${shared}/seeds/pmemset_part_map.3-v1.11.txt', format: 'txt' },
@@ -298,6 +335,34 @@ export const PAGE_SOURCES: PageSource[] = [
     version: 'ref-md',
     file: '${shared}/reference/libpmemset/man/pmemset_config_set_event_callback.3.md',
     format: 'md',
+  },
+];
+
+/**
+ * The installed libpmem2 section-3 pages that are not catalogued, with why:
+ * reported as gaps of the catalogue (and so in every run's output and
+ * report), and held against the installed pages by a unit test, so a page
+ * a new libpmem2-dev installs cannot go unnoticed. A page installed as a
+ * symbolic link is covered by its target's entry.
+ */
+export const NOT_CATALOGUED: { page: string; why: string }[] = [
+  {
+    page: 'pmem2_async',
+    why: 'asynchronous memcpy/memmove/memset through a virtual data mover (libminiasync), with pmem2_config_set_vdm: not a mapping, source, config, reservation or synchronous data-path function, and Debian builds it without a mover to test against',
+  },
+  {
+    page: 'pmem2_badblock_next',
+    why: 'reads the bad blocks of a source: without poisoned persistent memory every call can only answer that there are none',
+  },
+  { page: 'pmem2_badblock_clear', why: 'clears a bad block: needs poisoned persistent memory (and may destroy data on real hardware)' },
+  { page: 'pmem2_source_get_handle', why: 'Windows only (its SYNOPSIS and DESCRIPTION): nothing to run on Linux' },
+  {
+    page: 'pmem2_vm_reservation_get_address',
+    why: 'a getter with no RETURN VALUE or ERRORS beyond the value: every reservation case reads the address through it and checks it against /proc/self/maps',
+  },
+  {
+    page: 'pmem2_vm_reservation_get_size',
+    why: 'a getter with no RETURN VALUE or ERRORS beyond the value: the reservation cases and the pmem2_vm_reservation/sequences property check it after new, extend and shrink',
   },
 ];
 

@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { MoreAddon } from './native_more.js';
 import { PROJECT_ROOT } from './paths.js';
 
 export interface Handle {
@@ -168,7 +169,7 @@ export interface PmemsetAddon {
   isMapped(addr: Size, len: Size, perms?: string): boolean;
 }
 
-export interface Addon extends PmemsetAddon {
+export interface Addon extends PmemsetAddon, MoreAddon {
   load(path?: string): string;
   errormsg(): string;
   errToErrno(code: number): number;

@@ -1,0 +1,75 @@
+/**
+ * The addon's entry points of native/addon/pmem2_more.cc: what PMDK's own
+ * libpmem2 tests reach beyond pmem2_map_new (pmem2_map_from_existing, mcsafe
+ * source I/O, NUMA node and bad-block context of a source, deleting NULL),
+ * calls in a child put into a condition, and calls from several native
+ * threads at once. Functions a build does not export throw when called;
+ * pmem2Exports tells beforehand.
+ */
+import type { CallResult, Config, Map as Pmem2Map, PointerState, Reservation, Source } from './native.js';
+
+type Size = number | bigint;
+
+export type MoreChildResult = {
+  stage?: 'setup' | 'call';
+  code?: number;
+  message?: string;
+  signal?: number;
+  /** map_delete_stale: what deleting the original map returned */
+  firstCode?: number;
+};
+
+export interface ReservationRace {
+  mapped: number;
+  mappingExists: number;
+  /** claims of a slot already held by another live map: overlapping maps the library let through */
+  overlaps: number;
+  otherMapCodes: number[];
+  deleteCodes: number[];
+  /** the maps left at the end (the caller deletes them) */
+  live: { map: Pmem2Map; offset: bigint; size: bigint }[];
+}
+
+export interface MoreAddon {
+  pmem2Exports(name: string): boolean;
+  /** a private anonymous mmap(2) of `length` bytes with PROT_* `prot`, made outside libpmem2 */
+  plainMap(length: Size, prot: number): bigint;
+  /** munmap(2); the errno, 0 on success */
+  plainUnmap(addr: Size, length: Size): number;
+  /** `prot` (PMEM2_PROT_*) is what the caller knows of the range, for the addon's checked reads and writes */
+  mapFromExisting(
+    src: Source,
+    addr: Size,
+    length: Size,
+    granularity: number,
+    prot: number,
+  ): CallResult & { map?: Pmem2Map; mapPtr: PointerState };
+  sourceNumaNode(src: Source): CallResult & { value?: number; untouched: boolean };
+  /** a context made is deleted at once */
+  badblockContextNew(src: Source): CallResult & { ctxPtr: 'set' | 'null' };
+  sourcePreadMcsafe(src: Source, length: Size, offset: Size): CallResult & { data?: Buffer };
+  sourcePwriteMcsafe(src: Source, data: Buffer, offset: Size): CallResult;
+  /** pmem2_config_delete / pmem2_source_delete with *ptr == NULL */
+  deleteNull(kind: 'config' | 'source'): CallResult & { pointerCleared: boolean };
+  forkMore(op: 'map_from_existing_oom', src: Source, addr: Size, length: Size, granularity: number, headroom: Size): MoreChildResult;
+  /** pmem2_source_from_fd(fd) / pmem2_source_from_anon(size) with the heap exhausted */
+  forkMore(op: 'source_from_fd_oom' | 'source_from_anon_oom', fdOrSize: Size, headroom: Size): MoreChildResult;
+  forkMore(op: 'map_delete_stale' | 'map_delete_munmap_einval', map: Pmem2Map): MoreChildResult;
+  /** the map's memset of 0x5a + persist over [offset, +length) in a child limited to `cpuSeconds` of CPU; code 1: bytes wrong */
+  forkMore(op: 'map_memset_cpu_limited', map: Pmem2Map, offset: Size, length: Size, cpuSeconds: number): MoreChildResult;
+  /** machine code of a function returning 42 on this architecture, null where unknown */
+  execCode(): Buffer | null;
+  /** a child calls the code at map address + offset: {exited: what it returned} or the signal */
+  forkExec(map: Pmem2Map, offset: Size): { exited?: number; signal?: number };
+  concurrentReservationMaps(
+    rsv: Reservation,
+    src: Source,
+    opts: { threads?: number; iterations?: number; slots?: number; slotSize: Size; seed?: number; granularity?: number },
+  ): ReservationRace;
+  concurrentMaps(
+    cfg: Config,
+    src: Source,
+    threads: number,
+    iterations: number,
+  ): { mapped: number; overlaps: number; codes: number[]; deleteCodes: number[] };
+}

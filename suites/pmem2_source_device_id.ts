@@ -1,0 +1,50 @@
+/**
+ * pmem2_source_device_id(3): one case per documented clause.
+ */
+import type { CaseDef, Suite } from './framework.js';
+import { anonSource } from './pmem2_source_from_anon.js';
+import { notProvoked, onPmem } from './pmem2_source_identity.js';
+import { fileSource, observed } from './pmem2_util.js';
+
+const FN = 'pmem2_source_device_id';
+
+const cases: CaseDef[] = [
+  {
+    key: 'pmem2_source_device_id/RETURN VALUE#1',
+    situation: "the source of a file on the fixture (the page's two-step protocol: the length, then the identifier)",
+    note: 'Where the fixture is not persistent memory there is no hardware to identify: PMEM2_E_NOSUPP ("the underlying platform does not expose hardware identification") is permitted there, 0 only.',
+    run: (ctx) => {
+      const { src } = fileSource(ctx, ctx.caps.pageSize);
+      const r = ctx.addon.sourceDeviceId(src);
+      return {
+        observed: observed(`${FN}(file on the fixture)`, r, { id: r.value ?? '' }),
+        permitted: onPmem(ctx.caps) ? ['0'] : ['0', 'PMEM2_E_NOSUPP'],
+      };
+    },
+  },
+  {
+    key: 'pmem2_source_device_id/PMEM2_E_BUFFER_TOO_SMALL#1',
+    situation: 'a buffer one byte shorter than the identifier',
+    run: (ctx) => ({
+      skip: onPmem(ctx.caps)
+        ? "needs a call with a short *len, which the addon's two-step sourceDeviceId does not make; not provoked"
+        : 'needs a source whose device can be identified (persistent memory); the fixture is not',
+    }),
+  },
+  {
+    key: 'pmem2_source_device_id/PMEM2_E_NOSUPP#1',
+    situation: 'an anonymous source (no hardware behind it)',
+    run: (ctx) => {
+      const r = ctx.addon.sourceDeviceId(anonSource(ctx, ctx.caps.pageSize));
+      return { observed: observed(`${FN}(anonymous source)`, r), permitted: ['PMEM2_E_NOSUPP'] };
+    },
+  },
+  notProvoked('pmem2_source_device_id/-errno#1', 'malloc(3) failing for the volume path (the Windows path)'),
+  notProvoked(
+    'pmem2_source_device_id/-errno#2',
+    'fstat(2) failing on the descriptor: the library identifies the device it recorded when the source was made',
+  ),
+  notProvoked('pmem2_source_device_id/-errno#3', 'ndctl_new() failing inside the library'),
+];
+
+export const suite: Suite = { name: 'pmem2_source_device_id', implementation: 'libpmem2', pages: ['pmem2_source_device_id'], cases };

@@ -1,0 +1,42 @@
+/**
+ * pmem2_source_device_usc(3): one case per documented clause.
+ */
+import type { CaseDef, Suite } from './framework.js';
+import { anonSource } from './pmem2_source_from_anon.js';
+import { notProvoked, onPmem } from './pmem2_source_identity.js';
+import { fileSource, observed } from './pmem2_util.js';
+
+const FN = 'pmem2_source_device_usc';
+
+const cases: CaseDef[] = [
+  {
+    key: 'pmem2_source_device_usc/RETURN VALUE#1',
+    situation: 'the source of a file on the fixture',
+    note: 'Where the fixture is not persistent memory no unsafe shutdown count exists: PMEM2_E_NOSUPP is permitted there, 0 only.',
+    run: (ctx) => {
+      const { src } = fileSource(ctx, ctx.caps.pageSize);
+      const r = ctx.addon.sourceDeviceUsc(src);
+      return {
+        observed: observed(`${FN}(file on the fixture)`, r, r.value !== undefined ? { usc: String(r.value) } : {}),
+        permitted: onPmem(ctx.caps) ? ['0'] : ['0', 'PMEM2_E_NOSUPP'],
+      };
+    },
+  },
+  {
+    key: 'pmem2_source_device_usc/PMEM2_E_NOSUPP#1',
+    situation: 'an anonymous source (no hardware behind it)',
+    run: (ctx) => {
+      const r = ctx.addon.sourceDeviceUsc(anonSource(ctx, ctx.caps.pageSize));
+      return { observed: observed(`${FN}(anonymous source)`, r), permitted: ['PMEM2_E_NOSUPP'] };
+    },
+  },
+  notProvoked('pmem2_source_device_usc/-errno#1', 'malloc(3) failing for the volume path (the Windows path)'),
+  notProvoked(
+    'pmem2_source_device_usc/-errno#2',
+    'fstat(2) failing on the descriptor: the library uses what it recorded when the source was made',
+  ),
+  notProvoked('pmem2_source_device_usc/-errno#3', 'ndctl_new() failing inside the library'),
+  notProvoked('pmem2_source_device_usc/-errno#4', 'ndctl_dimm_get_dirty_shutdown() failing for a real NVDIMM'),
+];
+
+export const suite: Suite = { name: 'pmem2_source_device_usc', implementation: 'libpmem2', pages: ['pmem2_source_device_usc'], cases };

@@ -1,0 +1,54 @@
+/**
+ * pmem2_source_numa_node(3): one case per documented clause.
+ */
+import type { CaseDef, Suite } from './framework.js';
+import { anonSource } from './pmem2_source_from_anon.js';
+import { notProvoked, onPmem } from './pmem2_source_identity.js';
+import { fileSource, observed } from './pmem2_util.js';
+
+const FN = 'pmem2_source_numa_node';
+
+const cases: CaseDef[] = [
+  {
+    key: 'pmem2_source_numa_node/RETURN VALUE#1',
+    situation: 'the source of a file on the fixture; on failure *numa_node must be left as it was',
+    note: 'Off persistent memory no ndctl region holds the file: PMEM2_E_DAX_REGION_NOT_FOUND is permitted there, 0 only.',
+    run: (ctx) => {
+      const { src } = fileSource(ctx, ctx.caps.pageSize);
+      const r = ctx.addon.sourceNumaNode(src);
+      return {
+        observed: observed(`${FN}(file on the fixture)`, r, { numaNodeUntouched: r.untouched }),
+        permitted: onPmem(ctx.caps) ? ['0'] : ['0', 'PMEM2_E_DAX_REGION_NOT_FOUND', 'PMEM2_E_NOSUPP'],
+        ...(r.code !== 0 && !r.untouched ? { failure: 'the call failed but wrote *numa_node' } : {}),
+      };
+    },
+  },
+  {
+    key: 'pmem2_source_numa_node/PMEM2_E_NOSUPP#1',
+    situation: 'an anonymous source (its CAVEATS: "not supported for them")',
+    run: (ctx) => {
+      const r = ctx.addon.sourceNumaNode(anonSource(ctx, ctx.caps.pageSize));
+      return {
+        observed: observed(`${FN}(anonymous source)`, r, { numaNodeUntouched: r.untouched }),
+        permitted: ['PMEM2_E_NOSUPP'],
+        ...(r.code !== 0 && !r.untouched ? { failure: 'the call failed but wrote *numa_node' } : {}),
+      };
+    },
+  },
+  {
+    key: 'pmem2_source_numa_node/PMEM2_E_DAX_REGION_NOT_FOUND#1',
+    situation: 'a file on a fixture that is not persistent memory (no ndctl region holds it)',
+    run: (ctx) => {
+      if (onPmem(ctx.caps)) return { skip: 'the fixture is persistent memory: its files have a region' };
+      const { src } = fileSource(ctx, ctx.caps.pageSize);
+      const r = ctx.addon.sourceNumaNode(src);
+      return { observed: observed(`${FN}(file off pmem)`, r), permitted: ['PMEM2_E_DAX_REGION_NOT_FOUND'] };
+    },
+  },
+  notProvoked(
+    'pmem2_source_numa_node/PMEM2_E_INVALID_FILE_TYPE#1',
+    'a source of a directory: pmem2_source_from_fd refuses directories, and a descriptor re-opened on one afterwards does not change the type the source recorded',
+  ),
+];
+
+export const suite: Suite = { name: 'pmem2_source_numa_node', implementation: 'libpmem2', pages: ['pmem2_source_numa_node'], cases };
