@@ -236,3 +236,15 @@ prop_i32_array(const Napi::Object &o, const char *key,
 	out = r;
 	return true;
 }
+
+std::vector<uint64_t>
+arg_u64_array(const Napi::CallbackInfo &info, size_t i, const char *what)
+{
+	Napi::Array a = value_array(info[i], what);
+	std::vector<uint64_t> r;
+	r.reserve(a.Length());
+	for (uint32_t k = 0; k < a.Length(); k++)
+		r.push_back(value_u64(a.Get(k),
+			std::string(what) + "[" + std::to_string(k) + "]"));
+	return r;
+}

@@ -42,6 +42,9 @@ Napi::Object arg_object(const Napi::CallbackInfo &info, size_t i,
 Napi::Buffer<char> arg_buffer(const Napi::CallbackInfo &info, size_t i,
 	const char *what);
 bool arg_present(const Napi::CallbackInfo &info, size_t i);
+/* an array of 64-bit values; its elements are named what[0], what[1]... */
+std::vector<uint64_t> arg_u64_array(const Napi::CallbackInfo &info, size_t i,
+	const char *what);
 
 bool prop_u64(const Napi::Object &o, const char *key, uint64_t &out);
 bool prop_i32(const Napi::Object &o, const char *key, int32_t &out);

@@ -1,8 +1,13 @@
 #include "handles.h"
 #include "pmem2_api.h"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
+#include <string>
+#include <unistd.h>
 #include <unordered_map>
 
 /* random 128-bit tags, one per kind; any fixed distinct values would do */
@@ -137,6 +142,82 @@ result_object(Napi::Env env, int code)
 	return r;
 }
 
+/*
+ * maps_read -- the process's mappings, from /proc/self/maps, in address
+ * order. Read in one go with read(2): the kernel builds the text on each
+ * read, and stdio's line-at-a-time parsing cost more than the check itself
+ * in the model-based properties, which ask after every step.
+ */
+bool
+maps_read(std::vector<MapsEntry> &out)
+{
+	out.clear();
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	std::string text;
+	char buf[16384];
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			(void)close(
+				fd); /* read-only: a failed close loses nothing */
+			return false;
+		}
+		if (n == 0)
+			break;
+		text.append(buf, (size_t)n);
+	}
+	(void)close(fd); /* read-only: a failed close loses nothing */
+	const char *p = text.c_str();
+	while (*p != '\0') {
+		char *e;
+		unsigned long lo = strtoul(p, &e, 16);
+		bool ok = *e == '-';
+		unsigned long hi = ok ? strtoul(e + 1, &e, 16) : 0;
+		ok = ok && *e == ' ' && e[1] != '\0' && e[2] != '\0';
+		if (ok)
+			out.push_back({lo, hi, e[1] == 'r', e[2] == 'w'});
+		const char *nl = strchr(p, '\n');
+		if (nl == nullptr)
+			break;
+		p = nl + 1;
+	}
+	return true;
+}
+
+/*
+ * maps_cover -- is [addr, addr+len) covered by consecutive entries of
+ * `maps` that all allow `perms` ("r", "rw")?
+ */
+bool
+maps_cover(const std::vector<MapsEntry> &maps, uintptr_t addr, size_t len,
+	const char *perms)
+{
+	if (len == 0)
+		return true;
+	uintptr_t end = addr + len;
+	if (end < addr)
+		return false;
+	bool need_r = strchr(perms, 'r') != nullptr;
+	bool need_w = strchr(perms, 'w') != nullptr;
+	uintptr_t covered = addr;
+	for (const MapsEntry &m : maps) {
+		if (m.hi <= covered)
+			continue;
+		if (m.lo > covered)
+			return false;
+		if ((need_r && !m.r) || (need_w && !m.w))
+			return false;
+		covered = m.hi;
+		if (covered >= end)
+			return true;
+	}
+	return false;
+}
+
 bool
 range_accessible(uintptr_t addr, size_t len, const char *perms)
 {
@@ -146,32 +227,6 @@ range_accessible(uintptr_t addr, size_t len, const char *perms)
 	 */
 	if (len == 0)
 		return true;
-	uintptr_t end = addr + len;
-	if (end < addr)
-		return false;
-	FILE *f = fopen("/proc/self/maps", "r");
-	if (f == nullptr)
-		return false;
-	char line[512];
-	uintptr_t covered = addr;
-	bool ok = false;
-	while (fgets(line, sizeof(line), f) != nullptr) {
-		unsigned long lo, hi;
-		char p[5] = {0};
-		if (sscanf(line, "%lx-%lx %4s", &lo, &hi, p) != 3)
-			continue;
-		if (hi <= covered || lo > covered)
-			continue;
-		bool perm_ok = (strchr(perms, 'r') == nullptr || p[0] == 'r') &&
-			(strchr(perms, 'w') == nullptr || p[1] == 'w');
-		if (!perm_ok)
-			break;
-		covered = hi;
-		if (covered >= end) {
-			ok = true;
-			break;
-		}
-	}
-	(void)fclose(f); /* read-only: a failed close loses nothing */
-	return ok;
+	std::vector<MapsEntry> maps;
+	return maps_read(maps) && maps_cover(maps, addr, len, perms);
 }

@@ -12,6 +12,7 @@
 
 #include <napi.h>
 #include <cstdint>
+#include <vector>
 
 enum HandleKind {
 	HK_SOURCE,
@@ -69,5 +70,18 @@ Napi::Object set_result_object(Napi::Env env, int code);
 
 /* is [addr, addr+len) mapped with at least the permissions in `perms` ("r", "rw")? */
 bool range_accessible(uintptr_t addr, size_t len, const char *perms);
+
+/* one line of /proc/self/maps: [lo, hi) and whether it is readable, writable */
+struct MapsEntry {
+	uintptr_t lo, hi;
+	bool r, w;
+};
+
+/* the process's mappings, in address order; false if they cannot be read */
+bool maps_read(std::vector<MapsEntry> &out);
+
+/* is [addr, addr+len) covered by entries of `maps` allowing `perms`? */
+bool maps_cover(const std::vector<MapsEntry> &maps, uintptr_t addr, size_t len,
+	const char *perms);
 
 #endif

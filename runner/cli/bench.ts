@@ -168,6 +168,8 @@ interface SuiteRun {
   inProcessSeconds?: number;
   cases?: number;
   casesPerSecond?: number;
+  /** each property case of the run: situations run and how long they took */
+  properties?: { name: string; runs: number; seconds: number }[];
 }
 
 /** one timed `pmem-conform run --quiet` of one implementation's suites on tmpfs */
@@ -183,8 +185,14 @@ function suiteRun(impl: string, run: number): SuiteRun {
     const res: SuiteRun = { implementation: impl, run, exitCode: r.status, wallSeconds };
     const file = path.join(out, 'results.json');
     if (fs.existsSync(file)) {
-      const j = JSON.parse(fs.readFileSync(file, 'utf8')) as { cases: unknown[]; environment: { durationMs: number } };
+      const j = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+        cases: { kind?: string; clause: string; runs?: number; durationMs: number }[];
+        environment: { durationMs: number };
+      };
       res.cases = j.cases.length;
+      res.properties = j.cases
+        .filter((c) => c.kind === 'property' && c.runs !== undefined)
+        .map((c) => ({ name: c.clause, runs: c.runs!, seconds: c.durationMs / 1000 }));
       res.casesPerSecond = j.cases.length / wallSeconds;
       res.inProcessSeconds = j.environment.durationMs / 1000;
     }
@@ -272,6 +280,23 @@ async function mapUnmap(o: ReturnType<typeof options>) {
   };
 }
 
+/** runs per second of each property, the median over the suite runs (fixed --runs, so comparable between runs) */
+function propertyThroughput(suites: SuiteRun[]): void {
+  const by = new Map<string, { runs: number; seconds: number }[]>();
+  for (const s of suites)
+    for (const p of s.properties ?? []) by.set(`${s.implementation} ${p.name}`, [...(by.get(`${s.implementation} ${p.name}`) ?? []), p]);
+  if (by.size === 0) return;
+  const rows = [...by].map(([name, xs]) => [
+    name,
+    String(median(xs.map((x) => x.runs))),
+    median(xs.map((x) => x.seconds)).toFixed(2),
+    fmt(median(xs.map((x) => x.runs / Math.max(x.seconds, 0.001))), 1),
+  ]);
+  console.log(`
+property throughput on tmpfs (median of ${suites.length / 2} run(s) each)`);
+  console.log(table(['property', 'runs', 'seconds', 'runs/s'], rows));
+}
+
 /** whole suite runs of each implementation on tmpfs, with their medians */
 function suiteRuns(n: number): SuiteRun[] {
   const suites: SuiteRun[] = [];
@@ -295,6 +320,7 @@ function suiteRuns(n: number): SuiteRun[] {
     srows.push([`${impl} median`, cases, wall.toFixed(3), '', rate, '']);
   }
   console.log(table(['suite run', 'cases', 'wall s', 'in-process s', 'cases/s (wall)', 'exit'], srows));
+  propertyThroughput(suites);
   return suites;
 }
 

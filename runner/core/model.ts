@@ -71,6 +71,8 @@ export interface CaseResult {
   seed?: number;
   path?: string;
   replay?: string;
+  /** property cases: how many situations fast-check ran (the throughput `npm run bench` reports) */
+  runs?: number;
 }
 
 export interface FixtureInfo {

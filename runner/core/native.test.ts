@@ -50,6 +50,39 @@ test('accesses outside the map or forbidden by its protection are refused in JS'
   fs.closeSync(fd);
 });
 
+test('readRanges gives the bytes of mapped ranges, and null where the access asked for would fault', () => {
+  const ps = a.pageSize();
+  const fd = unlinkedFile(3 * ps);
+  const src = a.sourceFromFd(fd).source!;
+  const cfg = a.configNew().config!;
+  a.configSetRequiredStoreGranularity(cfg, 2);
+  const rw = a.mapNew(cfg, src).map!;
+  a.mapWrite(rw, ps - 2, Buffer.from('abcd'));
+  const at = a.mapGetAddress(rw);
+  a.configSetProtection(cfg, 1 << 30); // PMEM2_PROT_READ
+  const ro = a.mapNew(cfg, src).map!;
+  const roAt = a.mapGetAddress(ro);
+  const big = BigInt(3 * ps);
+  // past the end of the rw map: whatever follows it must not be mistaken for part of it
+  const past = a.isMapped(at + big, ps) ? undefined : at + big;
+  const got = a.readRanges([at + BigInt(ps - 2), roAt, roAt, at + BigInt(ps)], [4, ps, ps, 2 * ps + (past ? 1 : 0)], 'r');
+  assert.equal(got[0]?.toString(), 'abcd', 'a range across two pages of one map');
+  assert.equal(got[1]?.subarray(ps - 2, ps).toString(), 'ab', 'the read-only map shows the same file');
+  if (past) assert.equal(got[3], null, 'a range running one byte past the map');
+  const rwGot = a.readRanges([at, roAt], [big, big], 'rw');
+  assert.ok(rwGot[0] instanceof Buffer, 'the read-write map is readable and writable');
+  assert.equal(rwGot[1], null, 'a read-only map is not writable');
+  assert.equal(a.mapRead(rw, ps - 2, 4).toString(), 'abcd', 'checking writability left the bytes as they were');
+  assert.deepEqual(a.readRanges([0x1000n], [1], 'r'), [null], 'the zero page region is not mapped');
+  assert.throws(() => a.readRanges([at], [1, 2], 'r'), /differ in number/);
+  assert.throws(() => a.readRanges([at], [1], 'w'), /perms must be r or rw/);
+  assert.equal(a.mapDelete(ro).code, 0);
+  assert.equal(a.mapDelete(rw).code, 0);
+  a.configDelete(cfg);
+  a.sourceDelete(src);
+  fs.closeSync(fd);
+});
+
 test('loading another library in the same process, or a missing one, is refused', () => {
   assert.throws(() => a.load('/nonexistent/libpmem2.so.1'), /already loaded|cannot load/);
   assert.equal(a.load('libpmem2.so.1'), 'libpmem2.so.1');

@@ -167,6 +167,8 @@ export interface PmemsetAddon {
   setDeepFlush(set: PmemSet, addr: Size, len: Size): CallResult;
   readAddress(addr: Size, len: Size): Buffer;
   isMapped(addr: Size, len: Size, perms?: string): boolean;
+  /** each range's bytes when it is mapped with `perms` ('r' or 'rw'), else null; for 'rw' the bytes are written back unchanged (so a private mapping's pages get copied: use it on shared ones) */
+  readRanges(addrs: Size[], lens: Size[], perms: string): (Buffer | null)[];
 }
 
 export interface Addon extends PmemsetAddon, MoreAddon {

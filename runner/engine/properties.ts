@@ -79,6 +79,7 @@ export function runProperties(o: PropertyRunOptions): CaseResult[] {
         implementation: o.implementation.name,
         durationMs: Date.now() - started,
         seed: r.seed,
+        runs: r.runs,
       };
       if (!r.failed) {
         out.push({
