@@ -7,7 +7,7 @@
  */
 import { loadCatalogue } from '../catalogue/build.js';
 import type { Implementation } from '../core/implementation.js';
-import { DEFAULT_LIB } from '../core/implementation.js';
+import { companionLibpmem2 } from '../core/implementation.js';
 import type { CaseResult } from '../core/model.js';
 import { loadAddon } from '../core/native.js';
 import type { Addon } from '../core/native.js';
@@ -30,8 +30,9 @@ function load(job: Job): Addon {
   const addon = loadAddon();
   if (job.impl.name === 'libpmem2') addon.load(job.impl.path);
   else {
-    // libpmemset suites also use libpmem2 (reservations, pmem2 sources): the system one
-    addon.load(DEFAULT_LIB.libpmem2!);
+    // libpmemset suites also use libpmem2 (reservations, pmem2 sources): the one the build links, loaded
+    // first so the build's own DT_NEEDED libpmem2.so.1 resolves to this same copy by its soname
+    addon.load(companionLibpmem2(job.impl));
     addon.pmemsetLoad(job.impl.path);
   }
   return addon;
