@@ -33,6 +33,15 @@ missing_call(const char *lib, const char *name)
 	throw e;
 }
 
+void
+missing_require(const char *lib, const std::vector<std::string> &missing,
+	const char *name)
+{
+	for (const std::string &m : missing)
+		if (m == name)
+			missing_call(lib, name);
+}
+
 Napi::Array
 missing_names(Napi::Env env, const std::vector<std::string> &v)
 {

@@ -17,6 +17,10 @@ void missing_bind_env(Napi::Env env);
 /* missing_call -- what a call through a stand-in does; never returns */
 [[noreturn]] void missing_call(const char *lib, const char *name);
 
+/* missing_require -- throws the stand-in's error now when `name` is missing */
+void missing_require(const char *lib, const std::vector<std::string> &missing,
+	const char *name);
+
 /* missing_names -- a JS array of the names a build lacks */
 Napi::Array missing_names(Napi::Env env, const std::vector<std::string> &v);
 

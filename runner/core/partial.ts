@@ -115,13 +115,22 @@ export function missingOutcome(
   build: BuildExports,
   catalogue: Catalogue,
 ): { verdict: 'skip' | 'diverge'; reason: string } {
+  return missingVerdict(manualOf(clause), `${clause.page}(${clause.section}) [${clause.version}]`, fn, build, catalogue);
+}
+
+/** missingVerdict -- the same for a case read from `page` of `manual` (a property names its manual, not a copy) */
+export function missingVerdict(
+  manual: Manual,
+  page: string,
+  fn: string,
+  build: BuildExports,
+  catalogue: Catalogue,
+): { verdict: 'skip' | 'diverge'; reason: string } {
   if (build.declaredNotExported.includes(fn))
     return {
       verdict: 'skip',
       reason: `${build.library} declares ${fn} in its header but does not export it (reported once for the build)`,
     };
-  const manual = manualOf(clause);
-  const page = `${clause.page}(${clause.section}) [${clause.version}]`;
   if (!inScope(manual, build))
     return {
       verdict: 'skip',

@@ -16,7 +16,7 @@ import { PROPERTIES } from '../../properties/index.js';
 import { SUITES } from '../../suites/index.js';
 import type { Job, Unit, WorkerMessage } from './isolation.js';
 import { runProperties } from './properties.js';
-import { runClause } from './suites.js';
+import { loadedBuild, runClause } from './suites.js';
 
 /** send -- one message to the parent, resolved once it is written: nothing may be lost to a crash after it */
 function send(m: WorkerMessage): Promise<void> {
@@ -118,8 +118,13 @@ process.once('message', (m: { job: Job; offset: number } | { probe: Implementati
     'probe' in m
       ? (async () => {
           try {
-            load({ impl: m.probe } as Job);
-            await send({ type: 'loaded' });
+            const addon = load({ impl: m.probe } as Job);
+            const opts = { addon, implementation: m.probe };
+            const builds =
+              m.probe.name === 'libpmemset'
+                ? [loadedBuild('libpmemset', opts), loadedBuild('libpmem2', opts)]
+                : [loadedBuild('libpmem2', opts)];
+            await send({ type: 'loaded', builds });
           } catch (e) {
             await send({ type: 'fatal', message: (e as Error).message });
           }
