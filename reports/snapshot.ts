@@ -32,7 +32,9 @@ function mask(v: string): string {
     .replace(/\bmap \d+\b/g, 'map #')
     .replace(/\bdescriptor \d+\b/g, 'descriptor #')
     .replace(/pmem-conform-[a-z]+-[A-Za-z0-9]{6}/g, 'pmem-conform-…')
-    .replace(/case-\d+-\d+/g, 'case-…');
+    .replace(/case-\d+-\d+/g, 'case-…')
+    // mkstemp's suffix of PMDK's pmemset_source_from_temporary file
+    .replace(/pmemset\.[A-Za-z0-9]{6}\b/g, 'pmemset.…');
 }
 
 /** outcomeOf -- one case's outcome as one comparable line: verdict, the name observed, and the facts observed */
