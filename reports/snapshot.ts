@@ -25,7 +25,7 @@ export interface Snapshot {
   cases: Record<string, string>;
 }
 
-/** mask -- run-to-run noise out of an observed value */
+/** mask -- run-to-run noise out of an observed value (the last: mkstemp's suffix of PMDK's temporary files) */
 function mask(v: string): string {
   return v
     .replace(/0x[0-9a-f]{5,}/gi, '0x…')
@@ -33,7 +33,6 @@ function mask(v: string): string {
     .replace(/\bdescriptor \d+\b/g, 'descriptor #')
     .replace(/pmem-conform-[a-z]+-[A-Za-z0-9]{6}/g, 'pmem-conform-…')
     .replace(/case-\d+-\d+/g, 'case-…')
-    // mkstemp's suffix of PMDK's pmemset_source_from_temporary file
     .replace(/pmemset\.[A-Za-z0-9]{6}\b/g, 'pmemset.…');
 }
 
