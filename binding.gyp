@@ -5,6 +5,7 @@
       "sources": [
         "native/addon/addon.cc",
         "native/addon/pmem2_api.cc",
+        "native/addon/missing.cc",
         "native/addon/args.cc",
         "native/addon/handles.cc",
         "native/addon/source.cc",

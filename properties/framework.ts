@@ -9,6 +9,7 @@ import type { Capabilities, Fixture } from '../fixtures/fixture.js';
 import type { Observed } from '../runner/core/model.js';
 import type { Addon } from '../runner/core/native.js';
 import type { Implementation } from '../runner/core/implementation.js';
+import { isMissingFunction } from '../runner/core/partial.js';
 
 /** a known divergence's observedName that matches whatever the library answered */
 export const ANY_NAME = '*';
@@ -48,6 +49,8 @@ export interface PropertyResult {
   finding?: Finding;
   /** harness failure (an exception outside the library's answers) */
   error?: string;
+  /** the search called a function the build does not export (runner/core/partial.ts) */
+  missing?: { library: 'libpmem2' | 'libpmemset'; fn: string };
   /** known divergences met along the way, by "clause: name" and count */
   knownHits: Record<string, number>;
 }
@@ -84,11 +87,13 @@ export function checkProperty<T>(
   const knownHits: Record<string, number> = {};
   let last: Finding | undefined;
   let harness: string | undefined;
+  let missing: PropertyResult['missing'];
   const prop = fc.property(arb, (v) => {
     try {
       predicate(v, knownHits);
     } catch (e) {
       if (e instanceof DivergenceError) last = e.finding;
+      else if (isMissingFunction(e)) missing = { library: e.library, fn: e.missingFunction };
       else {
         harness = (e as Error).stack ?? String(e);
         last = { situation: fc.stringify(v), message: (e as Error).message };
@@ -109,6 +114,10 @@ export function checkProperty<T>(
       const cmds = details.counterexample ? String(details.counterexample[0]) : '';
       const m = cmds.match(/replayPath="([^"]*)"/);
       out.path = m ? `${details.counterexamplePath}|${m[1]}` : details.counterexamplePath;
+    }
+    if (missing) {
+      out.missing = missing;
+      return out;
     }
     if (last) out.finding = last;
     if (!(details.errorInstance instanceof DivergenceError)) out.error = harness ?? String(details.errorInstance);

@@ -265,7 +265,7 @@ export function updateBaseline(result: RunResult, old?: Baseline, opts: { pinVer
     const entry: BaselineEntry = {
       implementation: c.implementation,
       clauseId: c.clauseId,
-      observedName: observedName(c),
+      observedName: observedName(c) || ANY_OBSERVED, // a finding with no observed name (a property's placement) is named by its clause id alone
       note: TODO_NOTE,
     };
     if (opts.pinFixture) entry.fixture = c.fixture;

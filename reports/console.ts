@@ -62,6 +62,12 @@ export function summaryText(result: RunResult): string {
     lines.push('', `Harness errors: ${err.length}`);
     for (const c of err) lines.push(`  ${c.clauseId} [${c.fixture}]: ${c.reason}`);
   }
+  // a partial build's findings, once per build, not once per case that needed the function
+  for (const i of result.environment.implementations) {
+    if (i.declaredNotExported?.length)
+      lines.push('', `${i.name} (${i.path}) declares in its header but does not export: ${i.declaredNotExported.join(', ')}`);
+    if (i.missing?.length) lines.push(`${i.name} (${i.path}) lacks: ${i.missing.join(', ')}`);
+  }
   if (result.undefinedNames.length) {
     lines.push('', 'Documented names the installed header does not define:');
     for (const u of result.undefinedNames) lines.push(`  ${u.name} in ${u.page}`);

@@ -25,14 +25,15 @@ export interface Snapshot {
   cases: Record<string, string>;
 }
 
-/** mask -- run-to-run noise out of an observed value */
+/** mask -- run-to-run noise out of an observed value (the last: mkstemp's suffix of PMDK's temporary files) */
 function mask(v: string): string {
   return v
     .replace(/0x[0-9a-f]{5,}/gi, '0x…')
     .replace(/\bmap \d+\b/g, 'map #')
     .replace(/\bdescriptor \d+\b/g, 'descriptor #')
     .replace(/pmem-conform-[a-z]+-[A-Za-z0-9]{6}/g, 'pmem-conform-…')
-    .replace(/case-\d+-\d+/g, 'case-…');
+    .replace(/case-\d+-\d+/g, 'case-…')
+    .replace(/pmemset\.[A-Za-z0-9]{6}\b/g, 'pmemset.…');
 }
 
 /** outcomeOf -- one case's outcome as one comparable line: verdict, the name observed, and the facts observed */

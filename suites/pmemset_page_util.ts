@@ -50,11 +50,19 @@ export function labelled(at: string, seen: string, want: string, details?: Obser
 }
 
 /** pmemset_map of a fresh `size`-byte file source into `set`, with a descriptor; the setup must succeed */
+/**
+ * mapPart -- maps a part of `size` bytes and says where it went. The pages
+ * do not decide whether pmemset_map's descriptor of a coalesced part holds
+ * the part or the part map it joined (see the pmemset_map coalescing case):
+ * a descriptor longer than the part, a part map grown by it, gives the part
+ * as its last `size` bytes.
+ */
 export function mapPart(ctx: CaseContext, set: PmemSet, size: number): Descriptor {
   const { src } = fileSource(ctx, size);
   const r = ctx.addon.setMap(set, src, null, true);
   check(`pmemset_map(${size} bytes)`, r);
-  return r.descriptor!;
+  const d = r.descriptor!;
+  return d.size > BigInt(size) ? { addr: d.addr + d.size - BigInt(size), size: BigInt(size) } : d;
 }
 
 /** a part map reference the case must give back: dropped at the end unless the case consumed it */

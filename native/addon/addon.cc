@@ -1,5 +1,6 @@
 /* Module entry: load() picks the libpmem2 build; the rest bind its API. */
 #include "entry.h"
+#include "missing.h"
 #include "pmemset_entry.h"
 
 const Pmem2Api &
@@ -45,9 +46,18 @@ ErrToErrno(const Napi::CallbackInfo &info)
 	return Napi::Number::New(env, api(env).pmem2_err_to_errno(code));
 }
 
+/* missing() -> the bound libpmem2 functions the loaded build does not export */
+static Napi::Value
+Missing(const Napi::CallbackInfo &info)
+{
+	return missing_names(info.Env(), api(info.Env()).missing);
+}
+
 static Napi::Object
 Init(Napi::Env env, Napi::Object exports)
 {
+	missing_bind_env(env);
+	exports.Set("missing", Napi::Function::New(env, Missing));
 	exports.Set("load", Napi::Function::New(env, Load));
 	exports.Set("errormsg", Napi::Function::New(env, Errormsg));
 	exports.Set("errToErrno", Napi::Function::New(env, ErrToErrno));

@@ -5,6 +5,7 @@
  * objects by address, makes exactly one library call and reports its code.
  */
 #include "entry.h"
+#include "missing.h"
 #include "pmemset_api.h"
 
 #include <cerrno>
@@ -208,6 +209,14 @@ ForkCall(const Napi::CallbackInfo &info)
 		throw Napi::TypeError::New(env,
 			"unknown child operation '" + op + "'");
 	}
+
+	/* a function the build lacks is the parent's error, not the child's */
+	if (op == "pmemset_map" || op == "pmemset_part_map")
+		missing_require("libpmemset", setlib->missing, op.c_str());
+	else
+		missing_require("libpmem2", lib.missing,
+			op == "map_new" ? "pmem2_map_new" :
+					  "pmem2_vm_reservation_new");
 
 	int pipefd[2];
 	if (pipe(pipefd) != 0)

@@ -1,6 +1,17 @@
 #include "pmem2_api.h"
 
+#include "missing.h"
+
 #include <dlfcn.h>
+
+#define PMEM2_API_STANDIN(ret, name, params) \
+	MISSING_STANDIN("libpmem2", ret, name, params)
+PMEM2_API_FUNCS(PMEM2_API_STANDIN)
+#undef PMEM2_API_STANDIN
+
+#define PMEM2_API_ONE(ret, name, params) +1
+static const size_t PMEM2_API_COUNT = 0 PMEM2_API_FUNCS(PMEM2_API_ONE);
+#undef PMEM2_API_ONE
 
 static Pmem2Api *loaded = nullptr;
 
@@ -41,14 +52,19 @@ pmem2_api_load(const std::string &path, std::string &err)
 #define PMEM2_API_RESOLVE(ret, name, params) \
 	api->name = reinterpret_cast<ret(*) params>(dlsym(dl, #name)); \
 	if (api->name == nullptr) { \
-		err = std::string("'") + path + \
-			"' does not export " #name " (is it libpmem2?)"; \
-		(void)dlclose(dl); /* the missing symbol is the error */ \
-		delete api; \
-		return false; \
+		api->name = missing_##name; \
+		api->missing.push_back(#name); \
 	}
 	PMEM2_API_FUNCS(PMEM2_API_RESOLVE)
 #undef PMEM2_API_RESOLVE
+	/* a partial build loads; one that lacks every function is not libpmem2 */
+	if (api->missing.size() == PMEM2_API_COUNT) {
+		err = std::string("'") + path +
+			"' exports none of the libpmem2 functions (is it libpmem2?)";
+		(void)dlclose(dl);
+		delete api;
+		return false;
+	}
 
 	api->pmem2_err_to_errno =
 		reinterpret_cast<int (*)(int)>(dlsym(dl, "pmem2_err_to_errno"));

@@ -8,6 +8,7 @@
 
 #include <libpmem2.h>
 #include <string>
+#include <vector>
 
 /* X(return type, name, parameter list) -- one line per function we bind */
 // clang-format off
@@ -66,6 +67,8 @@ struct Pmem2Api {
 	int (*pmem2_err_to_errno)(int) = nullptr;
 	void *dl = nullptr;
 	std::string path;
+	/* the functions above the build does not export (bound to stand-ins) */
+	std::vector<std::string> missing;
 };
 
 /* the loaded library; nullptr until pmem2_api_load() succeeded */

@@ -1,7 +1,18 @@
 #include "pmemset_api.h"
 #include "pmemset_entry.h"
 
+#include "missing.h"
+
 #include <dlfcn.h>
+
+#define PMEMSET_API_STANDIN(ret, name, params) \
+	MISSING_STANDIN("libpmemset", ret, name, params)
+PMEMSET_API_FUNCS(PMEMSET_API_STANDIN)
+#undef PMEMSET_API_STANDIN
+
+#define PMEMSET_API_ONE(ret, name, params) +1
+static const size_t PMEMSET_API_COUNT = 0 PMEMSET_API_FUNCS(PMEMSET_API_ONE);
+#undef PMEMSET_API_ONE
 
 static PmemsetApi *loaded = nullptr;
 
@@ -44,14 +55,19 @@ pmemset_api_load(const std::string &path, std::string &err)
 #define PMEMSET_API_RESOLVE(ret, name, params) \
 	api->name = reinterpret_cast<ret(*) params>(dlsym(dl, #name)); \
 	if (api->name == nullptr) { \
-		err = std::string("'") + path + \
-			"' does not export " #name " (is it libpmemset?)"; \
-		(void)dlclose(dl); /* the missing symbol is the error */ \
-		delete api; \
-		return false; \
+		api->name = missing_##name; \
+		api->missing.push_back(#name); \
 	}
 	PMEMSET_API_FUNCS(PMEMSET_API_RESOLVE)
 #undef PMEMSET_API_RESOLVE
+	/* a partial build loads; one that lacks every function is not libpmemset */
+	if (api->missing.size() == PMEMSET_API_COUNT) {
+		err = std::string("'") + path +
+			"' exports none of the libpmemset functions (is it libpmemset?)";
+		(void)dlclose(dl);
+		delete api;
+		return false;
+	}
 	loaded = api;
 	return true;
 }
@@ -61,7 +77,9 @@ set_result_object(Napi::Env env, int code)
 {
 	Napi::Object r = Napi::Object::New(env);
 	r.Set("code", Napi::Number::New(env, code));
-	if (code != 0 && loaded != nullptr) {
+	/* a build without pmemset_errormsg still answers with its codes */
+	if (code != 0 && loaded != nullptr &&
+		loaded->pmemset_errormsg != missing_pmemset_errormsg) {
 		const char *msg = loaded->pmemset_errormsg();
 		r.Set("message", Napi::String::New(env, msg ? msg : ""));
 	}

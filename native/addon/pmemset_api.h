@@ -8,6 +8,7 @@
 
 #include <libpmemset.h>
 #include <string>
+#include <vector>
 
 /* X(return type, name, parameter list) -- one line per function we bind */
 // clang-format off
@@ -65,6 +66,8 @@ struct PmemsetApi {
 #undef PMEMSET_API_MEMBER
 	void *dl = nullptr;
 	std::string path;
+	/* the functions above the build does not export (bound to stand-ins) */
+	std::vector<std::string> missing;
 };
 
 const PmemsetApi *pmemset_api();

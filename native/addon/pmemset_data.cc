@@ -3,6 +3,7 @@
  * library touches memory we check, from /proc/self/maps, that the range is
  * mapped with the access needed, so a wrong address is a JS error.
  */
+#include "missing.h"
 #include "pmemset_entry.h"
 
 #include <cerrno>
@@ -234,10 +235,18 @@ Load(const Napi::CallbackInfo &info)
 	return Napi::String::New(env, pmemset_api()->path);
 }
 
+/* pmemsetMissing() -> the bound functions the loaded build does not export */
+static Napi::Value
+Missing(const Napi::CallbackInfo &info)
+{
+	return missing_names(info.Env(), set_api(info.Env()).missing);
+}
+
 void
 pmemset_data_init(Napi::Env env, Napi::Object exports)
 {
 	exports.Set("pmemsetLoad", Napi::Function::New(env, Load));
+	exports.Set("pmemsetMissing", Napi::Function::New(env, Missing));
 	exports.Set("setErrormsg", Napi::Function::New(env, Errormsg));
 	exports.Set("setErrToErrno", Napi::Function::New(env, ErrToErrno));
 	exports.Set("setMemcpy", Napi::Function::New(env, Memcpy));

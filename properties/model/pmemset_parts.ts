@@ -19,7 +19,10 @@
  *    remove_range takes parts out of it ("only the intersected part will be
  *    removed"), the parts left form one part map per contiguous run;
  *  - remove_range removes every part the range overlaps, whole ("removes
- *    and unmaps existing parts ... overlapping with" the range);
+ *    and unmaps existing parts ... overlapping with" the range); when it
+ *    fails because one of them is referenced, the pages do not say whether
+ *    the unreferenced ones are already gone: either is permitted, and the
+ *    property reads which from the mappings;
  *  - "the previously mapped part" is the part of the last successful
  *    pmemset_map; once it is removed there is none, and the page says
  *    nothing of where the next part goes, so coalescing modes are then
@@ -32,6 +35,13 @@
  *    return (pmemset_remove_range(3) lists them as the ways references are
  *    acquired, to be dropped with pmemset_part_map_drop); next leaves the
  *    reference to cur as it was (no page says it drops it);
+ *  - "address and size of the mapping are stored in the descriptor"
+ *    (pmemset_map(3)) does not say which mapping when the part was
+ *    coalesced: the new part, or the part map it joined ("Coalesced parts
+ *    appear as single struct pmemset_part_map"). Our libpmemset fills in
+ *    the part, PMDK's the part map; both are permitted, and the part's
+ *    place (and, for a part map, which one it joined) is read from either
+ *    (placedAt);
  *  - the iteration order of first/next is not given by the pages: the model
  *    checks that iteration visits every part map exactly once, and that
  *    next(cur) answers what follows cur in that iteration.
@@ -171,10 +181,33 @@ export function expectMap(m: PartsModel, len: bigint): Expect {
   return { permitted: [anywhere ? ok(CL.mapOk) : cannotFit] };
 }
 
+/**
+ * placedAt -- where a part of `len` bytes went, from the descriptor pmemset_map
+ * filled in: the part itself, or (coalesced) a part map grown by exactly this
+ * part at its end; `group` is then the part map it joined. Undefined when it
+ * is neither. Which part map a coalesced part may join is left to the
+ * placement checks: right after the previous part while there is one; any,
+ * once it was removed (PMDK then takes a neighbour of the removed part map).
+ */
+export function placedAt(m: PartsModel, len: bigint, addr: bigint, size: bigint): { at: bigint; group?: number } | undefined {
+  if (size === len) return { at: addr };
+  if (m.mode === 'NONE') return undefined;
+  for (const run of groups(m).values()) {
+    const start = run[0]!.at;
+    const last = run[run.length - 1]!;
+    const end = last.at + last.length;
+    if (addr === start && size === end - start + len && free(m, end, len)) return { at: end, group: last.group };
+  }
+  return undefined;
+}
+
 /** what the pages say of the place a mapped part got; a problem as [clause, message], or undefined */
-export function checkPlacement(m: PartsModel, len: bigint, at: bigint, size: bigint): [string, string] | undefined {
+export function checkPlacement(m: PartsModel, len: bigint, addr: bigint, size: bigint): [string, string] | undefined {
   const hex = (v: bigint) => `0x${v.toString(16)}`;
-  if (size !== len) return [CL.desc, `the descriptor says the part is ${size} bytes, it was mapped with ${len}`];
+  const placed = placedAt(m, len, addr, size);
+  if (placed === undefined)
+    return [CL.desc, `the descriptor says ${hex(addr)} +${size}: neither a part of ${len} bytes nor a part map grown by one`];
+  const at = placed.at;
   const over = m.parts.find((p) => overlaps(at, at + len, p.at, p.at + p.length));
   if (over)
     return [CL.newMapping, `the new part at ${hex(at)} overlaps part #${over.id} at ${hex(over.at)} (+${over.length}), still in the set`];
@@ -194,10 +227,12 @@ export function checkPlacement(m: PartsModel, len: bigint, at: bigint, size: big
   return undefined;
 }
 
-export function applyMap(m: PartsModel, len: bigint, at: bigint, byte: number): ModelPart {
+/** applyMap -- a part mapped at `at`; `joined`: the part map its descriptor says it joined (placedAt) */
+export function applyMap(m: PartsModel, len: bigint, at: bigint, byte: number, joined?: number): ModelPart {
   const prev = lastPart(m);
   const coalesced = m.mode !== 'NONE' && prev !== undefined && prev.at + prev.length === at;
-  const part: ModelPart = { id: m.nextId++, at, length: len, byte, group: coalesced ? prev!.group : m.nextGroup++ };
+  const group = joined ?? (coalesced ? prev!.group : m.nextGroup++);
+  const part: ModelPart = { id: m.nextId++, at, length: len, byte, group };
   m.parts.push(part);
   m.last = part.id;
   m.holes = m.holes.filter((h) => !overlaps(h.at, h.at + h.length, at, at + len));

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { FAILING } from '../core/model.js';
+import type { RunResult } from '../core/model.js';
 import { loadAddon } from '../core/native.js';
 import { Engine } from '../engine/engine.js';
 import type { Plan } from '../engine/plan.js';
@@ -16,6 +17,7 @@ import { loadBaseline } from '../../reports/baseline.js';
 import { ConsoleReporter } from '../../reports/console.js';
 import { BaselineWriter, GateReporter } from '../../reports/gate.js';
 import type { Snapshot } from '../../reports/snapshot.js';
+import { formatThreeWay, loadResult, threeWay } from '../../reports/threeway.js';
 import { CompareReporter, diffSnapshots, formatDiff, loadSnapshot, SnapshotWriter } from '../../reports/snapshot.js';
 import { HtmlReporter } from '../../reports/html.js';
 import { JsonReporter } from '../../reports/json.js';
@@ -91,6 +93,7 @@ function readRecorded(values: RunOptions): Snapshot | undefined {
 
 /** pmem-conform diff A B: what changed between two runs; exit 1 when anything did */
 function diff(args: string[]): number {
+  if (args[0] === '--three-way') return diffThreeWay(args.slice(1));
   if (args.length !== 2) throw new UsageError('diff takes two files: pmem-conform diff A.json B.json (results.json or snapshots)');
   let a: Snapshot;
   let b: Snapshot;
@@ -103,6 +106,28 @@ function diff(args: string[]): number {
   const d = diffSnapshots(a, b);
   console.log(formatDiff(d, a, b));
   return d.changed.length || d.onlyBefore.length || d.onlyAfter.length ? 1 : 0;
+}
+
+/**
+ * pmem-conform diff --three-way [--all] REFERENCE.json OURS.json: page, reference build and ours for every
+ * clause both runs answered; exit 1 when their verdicts differ anywhere
+ */
+function diffThreeWay(args: string[]): number {
+  const all = args.includes('--all');
+  const files = args.filter((a) => a !== '--all');
+  if (files.length !== 2 || files.some((f) => f.startsWith('--')))
+    throw new UsageError('diff --three-way takes two results.json files: pmem-conform diff --three-way [--all] REFERENCE.json OURS.json');
+  let ref: RunResult;
+  let ours: RunResult;
+  try {
+    ref = loadResult(files[0]!);
+    ours = loadResult(files[1]!);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const t = threeWay(ref, ours);
+  console.log(formatThreeWay(t, 'reference', 'ours', all));
+  return t.rows.some((r) => r.differ) ? 1 : 0;
 }
 
 async function run(argv: string[]): Promise<number> {

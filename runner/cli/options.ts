@@ -19,6 +19,8 @@ export const USAGE = `usage: pmem-conform run [--fixture NAME]... [--impl libpme
                          [--allow-destroy-devdax] [--suite durability [--trials N]] [--case-timeout SECONDS]
                          [--snapshot FILE] [--compare FILE]
        pmem-conform diff A.json B.json   what changed between two runs (results.json or snapshots)
+       pmem-conform diff --three-way [--all] REFERENCE.json OURS.json
+                                         page, reference build (e.g. PMDK's libpmemset) and ours, per clause
        pmem-conform list            list suites, fixtures and clause counts
 fixtures: ${[...Object.keys(FIXTURES), 'emulated[:MODE]', 'SPEC+force=GRAN', 'all'].join(', ')}; suites: ${SUITES.map((s) => s.name).join(', ')}`;
 

@@ -5,11 +5,12 @@
 import fs from 'node:fs';
 import { buildVersion, resolveSoname } from '../core/environment.js';
 import type { Implementation } from '../core/implementation.js';
-import { DEFAULT_LIB } from '../core/implementation.js';
+import { companionLibpmem2, DEFAULT_LIB } from '../core/implementation.js';
 import type { ImplementationInfo } from '../core/model.js';
+import type { BuildExports } from '../core/partial.js';
 import type { Addon } from '../core/native.js';
 import type { DurabilityImpl } from '../engine/durability/campaign.js';
-import { probeImplementation } from '../engine/isolation.js';
+import { probeBuild } from '../engine/isolation.js';
 import type { ImplementationRun, Plan } from '../engine/plan.js';
 import type { Fixture } from '../../fixtures/fixture.js';
 import { allFixtureSpecs, isRemoteSpec, makeFixture, makeRemote } from '../../fixtures/index.js';
@@ -140,11 +141,19 @@ async function checkImplementation(impl: Implementation, stated: string | undefi
   // a build named by path is loaded once in a worker first, so a bad one is refused before anything runs;
   // the defaults (the system libpmem2, our libpmemset) are known and cost no extra process (a guest's
   // node starts slowly)
+  let builds: BuildExports[] = [];
   if (impl.path !== DEFAULT_LIB[impl.name]) {
-    const why = await probeImplementation(impl);
-    if (why !== undefined) throw new UsageError(why);
+    const probed = await probeBuild(impl);
+    if (probed.why !== undefined) throw new UsageError(probed.why);
+    builds = probed.builds;
   }
   const info: ImplementationInfo = { name: impl.name, library: impl.name, path: resolveSoname(impl.path) };
+  if (impl.name === 'libpmemset') info.libpmem2 = resolveSoname(companionLibpmem2(impl));
+  // a partial build: what it lacks, the libpmem2 it runs with included, and what its header declares of that
+  const lacks = (f: (b: BuildExports) => string[]) =>
+    builds.flatMap((b) => f(b).map((n) => (b.library === impl.name ? n : `${n} (${b.library})`)));
+  if (lacks((b) => b.missing).length) info.missing = lacks((b) => b.missing);
+  if (lacks((b) => b.declaredNotExported).length) info.declaredNotExported = lacks((b) => b.declaredNotExported);
   // the same build gives the same version whether named by soname or by path
   const version =
     stated ??

@@ -88,6 +88,12 @@ export interface ImplementationInfo {
   library: string;
   path: string;
   version?: string;
+  /** a libpmemset build: the libpmem2 it runs with (the one beside it, else the system's) */
+  libpmem2?: string;
+  /** functions the binding calls that the build does not export (runner/core/partial.ts) */
+  missing?: string[];
+  /** of those, the ones the build's own header declares: a finding, reported here once */
+  declaredNotExported?: string[];
 }
 
 export interface Environment {

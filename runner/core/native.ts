@@ -111,6 +111,8 @@ export interface SetEvent {
 /** the libpmemset half of the addon (native/addon/pmemset_*.cc) */
 export interface PmemsetAddon {
   pmemsetLoad(path: string): string;
+  /** the bound libpmemset functions the loaded build does not export (each call to one throws a MissingFunctionError) */
+  pmemsetMissing(): string[];
   setErrormsg(): string;
   setErrToErrno(code: number): number;
   setConfigNew(): CallResult & { config?: SetConfig };
@@ -173,6 +175,8 @@ export interface PmemsetAddon {
 
 export interface Addon extends PmemsetAddon, MoreAddon {
   load(path?: string): string;
+  /** the bound libpmem2 functions the loaded build does not export (each call to one throws a MissingFunctionError) */
+  missing(): string[];
   errormsg(): string;
   errToErrno(code: number): number;
 

@@ -11,6 +11,7 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BuildExports } from '../core/partial.js';
 import type { Implementation } from '../core/implementation.js';
 import type { CaseResult } from '../core/model.js';
 import type { Fixture } from '../../fixtures/fixture.js';
@@ -45,7 +46,7 @@ export type WorkerMessage =
   | { type: 'case'; index: number; result: CaseResult }
   | { type: 'unit-done'; index: number }
   | { type: 'fatal'; message: string }
-  | { type: 'loaded' };
+  | { type: 'loaded'; builds?: BuildExports[] };
 
 export interface IsolationOptions {
   job: Omit<Job, 'units' | 'suiteCases'>;
@@ -171,27 +172,36 @@ function runWorker(o: IsolationOptions, from: number): Promise<WorkerEnd> {
 }
 
 /**
- * probeImplementation -- loads a build in a worker, never in the runner, and
- * says why it cannot be used (undefined when it loads): a path that is no
- * shared object, or one that lacks a function the binding needs
+ * probeBuild -- loads a build in a worker, never in the runner, and says
+ * why it cannot be used (undefined when it loads): a path that is no
+ * shared object, or one that exports none of the functions the binding
+ * needs; and what the build (and the libpmem2 it runs with) lacks
  */
-export function probeImplementation(impl: Implementation): Promise<string | undefined> {
+export function probeBuild(impl: Implementation): Promise<{ why?: string; builds: BuildExports[] }> {
   return new Promise((resolve) => {
     const child = fork(WORKER, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
     let answer: string | undefined = 'the worker ended before it loaded the build';
+    let builds: BuildExports[] = [];
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => {
       stderr += d.toString('utf8');
     });
     child.on('message', (m: WorkerMessage) => {
-      if (m.type === 'loaded') answer = undefined;
-      else if (m.type === 'fatal') answer = m.message;
+      if (m.type === 'loaded') {
+        answer = undefined;
+        builds = m.builds ?? [];
+      } else if (m.type === 'fatal') answer = m.message;
     });
     child.on('close', (code, sig) => {
       if (answer === 'the worker ended before it loaded the build')
         answer += ` (${sig ? `signal ${sig}` : `exit status ${code}`}${stderr.trim() ? `: ${lastLine(stderr)}` : ''})`;
-      resolve(answer);
+      resolve(answer === undefined ? { builds } : { why: answer, builds });
     });
     child.send({ probe: impl });
   });
+}
+
+/** probeImplementation -- probeBuild's verdict alone: why the build cannot be used, undefined when it loads */
+export async function probeImplementation(impl: Implementation): Promise<string | undefined> {
+  return (await probeBuild(impl)).why;
 }

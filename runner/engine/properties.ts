@@ -12,7 +12,9 @@ import type { Implementation } from '../core/implementation.js';
 import { DEFAULT_LIB } from '../core/implementation.js';
 import type { Campaign, CampaignContext } from './campaign.js';
 import { runIsolated } from './isolation.js';
-import { fixtureView } from './suites.js';
+import { fixtureView, loadedBuild } from './suites.js';
+import { missingVerdict } from '../core/partial.js';
+import { loadCatalogue } from '../catalogue/build.js';
 import type { ImplementationRun } from './plan.js';
 
 export interface PropertyRunOptions {
@@ -91,6 +93,27 @@ export function runProperties(o: PropertyRunOptions): CaseResult[] {
           permitted: [],
           reason: `${r.runs} situations, all answered as the pages permit${round ? ` once the ${round} finding(s) above are set aside` : ''}`,
           ...(knownNote ? { note: knownNote } : {}),
+        });
+        break;
+      }
+      if (r.missing) {
+        // a partial build: the property cannot search without the function, as a case cannot run
+        const m = missingVerdict(
+          p.implementation === 'libpmemset' ? 'libpmemset' : 'libpmem2',
+          p.page,
+          r.missing.fn,
+          loadedBuild(r.missing.library, { addon: o.addon, implementation: o.implementation }),
+          loadCatalogue(),
+        );
+        out.push({
+          ...base,
+          id: `property:${p.name}@${o.fixture.name}/${o.implementation.name}`,
+          clauseId: `property:${p.name}`,
+          clause: p.name,
+          verdict: m.verdict,
+          permitted: [],
+          reason: m.reason,
+          ...(m.verdict === 'diverge' ? { observed: { code: 0, name: 'not exported', at: `${r.missing.fn}()` } } : {}),
         });
         break;
       }

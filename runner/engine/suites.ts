@@ -8,6 +8,9 @@ import type { Catalogue, Clause } from '../core/catalogue.js';
 import { codeName, constantTables } from '../core/constants.js';
 import type { CaseResult, CoverageRow } from '../core/model.js';
 import type { Addon } from '../core/native.js';
+import { companionLibpmem2 } from '../core/implementation.js';
+import type { BuildExports, MissingFunctionError } from '../core/partial.js';
+import { buildExports, isMissingFunction, missingOutcome } from '../core/partial.js';
 import { judge, platformSkip } from '../core/verdict.js';
 import type { Fixture } from '../../fixtures/fixture.js';
 import type { CaseContext, Implementation, Outcome, Suite } from '../../suites/framework.js';
@@ -117,10 +120,12 @@ export function runClause(sel: Selected, fixture: Fixture, opts: RunOptions, cat
   };
   let outcome: Outcome | undefined;
   let harnessError: string | undefined;
+  let missing: MissingFunctionError | undefined;
   try {
     outcome = def.run(ctx);
   } catch (e) {
-    harnessError = `${def.situation}: ${(e as Error).message}`;
+    if (isMissingFunction(e)) missing = e;
+    else harnessError = `${def.situation}: ${(e as Error).message}`;
   }
   const cleanupErrors: string[] = [];
   for (const fn of cleanups.reverse()) {
@@ -129,6 +134,17 @@ export function runClause(sel: Selected, fixture: Fixture, opts: RunOptions, cat
     } catch (e) {
       cleanupErrors.push((e as Error).message);
     }
+  }
+  if (missing) {
+    const fn = missing.missingFunction;
+    const m = missingOutcome(clause, fn, loadedBuild(missing.library, opts), catalogue);
+    return done({
+      verdict: m.verdict,
+      permitted: [],
+      reason: m.reason,
+      ...(m.verdict === 'diverge' ? { observed: { code: 0, name: 'not exported', at: `${fn}()` } } : {}),
+      ...withNote,
+    });
   }
   if (harnessError !== undefined || !outcome)
     return done({ verdict: 'error', permitted: [], reason: harnessError ?? 'the case returned nothing', ...withNote });
@@ -154,6 +170,21 @@ export function runClause(sel: Selected, fixture: Fixture, opts: RunOptions, cat
     ...(reason ? { reason } : {}),
     ...(notes ? { note: notes } : {}),
   });
+}
+
+const builds = new Map<string, BuildExports>();
+
+/** loadedBuild -- what the build of `library` loaded in this process lacks (the libpmem2 a libpmemset build uses, too) */
+export function loadedBuild(library: 'libpmem2' | 'libpmemset', opts: Pick<RunOptions, 'addon' | 'implementation'>): BuildExports {
+  const impl = opts.implementation;
+  const libPath = library === impl.name ? impl.path : companionLibpmem2(impl);
+  const key = `${library}=${libPath}`;
+  let b = builds.get(key);
+  if (!b) {
+    b = buildExports(library, libPath, library === 'libpmem2' ? opts.addon.missing() : opts.addon.pmemsetMissing());
+    builds.set(key, b);
+  }
+  return b;
 }
 
 function undefinedName(c: Clause): boolean {

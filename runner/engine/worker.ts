@@ -7,7 +7,7 @@
  */
 import { loadCatalogue } from '../catalogue/build.js';
 import type { Implementation } from '../core/implementation.js';
-import { DEFAULT_LIB } from '../core/implementation.js';
+import { companionLibpmem2 } from '../core/implementation.js';
 import type { CaseResult } from '../core/model.js';
 import { loadAddon } from '../core/native.js';
 import type { Addon } from '../core/native.js';
@@ -16,7 +16,7 @@ import { PROPERTIES } from '../../properties/index.js';
 import { SUITES } from '../../suites/index.js';
 import type { Job, Unit, WorkerMessage } from './isolation.js';
 import { runProperties } from './properties.js';
-import { runClause } from './suites.js';
+import { loadedBuild, runClause } from './suites.js';
 
 /** send -- one message to the parent, resolved once it is written: nothing may be lost to a crash after it */
 function send(m: WorkerMessage): Promise<void> {
@@ -30,8 +30,9 @@ function load(job: Job): Addon {
   const addon = loadAddon();
   if (job.impl.name === 'libpmem2') addon.load(job.impl.path);
   else {
-    // libpmemset suites also use libpmem2 (reservations, pmem2 sources): the system one
-    addon.load(DEFAULT_LIB.libpmem2!);
+    // libpmemset suites also use libpmem2 (reservations, pmem2 sources): the one the build links, loaded
+    // first so the build's own DT_NEEDED libpmem2.so.1 resolves to this same copy by its soname
+    addon.load(companionLibpmem2(job.impl));
     addon.pmemsetLoad(job.impl.path);
   }
   return addon;
@@ -117,8 +118,13 @@ process.once('message', (m: { job: Job; offset: number } | { probe: Implementati
     'probe' in m
       ? (async () => {
           try {
-            load({ impl: m.probe } as Job);
-            await send({ type: 'loaded' });
+            const addon = load({ impl: m.probe } as Job);
+            const opts = { addon, implementation: m.probe };
+            const builds =
+              m.probe.name === 'libpmemset'
+                ? [loadedBuild('libpmemset', opts), loadedBuild('libpmem2', opts)]
+                : [loadedBuild('libpmem2', opts)];
+            await send({ type: 'loaded', builds });
           } catch (e) {
             await send({ type: 'fatal', message: (e as Error).message });
           }
