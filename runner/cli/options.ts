@@ -17,7 +17,9 @@ export const USAGE = `usage: pmem-conform run [--fixture NAME]... [--impl libpme
                          [--baseline FILE [--strict] [--update-baseline [--pin-version]]] [--impl-version NAME=VERSION] [--quiet]
                          [--property NAME]... [--seed N] [--runs N] [--replay PATH] [--soak] [--suites-only]
                          [--allow-destroy-devdax] [--suite durability [--trials N]] [--case-timeout SECONDS]
-                         [--snapshot FILE] [--compare FILE]
+                         [--snapshot FILE] [--compare FILE] [--shard I/N]
+       pmem-conform merge A.json B.json... [--out DIR] [--json FILE] [--junit FILE] [--baseline FILE [--strict]]
+       pmem-conform repro CASE-ID [--from results.json] [--out DIR]
        pmem-conform diff A.json B.json   what changed between two runs (results.json or snapshots)
        pmem-conform list            list suites, fixtures and clause counts
 fixtures: ${[...Object.keys(FIXTURES), 'emulated[:MODE]', 'SPEC+force=GRAN', 'all'].join(', ')}; suites: ${SUITES.map((s) => s.name).join(', ')}`;
@@ -47,6 +49,7 @@ const OPTIONS = {
   'pin-version': { type: 'boolean', default: false },
   snapshot: { type: 'string' },
   compare: { type: 'string' },
+  shard: { type: 'string' },
 } as const;
 
 export type RunOptions = ReturnType<typeof parseRunOptions>;

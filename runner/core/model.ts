@@ -100,6 +100,11 @@ export interface Environment {
   durationMs: number;
   command: string;
   seed?: number;
+  /** --shard i/n: this run holds only the cases of slice `index` of `total` (runner/engine/shard.ts) */
+  shard?: { index: number; total: number };
+  /** the harness's version (package.json) and a digest of its catalogue: merge refuses reports that differ */
+  harness?: string;
+  catalogue?: string;
 }
 
 export interface CoverageRow {

@@ -14,6 +14,7 @@ import type { Campaign, CampaignContext } from './campaign.js';
 import { runIsolated } from './isolation.js';
 import { fixtureView } from './suites.js';
 import type { ImplementationRun } from './plan.js';
+import { inShard, propertyUnitId } from './shard.js';
 
 export interface PropertyRunOptions {
   properties: PropertyDef[];
@@ -144,6 +145,8 @@ export const propertyCampaign: Campaign = {
     for (const f of plan.fixtures) {
       // a device DAX fixture holds no files: the properties run on the file fixtures
       if (f.kind === 'devdax') continue;
+      const properties = r.properties.filter((p) => inShard(propertyUnitId(p.name, f.name, r.impl.name), plan.shard));
+      if (properties.length === 0) continue;
       const prefix = replayPrefix(f.name, r.impl, plan.numRuns);
       await runIsolated({
         job: {
@@ -154,8 +157,9 @@ export const propertyCampaign: Campaign = {
           ...(plan.replayPath !== undefined ? { replayPath: plan.replayPath } : {}),
           commandPrefix: prefix,
         },
-        units: r.properties.map((p) => ({ type: 'property', name: p.name })),
-        suiteCases: () => ctx.cases.filter((c) => c.implementation === r.impl.name && c.fixture === f.name && c.kind !== 'property'),
+        units: properties.map((p) => ({ type: 'property', name: p.name })),
+        suiteCases: () =>
+          [...ctx.cases, ...ctx.shadow].filter((c) => c.implementation === r.impl.name && c.fixture === f.name && c.kind !== 'property'),
         describe: (u) => {
           const p = r.properties.find((x) => u.type === 'property' && x.name === u.name)!;
           return {

@@ -16,6 +16,7 @@ import type { Campaign, CampaignContext } from './campaign.js';
 import type { FixtureView } from './isolation.js';
 import { runIsolated } from './isolation.js';
 import type { ImplementationRun } from './plan.js';
+import { inShard, propertyUnitId } from './shard.js';
 
 export interface RunOptions {
   suites: Suite[];
@@ -225,13 +226,18 @@ export const suiteCampaign: Campaign = {
     const selected = selectClauses(ctx.catalogue, r.suites, plan.grep);
     const byId = new Map(selected.map((s) => [s.clause.id, s.clause]));
     for (const f of plan.fixtures) {
+      const mine = selected.filter((s) => inShard(caseBase(s.clause, f.name, r.impl.name).id, plan.shard));
+      // a property of this shard sets aside the suites' divergences: it needs the other shards' suite cases too
+      const needAll = f.kind !== 'devdax' && r.properties.some((p) => inShard(propertyUnitId(p.name, f.name, r.impl.name), plan.shard));
+      const units = needAll ? selected : mine;
+      const reported = new Set(mine.map((s) => s.clause.id));
       await runIsolated({
         job: { impl: r.impl, fixture: fixtureView(f), seed: plan.seed, numRuns: plan.numRuns, commandPrefix: '' },
-        units: selected.map((s) => ({ type: 'clause', suite: s.suite.name, clauseId: s.clause.id })),
+        units: units.map((s) => ({ type: 'clause', suite: s.suite.name, clauseId: s.clause.id })),
         suiteCases: () => [],
         describe: (u) => caseBase(byId.get(u.type === 'clause' ? u.clauseId : '')!, f.name, r.impl.name),
         timeoutMs: () => plan.caseTimeoutMs,
-        emit: (c) => ctx.emit(c),
+        emit: (c) => (reported.has(c.clauseId) ? ctx.emit(c) : ctx.shadow.push(c)),
         signal: ctx.signal,
       });
     }
