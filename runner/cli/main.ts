@@ -23,6 +23,7 @@ import { JunitReporter } from '../../reports/junit.js';
 import type { Reporter } from '../../reports/reporter.js';
 import { Multiplexer } from '../../reports/reporter.js';
 import { list } from './list.js';
+import { merge } from './merge.js';
 import type { RunOptions } from './options.js';
 import { parseRunOptions, USAGE, UsageError } from './options.js';
 import { buildPlan } from './plan.js';
@@ -131,6 +132,7 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === 'run') return await run(rest);
     if (cmd === 'list') return list();
     if (cmd === 'diff') return diff(rest);
+    if (cmd === 'merge') return await merge(rest);
     if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
       console.log(USAGE);
       return cmd === undefined ? 2 : 0;

@@ -71,6 +71,41 @@ export interface CaseResult {
   seed?: number;
   path?: string;
   replay?: string;
+  /** in a report merged from many hosts: the host that ran the case (its fixture name ends in " @ host") */
+  host?: string;
+  /** the command that writes a standalone C reproducer of this case (divergences and crashes with a call log) */
+  repro?: string;
+  /** the calls the case made, in order, for the reproducer (runner/core/calllog.ts); divergences only */
+  calls?: CallRecord[];
+}
+
+/** one call a case made through the addon or the file system, as recorded (runner/core/calllog.ts) */
+export interface CallRecord {
+  /** addon method (e.g. "mapNew") or "fs.<method>" */
+  fn: string;
+  /** arguments: numbers, strings, bigints as "<n>n", handles as "<kind>#<id>", buffers as "buf:<hex>" */
+  args: unknown[];
+  /** what it returned, in the same encoding (handles in the result become variables) */
+  ret?: unknown;
+  /** this is the call whose answer the case judged */
+  judged?: boolean;
+}
+
+/** one host of a merged report (reports/merge.ts): its environment and the report files it came from */
+export interface HostInfo {
+  label: string;
+  files: string[];
+  environment: Environment;
+  /** the shards merged for this host */
+  shards?: number[];
+}
+
+/** a clause, fixture and implementation whose outcome is not the same on every host */
+export interface HostDifference {
+  clauseId: string;
+  fixture: string;
+  implementation: string;
+  outcomes: { host: string; verdict: string; observed?: string }[];
 }
 
 export interface FixtureInfo {
@@ -123,6 +158,9 @@ export interface RunResult {
   undefinedNames: { page: string; name: string }[];
   /** what the pages leave out (an ERRORS section listing nothing, a behaviour a copy does not state) */
   catalogueGaps?: { page: string; version: string; what: string }[];
+  /** a merged report: every host's environment, and the cells whose outcome differs between hosts */
+  hosts?: HostInfo[];
+  hostDifferences?: HostDifference[];
 }
 
 export interface Summary {
