@@ -5,6 +5,7 @@
  * the harness could not judge it.
  */
 import type { Catalogue, Clause } from '../core/catalogue.js';
+import { markJudged, recordingAddon, startRecording, stopRecording } from '../core/calllog.js';
 import { codeName, constantTables } from '../core/constants.js';
 import type { CaseResult, CoverageRow } from '../core/model.js';
 import type { Addon } from '../core/native.js';
@@ -107,7 +108,7 @@ export function runClause(sel: Selected, fixture: Fixture, opts: RunOptions, cat
 
   const cleanups: (() => void)[] = [];
   const ctx: CaseContext = {
-    addon: opts.addon,
+    addon: recordingAddon(opts.addon),
     fixture,
     caps: fixture.capabilities(),
     impl: opts.implementation,
@@ -118,11 +119,16 @@ export function runClause(sel: Selected, fixture: Fixture, opts: RunOptions, cat
   };
   let outcome: Outcome | undefined;
   let harnessError: string | undefined;
+  // the calls the case makes, for a standalone C reproducer of a finding (reports/repro.ts)
+  startRecording();
   try {
     outcome = def.run(ctx);
   } catch (e) {
     harnessError = `${def.situation}: ${(e as Error).message}`;
   }
+  const calls = stopRecording();
+  if (outcome && 'observed' in outcome) markJudged(outcome.observed);
+  const withCalls = { calls, repro: reproCommand(base.id) };
   const cleanupErrors: string[] = [];
   for (const fn of cleanups.reverse()) {
     try {
@@ -135,7 +141,14 @@ export function runClause(sel: Selected, fixture: Fixture, opts: RunOptions, cat
     return done({ verdict: 'error', permitted: [], reason: harnessError ?? 'the case returned nothing', ...withNote });
   if ('skip' in outcome) return done({ verdict: 'skip', permitted: [], reason: outcome.skip, ...withNote });
   if ('crash' in outcome) {
-    return done({ verdict: 'crash', permitted: outcome.permitted, observed: outcome.observed, reason: outcome.crash, ...withNote });
+    return done({
+      verdict: 'crash',
+      permitted: outcome.permitted,
+      observed: outcome.observed,
+      reason: outcome.crash,
+      ...withNote,
+      ...withCalls,
+    });
   }
 
   const j = judge(outcome.observed, outcome.permitted);
@@ -154,6 +167,7 @@ export function runClause(sel: Selected, fixture: Fixture, opts: RunOptions, cat
     permitted: outcome.permitted,
     ...(reason ? { reason } : {}),
     ...(notes ? { note: notes } : {}),
+    ...(verdict === 'diverge' ? withCalls : {}),
   });
 }
 
@@ -245,3 +259,8 @@ export const suiteCampaign: Campaign = {
 };
 
 export { codeName };
+
+/** reproCommand -- the command that writes the C reproducer of case `id` from the run's results.json */
+export function reproCommand(id: string): string {
+  return `npx pmem-conform repro '${id.replace(/'/g, "'\\''")}'`;
+}
