@@ -22,6 +22,7 @@ import type {
   RunResult,
 } from '../runner/core/model.js';
 import { SCHEMA } from '../runner/core/model.js';
+import { reproCommand } from './repro.js';
 
 export class MergeError extends Error {}
 
@@ -119,7 +120,7 @@ export function mergeResults(inputs: MergeInput[], command: string): MergedResul
         const before = seen.get(id);
         if (before !== undefined) throw new MergeError(`case ${id} is in both ${before} and ${x.file} (the same shard twice?)`);
         seen.set(id, x.file);
-        cases.push({ ...c, id, fixture, ...(many ? { host: label } : {}) });
+        cases.push({ ...c, id, fixture, ...(many ? { host: label } : {}), ...(c.repro ? { repro: reproCommand(id) } : {}) });
       }
       for (const f of x.result.environment.fixtures) {
         const name = where(f.name);

@@ -414,6 +414,11 @@ page_flags(int call, void *addr)
 }
 `;
 
+/** reproCommand -- the command that writes the C reproducer of case `id` from the run's results.json */
+export function reproCommand(id: string): string {
+  return `npx pmem-conform repro '${id.replace(/'/g, "'\\''")}'`;
+}
+
 /** reproFileName -- a file name for case `id`'s reproducer: readable, and unique by a short hash */
 export function reproFileName(id: string): string {
   let h = 0x811c9dc5;
@@ -437,8 +442,11 @@ export function generateRepro(c: CaseResult, result: RunResult, file = reproFile
   if (!c.calls || c.calls.length === 0)
     throw new Error(`case ${c.id} has no call log (only divergences and crashes of suite cases record one)`);
   if (c.implementation !== 'libpmem2') throw new Error(`case ${c.id}: reproducers are written for libpmem2 cases, not ${c.implementation}`);
-  const fixture = result.environment.fixtures.find((f) => f.name === c.fixture);
-  const lib = result.environment.implementations.find((i) => i.name === c.implementation)?.path ?? 'libpmem2.so.1';
+  // a merged report of many hosts: the case's own host ran it, on its fixture and its build
+  const env = result.hosts?.find((h) => h.label === c.host)?.environment ?? result.environment;
+  const fixtureName = c.host ? c.fixture.slice(0, c.fixture.length - ` @ ${c.host}`.length) : c.fixture;
+  const fixture = env.fixtures.find((f) => f.name === fixtureName) ?? result.environment.fixtures.find((f) => f.name === c.fixture);
+  const lib = env.implementations.find((i) => i.name === c.implementation)?.path ?? 'libpmem2.so.1';
   const libPath = lib.includes('/') ? lib : `/usr/lib/x86_64-linux-gnu/${lib}`;
   const w = new Writer(fixture?.directory);
   w.decls.set('r', 'int r = 0;');

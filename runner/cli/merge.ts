@@ -18,6 +18,7 @@ import { writeJson } from '../../reports/json.js';
 import { JunitReporter } from '../../reports/junit.js';
 import type { MergeInput } from '../../reports/merge.js';
 import { formatHostDifferences, MergeError, mergeResults } from '../../reports/merge.js';
+import { ReproReporter } from '../../reports/repro.js';
 import { UsageError } from './options.js';
 
 const MERGE_OPTIONS = {
@@ -69,6 +70,7 @@ export async function merge(argv: string[]): Promise<number> {
   const withBaseline = baseline ? { baseline } : {};
   writeJson(merged, jsonFile);
   new HtmlReporter(htmlFile, { ...withBaseline, title: 'pmem-conform merged report' }).end(merged);
+  new ReproReporter(path.join(path.dirname(jsonFile), 'repro')).end(merged);
   if (values.junit) new JunitReporter(path.resolve(values.junit), withBaseline).end(merged);
   if (!values.quiet) console.log(summaryText(merged));
   console.log(formatHostDifferences(merged));

@@ -17,6 +17,7 @@ import type { Campaign, CampaignContext } from './campaign.js';
 import type { FixtureView } from './isolation.js';
 import { runIsolated } from './isolation.js';
 import type { ImplementationRun } from './plan.js';
+import { reproCommand } from '../../reports/repro.js';
 import { inShard, propertyUnitId } from './shard.js';
 
 export interface RunOptions {
@@ -259,8 +260,3 @@ export const suiteCampaign: Campaign = {
 };
 
 export { codeName };
-
-/** reproCommand -- the command that writes the C reproducer of case `id` from the run's results.json */
-export function reproCommand(id: string): string {
-  return `npx pmem-conform repro '${id.replace(/'/g, "'\\''")}'`;
-}
