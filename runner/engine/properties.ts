@@ -14,6 +14,8 @@ import type { Campaign, CampaignContext } from './campaign.js';
 import { runIsolated } from './isolation.js';
 import { fixtureView } from './suites.js';
 import type { ImplementationRun } from './plan.js';
+import { recordingAddon } from '../core/calllog.js';
+import { reproCommand } from '../../reports/repro.js';
 import { inShard, propertyUnitId } from './shard.js';
 
 export interface PropertyRunOptions {
@@ -56,7 +58,7 @@ export function runProperties(o: PropertyRunOptions): CaseResult[] {
       let r: PropertyResult;
       try {
         r = p.run({
-          addon: o.addon,
+          addon: recordingAddon(o.addon),
           fixture: o.fixture,
           caps: o.fixture.capabilities(),
           impl: o.implementation,
@@ -115,6 +117,9 @@ export function runProperties(o: PropertyRunOptions): CaseResult[] {
           : `smallest counterexample: ${f?.message ?? 'unknown'} [clause ${f?.clause ?? 'unknown'}]`,
         ...(r.path ? { path: r.path } : {}),
         replay,
+        ...(!r.error && f?.calls?.length
+          ? { calls: f.calls, repro: reproCommand(`${clauseId}@${o.fixture.name}/${o.implementation.name}`) }
+          : {}),
         ...(round > 0
           ? {
               note: `found after setting aside ${round} earlier finding(s) of this property (the search goes on past each finding); the replay command re-runs exactly this situation`,
