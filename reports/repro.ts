@@ -15,6 +15,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { constant } from '../runner/core/constants.js';
 import type { CallRecord, CaseResult, RunResult } from '../runner/core/model.js';
 import type { Reporter } from './reporter.js';
 
@@ -168,6 +169,16 @@ function report(w: Writer, i: number, fn: string, rec: CallRecord, codeExpr: str
   }
 }
 
+const GRANULARITIES = ['PMEM2_GRANULARITY_BYTE', 'PMEM2_GRANULARITY_CACHE_LINE', 'PMEM2_GRANULARITY_PAGE'];
+const SHARINGS = ['PMEM2_SHARED', 'PMEM2_PRIVATE'];
+
+/** named -- the header's name for a value the case passed, when the installed header gives it that value; else a cast number */
+function named(v: Enc, names: string[], type: string, w: Writer): string {
+  const n = big(v);
+  const name = names.find((x) => n !== undefined && constant('libpmem2', x) === Number(n));
+  return name ?? `(${type})${w.num(v)}`;
+}
+
 /** emit -- the C lines of one logged call */
 function emit(w: Writer, i: number, rec: CallRecord, observedName: string | undefined): void {
   const a = rec.args;
@@ -184,7 +195,7 @@ function emit(w: Writer, i: number, rec: CallRecord, observedName: string | unde
       const mode = a[2] !== undefined ? `, 0${Number(a[2]).toString(8)}` : flags.includes('O_CREAT') ? ', 0666' : '';
       w.decls.set(v, `int ${v} = -1;`);
       w.line(`${v} = open(${w.path(String(a[0]))}, ${flags}${mode});`);
-      w.line(`if (${v} < 0) die("open", ${cstr(String(a[0]))});`);
+      w.line(`if (${v} < 0) die("open", ${w.path(String(a[0]))});`);
       // the case got this descriptor number: an earlier source may hold the same number (a swapped descriptor)
       const prior = typeof ret === 'number' ? w.fd(ret) : undefined;
       if (prior && prior !== String(ret))
@@ -246,14 +257,17 @@ function emit(w: Writer, i: number, rec: CallRecord, observedName: string | unde
     case 'configSetRequiredStoreGranularity':
       return call(
         'pmem2_config_set_required_store_granularity',
-        `pmem2_config_set_required_store_granularity(${w.handle(a[0])}, (enum pmem2_granularity)${w.num(a[1])})`,
+        `pmem2_config_set_required_store_granularity(${w.handle(a[0])}, ${named(a[1], GRANULARITIES, 'enum pmem2_granularity', w)})`,
       );
     case 'configSetOffset':
       return call('pmem2_config_set_offset', `pmem2_config_set_offset(${w.handle(a[0])}, ${w.num(a[1])})`);
     case 'configSetLength':
       return call('pmem2_config_set_length', `pmem2_config_set_length(${w.handle(a[0])}, ${w.num(a[1])})`);
     case 'configSetSharing':
-      return call('pmem2_config_set_sharing', `pmem2_config_set_sharing(${w.handle(a[0])}, (enum pmem2_sharing_type)${w.num(a[1])})`);
+      return call(
+        'pmem2_config_set_sharing',
+        `pmem2_config_set_sharing(${w.handle(a[0])}, ${named(a[1], SHARINGS, 'enum pmem2_sharing_type', w)})`,
+      );
     case 'configSetProtection':
       return call('pmem2_config_set_protection', `pmem2_config_set_protection(${w.handle(a[0])}, ${w.num(a[1])})`);
     case 'configSetVmReservation':
