@@ -41,9 +41,30 @@ const HANDLE_TYPE: Record<string, [string, string]> = {
   pmem2_vm_reservation: ['struct pmem2_vm_reservation', 'rsv'],
 };
 
-/** a C string literal */
-function cstr(s: string): string {
-  return `"${[...Buffer.from(s, 'utf8')].map((b) => (b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c && b !== 0x3f ? String.fromCharCode(b) : `\\${b.toString(8).padStart(3, '0')}`)).join('')}"`;
+/** a C string literal of `s` (UTF-8), or of raw bytes */
+function cstr(s: string | Buffer): string {
+  const bytes = typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
+  return `"${[...bytes].map((b) => (b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c && b !== 0x3f ? String.fromCharCode(b) : `\\${b.toString(8).padStart(3, '0')}`)).join('')}"`;
+}
+
+/**
+ * bytes -- a C expression for the bytes a case wrote: a literal when short, else a
+ * buffer filled in a loop when they follow (a * i + c) mod 256 (the suites' patterns), else a literal
+ */
+function bytes(w: Writer, data: Buffer): string {
+  if (data.length <= 64) return cstr(data);
+  // b[i] = a * i + c + d * (i / 4096), mod 256: a step per byte and one per 4 KiB block
+  const c = data[0]!;
+  const a = (data[1]! - c + 256) % 256;
+  const d = data.length > 4096 ? (((data[4096]! - a * 4096 - c) % 256) + 256) % 256 : 0;
+  if (data.every((b, i) => b === (a * i + c + d * (i >> 12)) % 256)) {
+    const v = w.fresh('data');
+    w.decls.set(v, `static unsigned char ${v}[${data.length}];`);
+    w.line(`for (size_t i = 0; i < sizeof(${v}); i++)`);
+    w.line(`\t${v}[i] = (unsigned char)((${a} * i + ${c} + ${d} * (i >> 12)) % 256);`);
+    return v;
+  }
+  return cstr(data);
 }
 
 /** the integer a logged number or bigint stands for */
@@ -210,8 +231,12 @@ function emit(w: Writer, i: number, rec: CallRecord, observedName: string | unde
       w.line(`if (ftruncate(${w.fd(a[0])}, ${w.num(a[1] ?? 0)}) != 0) die("ftruncate", "");`);
       return;
     case 'fs.writeSync': {
-      const data = isBuf(a[1]) ? Buffer.from(a[1].buf, 'hex') : Buffer.from(String(a[1]));
-      w.line(`if (write(${w.fd(a[0])}, ${cstr(data.toString('latin1'))}, ${data.length}) != ${data.length}) die("write", "");`);
+      // writeSync(fd, buffer, offset, length, position) or writeSync(fd, string)
+      let data = isBuf(a[1]) ? Buffer.from(a[1].buf, 'hex') : Buffer.from(String(a[1]));
+      if (isBuf(a[1]) && typeof a[2] === 'number') data = data.subarray(a[2], typeof a[3] === 'number' ? a[2] + a[3] : undefined);
+      const at = typeof a[4] === 'number' ? a[4] : undefined;
+      const how = at === undefined ? `write(${w.fd(a[0])}, ` : `pwrite(${w.fd(a[0])}, `;
+      w.line(`if (${how}${bytes(w, data)}, ${data.length}${at === undefined ? '' : `, ${at}`}) != ${data.length}) die("write", "");`);
       return;
     }
     case 'fs.rmSync':
@@ -297,9 +322,7 @@ function emit(w: Writer, i: number, rec: CallRecord, observedName: string | unde
       return;
     case 'mapWrite': {
       const data = isBuf(a[2]) ? Buffer.from(a[2].buf, 'hex') : Buffer.alloc(0);
-      w.line(
-        `memcpy((char *)pmem2_map_get_address(${w.handle(a[0])}) + ${w.num(a[1])}, ${cstr(data.toString('latin1'))}, ${data.length});`,
-      );
+      w.line(`memcpy((char *)pmem2_map_get_address(${w.handle(a[0])}) + ${w.num(a[1])}, ${bytes(w, data)}, ${data.length});`);
       return;
     }
     case 'mapPersist':
