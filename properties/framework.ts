@@ -6,7 +6,8 @@
  */
 import fc from 'fast-check';
 import type { Capabilities, Fixture } from '../fixtures/fixture.js';
-import type { Observed } from '../runner/core/model.js';
+import { markJudged, startRecording, stopRecording } from '../runner/core/calllog.js';
+import type { CallRecord, Observed } from '../runner/core/model.js';
 import type { Addon } from '../runner/core/native.js';
 import type { Implementation } from '../runner/core/implementation.js';
 import { isMissingFunction } from '../runner/core/partial.js';
@@ -39,6 +40,8 @@ export interface Finding {
   /** what makes two findings the same divergence (default: the observed name) */
   key?: string;
   message: string;
+  /** the calls of the failing run (runner/core/calllog.ts), for its C reproducer */
+  calls?: CallRecord[];
 }
 
 export interface PropertyResult {
@@ -89,11 +92,17 @@ export function checkProperty<T>(
   let harness: string | undefined;
   let missing: PropertyResult['missing'];
   const prop = fc.property(arb, (v) => {
+    // each run logs its calls; the last failing one (the smallest after shrinking) keeps its log
+    startRecording();
     try {
       predicate(v, knownHits);
+      stopRecording();
     } catch (e) {
-      if (e instanceof DivergenceError) last = e.finding;
-      else if (isMissingFunction(e)) missing = { library: e.library, fn: e.missingFunction };
+      const calls = stopRecording();
+      if (e instanceof DivergenceError) {
+        if (e.finding.observed) markJudged(e.finding.observed);
+        last = { ...e.finding, calls };
+      } else if (isMissingFunction(e)) missing = { library: e.library, fn: e.missingFunction };
       else {
         harness = (e as Error).stack ?? String(e);
         last = { situation: fc.stringify(v), message: (e as Error).message };

@@ -36,7 +36,10 @@ export function summaryText(result: RunResult): string {
   const broke = result.cases.filter((c) => c.verdict === 'crash' || c.verdict === 'timeout');
   if (broke.length) {
     lines.push('', `Crashes and timeouts of the library: ${broke.length}`);
-    for (const c of broke) lines.push(`  ${c.verdict.toUpperCase()} ${c.clauseId} [${c.fixture}/${c.implementation}]: ${c.reason}`);
+    for (const c of broke) {
+      lines.push(`  ${c.verdict.toUpperCase()} ${c.clauseId} [${c.fixture}/${c.implementation}]: ${c.reason}`);
+      if (c.repro) lines.push(`      reproducer in C: ${c.repro}`);
+    }
   }
   const div = result.cases.filter((c) => c.verdict === 'diverge');
   if (div.length) {
@@ -45,6 +48,7 @@ export function summaryText(result: RunResult): string {
       lines.push(`  ${c.clauseId} [${c.fixture}]: ${c.reason}`);
       // what the page says, in its words: the finding is only as good as the clause it is held to
       lines.push(`      the page: ${c.clauseText}`);
+      if (c.repro) lines.push(`      reproducer in C: ${c.repro}`);
     }
   }
   const props = result.cases.filter((c) => c.kind === 'property' && c.verdict !== 'pass');

@@ -29,6 +29,7 @@ import {
   versionOf,
 } from './common.js';
 import { reportClient, type ClientData } from './html-client.js';
+import { renderCrashReproducers, renderHosts, reproLinks } from './html-hosts.js';
 import type { Reporter } from './reporter.js';
 
 export interface HtmlOptions {
@@ -307,7 +308,7 @@ function renderDivergences(result: RunResult, all: Indexed[], accepted: Map<numb
         `<td><code class="clause-name">${e(c.clause)}</code><br>${e(c.page)} \u2014 <code>${e(c.function)}()</code><br><span class="cid">${e(c.clauseId)}</span></td>` +
         `<td class="says">${permitted}<blockquote>${e(c.clauseText)}</blockquote></td>` +
         `<td class="did">${o ? `<code class="observed-name">${e(o.name)}</code> (${e(o.code)})<br><span class="small">from <code>${e(o.at)}</code></span>` : '<span class="muted">nothing observed</span>'}` +
-        `${messages.length ? `<br><q>${messages.map((m) => e(m)).join('</q><br><q>')}</q>` : ''}</td>` +
+        `${messages.length ? `<br><q>${messages.map((m) => e(m)).join('</q><br><q>')}</q>` : ''}${reproLinks(list.map((x) => x.c))}</td>` +
         `<td>${e(c.implementation)}${version ? ` ${e(version)}` : ''}</td>` +
         `<td class="fixtures">${fixtures}</td>` +
         `<td>${reasons.map((r) => e(r)).join('<br>')}${c.note ? `<br><span class="note">Note: ${e(c.note)}</span>` : ''}</td>` +
@@ -597,10 +598,12 @@ export function renderHtml(result: RunResult, opts: HtmlOptions = {}): string {
 <main>
 ${renderSummary(result)}
 ${renderEnvironment(result)}
+${renderHosts(result)}
 ${renderFilters(result)}
 ${renderMatrix(result, all, acceptedByIndex)}
 ${renderDivergences(result, all, acceptedByIndex, opts.baseline !== undefined)}
 ${renderErrors(all)}
+${renderCrashReproducers(result)}
 ${renderProperties(all)}
 ${renderDurability(result)}
 ${renderCoverage(result)}

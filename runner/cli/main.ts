@@ -22,9 +22,12 @@ import { CompareReporter, diffSnapshots, formatDiff, loadSnapshot, SnapshotWrite
 import { HtmlReporter } from '../../reports/html.js';
 import { JsonReporter } from '../../reports/json.js';
 import { JunitReporter } from '../../reports/junit.js';
+import { ReproReporter } from '../../reports/repro.js';
 import type { Reporter } from '../../reports/reporter.js';
 import { Multiplexer } from '../../reports/reporter.js';
 import { list } from './list.js';
+import { merge } from './merge.js';
+import { repro } from './repro.js';
 import type { RunOptions } from './options.js';
 import { parseRunOptions, USAGE, UsageError } from './options.js';
 import { buildPlan } from './plan.js';
@@ -56,7 +59,11 @@ function reporters(
   const htmlFile = path.join(path.dirname(jsonFile), 'index.html');
   const junitFile = values.junit ? path.resolve(values.junit) : undefined;
   const withBaseline = baseline ? { baseline } : {};
-  const all: Reporter[] = [new JsonReporter(jsonFile), new HtmlReporter(htmlFile, withBaseline)];
+  const all: Reporter[] = [
+    new JsonReporter(jsonFile),
+    new HtmlReporter(htmlFile, withBaseline),
+    new ReproReporter(path.join(path.dirname(jsonFile), 'repro')),
+  ];
   if (junitFile) all.push(new JunitReporter(junitFile, withBaseline));
   all.push(
     new ConsoleReporter({
@@ -156,6 +163,8 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === 'run') return await run(rest);
     if (cmd === 'list') return list();
     if (cmd === 'diff') return diff(rest);
+    if (cmd === 'merge') return await merge(rest);
+    if (cmd === 'repro') return repro(rest);
     if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
       console.log(USAGE);
       return cmd === undefined ? 2 : 0;

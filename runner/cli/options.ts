@@ -17,7 +17,9 @@ export const USAGE = `usage: pmem-conform run [--fixture NAME]... [--impl libpme
                          [--baseline FILE [--strict] [--update-baseline [--pin-version]]] [--impl-version NAME=VERSION] [--quiet]
                          [--property NAME]... [--seed N] [--runs N] [--replay PATH] [--soak] [--suites-only]
                          [--allow-destroy-devdax] [--suite durability [--trials N]] [--case-timeout SECONDS]
-                         [--snapshot FILE] [--compare FILE]
+                         [--snapshot FILE] [--compare FILE] [--shard I/N]
+       pmem-conform merge A.json B.json... [--out DIR] [--json FILE] [--junit FILE] [--baseline FILE [--strict]]
+       pmem-conform repro CASE-ID [--from results.json] [--out DIR]
        pmem-conform diff A.json B.json   what changed between two runs (results.json or snapshots)
        pmem-conform diff --three-way [--all] REFERENCE.json OURS.json
                                          page, reference build (e.g. PMDK's libpmemset) and ours, per clause
@@ -49,6 +51,7 @@ const OPTIONS = {
   'pin-version': { type: 'boolean', default: false },
   snapshot: { type: 'string' },
   compare: { type: 'string' },
+  shard: { type: 'string' },
 } as const;
 
 export type RunOptions = ReturnType<typeof parseRunOptions>;

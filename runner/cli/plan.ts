@@ -21,6 +21,7 @@ import { SUITES } from '../../suites/index.js';
 import type { Suite } from '../../suites/framework.js';
 import type { RunOptions } from './options.js';
 import { intOption, parseImpl, UsageError } from './options.js';
+import { shardHasDurability, shardOption } from './shard.js';
 
 /** durability is not a page suite: power-cut trials in their own guest */
 const DURABILITY = 'durability';
@@ -50,6 +51,7 @@ export async function buildPlan(values: RunOptions, argv: string[], addon: () =>
   const numRuns = values.runs !== undefined ? intOption('--runs', values.runs, 1, 10_000_000) : values.soak ? 20_000 : DEFAULT_RUNS;
   if (values.replay !== undefined && (values.seed === undefined || values.property?.length !== 1))
     throw new UsageError('--replay PATH needs --seed N and exactly one --property NAME (the failure report prints the whole command)');
+  const shard = shardOption(values.shard);
   const { fixtures, remotes } = selectFixtures(values, wantDurability && runs.length === 0);
   const stated = statedVersions(values['impl-version']);
   const implementations = await Promise.all(runs.map((r) => checkImplementation(r.impl, stated.get(r.impl.name))));
@@ -65,9 +67,14 @@ export async function buildPlan(values: RunOptions, argv: string[], addon: () =>
     implementations,
     fixtures,
     remotes,
-    forward: [...forwarded(values, runs, properties.length > 0, seed, numRuns), '--case-timeout', String(caseTimeout)],
+    forward: [
+      ...forwarded(values, runs, properties.length > 0, seed, numRuns),
+      '--case-timeout',
+      String(caseTimeout),
+      ...(shard ? ['--shard', `${shard.index}/${shard.total}`] : []),
+    ],
     allowDestroyDevdax: values['allow-destroy-devdax'],
-    ...(wantDurability
+    ...(wantDurability && shardHasDurability(shard)
       ? {
           durability: {
             trials,
@@ -84,6 +91,7 @@ export async function buildPlan(values: RunOptions, argv: string[], addon: () =>
     caseTimeoutMs: caseTimeout * 1000,
     ...(values.replay !== undefined ? { replayPath: values.replay } : {}),
     command: ['pmem-conform', 'run', ...argv].join(' '),
+    ...(shard ? { shard } : {}),
   };
 }
 

@@ -73,6 +73,41 @@ export interface CaseResult {
   replay?: string;
   /** property cases: how many situations fast-check ran (the throughput `npm run bench` reports) */
   runs?: number;
+  /** in a report merged from many hosts: the host that ran the case (its fixture name ends in " @ host") */
+  host?: string;
+  /** the command that writes a standalone C reproducer of this case (divergences and crashes with a call log) */
+  repro?: string;
+  /** the calls the case made, in order, for the reproducer (runner/core/calllog.ts); divergences only */
+  calls?: CallRecord[];
+}
+
+/** one call a case made through the addon or the file system, as recorded (runner/core/calllog.ts) */
+export interface CallRecord {
+  /** addon method (e.g. "mapNew") or "fs.<method>" */
+  fn: string;
+  /** arguments: numbers, strings, bigints as "<n>n", handles as "<kind>#<id>", buffers as "buf:<hex>" */
+  args: unknown[];
+  /** what it returned, in the same encoding (handles in the result become variables) */
+  ret?: unknown;
+  /** this is the call whose answer the case judged */
+  judged?: boolean;
+}
+
+/** one host of a merged report (reports/merge.ts): its environment and the report files it came from */
+export interface HostInfo {
+  label: string;
+  files: string[];
+  environment: Environment;
+  /** the shards merged for this host */
+  shards?: number[];
+}
+
+/** a clause, fixture and implementation whose outcome is not the same on every host */
+export interface HostDifference {
+  clauseId: string;
+  fixture: string;
+  implementation: string;
+  outcomes: { host: string; verdict: string; observed?: string }[];
 }
 
 export interface FixtureInfo {
@@ -108,6 +143,11 @@ export interface Environment {
   durationMs: number;
   command: string;
   seed?: number;
+  /** --shard i/n: this run holds only the cases of slice `index` of `total` (runner/engine/shard.ts) */
+  shard?: { index: number; total: number };
+  /** the harness's version (package.json) and a digest of its catalogue: merge refuses reports that differ */
+  harness?: string;
+  catalogue?: string;
 }
 
 export interface CoverageRow {
@@ -126,6 +166,9 @@ export interface RunResult {
   undefinedNames: { page: string; name: string }[];
   /** what the pages leave out (an ERRORS section listing nothing, a behaviour a copy does not state) */
   catalogueGaps?: { page: string; version: string; what: string }[];
+  /** a merged report: every host's environment, and the cells whose outcome differs between hosts */
+  hosts?: HostInfo[];
+  hostDifferences?: HostDifference[];
 }
 
 export interface Summary {

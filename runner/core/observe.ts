@@ -4,6 +4,7 @@
  * record of one call's answer. A call that builds the situation (not the
  * one judged) and fails is the harness's problem: SetupError.
  */
+import { noteObserved } from './calllog.js';
 import { codeName, mustConstant } from './constants.js';
 import type { Observed } from './model.js';
 import type { CallResult } from './native.js';
@@ -44,6 +45,7 @@ export function observed(at: string, r: CallResult, details?: Observed['details'
   const o: Observed = { code: r.code, name: codeName(r.code), at };
   if (r.message) o.message = r.message;
   if (details) o.details = details;
+  noteObserved(o, r);
   return o;
 }
 

@@ -18,6 +18,11 @@ export interface CampaignContext {
   cases: readonly CaseResult[];
   /** hands a finished case to the reporters */
   emit(c: CaseResult): void;
+  /**
+   * with --shard: suite cases of other shards run only so that a property in this shard sets aside
+   * the same divergences as in an unsharded run; never reported
+   */
+  shadow: CaseResult[];
   /** fixtures the campaign ran on that the plan did not set up here (guests, children) */
   addFixtures(infos: FixtureInfo[]): void;
   /** progress lines (boot markers, trial lines); --quiet drops them */

@@ -7,6 +7,7 @@
  */
 import { loadCatalogue } from '../catalogue/build.js';
 import { basics } from '../core/environment.js';
+import { catalogueDigest, harnessVersion } from '../core/identity.js';
 import type { CaseResult, FixtureInfo, RunResult } from '../core/model.js';
 import { SCHEMA } from '../core/model.js';
 import type { Addon } from '../core/native.js';
@@ -61,6 +62,7 @@ export class Engine {
         catalogue,
         signal,
         cases,
+        shadow: [],
         emit: (c) => {
           cases.push(c);
           reporter.case?.(c);
@@ -80,6 +82,9 @@ export class Engine {
           durationMs,
           command: plan.command,
           ...(plan.seeded ? { seed: plan.seed } : {}),
+          ...(plan.shard ? { shard: plan.shard } : {}),
+          harness: harnessVersion(),
+          catalogue: catalogueDigest(catalogue.clauses),
         },
         cases,
         coverage: coverage(catalogue, cases),

@@ -9,6 +9,7 @@ import type { RemoteFixture } from '../../fixtures/remote.js';
 import type { PropertyDef } from '../../properties/framework.js';
 import type { Suite } from '../../suites/framework.js';
 import type { DurabilityImpl } from './durability/campaign.js';
+import type { Shard } from './shard.js';
 
 /** one implementation in this process: its suites, then its properties on every file fixture */
 export interface ImplementationRun {
@@ -41,4 +42,6 @@ export interface Plan {
   replayPath?: string;
   /** the command line, as the report shows it */
   command: string;
+  /** --shard i/n: only the cases of this slice run (shard.ts) */
+  shard?: Shard;
 }

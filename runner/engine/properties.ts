@@ -16,6 +16,9 @@ import { fixtureView, loadedBuild } from './suites.js';
 import { missingVerdict } from '../core/partial.js';
 import { loadCatalogue } from '../catalogue/build.js';
 import type { ImplementationRun } from './plan.js';
+import { recordingAddon } from '../core/calllog.js';
+import { reproCommand } from '../../reports/repro.js';
+import { inShard, propertyUnitId } from './shard.js';
 
 export interface PropertyRunOptions {
   properties: PropertyDef[];
@@ -57,7 +60,7 @@ export function runProperties(o: PropertyRunOptions): CaseResult[] {
       let r: PropertyResult;
       try {
         r = p.run({
-          addon: o.addon,
+          addon: recordingAddon(o.addon),
           fixture: o.fixture,
           caps: o.fixture.capabilities(),
           impl: o.implementation,
@@ -138,6 +141,9 @@ export function runProperties(o: PropertyRunOptions): CaseResult[] {
           : `smallest counterexample: ${f?.message ?? 'unknown'} [clause ${f?.clause ?? 'unknown'}]`,
         ...(r.path ? { path: r.path } : {}),
         replay,
+        ...(!r.error && f?.calls?.length
+          ? { calls: f.calls, repro: reproCommand(`${clauseId}@${o.fixture.name}/${o.implementation.name}`) }
+          : {}),
         ...(round > 0
           ? {
               note: `found after setting aside ${round} earlier finding(s) of this property (the search goes on past each finding); the replay command re-runs exactly this situation`,
@@ -168,6 +174,8 @@ export const propertyCampaign: Campaign = {
     for (const f of plan.fixtures) {
       // a device DAX fixture holds no files: the properties run on the file fixtures
       if (f.kind === 'devdax') continue;
+      const properties = r.properties.filter((p) => inShard(propertyUnitId(p.name, f.name, r.impl.name), plan.shard));
+      if (properties.length === 0) continue;
       const prefix = replayPrefix(f.name, r.impl, plan.numRuns);
       await runIsolated({
         job: {
@@ -178,8 +186,9 @@ export const propertyCampaign: Campaign = {
           ...(plan.replayPath !== undefined ? { replayPath: plan.replayPath } : {}),
           commandPrefix: prefix,
         },
-        units: r.properties.map((p) => ({ type: 'property', name: p.name })),
-        suiteCases: () => ctx.cases.filter((c) => c.implementation === r.impl.name && c.fixture === f.name && c.kind !== 'property'),
+        units: properties.map((p) => ({ type: 'property', name: p.name })),
+        suiteCases: () =>
+          [...ctx.cases, ...ctx.shadow].filter((c) => c.implementation === r.impl.name && c.fixture === f.name && c.kind !== 'property'),
         describe: (u) => {
           const p = r.properties.find((x) => u.type === 'property' && x.name === u.name)!;
           return {

@@ -5,6 +5,7 @@
  * the harness could not judge it.
  */
 import type { Catalogue, Clause } from '../core/catalogue.js';
+import { markJudged, recordingAddon, startRecording, stopRecording } from '../core/calllog.js';
 import { codeName, constantTables } from '../core/constants.js';
 import type { CaseResult, CoverageRow } from '../core/model.js';
 import type { Addon } from '../core/native.js';
@@ -19,6 +20,8 @@ import type { Campaign, CampaignContext } from './campaign.js';
 import type { FixtureView } from './isolation.js';
 import { runIsolated } from './isolation.js';
 import type { ImplementationRun } from './plan.js';
+import { reproCommand } from '../../reports/repro.js';
+import { inShard, propertyUnitId } from './shard.js';
 
 export interface RunOptions {
   suites: Suite[];
@@ -109,7 +112,7 @@ export function runClause(sel: Selected, fixture: Fixture, opts: RunOptions, cat
 
   const cleanups: (() => void)[] = [];
   const ctx: CaseContext = {
-    addon: opts.addon,
+    addon: recordingAddon(opts.addon),
     fixture,
     caps: fixture.capabilities(),
     impl: opts.implementation,
@@ -121,12 +124,17 @@ export function runClause(sel: Selected, fixture: Fixture, opts: RunOptions, cat
   let outcome: Outcome | undefined;
   let harnessError: string | undefined;
   let missing: MissingFunctionError | undefined;
+  // the calls the case makes, for a standalone C reproducer of a finding (reports/repro.ts)
+  startRecording();
   try {
     outcome = def.run(ctx);
   } catch (e) {
     if (isMissingFunction(e)) missing = e;
     else harnessError = `${def.situation}: ${(e as Error).message}`;
   }
+  const calls = stopRecording();
+  if (outcome && 'observed' in outcome) markJudged(outcome.observed);
+  const withCalls = { calls, repro: reproCommand(base.id) };
   const cleanupErrors: string[] = [];
   for (const fn of cleanups.reverse()) {
     try {
@@ -150,7 +158,14 @@ export function runClause(sel: Selected, fixture: Fixture, opts: RunOptions, cat
     return done({ verdict: 'error', permitted: [], reason: harnessError ?? 'the case returned nothing', ...withNote });
   if ('skip' in outcome) return done({ verdict: 'skip', permitted: [], reason: outcome.skip, ...withNote });
   if ('crash' in outcome) {
-    return done({ verdict: 'crash', permitted: outcome.permitted, observed: outcome.observed, reason: outcome.crash, ...withNote });
+    return done({
+      verdict: 'crash',
+      permitted: outcome.permitted,
+      observed: outcome.observed,
+      reason: outcome.crash,
+      ...withNote,
+      ...withCalls,
+    });
   }
 
   const j = judge(outcome.observed, outcome.permitted);
@@ -169,6 +184,7 @@ export function runClause(sel: Selected, fixture: Fixture, opts: RunOptions, cat
     permitted: outcome.permitted,
     ...(reason ? { reason } : {}),
     ...(notes ? { note: notes } : {}),
+    ...(verdict === 'diverge' ? withCalls : {}),
   });
 }
 
@@ -256,13 +272,18 @@ export const suiteCampaign: Campaign = {
     const selected = selectClauses(ctx.catalogue, r.suites, plan.grep);
     const byId = new Map(selected.map((s) => [s.clause.id, s.clause]));
     for (const f of plan.fixtures) {
+      const mine = selected.filter((s) => inShard(caseBase(s.clause, f.name, r.impl.name).id, plan.shard));
+      // a property of this shard sets aside the suites' divergences: it needs the other shards' suite cases too
+      const needAll = f.kind !== 'devdax' && r.properties.some((p) => inShard(propertyUnitId(p.name, f.name, r.impl.name), plan.shard));
+      const units = needAll ? selected : mine;
+      const reported = new Set(mine.map((s) => s.clause.id));
       await runIsolated({
         job: { impl: r.impl, fixture: fixtureView(f), seed: plan.seed, numRuns: plan.numRuns, commandPrefix: '' },
-        units: selected.map((s) => ({ type: 'clause', suite: s.suite.name, clauseId: s.clause.id })),
+        units: units.map((s) => ({ type: 'clause', suite: s.suite.name, clauseId: s.clause.id })),
         suiteCases: () => [],
         describe: (u) => caseBase(byId.get(u.type === 'clause' ? u.clauseId : '')!, f.name, r.impl.name),
         timeoutMs: () => plan.caseTimeoutMs,
-        emit: (c) => ctx.emit(c),
+        emit: (c) => (reported.has(c.clauseId) ? ctx.emit(c) : ctx.shadow.push(c)),
         signal: ctx.signal,
       });
     }

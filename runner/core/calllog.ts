@@ -1,0 +1,106 @@
+/**
+ * The call log of one case: every call it makes through the addon (the
+ * library's functions and the addon's helpers) and the file-system calls
+ * that build its fixture files, with their arguments and what they
+ * returned, in order. A standalone C reproducer is generated from it
+ * (reports/repro.ts), so the log records values, never interpretations:
+ * handles as kind and id, bigints and buffers in a JSON-safe form.
+ */
+import fs from 'node:fs';
+import type { CallRecord, Observed } from './model.js';
+import type { Addon } from './native.js';
+
+let current: CallRecord[] | undefined;
+/** the record of the call a result object came from, to mark the one a case judged */
+const origin = new WeakMap<object, CallRecord>();
+
+/** encode -- a value as the log keeps it: handles {h, id}, bigints {n}, buffers {buf}; functions dropped */
+export function encode(v: unknown): unknown {
+  if (typeof v === 'bigint') return { n: v.toString() };
+  if (Buffer.isBuffer(v)) return { buf: v.toString('hex') };
+  if (v === null || typeof v !== 'object') return typeof v === 'function' ? undefined : v;
+  if (Array.isArray(v)) return v.map(encode);
+  const o = v as Record<string, unknown>;
+  if (typeof o.kind === 'string' && typeof o.id === 'number' && Object.keys(o).length === 2) return { h: o.kind, id: o.id };
+  return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, encode(x)]));
+}
+
+function push(fn: string, args: unknown[]): CallRecord | undefined {
+  if (!current) return undefined;
+  const rec: CallRecord = { fn, args: args.map(encode) };
+  current.push(rec);
+  return rec;
+}
+
+function finish(rec: CallRecord | undefined, ret: unknown): void {
+  if (!rec) return;
+  if (ret !== undefined) rec.ret = encode(ret);
+  if (ret !== null && typeof ret === 'object') origin.set(ret, rec);
+}
+
+/** recordingAddon -- the addon, with every method call logged while a recording runs */
+export function recordingAddon(addon: Addon): Addon {
+  return new Proxy(addon, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver);
+      if (typeof v !== 'function' || typeof prop !== 'string') return v;
+      return (...args: unknown[]) => {
+        const rec = push(prop, args);
+        const ret = (v as (...a: unknown[]) => unknown).apply(target, args);
+        finish(rec, ret);
+        return ret;
+      };
+    },
+  });
+}
+
+/** the file-system calls that build a case's files (fixture files, descriptors swapped or closed) */
+const FS_CALLS = ['openSync', 'closeSync', 'ftruncateSync', 'writeSync', 'mkdirSync', 'unlinkSync', 'rmSync'] as const;
+const originals = new Map<string, unknown>();
+
+function patchFs(): void {
+  const mutable = fs as unknown as Record<string, (...a: unknown[]) => unknown>;
+  for (const name of FS_CALLS) {
+    const orig = mutable[name]!;
+    originals.set(name, orig);
+    mutable[name] = (...args: unknown[]) => {
+      const rec = push(`fs.${name}`, args);
+      const ret = orig.apply(fs, args);
+      finish(rec, ret);
+      return ret;
+    };
+  }
+}
+
+function unpatchFs(): void {
+  const mutable = fs as unknown as Record<string, unknown>;
+  for (const [name, orig] of originals) mutable[name] = orig;
+  originals.clear();
+}
+
+/** startRecording -- from now on calls through a recording addon and the file system are logged */
+export function startRecording(): void {
+  if (current) unpatchFs();
+  current = [];
+  patchFs();
+}
+
+/** stopRecording -- ends the recording and returns its log */
+export function stopRecording(): CallRecord[] {
+  const log = current ?? [];
+  current = undefined;
+  unpatchFs();
+  return log;
+}
+
+/** noteObserved -- `o` was made from `result`: the call `result` came from is the one a case judges if it reports `o` */
+export function noteObserved(o: Observed, result: object): void {
+  const rec = origin.get(result);
+  if (rec) origin.set(o, rec);
+}
+
+/** markJudged -- marks the call the case's reported Observed came from (when it came from one) */
+export function markJudged(o: Observed): void {
+  const rec = origin.get(o);
+  if (rec) rec.judged = true;
+}
