@@ -1,6 +1,6 @@
 import { loadAddon } from '../core/native.js';
 import { DIE_WITH_PARENT_ENV, dieWithParent, PARENT_PID_ENV } from '../core/ownership.js';
-import { main } from './main.js';
+import { exitEarlyOnSignal } from '../engine/interrupt.js';
 
 // a run started by another run (a forced-granularity child) ends with it: the signal it asked for
 // (SIGTERM) stops it as Ctrl-C would, so its fixtures are torn down
@@ -10,4 +10,7 @@ if (sig) {
   dieWithParent(loadAddon(), sig as NodeJS.Signals, Number(process.env[PARENT_PID_ENV] ?? process.ppid));
 }
 
+// until the run has something to clean up, Ctrl-C just ends it (main is loaded after: that takes a while)
+exitEarlyOnSignal();
+const { main } = await import('./main.js');
 process.exitCode = await main(process.argv.slice(2));

@@ -91,6 +91,6 @@ export function parseImpl(spec: string): Implementation {
 export function intOption(name: string, v: string, min: number, max: number): number {
   if (!/^-?\d+$/.test(v)) throw new UsageError(`${name} takes a whole number, not '${v}'`);
   const n = Number(v);
-  if (n < min || n > max) throw new UsageError(`${name} must be between ${min} and ${max}`);
+  if (n < min || n > max) throw new UsageError(`${name} must be between ${min} and ${max}, not ${v}`);
   return n;
 }

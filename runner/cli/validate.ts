@@ -68,8 +68,9 @@ function code(e: unknown): string {
 }
 
 /** checkOutputDir -- `dir` exists or can be made, is on storage, and takes a new file; `what` names the option */
-export function checkOutputDir(what: string, dir: string): void {
+export function checkOutputDir(what: string, dir: string, shown = dir): void {
   const abs = path.resolve(dir);
+  dir = shown;
   const existing = nearestExisting(abs);
   const type = fsTypeOf(existing);
   if (type && SPECIAL_FS.has(type)) throw new UsageError(`${what} ${dir}: on a ${type} filesystem, which holds no files`);
@@ -104,7 +105,7 @@ export function checkOutputFile(what: string, file: string): void {
     /* to be created */
   }
   if (st && !st.isFile()) throw new UsageError(`${what} ${file}: exists and is not a regular file`);
-  checkOutputDir(what, path.dirname(abs));
+  checkOutputDir(what, path.dirname(abs), file);
 }
 
 /**

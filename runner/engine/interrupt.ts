@@ -22,6 +22,22 @@ export interface InterruptOptions {
 
 const HANDLED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
+/** the handlers of the start-up, until a run installs its own */
+let early: (() => void) | undefined;
+
+/**
+ * exitEarlyOnSignal -- before a run has made anything (options, plan), a
+ * signal just ends the process with the signal's status; Interrupts.install
+ * replaces this
+ */
+export function exitEarlyOnSignal(): void {
+  const fn = (sig: NodeJS.Signals) => process.exit(exitCodeOf(sig));
+  for (const sig of HANDLED) process.on(sig, fn);
+  early = () => {
+    for (const sig of HANDLED) process.off(sig, fn);
+  };
+}
+
 /** exitCodeOf -- the shell's exit status for a death by `sig`: 128 + its number */
 export function exitCodeOf(sig: NodeJS.Signals): number {
   return 128 + (constants.signals[sig] ?? 0);
@@ -43,6 +59,8 @@ export class Interrupts {
   }
 
   install(): void {
+    early?.();
+    early = undefined;
     for (const sig of HANDLED) {
       const fn = () => this.on(sig);
       this.listeners.set(sig, fn);
