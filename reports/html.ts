@@ -623,7 +623,9 @@ function renderStopped(result: RunResult): string {
       `\n  <p class="lead" role="alert" id="interrupted"><strong>Interrupted</strong>${result.interruptedBy ? ` by ${e(result.interruptedBy)}` : ''}: the run was stopped before it finished; this report holds the ${result.cases.length} cases that finished.</p>`,
     );
   for (const f of result.fixtureErrors ?? [])
-    parts.push(`\n  <p class="lead" role="alert"><strong>Fixture ${e(f.fixture)} failed</strong>: ${e(f.error)} (its cases are missing).</p>`);
+    parts.push(
+      `\n  <p class="lead" role="alert"><strong>Fixture ${e(f.fixture)} failed</strong>: ${e(f.error)} (its cases are missing).</p>`,
+    );
   return parts.join('');
 }
 

@@ -188,10 +188,14 @@ interface Running {
 }
 
 function start(rec: Omit<RunRecord, 'pid' | 'code' | 'signal' | 'output'>, tag: string, args: string[]): Running {
-  const child = spawn(process.execPath, [CLI, 'run', '--fixture', rec.fixture, '--out', rec.out, '--junit', path.join(rec.out, 'junit.xml'), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, [RUN_TAG_ENV]: tag },
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'run', '--fixture', rec.fixture, '--out', rec.out, '--junit', path.join(rec.out, 'junit.xml'), ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, [RUN_TAG_ENV]: tag },
+    },
+  );
   const full: RunRecord = { ...rec, pid: child.pid ?? -1, code: null, signal: null, output: '' };
   // both streams: the lock's refusal is on stderr, the sweep's notices on stdout
   const keep = (d: Buffer) => {
@@ -240,12 +244,13 @@ function judge(rec: RunRecord, problems: string[]): 'refused' | 'ok' {
   if (rec.signal === (rec.stop === 'sigint' ? 'SIGINT' : 'SIGTERM')) return 'ok';
   if (rec.code !== expected && rec.code !== 0 && rec.code !== 1)
     problems.push(`run ${rec.index}: ${rec.stop} gave ${rec.signal ?? `exit ${rec.code}`}, not ${expected}: ${lastLine(rec.output)}`);
-  if (rec.code === expected) {
+  if (rec.code === expected && !/before the run started: nothing ran/.test(rec.output)) {
     const json = path.join(rec.out, 'results.json');
     try {
       const r = JSON.parse(fs.readFileSync(json, 'utf8')) as { interrupted?: boolean };
       // in a pair the set in the directory may be the partner's, written after ours
-      if (r.interrupted !== true && !rec.pair) problems.push(`run ${rec.index}: stopped by ${rec.stop} but ${json} does not say interrupted`);
+      if (r.interrupted !== true && !rec.pair)
+        problems.push(`run ${rec.index}: stopped by ${rec.stop} but ${json} does not say interrupted`);
     } catch (e) {
       problems.push(`run ${rec.index}: stopped by ${rec.stop}, ${json}: ${(e as Error).message}`);
     }
@@ -366,7 +371,8 @@ export async function soak(o: SoakOptions): Promise<SoakSummary> {
   s.invalidFiles = reports.invalid;
   for (const t of reports.temps) s.leftovers.push(`temporary file ${t}`);
   if (treeHash(user) !== before) problems.push(`the user tree ${user} changed`);
-  if (!fs.existsSync(path.join(user, 'pmem-conform-999999-mydata', 'f'))) problems.push('the user file pmem-conform-999999-mydata/f is gone');
+  if (!fs.existsSync(path.join(user, 'pmem-conform-999999-mydata', 'f')))
+    problems.push('the user file pmem-conform-999999-mydata/f is gone');
   if (!o.work) fs.rmSync(work, { recursive: true, force: true });
   return s;
 }

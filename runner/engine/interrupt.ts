@@ -31,7 +31,10 @@ let early: (() => void) | undefined;
  * replaces this
  */
 export function exitEarlyOnSignal(): void {
-  const fn = (sig: NodeJS.Signals) => process.exit(exitCodeOf(sig));
+  const fn = (sig: NodeJS.Signals) => {
+    process.stderr.write(`pmem-conform: ${sig} before the run started: nothing ran, nothing to report\n`);
+    process.exit(exitCodeOf(sig));
+  };
   for (const sig of HANDLED) process.on(sig, fn);
   early = () => {
     for (const sig of HANDLED) process.off(sig, fn);
