@@ -67,6 +67,18 @@ function code(e: unknown): string {
   return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 }
 
+/** the errno of writing a file in `dir`, undefined when that works */
+function whyNotWritable(dir: string): string | undefined {
+  const probe = path.join(dir, `.pmem-conform-probe-${process.pid}`);
+  try {
+    fs.writeFileSync(probe, 'x', { flag: 'wx' });
+    fs.rmSync(probe, { force: true });
+    return undefined;
+  } catch (e) {
+    return code(e);
+  }
+}
+
 /** checkOutputDir -- `dir` exists or can be made, is on storage, and takes a new file; `what` names the option */
 export function checkOutputDir(what: string, dir: string, shown = dir): void {
   const abs = path.resolve(dir);
@@ -82,7 +94,8 @@ export function checkOutputDir(what: string, dir: string, shown = dir): void {
   try {
     fs.mkdirSync(abs, { recursive: true });
   } catch (e) {
-    throw new UsageError(`${what} ${dir}: cannot create the directory (${code(e)})`);
+    // a recursive mkdir on a read-only filesystem says ENOENT: ask the deepest existing directory why
+    throw new UsageError(`${what} ${dir}: cannot create the directory (${whyNotWritable(existing) ?? code(e)})`);
   }
   // access(W_OK) is not the answer for root, nor for every filesystem: write a file and take it away
   const probe = path.join(abs, `.pmem-conform-probe-${process.pid}`);
