@@ -83,3 +83,38 @@ test('usage: --help and run --help on stdout with exit 0; no command: usage on s
   const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
   assert.equal(v.stdout.trim(), `pmem-conform ${pkg.version}`);
 });
+
+test('a fixture that fails after others ran: the finished results are written, the failure is a fixture-level error', () => {
+  // not DAX: the forced child over fsdax:DIR refuses it only when it starts, after tmpfs ran
+  const notDax = fs.mkdtempSync(path.join(os.tmpdir(), 'badinput-notdax-'));
+  const out = path.join(tmp, 'fixture-error');
+  const r = cli([
+    'run',
+    '--fixture',
+    'tmpfs',
+    '--fixture',
+    `fsdax:${notDax}+force=PAGE`,
+    '--impl',
+    'libpmem2',
+    '--suite',
+    'pmem2_map_new',
+    '--suites-only',
+    '--quiet',
+    '--out',
+    out,
+    '--junit',
+    path.join(out, 'junit.xml'),
+  ]);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  const result = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')) as {
+    cases: { fixture: string }[];
+    fixtureErrors?: { fixture: string; error: string }[];
+  };
+  assert.ok(result.cases.length > 0 && result.cases.every((c) => c.fixture === 'tmpfs'));
+  assert.equal(result.fixtureErrors?.length, 1);
+  assert.equal(result.fixtureErrors![0]!.fixture, `fsdax:${notDax}+force=PAGE`);
+  assert.match(result.fixtureErrors![0]!.error, /not DAX/);
+  assert.match(fs.readFileSync(path.join(out, 'junit.xml'), 'utf8'), /<error message="[^"]*not DAX/);
+  assert.match(fs.readFileSync(path.join(out, 'index.html'), 'utf8'), /Fixture fsdax:.* failed/);
+  fs.rmSync(notDax, { recursive: true });
+});
