@@ -50,6 +50,27 @@ function readLock(file: string): LockInfo | undefined | 'unreadable' {
 }
 
 /**
+ * placeLock -- puts the lock in place whole, failing with EEXIST when one
+ * exists: a hard link of the file written aside; on a filesystem without
+ * hard links (a guest's 9p share) an exclusive create, written at once
+ */
+function placeLock(aside: string, file: string, text: string): void {
+  try {
+    fs.linkSync(aside, file);
+    return;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || !['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK'].includes(code ?? '')) throw e;
+  }
+  const fd = fs.openSync(file, 'wx', 0o644);
+  try {
+    fs.writeFileSync(fd, text);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
  * lockOutput -- takes the lock on `dir` (created when missing) for this
  * process; throws LockHeld naming the live owner. A stale lock (its owner
  * gone) is replaced; the returned lock says whose it was.
@@ -66,13 +87,15 @@ export function lockOutput(dir: string, command: string): OutputLock {
   try {
     for (let attempt = 0; ; attempt++) {
       try {
-        fs.linkSync(aside, file);
+        placeLock(aside, file, text);
         break;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       }
       const held = readLock(file);
       if (held === undefined) continue; // released in between: try again
+      // an exclusive create (no hard links) is briefly empty: that is a live lock being written
+      if (held === 'unreadable' && fs.statSync(file, { throwIfNoEntry: false })?.size === 0 && attempt < 3) continue;
       if (held !== 'unreadable' && ownerState(held) !== 'dead') {
         throw new LockHeld(
           `${dir} is in use by another run (pid ${held.pid}, started ${held.created}: ${held.command}); wait for it to finish or choose another --out`,
