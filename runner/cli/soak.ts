@@ -317,7 +317,7 @@ export async function soak(o: SoakOptions): Promise<SoakSummary> {
   for (let i = 0; i < o.runs; i++) {
     const fixture = o.fixtures[i % o.fixtures.length]!;
     const out = outs[Math.floor(rand() * outs.length)]!;
-    const pair = !o.kill9Only && rand() < 0.3;
+    const pair = !o.kill9Only && rand() < 0.4;
     const group: { r: Running; delay: number }[] = [];
     const delay = Math.floor(rand() * o.maxDelayMs);
     group.push({ r: start({ index: i, fixture, out, stop: stopOf(), delayMs: delay, pair }, tag, args), delay });

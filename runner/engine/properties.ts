@@ -85,6 +85,7 @@ export function runProperties(o: PropertyRunOptions): CaseResult[] {
           reason: `${REPLAY_NOTHING} '${o.replayPath}' names no case of ${p.name} with seed ${o.seed}`,
           durationMs: Date.now() - started,
           seed: o.seed,
+          replay: `${o.commandPrefix} --property ${p.name} --seed ${o.seed}`,
         });
         break;
       }
