@@ -10,6 +10,10 @@ if (sig) {
   dieWithParent(loadAddon(), sig as NodeJS.Signals, Number(process.env[PARENT_PID_ENV] ?? process.ppid));
 }
 
+// a reader that goes away (pmem-conform run | head, a parent run killed) must not end the run before it
+// tears its fixtures down: lines that cannot be written are dropped
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+
 // until the run has something to clean up, Ctrl-C just ends it (main is loaded after: that takes a while)
 exitEarlyOnSignal();
 const { main } = await import('./main.js');
