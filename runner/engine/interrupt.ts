@@ -22,33 +22,42 @@ export interface InterruptOptions {
 
 const HANDLED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-/** the handlers of the start-up, until a run installs its own */
-let early: (() => void) | undefined;
-
-/**
- * exitEarlyOnSignal -- before a run has made anything (options, plan), a
- * signal just ends the process with the signal's status; Interrupts.install
- * replaces this
- */
-export function exitEarlyOnSignal(): void {
-  const fn = (sig: NodeJS.Signals) => {
-    process.stderr.write(`pmem-conform: ${sig} before the run started: nothing ran, nothing to report\n`);
-    process.exit(exitCodeOf(sig));
-  };
-  for (const sig of HANDLED) process.on(sig, fn);
-  early = () => {
-    for (const sig of HANDLED) process.off(sig, fn);
-  };
-}
-
 /** exitCodeOf -- the shell's exit status for a death by `sig`: 128 + its number */
 export function exitCodeOf(sig: NodeJS.Signals): number {
   return 128 + (constants.signals[sig] ?? 0);
 }
 
+/** the run's handler while one runs; before (and after) it, a signal just ends the process */
+let active: Interrupts | undefined;
+let dispatching = false;
+
+/**
+ * one set of listeners for the whole process: swapping listeners would
+ * close node's signal handle and drop a signal that arrived during a long
+ * synchronous stretch (the plan, a fixture's mkfs) and was not yet read
+ */
+function dispatch(): void {
+  if (dispatching) return;
+  dispatching = true;
+  for (const sig of HANDLED)
+    process.on(sig, () => {
+      if (active) return active.handle(sig);
+      process.stderr.write(`pmem-conform: ${sig} before the run started: nothing ran, nothing to report\n`);
+      process.exit(exitCodeOf(sig));
+    });
+}
+
+/**
+ * exitEarlyOnSignal -- before a run has made anything (options, plan), a
+ * signal just ends the process with the signal's status; Interrupts.install
+ * takes the signals over
+ */
+export function exitEarlyOnSignal(): void {
+  dispatch();
+}
+
 export class Interrupts {
   private readonly controller = new AbortController();
-  private readonly listeners = new Map<NodeJS.Signals, () => void>();
   private quitting = false;
   private grace?: NodeJS.Timeout;
   /** the first signal received */
@@ -62,18 +71,12 @@ export class Interrupts {
   }
 
   install(): void {
-    early?.();
-    early = undefined;
-    for (const sig of HANDLED) {
-      const fn = () => this.on(sig);
-      this.listeners.set(sig, fn);
-      process.on(sig, fn);
-    }
+    dispatch();
+    active = this;
   }
 
   uninstall(): void {
-    for (const [sig, fn] of this.listeners) process.off(sig, fn);
-    this.listeners.clear();
+    if (active === this) active = undefined;
     clearTimeout(this.grace);
   }
 
@@ -82,7 +85,8 @@ export class Interrupts {
     return this.received ? exitCodeOf(this.received) : undefined;
   }
 
-  private on(sig: NodeJS.Signals): void {
+  /** handle -- what a signal does to the run (called by the process's one listener) */
+  handle(sig: NodeJS.Signals): void {
     if (this.received === undefined) {
       this.received = sig;
       this.opts.say(
