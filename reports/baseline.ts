@@ -13,8 +13,8 @@
  * ("*" or absent = any) and the implementation's version are equal too.
  * A divergence whose observed name changed is therefore new.
  */
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeAtomic } from './write.js';
 import type { CaseResult, RunResult } from '../runner/core/model.js';
 import { FAILING } from '../runner/core/model.js';
 
@@ -150,8 +150,7 @@ export function serialiseBaseline(baseline: Baseline): string {
 }
 
 export function writeBaseline(file: string, baseline: Baseline): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, serialiseBaseline(baseline));
+  writeAtomic(file, serialiseBaseline(baseline));
 }
 
 function compareEntries(a: BaselineEntry, b: BaselineEntry): number {

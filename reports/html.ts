@@ -12,8 +12,7 @@
  * run an injected handler.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeAtomic } from './write.js';
 import type { CaseResult, RunResult, Summary, Verdict } from '../runner/core/model.js';
 import { summarise, VERDICTS } from '../runner/core/model.js';
 import { compareWithBaseline, type Baseline } from './baseline.js';
@@ -589,7 +588,7 @@ export function renderHtml(result: RunResult, opts: HtmlOptions = {}): string {
   <h1>${e(title)}</h1>
   <p class="lead">${e(headline)}. Run on <strong>${e(env.hostname)}</strong> (${e(env.kernel)}, ${e(env.arch)}), started ${e(env.startedAt)}, took ${e(
     formatDuration(env.durationMs),
-  )}.</p>
+  )}.</p>${renderStopped(result)}
   <nav class="toc" aria-label="Sections"><ul>
     <li><a href="#summary">Summary</a></li><li><a href="#environment">Environment</a></li><li><a href="#matrix">Clauses \u00d7 fixtures</a></li>
     <li><a href="#divergences">Divergences</a></li>${total.error ? '<li><a href="#errors">Harness errors</a></li>' : ''}<li><a href="#properties">Property failures</a></li>${result.cases.some((c) => c.clauseId.startsWith('durability:')) ? '<li><a href="#durability">Durability</a></li>' : ''}<li><a href="#coverage">Coverage</a></li>
@@ -619,9 +618,22 @@ ${renderCoverage(result)}
 `;
 }
 
+/** renderStopped -- the banner of a run stopped by a signal, and of fixtures that failed as a whole */
+function renderStopped(result: RunResult): string {
+  const parts: string[] = [];
+  if (result.interrupted)
+    parts.push(
+      `\n  <p class="lead" role="alert" id="interrupted"><strong>Interrupted</strong>${result.interruptedBy ? ` by ${e(result.interruptedBy)}` : ''}: the run was stopped before it finished; this report holds the ${result.cases.length} cases that finished.</p>`,
+    );
+  for (const f of result.fixtureErrors ?? [])
+    parts.push(
+      `\n  <p class="lead" role="alert"><strong>Fixture ${e(f.fixture)} failed</strong>: ${e(f.error)} (its cases are missing).</p>`,
+    );
+  return parts.join('');
+}
+
 export function writeHtml(result: RunResult, file: string, opts: HtmlOptions = {}): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, renderHtml(result, opts));
+  writeAtomic(file, renderHtml(result, opts));
 }
 
 /** HtmlReporter -- writes the self-contained HTML report at the end of the run */

@@ -1,16 +1,14 @@
 /** The JSON report: the result model, serialised as it is. */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { RunResult } from '../runner/core/model.js';
 import type { Reporter } from './reporter.js';
+import { writeAtomic } from './write.js';
 
 export function renderJson(result: RunResult): string {
   return `${JSON.stringify(result, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`;
 }
 
 export function writeJson(result: RunResult, file: string): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, renderJson(result));
+  writeAtomic(file, renderJson(result));
 }
 
 /** JsonReporter -- writes results.json at the end of the run */

@@ -5,8 +5,7 @@
  * passes with a <system-out> saying so. The dialect is the common one read
  * by GitHub Actions reporters, GitLab and Jenkins.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeAtomic } from './write.js';
 import type { CaseResult, RunResult } from '../runner/core/model.js';
 import { compareWithBaseline, type Baseline, type BaselineEntry } from './baseline.js';
 import { escapeXml, str, suites, versionOf } from './common.js';
@@ -38,6 +37,7 @@ function environmentProperties(result: RunResult, implementation: string, fixtur
     property('hostname', env.hostname),
     property('cpu.flush', (env.cpuFlushInstructions ?? []).join(' ')),
     property('command', env.command),
+    ...(result.interrupted ? [property('interrupted', result.interruptedBy ?? 'true')] : []),
     property('startedAt', env.startedAt),
   ];
   if (env.seed !== undefined) props.push(property('seed', env.seed));
@@ -157,6 +157,26 @@ export function renderJunit(result: RunResult, opts: JunitOptions = {}): string 
         '\n  </testsuite>',
     );
   }
+  // a fixture that failed as a whole is one errored test, so a CI reading only JUnit sees it
+  for (const f of result.fixtureErrors ?? []) {
+    total.tests++;
+    total.errors++;
+    blocks.push(
+      `  <testsuite name="${x(`fixture ${f.fixture}`)}" id="${id++}" tests="1" failures="0" errors="1" skipped="0" time="0.000"` +
+        ` timestamp="${x(timestamp)}" hostname="${x(env.hostname || 'localhost')}">\n` +
+        `    <testcase name="${x(`fixture ${f.fixture}`)}" classname="fixture" time="0.000"><error message="${x(f.error)}"/></testcase>\n  </testsuite>`,
+    );
+  }
+  if (result.interrupted) {
+    // JUnit has no "stopped" state: an errored test says the results are partial
+    total.tests++;
+    total.errors++;
+    blocks.push(
+      `  <testsuite name="interrupted" id="${id++}" tests="1" failures="0" errors="1" skipped="0" time="0.000"` +
+        ` timestamp="${x(timestamp)}" hostname="${x(env.hostname || 'localhost')}">\n` +
+        `    <testcase name="run interrupted" classname="run" time="0.000"><error message="${x(`interrupted by ${result.interruptedBy ?? 'a signal'}: only the ${result.cases.length} cases that finished are reported`)}"/></testcase>\n  </testsuite>`,
+    );
+  }
   const runMs = typeof env.durationMs === 'number' && env.durationMs > 0 ? env.durationMs : total.ms;
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
@@ -169,8 +189,7 @@ export function renderJunit(result: RunResult, opts: JunitOptions = {}): string 
 }
 
 export function writeJunit(result: RunResult, file: string, opts: JunitOptions = {}): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, renderJunit(result, opts));
+  writeAtomic(file, renderJunit(result, opts));
 }
 
 /** JunitReporter -- writes JUnit XML at the end of the run */

@@ -10,6 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeAtomic } from './write.js';
 import type { CaseResult, RunResult } from '../runner/core/model.js';
 import type { Reporter } from './reporter.js';
 
@@ -134,7 +135,7 @@ export class SnapshotWriter implements Reporter {
 
   end(result: RunResult): void {
     fs.mkdirSync(path.dirname(path.resolve(this.file)), { recursive: true });
-    fs.writeFileSync(this.file, `${JSON.stringify(snapshotOf(result), null, 2)}\n`);
+    writeAtomic(this.file, `${JSON.stringify(snapshotOf(result), null, 2)}\n`);
     console.log(`snapshot written: ${this.file}`);
   }
 }

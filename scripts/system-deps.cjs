@@ -31,11 +31,18 @@ const hasApt = fs.existsSync('/usr/bin/apt-get');
 const command = `apt-get update && apt-get install -y ${PACKAGES.join(' ')}`;
 
 if (!isRoot || !hasApt) {
-  console.error(`pmem-conform: Debian's libpmem2 is missing (${missing().join(', ') || 'libpmem2.so.1'}); run as root: ${command}`);
+  console.error(
+    `pmem-conform: Debian's libpmem2 is missing (${missing().join(', ') || 'libpmem2.so.1'}); run as root: ${command} ` +
+      '(or set PMEM_CONFORM_SKIP_SYSTEM_DEPS=1 to skip this check)',
+  );
   process.exit(1);
 }
 
-console.error(`pmem-conform: installing ${PACKAGES.join(' ')} with apt-get`);
+// say what is about to change on the system, and how to decline, before apt touches it
+console.error(
+  `pmem-conform: running as root, so installing Debian packages now: apt-get update; apt-get install -y ${PACKAGES.join(' ')}\n` +
+    'pmem-conform: to skip this (and install them yourself), run: PMEM_CONFORM_SKIP_SYSTEM_DEPS=1 npm install',
+);
 if (!run('apt-get', ['update', '-qq']) || !run('apt-get', ['install', '-y', '-qq', ...PACKAGES])) {
   console.error(`pmem-conform: apt-get failed; run by hand: ${command}`);
   process.exit(1);

@@ -6,11 +6,13 @@
 #include "entry.h"
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -221,9 +223,31 @@ PageFlags(const Napi::CallbackInfo &info)
 	return r;
 }
 
+/*
+ * setParentDeathSignal(sig, parent) -> {errno}: PR_SET_PDEATHSIG, so a
+ * child of the harness dies with the process that started it even when
+ * that one is killed with SIGKILL; when the parent is already gone
+ * (getppid() is no longer `parent`) the signal is raised at once.
+ */
+static Napi::Value
+SetParentDeathSignal(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	int sig = arg_i32(info, 0, "sig");
+	int parent = arg_i32(info, 1, "parent");
+	if (prctl(PR_SET_PDEATHSIG, (unsigned long)sig, 0, 0, 0) != 0)
+		return errno_result(env, errno);
+	/* the parent may have died before the prctl: then no signal would come */
+	if (getppid() != (pid_t)parent && kill(getpid(), sig) != 0)
+		return errno_result(env, errno);
+	return errno_result(env, 0);
+}
+
 void
 sys_init(Napi::Env env, Napi::Object exports)
 {
+	exports.Set("setParentDeathSignal",
+		Napi::Function::New(env, SetParentDeathSignal));
 	exports.Set("memfdCreate", Napi::Function::New(env, MemfdCreate));
 	exports.Set("setAppendOnly", Napi::Function::New(env, SetAppendOnly));
 	exports.Set("probeMapSync", Napi::Function::New(env, ProbeMapSync));

@@ -29,7 +29,14 @@ import { list } from './list.js';
 import { merge } from './merge.js';
 import { repro } from './repro.js';
 import type { RunOptions } from './options.js';
-import { parseRunOptions, USAGE, UsageError } from './options.js';
+import { parseRunOptions, USAGE, UsageError, wantsHelp } from './options.js';
+import { checkOutputDir, checkOutputFile } from './validate.js';
+import type { OutputLock } from '../core/lock.js';
+import { LockHeld, lockOutput } from '../core/lock.js';
+import { PROJECT_ROOT } from '../core/paths.js';
+import { Interrupts } from '../engine/interrupt.js';
+import { REPLAY_NOTHING } from '../engine/properties.js';
+import { ReportSet, sweepStaleTemps } from '../../reports/write.js';
 import { buildPlan } from './plan.js';
 
 export { UsageError };
@@ -98,6 +105,15 @@ function readRecorded(values: RunOptions): Snapshot | undefined {
   }
 }
 
+/** the harness's version, from its package.json */
+function version(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
 /** pmem-conform diff A B: what changed between two runs; exit 1 when anything did */
 function diff(args: string[]): number {
   if (args[0] === '--three-way') return diffThreeWay(args.slice(1));
@@ -137,24 +153,71 @@ function diffThreeWay(args: string[]): number {
   return t.rows.some((r) => r.differ) ? 1 : 0;
 }
 
+/** the files a run writes, checked before it starts: a report that cannot be written must not cost the run */
+function outputFiles(values: RunOptions): { outDir: string; files: [string, string][] } {
+  const jsonFile = path.resolve(values.json ?? path.join(path.resolve(values.out), 'results.json'));
+  const files: [string, string][] = [
+    [values.json ? '--json' : '--out', jsonFile],
+    [values.json ? '--json' : '--out', path.join(path.dirname(jsonFile), 'index.html')],
+  ];
+  if (values.junit) files.push(['--junit', values.junit]);
+  if (values.snapshot) files.push(['--snapshot', values.snapshot]);
+  if (values['update-baseline'] && values.baseline) files.push(['--baseline', values.baseline]);
+  return { outDir: path.dirname(jsonFile), files };
+}
+
 async function run(argv: string[]): Promise<number> {
+  if (wantsHelp(argv)) {
+    console.log(USAGE);
+    return 0;
+  }
   const values = parseRunOptions(argv);
   const plan = await buildPlan(values, argv, loadAddon);
   const baseline = readBaseline(values);
-  const { all, gates } = reporters(values, plan, baseline, readRecorded(values));
+  const recorded = readRecorded(values);
+  const { outDir, files } = outputFiles(values);
+  if (values.out !== undefined && !values.json) checkOutputDir('--out', values.out);
+  for (const [opt, f] of files) checkOutputFile(opt, f);
+  let lock: OutputLock;
+  try {
+    lock = lockOutput(outDir, plan.command);
+  } catch (e) {
+    if (e instanceof LockHeld) throw new UsageError(e.message);
+    throw e;
+  }
   const say = (l: string) => console.log(l);
   const engine = new Engine(plan, { addon: loadAddon(), log: values.quiet ? () => undefined : say, notice: say });
-  const abort = new AbortController();
-  const onSignal = (sig: NodeJS.Signals) => {
-    abort.abort();
-    void engine.teardown().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const result = await engine.run(new Multiplexer(all), abort.signal);
-  // harness errors, crashes and timeouts fail the run; divergences are findings unless a baseline gates them
-  const failing = result.cases.some((c) => FAILING.includes(c.verdict)) ? 1 : 0;
-  return Math.max(failing, ...gates.map((g) => g.exitCode));
+  const interrupts = new Interrupts({
+    say: (l) => console.error(l),
+    cleanup: async () => {
+      await engine.teardown();
+      lock.release();
+    },
+  });
+  // a kill that skips everything else still leaves no lock of a live-looking owner behind (the pid is gone)
+  process.once('exit', lock.release);
+  interrupts.install();
+  try {
+    if (lock.tookOver) say(`took over the lock of a run that no longer exists (pid ${lock.tookOver.pid}: ${lock.tookOver.command})`);
+    for (const f of sweepStaleTemps(outDir)) say(`removed a killed run's unfinished report ${f}`);
+    const { all, gates } = reporters(values, plan, baseline, recorded);
+    const result = await engine.run(new ReportSet(new Multiplexer(all)), interrupts.signal);
+    const stopped = interrupts.exitCode();
+    if (stopped !== undefined) {
+      console.log(
+        `interrupted by ${interrupts.received}: ${result.cases.length} cases finished before the stop; the reports hold them, marked interrupted`,
+      );
+      return stopped;
+    }
+    if (plan.replayPath !== undefined && result.cases.some((c) => c.reason?.startsWith(REPLAY_NOTHING)))
+      throw new UsageError(result.cases.find((c) => c.reason?.startsWith(REPLAY_NOTHING))!.reason!);
+    // harness errors, crashes and timeouts fail the run; divergences are findings unless a baseline gates them
+    const failing = result.cases.some((c) => FAILING.includes(c.verdict)) || result.fixtureErrors?.length ? 1 : 0;
+    return Math.max(failing, ...gates.map((g) => g.exitCode));
+  } finally {
+    interrupts.uninstall();
+    lock.release();
+  }
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -165,9 +228,18 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === 'diff') return diff(rest);
     if (cmd === 'merge') return await merge(rest);
     if (cmd === 'repro') return repro(rest);
-    if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
       console.log(USAGE);
-      return cmd === undefined ? 2 : 0;
+      return 0;
+    }
+    if (cmd === '--version' || cmd === '-V') {
+      console.log(`pmem-conform ${version()}`);
+      return 0;
+    }
+    if (cmd === undefined) {
+      // an invocation that does nothing is an error: usage goes to stderr
+      console.error(USAGE);
+      return 2;
     }
     throw new UsageError(`unknown command '${cmd}'`);
   } catch (e) {

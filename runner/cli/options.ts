@@ -56,9 +56,26 @@ const OPTIONS = {
 
 export type RunOptions = ReturnType<typeof parseRunOptions>;
 
+/** options that take a number: a negative one ("--runs -1") is a value to refuse by name, not an unknown option */
+const NUMERIC = new Set(['--seed', '--runs', '--trials', '--case-timeout']);
+
 /** parseRunOptions -- the run command's options as given (parseArgs reports unknown or malformed ones) */
 export function parseRunOptions(argv: string[]) {
-  return parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if (NUMERIC.has(a) && next !== undefined && /^-/.test(next) && !next.startsWith('--')) {
+      args.push(`${a}=${next}`);
+      i++;
+    } else args.push(a);
+  }
+  return parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }).values;
+}
+
+/** wantsHelp -- run --help / -h, whatever else is on the line */
+export function wantsHelp(argv: string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
 }
 
 /** parseImpl -- "NAME" or "NAME=PATH" of --impl; the path must be readable */
@@ -79,6 +96,6 @@ export function parseImpl(spec: string): Implementation {
 export function intOption(name: string, v: string, min: number, max: number): number {
   if (!/^-?\d+$/.test(v)) throw new UsageError(`${name} takes a whole number, not '${v}'`);
   const n = Number(v);
-  if (n < min || n > max) throw new UsageError(`${name} must be between ${min} and ${max}`);
+  if (n < min || n > max) throw new UsageError(`${name} must be between ${min} and ${max}, not ${v}`);
   return n;
 }

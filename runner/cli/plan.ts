@@ -22,6 +22,9 @@ import type { Suite } from '../../suites/framework.js';
 import type { RunOptions } from './options.js';
 import { intOption, parseImpl, UsageError } from './options.js';
 import { shardHasDurability, shardOption } from './shard.js';
+import { checkFixtureSpecs, checkReplayPath } from './validate.js';
+import { loadCatalogue } from '../catalogue/build.js';
+import { selectClauses } from '../engine/suites.js';
 
 /** durability is not a page suite: power-cut trials in their own guest */
 const DURABILITY = 'durability';
@@ -52,6 +55,9 @@ export async function buildPlan(values: RunOptions, argv: string[], addon: () =>
   if (values.replay !== undefined && (values.seed === undefined || values.property?.length !== 1))
     throw new UsageError('--replay PATH needs --seed N and exactly one --property NAME (the failure report prints the whole command)');
   const shard = shardOption(values.shard);
+  if (values.replay !== undefined) checkReplayPath(values.replay);
+  if (values.grep !== undefined) checkGrep(values.grep, runs);
+  checkFixtureSpecs(values.fixture ?? [], values['allow-destroy-devdax']);
   const { fixtures, remotes } = selectFixtures(values, wantDurability && runs.length === 0);
   const stated = statedVersions(values['impl-version']);
   const implementations = await Promise.all(runs.map((r) => checkImplementation(r.impl, stated.get(r.impl.name))));
@@ -95,6 +101,14 @@ export async function buildPlan(values: RunOptions, argv: string[], addon: () =>
   };
 }
 
+/** a --grep that selects no clause of the selected suites would run nothing (and pass): refused */
+function checkGrep(grep: string, runs: ImplementationRun[]): void {
+  if (grep === '') throw new UsageError('--grep needs a text to look for');
+  const catalogue = loadCatalogue();
+  if (runs.length > 0 && runs.every((r) => selectClauses(catalogue, r.suites, grep).length === 0))
+    throw new UsageError(`--grep '${grep}' selects no clause of the selected suites (it matches clause ids, names, text and functions)`);
+}
+
 function selectSuites(names: string[] | undefined): Suite[] {
   if (!names) return SUITES;
   return names
@@ -118,11 +132,16 @@ function selectProperties(values: RunOptions): PropertyDef[] {
 
 /** the in-process fixtures and the remote ones; --suite durability alone needs none (it boots its own guest) */
 function selectFixtures(values: RunOptions, onlyDurability: boolean): { fixtures: Fixture[]; remotes: RemoteFixture[] } {
-  const specs = (values.fixture ?? ['tmpfs']).flatMap((f) => {
-    if (f !== 'all') return [f];
-    const all = allFixtureSpecs();
-    return [...all.local, ...all.remote];
-  });
+  // 'all' and a fixture named beside it are one fixture: each runs once
+  const specs = [
+    ...new Set(
+      (values.fixture ?? ['tmpfs']).flatMap((f) => {
+        if (f !== 'all') return [f];
+        const all = allFixtureSpecs();
+        return [...all.local, ...all.remote];
+      }),
+    ),
+  ];
   const opts = { allowDestroyDevdax: values['allow-destroy-devdax'] };
   const fixtures = (onlyDurability && !values.fixture ? [] : specs).filter((f) => !isRemoteSpec(f)).map((f) => makeFixture(f, opts));
   const remotes = (onlyDurability ? [] : specs).filter((f) => isRemoteSpec(f)).map((f) => makeRemote(f, opts));

@@ -169,6 +169,18 @@ export interface RunResult {
   /** a merged report: every host's environment, and the cells whose outcome differs between hosts */
   hosts?: HostInfo[];
   hostDifferences?: HostDifference[];
+  /** the run was stopped (SIGINT, SIGTERM) before it finished: `cases` are the ones that finished */
+  interrupted?: boolean;
+  /** the signal that stopped it */
+  interruptedBy?: string;
+  /** fixtures that failed to start or to run after others had run; their cases are missing */
+  fixtureErrors?: FixtureFailure[];
+}
+
+/** a fixture that failed as a whole (a guest that would not boot, a child run that died) */
+export interface FixtureFailure {
+  fixture: string;
+  error: string;
 }
 
 export interface Summary {

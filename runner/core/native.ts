@@ -248,6 +248,8 @@ export interface Addon extends PmemsetAddon, MoreAddon {
   pageSize(): number;
   freeAddress(size: Size, align: Size): bigint;
   closeFd(fd: number): ErrnoResult;
+  /** PR_SET_PDEATHSIG(sig); raises sig at once when getppid() is no longer `parent` */
+  setParentDeathSignal(sig: number, parent: number): ErrnoResult;
   /** the kernel's flags of the page backing addr (pagemap + kpageflags; root) */
   pageFlags(addr: Size): ErrnoResult & { present?: boolean; dirty?: boolean; writeback?: boolean };
   forkCall(cond: ChildConditions, op: 'map_new', cfg: Config, src: Source): ChildResult;

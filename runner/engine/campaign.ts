@@ -23,6 +23,8 @@ export interface CampaignContext {
    * the same divergences as in an unsharded run; never reported
    */
   shadow: CaseResult[];
+  /** a fixture failed as a whole after others ran: the run goes on, the report says so */
+  fixtureFailed(fixture: string, error: string): void;
   /** fixtures the campaign ran on that the plan did not set up here (guests, children) */
   addFixtures(infos: FixtureInfo[]): void;
   /** progress lines (boot markers, trial lines); --quiet drops them */

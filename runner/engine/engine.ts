@@ -8,11 +8,12 @@
 import { loadCatalogue } from '../catalogue/build.js';
 import { basics } from '../core/environment.js';
 import { catalogueDigest, harnessVersion } from '../core/identity.js';
-import type { CaseResult, FixtureInfo, RunResult } from '../core/model.js';
+import type { CaseResult, FixtureFailure, FixtureInfo, RunResult } from '../core/model.js';
 import { SCHEMA } from '../core/model.js';
 import type { Addon } from '../core/native.js';
 import type { Fixture } from '../../fixtures/fixture.js';
 import { FixtureError } from '../../fixtures/fixture.js';
+import { sweepOwnLeftovers } from '../../fixtures/sweep.js';
 import type { Reporter } from '../../reports/reporter.js';
 import type { Campaign, CampaignContext } from './campaign.js';
 import { durabilityCampaign } from './durability/campaign.js';
@@ -44,11 +45,13 @@ export class Engine {
   /** run -- carries out the plan; every case goes to `reporter` as it finishes, the result at the end */
   async run(reporter: Reporter, signal: AbortSignal): Promise<RunResult> {
     try {
-      await this.setup();
+      for (const line of sweepOwnLeftovers()) this.opts.notice(`removed a leftover of a killed run: ${line}`);
+      await this.setup(signal);
       const startedAt = new Date().toISOString();
       const catalogue = loadCatalogue();
       const cases: CaseResult[] = [];
       const elsewhere: FixtureInfo[] = [];
+      const fixtureErrors: FixtureFailure[] = [];
       const { plan } = this;
       reporter.begin?.({
         command: plan.command,
@@ -68,6 +71,7 @@ export class Engine {
           reporter.case?.(c);
         },
         addFixtures: (infos) => elsewhere.push(...infos),
+        fixtureFailed: (fixture, error) => fixtureErrors.push({ fixture, error }),
         log: this.opts.log,
         notice: this.opts.notice,
       };
@@ -90,6 +94,8 @@ export class Engine {
         coverage: coverage(catalogue, cases),
         undefinedNames: undefinedNames(catalogue),
         catalogueGaps: catalogue.gaps,
+        ...(fixtureErrors.length ? { fixtureErrors } : {}),
+        ...(signal.aborted ? { interrupted: true, interruptedBy: String(signal.reason ?? 'a signal') } : {}),
       };
       await reporter.end?.(result);
       return result;
@@ -103,8 +109,10 @@ export class Engine {
     for (const f of this.ready.splice(0)) await f.teardown().catch(() => undefined);
   }
 
-  private async setup(): Promise<void> {
+  private async setup(signal: AbortSignal): Promise<void> {
     for (const f of this.plan.fixtures) {
+      // stopped while an earlier fixture was set up: set up no more
+      if (signal.aborted) return;
       this.ready.push(f);
       try {
         await f.setup();
@@ -119,8 +127,14 @@ export class Engine {
     const all = this.opts.campaigns ?? CAMPAIGNS;
     let ms = 0;
     const timed = async (fn: () => Promise<void> | void) => {
+      if (ctx.signal.aborted) return;
       const t0 = Date.now();
-      await fn();
+      try {
+        await fn();
+      } catch (e) {
+        // a campaign cut short by the stop may throw on its way out: what finished is reported
+        if (!ctx.signal.aborted) throw e;
+      }
       ms += Date.now() - t0;
     };
     for (const r of this.plan.runs) {

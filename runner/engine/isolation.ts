@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildExports } from '../core/partial.js';
 import type { Implementation } from '../core/implementation.js';
+import { PARENT_PID_ENV } from '../core/ownership.js';
 import type { CaseResult } from '../core/model.js';
 import type { Fixture } from '../../fixtures/fixture.js';
 
@@ -63,6 +64,15 @@ export interface IsolationOptions {
 
 const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.js');
 
+/** forkWorker -- a worker that knows its parent's pid, to die with it (worker.ts) */
+function forkWorker() {
+  return fork(WORKER, [], {
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    env: { ...process.env, [PARENT_PID_ENV]: String(process.pid) },
+  });
+}
+
 /** how a worker ended, and what it was doing then */
 interface WorkerEnd {
   /** index of the first unit not done */
@@ -82,6 +92,8 @@ export async function runIsolated(o: IsolationOptions): Promise<void> {
   while (next < o.units.length) {
     if (o.signal.aborted) return;
     const end = await runWorker(o, next);
+    // stopped: the unit in flight was abandoned, not crashed; it is simply not reported
+    if (o.signal.aborted) return;
     if (end.next >= o.units.length) return;
     if (end.fatal !== undefined || end.running === undefined) {
       // the worker could not even start a unit: twice in a row means it never will
@@ -133,7 +145,7 @@ function lastLine(text: string): string {
 /** one worker over units[from..]; resolves when it ends, however it ends */
 function runWorker(o: IsolationOptions, from: number): Promise<WorkerEnd> {
   return new Promise((resolve) => {
-    const child = fork(WORKER, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    const child = forkWorker();
     const end: WorkerEnd = { next: from, timedOut: false, exit: '', stderr: '' };
     let timer: NodeJS.Timeout | undefined;
     const kill = () => child.kill('SIGKILL');
@@ -179,7 +191,7 @@ function runWorker(o: IsolationOptions, from: number): Promise<WorkerEnd> {
  */
 export function probeBuild(impl: Implementation): Promise<{ why?: string; builds: BuildExports[] }> {
   return new Promise((resolve) => {
-    const child = fork(WORKER, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    const child = forkWorker();
     let answer: string | undefined = 'the worker ended before it loaded the build';
     let builds: BuildExports[] = [];
     let stderr = '';

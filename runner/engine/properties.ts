@@ -45,6 +45,9 @@ export function knownFrom(cases: CaseResult[]): KnownDivergence[] {
   );
 }
 
+/** the reason of the case of a replay whose path names no generated case (the CLI turns it into bad input) */
+export const REPLAY_NOTHING = 'the replay path';
+
 /** at most this many distinct findings per property and run: each is a case of its own */
 const MAX_FINDINGS = 8;
 
@@ -69,6 +72,27 @@ export function runProperties(o: PropertyRunOptions): CaseResult[] {
         });
       } catch (e) {
         r = { runs: 0, failed: true, seed: o.seed, error: (e as Error).stack ?? String(e), knownHits: {} };
+      }
+      // fast-check runs nothing for a path past what the seed generates, and calls that a success
+      if (o.replayPath && !r.failed && r.runs === 0) {
+        out.push({
+          id: `property:${p.name}@${o.fixture.name}/${o.implementation.name}`,
+          clauseId: `property:${p.name}`,
+          page: p.page,
+          function: p.function,
+          clause: p.name,
+          clauseText: `${p.title} (model read from ${p.reads})`,
+          kind: 'property',
+          fixture: o.fixture.name,
+          implementation: o.implementation.name,
+          verdict: 'error',
+          permitted: [],
+          reason: `${REPLAY_NOTHING} '${o.replayPath}' names no case of ${p.name} with seed ${o.seed}`,
+          durationMs: Date.now() - started,
+          seed: o.seed,
+          replay: `${o.commandPrefix} --property ${p.name} --seed ${o.seed}`,
+        });
+        break;
       }
       for (const [k, n] of Object.entries(r.knownHits)) knownHits[k] = (knownHits[k] ?? 0) + n;
       const hits = Object.entries(knownHits);

@@ -3,7 +3,6 @@
  * a child with forced granularity) get the run's own options forwarded;
  * their cases and fixtures join this run's result.
  */
-import { FixtureError } from '../../fixtures/fixture.js';
 import type { RemoteRun } from '../../fixtures/remote.js';
 import type { Campaign, CampaignContext } from './campaign.js';
 
@@ -21,7 +20,13 @@ export const remoteCampaign: Campaign = {
           allowDestroyDevdax: ctx.plan.allowDestroyDevdax,
         });
       } catch (e) {
-        throw new FixtureError(`fixture ${rf.name}: ${(e as Error).message.split('\n')[0]}`);
+        // stopped by a signal: the interrupted run reports what finished
+        if (ctx.signal.aborted) return;
+        // the fixtures that ran keep their results; this one is a fixture-level error of the report
+        const why = (e as Error).message.split('\n')[0] ?? String(e);
+        ctx.fixtureFailed(rf.name, why);
+        ctx.notice(`fixture ${rf.name} failed: ${why}`);
+        continue;
       }
       for (const c of rr.result.cases) ctx.emit(c);
       ctx.addFixtures(rr.result.environment.fixtures);

@@ -10,6 +10,7 @@ import type { Implementation } from '../core/implementation.js';
 import { companionLibpmem2 } from '../core/implementation.js';
 import type { CaseResult } from '../core/model.js';
 import { loadAddon } from '../core/native.js';
+import { dieWithParent, PARENT_PID_ENV } from '../core/ownership.js';
 import type { Addon } from '../core/native.js';
 import type { Fixture } from '../../fixtures/fixture.js';
 import { PROPERTIES } from '../../properties/index.js';
@@ -111,8 +112,10 @@ async function work(job: Job, offset: number): Promise<void> {
   }
 }
 
-// the parent's death ends the worker: the IPC channel closes with it
+// the parent's death ends the worker: the IPC channel closes with it, and a worker stuck in a library
+// call (which never sees the channel close) is killed by the kernel (PR_SET_PDEATHSIG)
 process.on('disconnect', () => process.exit(0));
+dieWithParent(loadAddon(), 'SIGKILL', Number(process.env[PARENT_PID_ENV] ?? process.ppid));
 process.once('message', (m: { job: Job; offset: number } | { probe: Implementation }) => {
   const task =
     'probe' in m
