@@ -50,19 +50,21 @@ function reporters(
   baseline: Baseline | undefined,
   recorded: Snapshot | undefined,
 ): { all: Reporter[]; gates: { exitCode: 0 | 1 }[] } {
+  // --out is where the reports go; --json FILE puts the JSON elsewhere, the HTML stays in --out
+  const htmlFile = path.join(path.resolve(values.out), 'index.html');
   const jsonFile = path.resolve(values.json ?? path.join(path.resolve(values.out), 'results.json'));
-  const htmlFile = path.join(path.dirname(jsonFile), 'index.html');
   const junitFile = values.junit ? path.resolve(values.junit) : undefined;
-  const withBaseline = baseline ? { baseline } : {};
+  const withBaseline = baseline ? { baseline, strict: values.strict } : {};
   const all: Reporter[] = [new JsonReporter(jsonFile), new HtmlReporter(htmlFile, withBaseline)];
   if (junitFile) all.push(new JunitReporter(junitFile, withBaseline));
-  all.push(
-    new ConsoleReporter({
-      quiet: values.quiet,
-      files: [jsonFile, htmlFile, ...(junitFile ? [junitFile] : [])],
-      randomSeed: plan.seeded && values.seed === undefined,
-    }),
-  );
+  // the console's summary ends with the gate's verdict: it ends the run
+  const console_ = new ConsoleReporter({
+    quiet: values.quiet,
+    verbose: values.verbose,
+    files: [jsonFile, htmlFile, ...(junitFile ? [junitFile] : [])],
+    randomSeed: plan.seeded && values.seed === undefined,
+    ...(baseline && !values['update-baseline'] ? { baseline, strict: values.strict } : {}),
+  });
   const gates: { exitCode: 0 | 1 }[] = [];
   if (values.snapshot) all.push(new SnapshotWriter(path.resolve(values.snapshot)));
   if (recorded) {
@@ -72,10 +74,11 @@ function reporters(
   }
   if (values['update-baseline']) all.push(new BaselineWriter(values.baseline!, baseline, { pinVersion: values['pin-version'] }));
   else if (baseline) {
-    const gate = new GateReporter(baseline, { strict: values.strict });
+    const gate = new GateReporter(baseline, { strict: values.strict, silent: true });
     all.push(gate);
     gates.push(gate);
   }
+  all.push(console_);
   return { all, gates };
 }
 
@@ -107,11 +110,12 @@ function diff(args: string[]): number {
 
 async function run(argv: string[]): Promise<number> {
   const values = parseRunOptions(argv);
+  if (values.quiet && values.verbose) throw new UsageError('--quiet and --verbose contradict each other');
   const plan = await buildPlan(values, argv, loadAddon);
   const baseline = readBaseline(values);
   const { all, gates } = reporters(values, plan, baseline, readRecorded(values));
   const say = (l: string) => console.log(l);
-  const engine = new Engine(plan, { addon: loadAddon(), log: values.quiet ? () => undefined : say, notice: say });
+  const engine = new Engine(plan, { addon: loadAddon(), log: values.verbose ? say : () => undefined, notice: say });
   const abort = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
     abort.abort();
