@@ -112,14 +112,13 @@ function renderGate(gate: Gate, interrupted: boolean): string {
     .slice(0, 5)
     .map(
       (f) =>
-        `<li><a href="#f-${e(findingId(f))}">${e(f.implementation)} <code>${e(f.tail)}</code></a>: page permits ${f.permitted.map((p) => `<code class="name">${e(p)}</code>`).join(' ') || 'nothing listed'}, got <code class="name">${e(f.observedName)}</code></li>`,
+        `<li><a href="#f-${e(findingId(f))}">${e(f.implementation)} <code>${e(f.tail)}</code></a>: page permits ${f.permitted.map((p) => nameCode(p)).join(' ') || 'nothing listed'}, got ${nameCode(f.observedName)}</li>`,
     );
   if (newOnes.length > shown.length) shown.push(`<li>\u2026 and ${newOnes.length - shown.length} more below</li>`);
   const fixed = gate.fixed
     .slice(0, 5)
     .map(
-      (x) =>
-        `<li>FIXED: ${e(x.implementation)} <code>${e(clauseTail(x.clauseId))}</code> no longer gives <code class="name">${e(x.observedName)}</code></li>`,
+      (x) => `<li>FIXED: ${e(x.implementation)} <code>${e(clauseTail(x.clauseId))}</code> no longer gives ${nameCode(x.observedName)}</li>`,
     );
   if (gate.fixed.length > fixed.length) fixed.push(`<li>\u2026 and ${gate.fixed.length - fixed.length} more</li>`);
   const headline = red
@@ -592,11 +591,12 @@ dl dt{font-weight:600}dl dd{margin:0;overflow-wrap:anywhere}
 .two{display:flex;flex-wrap:wrap;gap:0 2rem}
 ul.caps{margin:0;padding-left:1rem}
 #filters{background:var(--bg);border-top:1px solid var(--line);border-bottom:1px solid var(--line);padding:.3rem 0;margin-top:1rem;position:sticky;top:0;z-index:5}
-#filter-form{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end}
-fieldset.verdicts{border:1px solid var(--line);border-radius:.4rem;padding:.2rem .6rem .4rem;margin:0;display:flex;flex-wrap:wrap;gap:.2rem .8rem}
-fieldset.verdicts legend{font-size:.85rem;font-weight:600;padding:0 .2rem}
+#filter-form{display:flex;flex-wrap:wrap;gap:.3rem .8rem;align-items:center}
+fieldset.verdicts{border:0;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:.2rem .6rem}
+fieldset.verdicts legend{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .vbox{white-space:nowrap}
-.field{display:flex;flex-direction:column;gap:.1rem}.field label{font-size:.85rem;font-weight:600}.field.grow{flex:1 1 16rem}
+.field{display:flex;flex-direction:row;align-items:center;gap:.3rem}.field label{font-size:.85rem;font-weight:600}.field.grow{flex:1 1 12rem}
+.field.grow input{flex:1}
 input,select,button{font:inherit;color:inherit}
 input[type=search],select{padding:.25rem .4rem;border:1px solid var(--line);border-radius:.3rem;background:var(--bg)}
 button{cursor:pointer;border:1px solid var(--line);border-radius:.3rem;background:var(--bg2);padding:.2rem .6rem}
