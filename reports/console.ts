@@ -72,7 +72,12 @@ function findingLine(f: Finding, paint: Paint): string {
   const permitted =
     f.permitted.length === 0 ? '(none listed)' : f.permitted.length > 3 ? `one of ${f.permitted.length} names` : f.permitted.join('|');
   const where = [f.copies.length > 1 ? `${f.copies.length} page copies` : f.copies[0], f.fixtures.join(',')].filter(Boolean).join('; ');
-  return `  ${status} ${f.implementation} ${f.tail}: page permits ${permitted}, got ${f.observedName || '(nothing)'} [${where}]`;
+  // a behaviour that failed on what it observed besides the code says what in its reason
+  const what =
+    f.observedName && f.permitted.includes(f.observedName)
+      ? (f.cases[0]!.reason ?? '').replace(/\s+/g, ' ')
+      : `page permits ${permitted}, got ${f.observedName || '(nothing)'}`;
+  return `  ${status} ${f.implementation} ${f.tail}: ${what} [${where}]`;
 }
 
 export interface SummaryOptions {
