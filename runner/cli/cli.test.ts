@@ -166,3 +166,62 @@ test("Debian's debug build of libpmem2, named by path, passes the same gate as t
   assert.equal(result.environment.implementations[0]?.version, '1.12.1-2', 'the version is read from the package that owns the file');
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('--suite and --grep select properties as they select clauses; --replay runs only the replayed property', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-select-'));
+  const results = (out: string) => JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')) as RunResult;
+  // no property reads pmem2_source_size(3): the suite runs alone
+  let r = cli(['run', '--suite', 'pmem2_source_size', '--impl', 'libpmem2', '--out', path.join(dir, 's'), '--quiet', '--seed', '1']);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  let res = results(path.join(dir, 's'));
+  assert.ok(res.cases.length > 0);
+  assert.deepEqual(
+    res.cases.filter((c) => c.kind === 'property' || !c.clauseId.startsWith('pmem2_source_size@')).map((c) => c.id),
+    [],
+  );
+  // --grep names a property: that property runs, and only the clauses that match
+  r = cli([
+    'run',
+    '--grep',
+    'vm_reservation/sequences',
+    '--impl',
+    'libpmem2',
+    '--out',
+    path.join(dir, 'g'),
+    '--quiet',
+    '--seed',
+    '1',
+    '--runs',
+    '5',
+  ]);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  res = results(path.join(dir, 'g'));
+  assert.deepEqual(
+    [...new Set(res.cases.filter((c) => c.kind === 'property').map((c) => c.clause.split(': ')[0]))],
+    ['pmem2_vm_reservation/sequences'],
+  );
+  // --replay: the one property, no suite
+  r = cli([
+    'run',
+    '--impl',
+    'libpmem2',
+    '--property',
+    'pmem2_map_new/parameters',
+    '--seed',
+    '1',
+    '--runs',
+    '5',
+    '--replay',
+    '0',
+    '--out',
+    path.join(dir, 'r'),
+    '--quiet',
+  ]);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  res = results(path.join(dir, 'r'));
+  assert.ok(
+    res.cases.length >= 1 && res.cases.every((c) => c.kind === 'property' && c.clause.startsWith('pmem2_map_new/parameters')),
+    JSON.stringify(res.cases.map((c) => c.id)),
+  );
+  fs.rmSync(dir, { recursive: true, force: true });
+});
