@@ -178,7 +178,7 @@ function renderSummary(result: RunResult): string {
 <section id="summary" aria-labelledby="h-summary">
   <h2 id="h-summary">Summary</h2>
   <ul class="tiles" aria-label="All cases by verdict">${headline}<li class="tile"><span class="tile-n" data-total-verdict="total">${total.total}</span> cases</li></ul>
-  <table class="summary">
+  <div class="scroll"><table class="summary">
     <caption>Verdicts per implementation and fixture</caption>
     <thead><tr><th scope="col">Implementation</th><th scope="col">Version</th><th scope="col">Fixture</th>${VERDICTS.map(
       (v) => `<th scope="col" class="num">${e(v)}</th>`,
@@ -187,7 +187,7 @@ function renderSummary(result: RunResult): string {
 ${rows || '<tr><td colspan="8">No cases ran.</td></tr>'}
     </tbody>
     <tfoot><tr><th scope="row" colspan="3">All</th>${VERDICTS.map((v) => countCell(total[v], v, 'data-impl="*" data-fixture="*"')).join('')}${countCell(total.total, 'total', 'data-impl="*" data-fixture="*"')}</tr></tfoot>
-  </table>
+  </table></div>
 </section>`;
 }
 
