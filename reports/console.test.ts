@@ -99,7 +99,10 @@ test('with a baseline: NEW findings first and the red verdict last, saying why; 
   const none: Baseline = { schema: BASELINE_SCHEMA, entries: [] };
   const red = play({}, false, none);
   assert.match(red, /^ {2}NEW {6}libpmem2 pmem2_map_new\/PMEM2_E_MAP_RANGE#2: page permits PMEM2_E_X, got -EINVAL/m);
-  assert.match(red.trimEnd().split('\n').at(-1)!, /^GATE RED: 1 new finding \(3 divergent cases\) the baseline does not accept — 1 new \(3 cases\)/);
+  assert.match(
+    red.trimEnd().split('\n').at(-1)!,
+    /^GATE RED: 1 new finding \(3 divergent cases\) the baseline does not accept — 1 new \(3 cases\)/,
+  );
   const fixedOnly: Baseline = {
     schema: BASELINE_SCHEMA,
     entries: [
@@ -113,7 +116,10 @@ test('with a baseline: NEW findings first and the red verdict last, saying why; 
     ],
   };
   const lax = play({}, false, fixedOnly);
-  assert.match(lax.trimEnd().split('\n').at(-1)!, /^GATE GREEN: nothing new against the baseline — 0 new \(0 cases\), 1 accepted \(3 cases\), 1 fixed$/);
+  assert.match(
+    lax.trimEnd().split('\n').at(-1)!,
+    /^GATE GREEN: nothing new against the baseline — 0 new \(0 cases\), 1 accepted \(3 cases\), 1 fixed$/,
+  );
   const strict = play({ strict: true }, false, fixedOnly);
   assert.match(strict, /FIXED +libpmem2 pmem2_map_new\/A#1 \(was -EIO\)/);
   assert.match(strict.trimEnd().split('\n').at(-1)!, /^GATE RED: 1 baseline entry no longer diverge/);
