@@ -14,12 +14,13 @@ export class GateReporter implements Reporter {
 
   constructor(
     private readonly baseline: Baseline,
-    private readonly opts: { strict: boolean },
+    private readonly opts: { strict: boolean; silent?: boolean },
   ) {}
 
   end(result: RunResult): void {
     const cmp = compareWithBaseline(result, this.baseline);
-    console.log(formatComparison(cmp, this.opts));
+    // silent: the console reporter prints the verdict (reports/findings.ts decides it the same way)
+    if (!this.opts.silent) console.log(formatComparison(cmp, this.opts));
     this.exitCode = gateExitCode(cmp, this.opts);
   }
 }

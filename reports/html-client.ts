@@ -14,6 +14,12 @@ export interface ClientData {
   accepted: Record<string, string>;
   /** the model's verdict list (runner/core/model.ts), in order: the page's filters offer these */
   verdicts: readonly string[];
+  /** cases whose clause has another verdict or observed name on another fixture */
+  differs?: number[];
+  /** case index → the page's text of the clause a property's finding broke */
+  pageText?: Record<string, string>;
+  /** case index → what the clause is, where the case is written and the one line that runs it again */
+  where?: Record<string, { source?: string; rerun: string; label?: string }>;
 }
 
 export function reportClient(): void {
@@ -25,6 +31,9 @@ export function reportClient(): void {
   const accepted = data.accepted || {};
   const implementations = data.result?.environment?.implementations || [];
   const VERDICTS = data.verdicts || [];
+  const differs = new Set(data.differs || []);
+  const pageText = data.pageText || {};
+  const where = data.where || {};
   const SYMBOL: Record<string, string> = { pass: '\u2713', diverge: '\u2717', skip: '\u2013', error: '!' };
 
   const hay: string[] = cases.map((c) => {
@@ -61,6 +70,7 @@ export function reportClient(): void {
   const fixSel = d.getElementById('f-fixture') as HTMLSelectElement | null;
   const implSel = d.getElementById('f-impl') as HTMLSelectElement | null;
   const qIn = d.getElementById('f-q') as HTMLInputElement | null;
+  const diffIn = d.getElementById('f-differs') as HTMLInputElement | null;
   const status = d.getElementById('f-status');
   const dialog = d.getElementById('case-dialog') as HTMLDialogElement | null;
   const dialogBody = d.getElementById('case-body');
@@ -73,6 +83,8 @@ export function reportClient(): void {
     f: string;
     i: string;
     q: string;
+    /** only cases that differ between fixtures */
+    x: boolean;
   }
 
   function current(): FilterState {
@@ -81,13 +93,15 @@ export function reportClient(): void {
       f: fixSel ? fixSel.value : '',
       i: implSel ? implSel.value : '',
       q: qIn ? qIn.value.trim() : '',
+      x: !!diffIn?.checked,
     };
   }
 
-  function matches(i: number, s: FilterState): boolean {
+  /** every filter but the verdicts and (when `x` is false) the differs box: the counts next to them follow the rest */
+  function matchesBut(i: number, s: FilterState): boolean {
     const c = cases[i];
     if (!c) return false;
-    if (s.v.indexOf(c.verdict) < 0) return false;
+    if (s.x && !differs.has(i)) return false;
     if (s.f && c.fixture !== s.f) return false;
     if (s.i && c.implementation !== s.i) return false;
     if (s.q) {
@@ -98,12 +112,18 @@ export function reportClient(): void {
     return true;
   }
 
+  function matches(i: number, s: FilterState): boolean {
+    const c = cases[i];
+    return !!c && s.v.indexOf(c.verdict) >= 0 && matchesBut(i, s);
+  }
+
   function hashFor(s: FilterState): string {
     const p = new URLSearchParams();
     if (s.v.length !== VERDICTS.length) p.set('verdict', s.v.join(','));
     if (s.f) p.set('fixture', s.f);
     if (s.i) p.set('impl', s.i);
     if (s.q) p.set('q', s.q);
+    if (s.x) p.set('differs', '1');
     const open = cases[openIndex];
     if (open) p.set('case', open.id);
     return p.toString();
@@ -134,6 +154,7 @@ export function reportClient(): void {
     setSelect(fixSel, p.get('fixture'));
     setSelect(implSel, p.get('impl'));
     if (qIn) qIn.value = p.get('q') || '';
+    if (diffIn) diffIn.checked = p.get('differs') === '1';
     const id = p.get('case');
     let idx = -1;
     if (id) for (let i = 0; i < cases.length; i++) if (cases[i]!.id === id) idx = i;
@@ -162,6 +183,26 @@ export function reportClient(): void {
       const target = d.getElementById(el.dataset.emptyFor || '');
       el.hidden = !target || target.querySelector('[data-case]:not([hidden]), [data-cases]:not([hidden])') !== null;
     });
+    // the counts beside the filters, and in the headings, follow the other filters
+    const perVerdict: Record<string, number> = {};
+    let differing = 0;
+    let divergent = 0;
+    for (let i = 0; i < cases.length; i++) {
+      const c = cases[i]!;
+      if (matchesBut(i, s)) perVerdict[c.verdict] = (perVerdict[c.verdict] || 0) + 1;
+      if (differs.has(i) && matchesBut(i, { ...s, x: false }) && s.v.indexOf(c.verdict) >= 0) differing++;
+      if (vis[i] && c.verdict === 'diverge') divergent++;
+    }
+    d.querySelectorAll<HTMLElement>('[data-count-verdict]').forEach((el) => {
+      el.textContent = String(perVerdict[el.dataset.countVerdict || ''] || 0);
+    });
+    const setText = (id: string, v: number): void => {
+      const el = d.getElementById(id);
+      if (el) el.textContent = String(v);
+    };
+    setText('n-differs', differing);
+    setText('n-divcases', divergent);
+    setText('n-findings', d.querySelectorAll('#div-table tr.finding:not([hidden])').length);
     if (status) {
       status.textContent = shown === cases.length ? `Showing all ${cases.length} cases.` : `Showing ${shown} of ${cases.length} cases.`;
     }
@@ -197,11 +238,14 @@ export function reportClient(): void {
         h('strong', null, c.fixture),
       ),
     );
+    const w = where[String(i)];
+    const text = pageText[String(i)];
     root.append(
       section(
         'What the page says',
-        h('p', { class: 'small' }, c.page, ' \u2014 ', h('code', null, `${c.function}()`), ' \u2014 ', `${c.kind} clause`),
-        h('blockquote', { class: 'clause-text' }, c.clauseText || '(no clause text)'),
+        h('p', { class: 'small' }, c.page, ' \u2014 ', h('code', null, `${c.function}()`), ' \u2014 ', w?.label || c.kind),
+        h('blockquote', { class: 'clause-text' }, text || c.clauseText || '(no clause text)'),
+        text ? h('p', { class: 'small model-text' }, `The property's model: ${c.clauseText}`) : null,
       ),
     );
     const permitted = c.permitted || [];
@@ -263,7 +307,25 @@ export function reportClient(): void {
       }
       root.append(section('Property case', ...kids));
     }
-    root.append(h('p', { class: 'small case-id' }, 'Case ', h('code', null, c.id), ` \u00b7 ${String(c.durationMs)} ms`));
+    if (w) {
+      const kids: (Node | string)[] = [];
+      if (w.source) kids.push(h('p', null, 'Written in ', h('code', { class: 'source' }, w.source)));
+      kids.push(
+        h(
+          'div',
+          { class: 'replay' },
+          h('pre', null, h('code', { id: 'dialog-rerun' }, w.rerun)),
+          h('button', { type: 'button', class: 'copy', 'data-copy-target': 'dialog-rerun' }, 'Copy rerun command'),
+          h('span', { class: 'copy-status', role: 'status' }),
+        ),
+      );
+      root.append(section('Run it again', ...kids));
+    }
+    const ms = Number(c.durationMs);
+    const took = !Number.isFinite(ms) ? '' : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+    root.append(
+      h('p', { class: 'small case-id' }, 'Case ', h('code', null, c.id), ' \u00b7 took ', h('span', { class: 'duration' }, took)),
+    );
     return root;
   }
 
@@ -344,6 +406,7 @@ export function reportClient(): void {
       if (fixSel) fixSel.value = '';
       if (implSel) implSel.value = '';
       if (qIn) qIn.value = '';
+      if (diffIn) diffIn.checked = false;
       apply();
       return;
     }
@@ -372,6 +435,7 @@ export function reportClient(): void {
   if (fixSel) fixSel.addEventListener('change', apply);
   if (implSel) implSel.addEventListener('change', apply);
   if (qIn) qIn.addEventListener('input', apply);
+  if (diffIn) diffIn.addEventListener('change', apply);
   const form = d.getElementById('filter-form');
   if (form) form.addEventListener('submit', (ev) => ev.preventDefault());
   window.addEventListener('hashchange', () => {

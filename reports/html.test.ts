@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jsonForScript, renderHtml, writeHtml } from './html.js';
-import { BASELINE_SCHEMA } from './baseline.js';
+import { fixtureCaps, jsonForScript, kindLabel, renderHtml, writeHtml } from './html.js';
+import { type Baseline, BASELINE_SCHEMA } from './baseline.js';
 import { escapeHtml } from './common.js';
 import { makeCase, makeResult } from './testing.js';
 
@@ -113,7 +113,9 @@ test('a baseline marks accepted divergences', () => {
       entries: [{ implementation: 'libpmem2', clauseId: 'p/f/<A>#1', observedName: '-EINVAL</script>', note: 'ok <because>' }],
     },
   });
-  assert.match(html, /accepted: ok &lt;because&gt;/);
+  assert.match(html, /Baseline: ok &lt;because&gt;/);
+  assert.match(html, /<span class="status s-accepted">accepted<\/span>/);
+  assert.match(html, /data-gate="red"/, 'a harness error keeps the gate red');
   assert.match(html, /class="case open-case v-diverge accepted"/);
   const data = JSON.parse(scripts(html)[0]!.body) as { accepted: Record<string, string> };
   assert.deepEqual(data.accepted, { '0': 'ok <because>' });
@@ -131,4 +133,85 @@ test('an empty run renders', () => {
   assert.match(html, /No cases ran\./);
   assert.match(html, /No divergences/);
   assert.match(html, /No property-based case failed/);
+});
+
+test('the gate: red with the NEW finding and why, green when the baseline accepts everything; --strict FIXED turns it red', () => {
+  const div = (copy: string, fixture: string) =>
+    makeCase({
+      clauseId: `pmem2_map_new@${copy}/pmem2_map_new/PMEM2_E_MAP_RANGE#2`,
+      verdict: 'diverge',
+      fixture,
+      observed: { code: -22, name: '-EINVAL', at: 'pmem2_map_new()' },
+    });
+  const cases = [div('seed-txt', 'tmpfs'), div('seed-md', 'tmpfs'), div('man-1.12.1', 'tmpfs'), div('seed-txt', 'fsdax')];
+  cases.push(makeCase({ clauseId: 'pmem2_map_new@seed-txt/pmem2_map_new/OLD#1', verdict: 'pass' }));
+  const r = makeResult(cases);
+  const none = { schema: BASELINE_SCHEMA, entries: [] } as const;
+  const red = renderHtml(r, { baseline: { ...none, entries: [] } });
+  const gate = /<section id="gate"[\s\S]*?<\/section>/.exec(red)![0];
+  assert.match(gate, /data-gate="red"/);
+  assert.match(gate, /Gate RED: 1 new finding \(4 divergent cases\) the baseline does not accept/);
+  assert.match(gate, /<strong>1<\/strong> NEW/);
+  assert.match(gate, /<code class="name nw">-EINVAL<\/code>/);
+  // the gate comes before everything else on the page
+  assert.ok(red.indexOf('id="gate"') < red.indexOf('id="summary"'));
+  // one finding row for the four cases, expandable to them
+  const rows = red.match(/<tr id="f-[0-9a-f]+" class="finding" data-cases="0 1 2 3"/g) ?? [];
+  assert.equal(rows.length, 1);
+  assert.match(red, /4 cases, 3 page copies/);
+  const accepting: Baseline = {
+    schema: BASELINE_SCHEMA,
+    entries: [
+      {
+        implementation: 'libpmem2',
+        clauseId: 'pmem2_map_new@seed-txt/pmem2_map_new/PMEM2_E_MAP_RANGE#2',
+        observedName: '-EINVAL',
+        note: 'n',
+      },
+      {
+        implementation: 'libpmem2',
+        clauseId: 'pmem2_map_new@seed-md/pmem2_map_new/PMEM2_E_MAP_RANGE#2',
+        observedName: '-EINVAL',
+        note: 'n',
+      },
+      {
+        implementation: 'libpmem2',
+        clauseId: 'pmem2_map_new@man-1.12.1/pmem2_map_new/PMEM2_E_MAP_RANGE#2',
+        observedName: '-EINVAL',
+        note: 'n',
+      },
+      { implementation: 'libpmem2', clauseId: 'pmem2_map_new@seed-txt/pmem2_map_new/OLD#1', observedName: '-EIO', note: 'gone' },
+    ],
+  };
+  const green = renderHtml(r, { baseline: accepting });
+  assert.match(green, /data-gate="green"/);
+  assert.match(green, /<strong>1<\/strong> FIXED/);
+  const strict = renderHtml(r, { baseline: accepting, strict: true });
+  assert.match(strict, /data-gate="red"/);
+  assert.match(strict, /Gate RED: 1 baseline entry no longer diverge/);
+  assert.match(strict, /FIXED: libpmem2 <code>pmem2_map_new\/OLD#1<\/code>/);
+});
+
+test('a RETURN VALUE clause is labelled as one, not as an error clause', () => {
+  const rv = makeCase({ clauseId: 'pmem2_map_new@seed-txt/pmem2_map_new/RETURN VALUE#1', verdict: 'pass', kind: 'error' });
+  assert.equal(kindLabel(rv), 'RETURN VALUE');
+  assert.equal(kindLabel(makeCase({ verdict: 'pass' })), 'ERRORS entry');
+  const html = renderHtml(makeResult([rv]));
+  const data = JSON.parse(scripts(html)[0]!.body) as { where: Record<string, { label: string; rerun: string }> };
+  assert.equal(data.where['0']!.label, 'RETURN VALUE');
+  assert.match(
+    data.where['0']!.rerun,
+    /^npx pmem-conform run --fixture tmpfs --impl libpmem2 .*--grep 'pmem2_map_new@seed-txt\/pmem2_map_new\/RETURN VALUE#1' --suites-only$/,
+  );
+});
+
+test('fixture headers name the probed capabilities', () => {
+  assert.deepEqual(fixtureCaps({ dax: false, mapSync: false }), ['DAX no', 'MAP_SYNC no', 'granularity PAGE']);
+  assert.deepEqual(fixtureCaps({ dax: true, mapSync: true, persistenceDomain: 'cpu_cache' }), [
+    'DAX yes',
+    'MAP_SYNC yes',
+    'granularity BYTE',
+    'domain cpu_cache',
+  ]);
+  assert.match(renderHtml(makeResult([makeCase({ verdict: 'pass' })])), /DAX \?.*MAP_SYNC no/);
 });

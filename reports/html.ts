@@ -15,7 +15,8 @@ import { createHash } from 'node:crypto';
 import { writeAtomic } from './write.js';
 import type { CaseResult, RunResult, Summary, Verdict } from '../runner/core/model.js';
 import { summarise, VERDICTS } from '../runner/core/model.js';
-import { compareWithBaseline, type Baseline } from './baseline.js';
+import type { Baseline } from './baseline.js';
+import { clauseTail, differingCases, type Finding, type Gate, gateOf, pageCopy, rerunCommand, sourceOf } from './findings.js';
 import {
   escapeHtml as e,
   fixtureNames,
@@ -32,8 +33,10 @@ import { renderCrashReproducers, renderHosts, reproLinks } from './html-hosts.js
 import type { Reporter } from './reporter.js';
 
 export interface HtmlOptions {
-  /** mark the divergences this baseline accepts */
+  /** mark the divergences this baseline accepts, and show the gate's verdict */
   baseline?: Baseline;
+  /** --strict: a baseline entry that no longer diverges fails the gate */
+  strict?: boolean;
   title?: string;
 }
 
@@ -80,6 +83,79 @@ function countCell(n: number, v: Verdict | 'total', attrs: string): string {
   return `<td${cls} ${attrs} data-verdict="${v}">${n}</td>`;
 }
 
+const STATUS_LABEL: Record<string, string> = {
+  new: 'NEW',
+  accepted: 'accepted',
+  'partly accepted': 'NEW (partly accepted)',
+  unbaselined: 'finding',
+};
+
+function statusBadge(status: string): string {
+  const cls = status === 'accepted' ? 'accepted' : status === 'unbaselined' ? 'finding' : 'new';
+  return `<span class="status s-${cls}">${e(STATUS_LABEL[status] ?? status)}</span>`;
+}
+
+/** the gate's verdict, first on the page: green or red, the NEW / accepted / FIXED counts and why it is red */
+function renderGate(gate: Gate, interrupted: boolean): string {
+  const red = gate.verdict === 'red' || interrupted;
+  const n = (k: number, one: string, many = `${one}s`) => `${k} ${k === 1 ? one : many}`;
+  const counts = gate.baseline
+    ? `<li class="c-new"><strong>${gate.newFindings}</strong> NEW <span class="muted">(${n(gate.newCases, 'case')})</span></li>` +
+      `<li class="c-acc"><strong>${gate.acceptedFindings}</strong> accepted <span class="muted">(${n(gate.acceptedCases, 'case')})</span></li>` +
+      `<li class="c-fixed"><strong>${gate.fixed.length}</strong> FIXED${gate.strict ? ' <span class="muted">(--strict)</span>' : ''}</li>`
+    : `<li><strong>${gate.findings.length}</strong> ${gate.findings.length === 1 ? 'finding' : 'findings'} <span class="muted">(no baseline: not gated)</span></li>`;
+  const broken = `<li class="c-broken"><strong>${gate.broken.length}</strong> errors, crashes, timeouts</li>`;
+  const why = [...(interrupted ? ['the run was interrupted: these results are partial'] : []), ...gate.why];
+  const newOnes = gate.findings.filter((f) => f.status === 'new' || f.status === 'partly accepted');
+  const list = (items: string[]) => (items.length ? `<ul class="gate-list">${items.join('')}</ul>` : '');
+  const shown = newOnes
+    .slice(0, 5)
+    .map(
+      (f) =>
+        `<li><a href="#f-${e(findingId(f))}">${e(f.implementation)} <code>${e(f.tail)}</code></a>: page permits ${f.permitted.map((p) => nameCode(p)).join(' ') || 'nothing listed'}, got ${nameCode(f.observedName)}</li>`,
+    );
+  if (newOnes.length > shown.length) shown.push(`<li>\u2026 and ${newOnes.length - shown.length} more below</li>`);
+  const fixed = gate.fixed
+    .slice(0, 5)
+    .map(
+      (x) => `<li>FIXED: ${e(x.implementation)} <code>${e(clauseTail(x.clauseId))}</code> no longer gives ${nameCode(x.observedName)}</li>`,
+    );
+  if (gate.fixed.length > fixed.length) fixed.push(`<li>\u2026 and ${gate.fixed.length - fixed.length} more</li>`);
+  const headline = red
+    ? `Gate RED: ${why.map((w) => e(w)).join('; ')}`
+    : gate.baseline
+      ? 'Gate GREEN: nothing new against the baseline, no error, crash or timeout'
+      : 'Gate GREEN: no error, crash or timeout (no baseline: findings are listed, not gated)';
+  return `
+<section id="gate" class="gate ${red ? 'gate-red' : 'gate-green'}" aria-labelledby="h-gate" data-gate="${red ? 'red' : 'green'}">
+  <h2 id="h-gate"><span aria-hidden="true">${red ? '\u2717' : '\u2713'}</span> ${headline}</h2>
+  <ul class="gate-counts">${counts}${broken}</ul>
+  ${list(shown)}${gate.strict || red ? list(fixed) : ''}
+</section>`;
+}
+
+function findingId(f: Finding): string {
+  return createHash('sha1').update(f.key).digest('hex').slice(0, 10);
+}
+
+/** what a fixture offers, as probed: DAX, MAP_SYNC and the granularity a mapping should get */
+export function fixtureCaps(caps: Record<string, unknown> | undefined): string[] {
+  if (!caps) return [];
+  const yes = (v: unknown) => (v === true ? 'yes' : v === false ? 'no' : '?');
+  const out = [`DAX ${yes(caps.dax ?? caps.devdax)}`, `MAP_SYNC ${yes(caps.mapSync ?? caps.devdaxMapSync)}`];
+  const gran =
+    caps.forcedGranularity !== undefined
+      ? `${str(caps.forcedGranularity)} (forced)`
+      : caps.persistenceDomain === 'cpu_cache'
+        ? 'BYTE'
+        : caps.mapSync === true || caps.devdax === true
+          ? 'CACHE_LINE'
+          : 'PAGE';
+  out.push(`granularity ${gran}`);
+  if (caps.persistenceDomain !== undefined) out.push(`domain ${str(caps.persistenceDomain)}`);
+  return out;
+}
+
 function renderSummary(result: RunResult): string {
   const total = summarise(result.cases);
   const headline = VERDICTS.map(
@@ -102,7 +178,7 @@ function renderSummary(result: RunResult): string {
 <section id="summary" aria-labelledby="h-summary">
   <h2 id="h-summary">Summary</h2>
   <ul class="tiles" aria-label="All cases by verdict">${headline}<li class="tile"><span class="tile-n" data-total-verdict="total">${total.total}</span> cases</li></ul>
-  <table class="summary">
+  <div class="scroll"><table class="summary">
     <caption>Verdicts per implementation and fixture</caption>
     <thead><tr><th scope="col">Implementation</th><th scope="col">Version</th><th scope="col">Fixture</th>${VERDICTS.map(
       (v) => `<th scope="col" class="num">${e(v)}</th>`,
@@ -111,7 +187,7 @@ function renderSummary(result: RunResult): string {
 ${rows || '<tr><td colspan="8">No cases ran.</td></tr>'}
     </tbody>
     <tfoot><tr><th scope="row" colspan="3">All</th>${VERDICTS.map((v) => countCell(total[v], v, 'data-impl="*" data-fixture="*"')).join('')}${countCell(total.total, 'total', 'data-impl="*" data-fixture="*"')}</tr></tfoot>
-  </table>
+  </table></div>
 </section>`;
 }
 
@@ -165,12 +241,12 @@ function renderEnvironment(result: RunResult): string {
 </section>`;
 }
 
-function renderFilters(result: RunResult): string {
+function renderFilters(result: RunResult, differing: number): string {
   const total = summarise(result.cases);
   const boxes = VERDICTS.map(
     (v) =>
       `<span class="vbox"><input type="checkbox" name="verdict" value="${v}" id="f-v-${v}" checked>` +
-      `<label for="f-v-${v}">${verdictBadge(v)} <span class="muted">(${total[v]})</span></label>` +
+      `<label for="f-v-${v}">${verdictBadge(v)} <span class="muted">(<span class="vcount" data-count-verdict="${v}">${total[v]}</span>)</span></label>` +
       `<button type="button" class="only" data-verdict="${v}" aria-label="Show only ${v}">only</button></span>`,
   ).join('');
   const opts = (names: string[]) => names.map((n) => `<option value="${e(n)}">${e(n)}</option>`).join('');
@@ -182,6 +258,7 @@ function renderFilters(result: RunResult): string {
       <select id="f-fixture"><option value="">all fixtures</option>${opts(fixtureNames(result))}</select></div>
     <div class="field"><label for="f-impl">Implementation</label>
       <select id="f-impl"><option value="">all implementations</option>${opts(implementationNames(result))}</select></div>
+    <div class="field check"><span><input type="checkbox" id="f-differs"><label for="f-differs">differs between fixtures <span class="muted">(<span id="n-differs">${differing}</span>)</span></label></span></div>
     <div class="field grow"><label for="f-q">Search</label>
       <input type="search" id="f-q" placeholder="clause, name, message, function…" autocomplete="off"></div>
     <div class="field"><button type="button" id="f-reset">Reset filters</button></div>
@@ -189,6 +266,16 @@ function renderFilters(result: RunResult): string {
   <p id="f-status" role="status" aria-live="polite">Showing all ${result.cases.length} cases.</p>
   <noscript><p>Filters and case details need JavaScript; everything else on this page is static.</p></noscript>
 </section>`;
+}
+
+/** what a clause is, in the pages' own terms: a RETURN VALUE sentence is no "error clause" */
+export function kindLabel(c: CaseResult): string {
+  if (c.kind === 'property') return 'property';
+  if (c.kind === 'durability') return 'durability trial';
+  if (/\/RETURN VALUE#\d+$/.test(c.clauseId) || c.clause === 'RETURN VALUE') return 'RETURN VALUE';
+  if (c.kind === 'unlisted') return 'unlisted error';
+  if (c.kind === 'behaviour') return 'behaviour';
+  return 'ERRORS entry';
 }
 
 function caseButton(x: Indexed, multiImpl: boolean, accepted: Map<number, string>): string {
@@ -218,12 +305,17 @@ function renderMatrix(result: RunResult, all: Indexed[], accepted: Map<number, s
   const fixtures = fixtureNames(result);
   const impls = implementationNames(result);
   const implRank = new Map(impls.map((n, k) => [n, k]));
-  const kinds = new Map((result.environment.fixtures ?? []).map((f) => [f.name, f.kind]));
+  const infos = new Map((result.environment.fixtures ?? []).map((f) => [f.name, f]));
   const cols = fixtures.length + 1;
   const head =
     `<tr><th scope="col" class="clause-col">Clause</th>` +
     fixtures
-      .map((f) => `<th scope="col">${e(f)}${kinds.get(f) ? `<br><span class="muted small">${e(kinds.get(f))}</span>` : ''}</th>`)
+      .map((f) => {
+        const info = infos.get(f);
+        const kind = info && info.kind !== f ? ` <span class="muted small">(${e(info.kind)})</span>` : '';
+        const caps = fixtureCaps(info?.capabilities);
+        return `<th scope="col">${e(f)}${kind}${caps.length ? `<br><span class="caps-line small">${caps.map((x) => e(x)).join(' \u00b7 ')}</span>` : ''}</th>`;
+      })
       .join('') +
     '</tr>';
   const bodies: string[] = [];
@@ -250,7 +342,7 @@ function renderMatrix(result: RunResult, all: Indexed[], accepted: Map<number, s
         rows.push(
           `<tr class="clause-row" data-cases="${idList(clauseCases)}"><th scope="row" class="clause-col">` +
             `<code class="clause-name">${e(first.clause)}</code>` +
-            (first.kind !== 'error' ? ` <span class="kind">${e(first.kind)}</span>` : '') +
+            (kindLabel(first) !== 'ERRORS entry' ? ` <span class="kind">${e(kindLabel(first))}</span>` : '') +
             `<br><span class="cid">${e(clauseId)}</span></th>${cells.join('')}</tr>`,
         );
       }
@@ -271,63 +363,68 @@ ${bodies.join('\n')}
 </section>`;
 }
 
-function renderDivergences(result: RunResult, all: Indexed[], accepted: Map<number, string>, withBaseline: boolean): string {
-  const divs = all.filter((x) => x.c.verdict === 'diverge');
-  const groups = groupBy(divs, (x) =>
-    JSON.stringify([x.c.implementation, x.c.clauseId, x.c.observed?.name ?? '', [...(x.c.permitted ?? [])].sort()]),
-  );
-  const rows: string[] = [];
-  for (const list of groups.values()) {
-    const c = list[0]!.c;
-    const o = c.observed;
-    const version = versionOf(result, c.implementation);
-    const permitted = (c.permitted ?? []).length
-      ? c.permitted.map((p) => `<code>${e(p)}</code>`).join(' ')
-      : '<span class="muted">none listed</span>';
-    const fixtures = list
-      .map(
-        (x) =>
-          `<button type="button" class="link open-case" data-case="${x.i}" data-open="${x.i}" aria-haspopup="dialog" aria-label="${e(
-            `${x.c.fixture}: open ${x.c.clause} details`,
-          )}">${e(x.c.fixture)}</button>`,
-      )
+/** a documented or observed name; an errno name never breaks at its leading hyphen */
+function nameCode(n: string, cls = 'name'): string {
+  return `<code class="${cls}${n.startsWith('-') ? ' nw' : ''}">${e(n)}</code>`;
+}
+
+/** the findings: one row per clause × implementation × observed name, across page copies and fixtures, each expandable to its cases */
+function renderFindings(result: RunResult, all: Indexed[], gate: Gate): string {
+  const index = new Map(all.map((x) => [x.c, x.i]));
+  const order = (f: Finding) => (f.status === 'new' || f.status === 'partly accepted' ? 0 : f.status === 'unbaselined' ? 1 : 2);
+  const findings = [...gate.findings].sort((a, b) => order(a) - order(b));
+  const rows = findings.map((f) => {
+    const c = f.cases[0]!;
+    const ids = f.cases.map((x) => index.get(x)!);
+    const version = versionOf(result, f.implementation);
+    const permitted = f.permitted.length ? f.permitted.map((p) => nameCode(p)).join(' ') : '<span class="muted">none listed</span>';
+    const messages = [...new Set(f.cases.map((x) => x.observed?.message).filter((m): m is string => !!m))];
+    const reasons = [...new Set(f.cases.map((x) => x.reason).filter((m): m is string => !!m))];
+    const fixtures = f.fixtures
+      .map((fx) => {
+        const first = f.cases.findIndex((x) => x.fixture === fx);
+        const i = ids[first]!;
+        return `<button type="button" class="link open-case" data-case="${i}" data-open="${i}" aria-haspopup="dialog" aria-label="${e(`${fx}: open ${c.clause} details`)}">${e(fx)}</button>`;
+      })
       .join(' ');
-    const messages = [...new Set(list.map((x) => x.c.observed?.message).filter((m): m is string => !!m))];
-    const reasons = [...new Set(list.map((x) => x.c.reason).filter((m): m is string => !!m))];
-    let baselineCell = '';
-    if (withBaseline) {
-      const notes = [...new Set(list.filter((x) => accepted.has(x.i)).map((x) => accepted.get(x.i) ?? ''))];
-      const allAcc = list.every((x) => accepted.has(x.i));
-      baselineCell = `<td>${
-        notes.length === 0 ? '<strong>new</strong>' : `${allAcc ? 'accepted' : 'partly accepted'}: ${notes.map((n) => e(n)).join('; ')}`
-      }</td>`;
-    }
-    rows.push(
-      `<tr data-cases="${idList(list)}">` +
-        `<td><code class="clause-name">${e(c.clause)}</code><br>${e(c.page)} \u2014 <code>${e(c.function)}()</code><br><span class="cid">${e(c.clauseId)}</span></td>` +
-        `<td class="says">${permitted}<blockquote>${e(c.clauseText)}</blockquote></td>` +
-        `<td class="did">${o ? `<code class="observed-name">${e(o.name)}</code> (${e(o.code)})<br><span class="small">from <code>${e(o.at)}</code></span>` : '<span class="muted">nothing observed</span>'}` +
-        `${messages.length ? `<br><q>${messages.map((m) => e(m)).join('</q><br><q>')}</q>` : ''}${reproLinks(list.map((x) => x.c))}</td>` +
-        `<td>${e(c.implementation)}${version ? ` ${e(version)}` : ''}</td>` +
-        `<td class="fixtures">${fixtures}</td>` +
-        `<td>${reasons.map((r) => e(r)).join('<br>')}${c.note ? `<br><span class="note">Note: ${e(c.note)}</span>` : ''}</td>` +
-        baselineCell +
-        '</tr>',
+    const casesList = f.cases
+      .map((x, k) => {
+        const i = ids[k]!;
+        const copy = pageCopy(x.clauseId);
+        return `<li data-case="${i}"><button type="button" class="link open-case" data-open="${i}" aria-haspopup="dialog">${e(copy || x.clause)} on ${e(x.fixture)}</button> <span class="muted small">${e(formatDuration(x.durationMs))}${gate.accepted.has(x) ? ' \u00b7 accepted' : ''}</span></li>`;
+      })
+      .join('');
+    const notes = f.notes.filter(Boolean);
+    return (
+      `<tr id="f-${e(findingId(f))}" class="finding" data-cases="${ids.join(' ')}" data-status="${e(f.status)}">` +
+      `<td class="what">${statusBadge(f.status)} <code class="clause-name">${e(f.clause)}</code><br><code class="small">${e(f.function)}()</code>` +
+      `<div class="cid">${e(f.tail)}</div></td>` +
+      `<td class="says">${permitted}<blockquote>${e(c.clauseText)}</blockquote></td>` +
+      `<td class="did">${nameCode(f.observedName || '(nothing)', 'name observed-name')}` +
+      `${c.observed ? `<div class="small">from <code>${e(c.observed.at)}</code></div>` : ''}` +
+      `${messages.length ? `<div class="small"><q>${messages.map((m) => e(m)).join('</q><br><q>')}</q></div>` : ''}${reproLinks(f.cases)}</td>` +
+      `<td class="where">${e(f.implementation)}${version ? ` <span class="muted small">${e(version)}</span>` : ''}<div>${fixtures}</div>` +
+      `<details class="cases"><summary>${f.cases.length} case${f.cases.length === 1 ? '' : 's'}${f.copies.length > 1 ? `, ${f.copies.length} page copies` : ''}</summary><ul>${casesList}</ul></details></td>` +
+      `<td class="why small">${reasons.map((r) => e(r)).join('<br>')}${c.note ? `<div class="note">Note: ${e(c.note)}</div>` : ''}` +
+      `${notes.length ? `<div class="bnote">Baseline: ${notes.map((n) => e(n)).join('; ')}</div>` : ''}</td>` +
+      '</tr>'
     );
-  }
+  });
+  const divs = all.filter((x) => x.c.verdict === 'diverge').length;
   return `
 <section id="divergences" aria-labelledby="h-div">
-  <h2 id="h-div">Divergences <span class="muted">(${divs.length} case${divs.length === 1 ? '' : 's'}, ${groups.size} finding${groups.size === 1 ? '' : 's'})</span></h2>
-  <p class="muted">The page permits one outcome, the library produced another. One row per finding: the same clause, implementation and observed name across fixtures.</p>
+  <h2 id="h-div">Findings <span class="muted">(<span id="n-findings" data-total="${findings.length}">${findings.length}</span> finding${findings.length === 1 ? '' : 's'}, <span id="n-divcases" data-total="${divs}">${divs}</span> divergent case${divs === 1 ? '' : 's'})</span></h2>
+  <p class="muted">The page permits one outcome, the library produced another. One row per finding: the same clause, implementation and observed name across page copies and fixtures; expand a row for its cases.</p>
   ${
     rows.length
-      ? `<div class="scroll" id="div-table"><table class="divs">
-    <thead><tr><th scope="col">Clause (page, function)</th><th scope="col">Page says (permitted)</th><th scope="col">Library did (observed)</th><th scope="col">Implementation</th><th scope="col">Fixtures</th><th scope="col">Reason / note</th>${withBaseline ? '<th scope="col">Baseline</th>' : ''}</tr></thead>
+      ? `<div id="div-table"><table class="divs">
+    <colgroup><col class="c1"><col class="c2"><col class="c3"><col class="c4"><col class="c5"></colgroup>
+    <thead><tr><th scope="col">${gate.baseline ? 'Status, clause' : 'Clause'}</th><th scope="col">Page says (permitted)</th><th scope="col">Library did</th><th scope="col">Where</th><th scope="col">Why</th></tr></thead>
     <tbody>
 ${rows.join('\n')}
     </tbody>
   </table></div>
-  <p class="empty" data-empty-for="div-table" hidden>No divergences match the filters.</p>`
+  <p class="empty" data-empty-for="div-table" hidden>No findings match the filters.</p>`
       : '<p>No divergences: every case that ran got an outcome its page permits.</p>'
   }
 </section>`;
@@ -493,19 +590,21 @@ dl.env,dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;m
 dl dt{font-weight:600}dl dd{margin:0;overflow-wrap:anywhere}
 .two{display:flex;flex-wrap:wrap;gap:0 2rem}
 ul.caps{margin:0;padding-left:1rem}
-#filters{background:var(--bg);border-top:1px solid var(--line);border-bottom:1px solid var(--line);padding:.4rem 0;margin-top:1.5rem}
-#filter-form{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end}
-fieldset.verdicts{border:1px solid var(--line);border-radius:.4rem;padding:.2rem .6rem .4rem;margin:0;display:flex;flex-wrap:wrap;gap:.2rem .8rem}
-fieldset.verdicts legend{font-size:.85rem;font-weight:600;padding:0 .2rem}
+#filters{background:var(--bg);border-top:1px solid var(--line);border-bottom:1px solid var(--line);padding:.3rem 0;margin-top:1rem;position:sticky;top:0;z-index:5}
+#filter-form{display:flex;flex-wrap:wrap;gap:.3rem .8rem;align-items:center}
+fieldset.verdicts{border:0;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:.2rem .6rem}
+fieldset.verdicts legend{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .vbox{white-space:nowrap}
-.field{display:flex;flex-direction:column;gap:.1rem}.field label{font-size:.85rem;font-weight:600}.field.grow{flex:1 1 16rem}
+.field{display:flex;flex-direction:row;align-items:center;gap:.3rem}.field label{font-size:.85rem;font-weight:600}.field.grow{flex:1 1 12rem}
+.field.grow input{flex:1}
 input,select,button{font:inherit;color:inherit}
 input[type=search],select{padding:.25rem .4rem;border:1px solid var(--line);border-radius:.3rem;background:var(--bg)}
 button{cursor:pointer;border:1px solid var(--line);border-radius:.3rem;background:var(--bg2);padding:.2rem .6rem}
 button.only{font-size:.78rem;padding:0 .35rem;margin-left:.2rem}
 button.link{border:none;background:none;color:var(--accent);text-decoration:underline;padding:0 .1rem}
 :focus-visible{outline:3px solid var(--accent);outline-offset:2px}
-#f-status{margin:.3rem 0 0;font-size:.85rem;color:var(--muted)}
+#f-status{margin:.2rem 0 0;font-size:.85rem;color:var(--muted)}
+h2[id],tr.finding{scroll-margin-top:9rem}
 .scroll{overflow:auto;max-width:100%}
 #matrix-table{max-height:80vh;border:1px solid var(--line)}
 table.matrix{margin:0;min-width:100%}
@@ -527,9 +626,25 @@ button.case.accepted{border-style:dotted}
 button.case .impl{font-weight:normal;color:var(--fg);opacity:.8;font-size:.8em}
 button.case .obs{font-size:.8em}
 button.case .acc{font-size:.75em;font-weight:normal;text-transform:uppercase}
-table.divs td.says blockquote{margin:.3rem 0 0;padding-left:.5rem;border-left:3px solid var(--line);font-size:.85rem;max-width:28rem}
-table.divs .fixtures{white-space:nowrap}
-table.divs td:first-child{min-width:14rem;max-width:22rem}table.divs td:last-child{min-width:14rem}
+table.divs{table-layout:fixed;width:100%;margin:0}
+table.divs col.c1{width:22%}table.divs col.c2{width:24%}table.divs col.c3{width:20%}table.divs col.c4{width:14%}table.divs col.c5{width:20%}
+table.divs td{overflow-wrap:anywhere}
+table.divs td.says blockquote{margin:.3rem 0 0;padding-left:.5rem;border-left:3px solid var(--line);font-size:.85rem;max-height:7.5em;overflow:auto}
+table.divs details.cases summary{cursor:pointer;font-size:.85rem}
+table.divs details.cases ul{margin:.2rem 0;padding-left:1rem;font-size:.85rem}
+code.nw{white-space:nowrap}
+.status{display:inline-block;padding:0 .35rem;border-radius:.3rem;font-weight:700;font-size:.78rem;border:1px solid currentColor;text-transform:none}
+.s-new{color:var(--diverge);background:var(--diverge-bg)}.s-accepted{color:var(--muted);background:var(--bg2)}.s-finding{color:var(--skip);background:var(--skip-bg)}
+.bnote{margin-top:.3rem;color:var(--muted)}
+.gate{border:2px solid;border-radius:.6rem;padding:.5rem 1rem;margin:.6rem 0}
+.gate h2{border:0;margin:0 0 .3rem;padding:0;font-size:1.25rem}
+.gate-red{border-color:var(--diverge);background:var(--diverge-bg)}.gate-red h2{color:var(--diverge)}
+.gate-green{border-color:var(--pass);background:var(--pass-bg)}.gate-green h2{color:var(--pass)}
+.gate-counts{display:flex;flex-wrap:wrap;gap:.2rem 1.5rem;list-style:none;padding:0;margin:.2rem 0}
+.gate-counts strong{font-size:1.2rem;font-variant-numeric:tabular-nums}
+.gate-list{margin:.2rem 0;padding-left:1.2rem;font-size:.9rem}
+.caps-line{font-weight:normal;color:var(--muted);white-space:nowrap}
+.field.check{flex-direction:row;align-items:center;align-self:center}
 .note{font-style:italic}
 article.prop{border:1px solid var(--line);border-radius:.5rem;padding:.2rem 1rem .6rem;margin:.8rem 0}
 .replay{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem}
@@ -551,18 +666,34 @@ ul.names{display:flex;flex-wrap:wrap;gap:.3rem 1rem;list-style:none;padding:0;ma
 
 export function renderHtml(result: RunResult, opts: HtmlOptions = {}): string {
   const all: Indexed[] = result.cases.map((c, i) => ({ c, i }));
+  const gate = gateOf(result, opts.baseline, { strict: opts.strict ?? false });
   const acceptedByIndex = new Map<number, string>();
-  if (opts.baseline) {
-    const index = new Map(result.cases.map((c, i) => [c, i]));
-    for (const a of compareWithBaseline(result, opts.baseline).accepted) {
-      const i = index.get(a.case);
-      if (i !== undefined) acceptedByIndex.set(i, a.entry.note);
-    }
+  for (const x of all) {
+    const entry = gate.accepted.get(x.c);
+    if (entry) acceptedByIndex.set(x.i, entry.note);
+  }
+  const differs = differingCases(result.cases);
+  // a property's finding names the page clause it broke: show that clause's text, not the model's summary
+  const textOf = new Map(result.cases.filter((c) => c.kind !== 'property').map((c) => [clauseTail(c.clauseId), c.clauseText]));
+  const pageText: Record<string, string> = {};
+  for (const x of all) {
+    if (x.c.kind !== 'property') continue;
+    const ref = x.c.clause.split(': ')[1];
+    const t = ref ? textOf.get(ref) : undefined;
+    if (t) pageText[String(x.i)] = t;
+  }
+  const where: Record<string, { source?: string; rerun: string; label: string }> = {};
+  for (const x of all) {
+    const source = sourceOf(x.c);
+    where[String(x.i)] = { rerun: rerunCommand(x.c, result), label: kindLabel(x.c), ...(source ? { source } : {}) };
   }
   const data: ClientData = {
     result,
     verdicts: VERDICTS,
     accepted: Object.fromEntries([...acceptedByIndex].map(([i, n]) => [String(i), n])),
+    differs: all.filter((x) => differs.has(x.c)).map((x) => x.i),
+    pageText,
+    where,
   };
   const script = clientScript();
   const hash = createHash('sha256').update(script, 'utf8').digest('base64');
@@ -586,25 +717,26 @@ export function renderHtml(result: RunResult, opts: HtmlOptions = {}): string {
 <body>
 <header>
   <h1>${e(title)}</h1>
+${renderGate(gate, !!(result as { interrupted?: unknown }).interrupted)}
   <p class="lead">${e(headline)}. Run on <strong>${e(env.hostname)}</strong> (${e(env.kernel)}, ${e(env.arch)}), started ${e(env.startedAt)}, took ${e(
     formatDuration(env.durationMs),
   )}.</p>${renderStopped(result)}
   <nav class="toc" aria-label="Sections"><ul>
-    <li><a href="#summary">Summary</a></li><li><a href="#environment">Environment</a></li><li><a href="#matrix">Clauses \u00d7 fixtures</a></li>
-    <li><a href="#divergences">Divergences</a></li>${total.error ? '<li><a href="#errors">Harness errors</a></li>' : ''}<li><a href="#properties">Property failures</a></li>${result.cases.some((c) => c.clauseId.startsWith('durability:')) ? '<li><a href="#durability">Durability</a></li>' : ''}<li><a href="#coverage">Coverage</a></li>
+    <li><a href="#summary">Summary</a></li><li><a href="#divergences">Findings</a></li>${total.error ? '<li><a href="#errors">Harness errors</a></li>' : ''}<li><a href="#properties">Property failures</a></li><li><a href="#matrix">Clauses \u00d7 fixtures</a></li>
+    ${result.cases.some((c) => c.clauseId.startsWith('durability:')) ? '<li><a href="#durability">Durability</a></li>' : ''}<li><a href="#environment">Environment</a></li><li><a href="#coverage">Coverage</a></li>
   </ul></nav>
 </header>
 <main>
 ${renderSummary(result)}
-${renderEnvironment(result)}
+${renderFilters(result, differs.size)}
+${renderFindings(result, all, gate)}
 ${renderHosts(result)}
-${renderFilters(result)}
-${renderMatrix(result, all, acceptedByIndex)}
-${renderDivergences(result, all, acceptedByIndex, opts.baseline !== undefined)}
 ${renderErrors(all)}
 ${renderCrashReproducers(result)}
 ${renderProperties(all)}
+${renderMatrix(result, all, acceptedByIndex)}
 ${renderDurability(result)}
+${renderEnvironment(result)}
 ${renderCoverage(result)}
 </main>
 <dialog id="case-dialog" aria-labelledby="case-title">

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderJunit, writeJunit } from './junit.js';
-import { BASELINE_SCHEMA } from './baseline.js';
+import { type Baseline, BASELINE_SCHEMA } from './baseline.js';
 import { escapeXml } from './common.js';
 import { makeCase, makeResult } from './testing.js';
 
@@ -120,7 +120,8 @@ test('one testsuite per implementation × fixture with correct counts', () => {
   const first = suites[0]!;
   assert.equal(first.attrs.time, '1.540'); // 1500 + 4 × 10 ms
   const tc = kids(first, 'testcase')[0]!;
-  assert.equal(tc.attrs.classname, 'pmem2_map_new(3) [seed .txt]/pmem2_map_new');
+  // no dot: Jenkins would split the classname there into a package and a class
+  assert.equal(tc.attrs.classname, 'pmem2_map_new(3) [seed _txt]/pmem2_map_new');
   assert.equal(tc.attrs.name, 'A [p/f/A#1]');
   assert.equal(tc.attrs.time, '1.500');
   const fsdaxProps = Object.fromEntries(kids(kids(suites[1]!, 'properties')[0]!, 'property').map((p) => [p.attrs.name, p.attrs.value]));
@@ -180,4 +181,33 @@ test('writeJunit creates the directory and writes the file', () => {
   const file = join(dir, 'a', 'b', 'junit.xml');
   writeJunit(sampleResult(), file);
   assert.ok(readFileSync(file, 'utf8').startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites '));
+});
+
+test('classnames carry no dot, whatever the page version says', () => {
+  const r = sampleResult();
+  for (const c of r.cases) c.page = 'pmem2_map_new(3) [man-1.12.1]';
+  const root = parseXml(renderJunit(r));
+  const names = kids(root, 'testsuite').flatMap((s) => kids(s, 'testcase').map((t) => t.attrs.classname!));
+  assert.equal(names.length, r.cases.length);
+  for (const n of names) assert.ok(!n.includes('.'), n);
+  assert.ok(names.includes('pmem2_map_new(3) [man-1_12_1]/pmem2_map_new'));
+});
+
+test('--strict: a baseline entry that no longer diverges is a failure, as the exit status says', () => {
+  // p/f/A#1 passes on both fixtures: its entry is fixed
+  const baseline: Baseline = {
+    schema: BASELINE_SCHEMA,
+    entries: [{ implementation: 'libpmem2', clauseId: 'p/f/A#1', observedName: '-EINVAL', note: 'old finding' }],
+  };
+  const lax = parseXml(renderJunit(sampleResult(), { baseline }));
+  assert.equal(lax.attrs.failures, '3');
+  const strict = parseXml(renderJunit(sampleResult(), { baseline, strict: true }));
+  assert.equal(strict.attrs.failures, '4');
+  assert.equal(strict.attrs.tests, '9');
+  const suite = kids(strict, 'testsuite').find((s) => s.attrs.name === 'baseline (--strict)')!;
+  assert.ok(suite, 'a testsuite for the baseline');
+  const failure = kids(kids(suite, 'testcase')[0]!, 'failure')[0]!;
+  assert.equal(failure.attrs.type, 'baseline-fixed');
+  assert.match(failure.attrs.message!, /no longer diverges/);
+  assert.match(failure.text, /Baseline note: old finding/);
 });

@@ -13,6 +13,17 @@ import type { Reporter } from './reporter.js';
 
 export interface JunitOptions {
   baseline?: Baseline;
+  /** --strict: a baseline entry that no longer diverges is a failure (the run exits 1 for it) */
+  strict?: boolean;
+}
+
+/**
+ * junitClassname -- Jenkins splits a classname at its last dot into package
+ * and class ("pmem2_map_new(3) [man-1.12" / "1]..."): no dots, so the page
+ * and its version read whole in Jenkins, GitLab and GitHub alike
+ */
+export function junitClassname(page: string, fn: string): string {
+  return `${page}/${fn}`.replace(/\./g, '_');
 }
 
 const x = escapeXml;
@@ -82,7 +93,7 @@ function oneLine(s: string): string {
 
 function testcase(c: CaseResult, accepted: BaselineEntry | undefined): string {
   const open =
-    `    <testcase classname="${x(`${c.page}/${c.function}`)}" name="${x(`${c.clause} [${c.clauseId}]`)}"` +
+    `    <testcase classname="${x(junitClassname(c.page, c.function))}" name="${x(`${c.clause} [${c.clauseId}]`)}"` +
     ` time="${seconds(c.durationMs)}"`;
   const observed = c.observed ? `${c.observed.name}` : '(nothing observed)';
   const permitted = c.permitted.length ? c.permitted.join(' | ') : '(none listed)';
@@ -123,8 +134,11 @@ function testcase(c: CaseResult, accepted: BaselineEntry | undefined): string {
 
 export function renderJunit(result: RunResult, opts: JunitOptions = {}): string {
   const acceptedBy = new Map<CaseResult, BaselineEntry>();
+  let fixed: BaselineEntry[] = [];
   if (opts.baseline) {
-    for (const a of compareWithBaseline(result, opts.baseline).accepted) acceptedBy.set(a.case, a.entry);
+    const cmp = compareWithBaseline(result, opts.baseline);
+    for (const a of cmp.accepted) acceptedBy.set(a.case, a.entry);
+    if (opts.strict) fixed = cmp.fixed;
   }
   const env = result.environment;
   const timestamp = str(env.startedAt)
@@ -175,6 +189,23 @@ export function renderJunit(result: RunResult, opts: JunitOptions = {}): string 
       `  <testsuite name="interrupted" id="${id++}" tests="1" failures="0" errors="1" skipped="0" time="0.000"` +
         ` timestamp="${x(timestamp)}" hostname="${x(env.hostname || 'localhost')}">\n` +
         `    <testcase name="run interrupted" classname="run" time="0.000"><error message="${x(`interrupted by ${result.interruptedBy ?? 'a signal'}: only the ${result.cases.length} cases that finished are reported`)}"/></testcase>\n  </testsuite>`,
+    );
+  }
+  if (fixed.length) {
+    // --strict fails the run for these: the CI's view must say so too
+    total.tests += fixed.length;
+    total.failures += fixed.length;
+    const cases = fixed.map((f) => {
+      const what = `${f.implementation} ${f.clauseId}${f.fixture && f.fixture !== '*' ? ` on ${f.fixture}` : ''}`;
+      const message = `no longer diverges (the baseline accepts ${f.observedName}); remove the entry from the baseline (--strict)`;
+      return (
+        `    <testcase classname="baseline/${x(f.implementation)}" name="${x(`FIXED ${f.clauseId}`)}" time="0.000">\n` +
+        `      <failure message="${x(message)}" type="baseline-fixed">${x(`${what}: ${message}\nBaseline note: ${f.note || '(none)'}`)}</failure>\n    </testcase>`
+      );
+    });
+    blocks.push(
+      `  <testsuite name="baseline (--strict)" id="${id++}" package="baseline" tests="${fixed.length}" failures="${fixed.length}" errors="0" skipped="0"` +
+        ` time="0.000" timestamp="${x(timestamp)}" hostname="${x(env.hostname || 'localhost')}">\n${cases.join('\n')}\n  </testsuite>`,
     );
   }
   const runMs = typeof env.durationMs === 'number' && env.durationMs > 0 ? env.durationMs : total.ms;

@@ -7,6 +7,16 @@
  */
 import type { CaseResult, RunResult } from '../runner/core/model.js';
 
+/** what one implementation will run on one fixture, in the order the engine runs it */
+export interface PlannedGroup {
+  implementation: string;
+  fixture: string;
+  /** 'suites': one case per selected clause; 'properties': the properties, one case each (more when one finds several things) */
+  campaign: 'suites' | 'properties';
+  /** the units: clause ids or property names */
+  units: string[];
+}
+
 /** what is known before the first case */
 export interface RunStart {
   command: string;
@@ -14,6 +24,8 @@ export interface RunStart {
   fixtures: string[];
   /** the property seed, when properties or durability trials run */
   seed?: number;
+  /** the in-process cases to come (remote fixtures and durability trials are not counted: they report as they finish) */
+  planned?: PlannedGroup[];
 }
 
 export interface Reporter {

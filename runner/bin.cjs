@@ -6,7 +6,13 @@ const path = require('node:path');
 const fs = require('node:fs');
 const entry = path.join(__dirname, '..', 'dist', 'runner', 'cli', 'entry.js');
 if (!fs.existsSync(entry)) {
-  console.error('pmem-conform: not built yet; run npm install (or npm run build)');
+  // a checkout compiles dist/ in npm install (prepare); a package from npm pack ships it
+  const checkout = fs.existsSync(path.join(__dirname, '..', 'tsconfig.json'));
+  console.error(
+    checkout
+      ? 'pmem-conform: not built yet; run npm install (or npm run build) in the checkout'
+      : `pmem-conform: this installed package has no dist/ (${path.join(__dirname, '..')}); reinstall it from a package made by npm pack`,
+  );
   process.exit(2);
 }
 import(require('node:url').pathToFileURL(entry).href).catch((e) => {

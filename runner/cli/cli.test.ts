@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import { loadCatalogue } from '../catalogue/build.js';
 import { PROJECT_ROOT } from '../core/paths.js';
 import type { RunResult } from '../core/model.js';
+import { clauseTail } from '../../reports/findings.js';
 
 const BIN = path.join(PROJECT_ROOT, 'runner/bin.cjs');
 
@@ -46,13 +47,22 @@ test('conformance run of libpmem2 and libpmemset on tmpfs: a case per seed claus
     junit,
     '--out',
     dir,
-    '--quiet',
     '--baseline',
     BASELINE,
     '--seed',
     '1',
   ]);
   assert.equal(r.status, 0, `exit ${r.status}\n${r.stdout}\n${r.stderr}`);
+  // a default run's output fits a screen or two: a header, a line per finished block, the summary, the verdict last
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.ok(lines.length <= 60, `${lines.length} lines:\n${r.stdout}`);
+  assert.match(lines[0]!, /^pmem-conform: libpmem2 \+ libpmemset on tmpfs, seed 1, \d+ cases planned$/);
+  assert.match(lines.at(-1)!, /^GATE GREEN: nothing new against the baseline/);
+  assert.ok(
+    lines.every((l) => l.length <= 200),
+    'no line over 200 characters',
+  );
+  assert.ok(!r.stdout.includes('\x1b['), 'no colour when not on a terminal');
   const result = JSON.parse(fs.readFileSync(json, 'utf8')) as RunResult;
   assert.equal(result.schema, 'pmem-conform/1');
   const errors = result.cases.filter((c) => c.verdict === 'error');
@@ -69,8 +79,8 @@ test('conformance run of libpmem2 and libpmemset on tmpfs: a case per seed claus
     assert.ok(got.verdict === 'skip' ? !!got.reason : got.observed !== undefined, `${c.id}: ${JSON.stringify(got)}`);
   }
   assert.ok(result.cases.some((c) => c.verdict === 'pass'));
-  // the summary names the divergences it found
-  for (const d of result.cases.filter((c) => c.verdict === 'diverge')) assert.ok(r.stdout.includes(d.clauseId), d.clauseId);
+  // the summary names the divergences it found, one line per finding whatever the page copy
+  for (const d of result.cases.filter((c) => c.verdict === 'diverge')) assert.ok(r.stdout.includes(clauseTail(d.clauseId)), d.clauseId);
   // this run's own fixture directory: a run in parallel (another test file, another checkout) has its own
   const own = result.environment.fixtures
     .map((f) => f.directory)
@@ -102,7 +112,10 @@ test('a changed expectation in a copy of the baseline makes the run fail, naming
   fs.writeFileSync(copy, JSON.stringify(b));
   const r = cli(['run', '--impl', 'libpmem2', '--suite', 'pmem2_map_new', '--out', dir, '--quiet', '--baseline', copy, '--seed', '1']);
   assert.equal(r.status, 1, r.stdout + r.stderr);
-  assert.ok(r.stdout.includes(victim.clauseId), r.stdout);
+  assert.ok(r.stdout.includes(clauseTail(victim.clauseId)), r.stdout);
+  // --quiet: the summary only (no header, no progress), the verdict last
+  assert.ok(!/^pmem-conform:|^\[\d+/m.test(r.stdout), r.stdout);
+  assert.match(r.stdout.trimEnd().split('\n').at(-1)!, /^GATE RED: 1 new finding/);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -148,8 +161,67 @@ test("Debian's debug build of libpmem2, named by path, passes the same gate as t
     '1',
   ]);
   assert.equal(r.status, 0, `exit ${r.status}\n${r.stdout}\n${r.stderr}`);
-  assert.match(r.stdout, /baseline: 0 new divergence\(s\)/);
+  assert.match(r.stdout, /^GATE GREEN: nothing new against the baseline — 0 new/m);
   const result = JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')) as RunResult;
   assert.equal(result.environment.implementations[0]?.version, '1.12.1-2', 'the version is read from the package that owns the file');
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('--suite and --grep select properties as they select clauses; --replay runs only the replayed property', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-select-'));
+  const results = (out: string) => JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')) as RunResult;
+  // no property reads pmem2_source_size(3): the suite runs alone
+  let r = cli(['run', '--suite', 'pmem2_source_size', '--impl', 'libpmem2', '--out', path.join(dir, 's'), '--quiet', '--seed', '1']);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  let res = results(path.join(dir, 's'));
+  assert.ok(res.cases.length > 0);
+  assert.deepEqual(
+    res.cases.filter((c) => c.kind === 'property' || !c.clauseId.startsWith('pmem2_source_size@')).map((c) => c.id),
+    [],
+  );
+  // --grep names a property: that property runs, and only the clauses that match
+  r = cli([
+    'run',
+    '--grep',
+    'vm_reservation/sequences',
+    '--impl',
+    'libpmem2',
+    '--out',
+    path.join(dir, 'g'),
+    '--quiet',
+    '--seed',
+    '1',
+    '--runs',
+    '5',
+  ]);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  res = results(path.join(dir, 'g'));
+  assert.deepEqual(
+    [...new Set(res.cases.filter((c) => c.kind === 'property').map((c) => c.clause.split(': ')[0]))],
+    ['pmem2_vm_reservation/sequences'],
+  );
+  // --replay: the one property, no suite
+  r = cli([
+    'run',
+    '--impl',
+    'libpmem2',
+    '--property',
+    'pmem2_map_new/parameters',
+    '--seed',
+    '1',
+    '--runs',
+    '5',
+    '--replay',
+    '0',
+    '--out',
+    path.join(dir, 'r'),
+    '--quiet',
+  ]);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  res = results(path.join(dir, 'r'));
+  assert.ok(
+    res.cases.length >= 1 && res.cases.every((c) => c.kind === 'property' && c.clause.startsWith('pmem2_map_new/parameters')),
+    JSON.stringify(res.cases.map((c) => c.id)),
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 });

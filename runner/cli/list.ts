@@ -2,10 +2,17 @@
 import { FIXTURES, REMOTE_FIXTURES } from '../../fixtures/index.js';
 import { PROPERTIES } from '../../properties/index.js';
 import { SUITES } from '../../suites/index.js';
+import { loadCatalogue } from '../catalogue/build.js';
+import { selectClauses } from '../engine/suites.js';
 
 export function list(): number {
   console.log('suites:');
-  for (const s of SUITES) console.log(`  ${s.name.padEnd(24)} ${s.implementation}, pages ${s.pages.join(', ')}, ${s.cases.length} cases`);
+  const catalogue = loadCatalogue();
+  // a run makes one case per clause of every copy of the suite's pages, per fixture: count those, not the definitions
+  for (const s of SUITES)
+    console.log(
+      `  ${s.name.padEnd(24)} ${s.implementation}, pages ${s.pages.join(', ')}, ${selectClauses(catalogue, [s]).length} cases per fixture`,
+    );
   console.log('fixtures:');
   for (const [n, f] of Object.entries(FIXTURES)) console.log(`  ${n.padEnd(24)} ${f.describe}`);
   for (const [n, d] of Object.entries(REMOTE_FIXTURES)) console.log(`  ${n.padEnd(24)} ${d}`);

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { clauseTail } from '../../reports/findings.js';
 import type { CaseResult, RunResult } from '../core/model.js';
 import { PROJECT_ROOT } from '../core/paths.js';
 import { buildLie, canBuildLies } from './lying.js';
@@ -160,13 +161,15 @@ function caughtOn(lie: ReturnType<typeof run>, real: ReturnType<typeof run>, cla
     assert.match(c.reason ?? '', why, c.id);
   }
   assert.equal(lie.status, 1, `the gate fails: ${lie.stderr}`);
-  assert.match(lie.stdout, new RegExp(`NEW +libpmem2 ${clause.replace(/[.*+?^${}()|[\]\\#]/g, '\\$&')} on `));
+  // the console's finding line names the clause without its page copy, and the gate is red
+  assert.match(lie.stdout, new RegExp(`NEW\\S* +libpmem2 ${clauseTail(clause).replace(/[.*+?^${}()|[\]\\#]/g, '\\$&')}: `));
+  assert.match(lie.stdout, /^GATE RED: .*new finding/m);
   assert.equal(
     real.status,
     0,
     `the real library passes the same gate: ${real.stdout
       .split('\n')
-      .filter((l) => /NEW|baseline:/.test(l))
+      .filter((l) => /NEW|GATE/.test(l))
       .join('\n')}`,
   );
   const honest = real.result.cases.filter((c) => c.clauseId === clause);

@@ -62,23 +62,25 @@ function reporters(
   baseline: Baseline | undefined,
   recorded: Snapshot | undefined,
 ): { all: Reporter[]; gates: { exitCode: 0 | 1 }[] } {
+  // --out is where the reports go; --json FILE puts the JSON elsewhere, the HTML stays in --out
+  const htmlFile = path.join(path.resolve(values.out), 'index.html');
   const jsonFile = path.resolve(values.json ?? path.join(path.resolve(values.out), 'results.json'));
-  const htmlFile = path.join(path.dirname(jsonFile), 'index.html');
   const junitFile = values.junit ? path.resolve(values.junit) : undefined;
-  const withBaseline = baseline ? { baseline } : {};
+  const withBaseline = baseline ? { baseline, strict: values.strict } : {};
   const all: Reporter[] = [
     new JsonReporter(jsonFile),
     new HtmlReporter(htmlFile, withBaseline),
     new ReproReporter(path.join(path.dirname(jsonFile), 'repro')),
   ];
   if (junitFile) all.push(new JunitReporter(junitFile, withBaseline));
-  all.push(
-    new ConsoleReporter({
-      quiet: values.quiet,
-      files: [jsonFile, htmlFile, ...(junitFile ? [junitFile] : [])],
-      randomSeed: plan.seeded && values.seed === undefined,
-    }),
-  );
+  // the console's summary ends with the gate's verdict: it ends the run
+  const console_ = new ConsoleReporter({
+    quiet: values.quiet,
+    verbose: values.verbose,
+    files: [jsonFile, htmlFile, ...(junitFile ? [junitFile] : [])],
+    randomSeed: plan.seeded && values.seed === undefined,
+    ...(baseline && !values['update-baseline'] ? { baseline, strict: values.strict } : {}),
+  });
   const gates: { exitCode: 0 | 1 }[] = [];
   if (values.snapshot) all.push(new SnapshotWriter(path.resolve(values.snapshot)));
   if (recorded) {
@@ -88,10 +90,11 @@ function reporters(
   }
   if (values['update-baseline']) all.push(new BaselineWriter(values.baseline!, baseline, { pinVersion: values['pin-version'] }));
   else if (baseline) {
-    const gate = new GateReporter(baseline, { strict: values.strict });
+    const gate = new GateReporter(baseline, { strict: values.strict, silent: true });
     all.push(gate);
     gates.push(gate);
   }
+  all.push(console_);
   return { all, gates };
 }
 
@@ -155,15 +158,17 @@ function diffThreeWay(args: string[]): number {
 
 /** the files a run writes, checked before it starts: a report that cannot be written must not cost the run */
 function outputFiles(values: RunOptions): { outDir: string; files: [string, string][] } {
-  const jsonFile = path.resolve(values.json ?? path.join(path.resolve(values.out), 'results.json'));
+  // the HTML always goes to --out; --json FILE moves only the JSON
+  const outDir = path.resolve(values.out);
+  const jsonFile = path.resolve(values.json ?? path.join(outDir, 'results.json'));
   const files: [string, string][] = [
     [values.json ? '--json' : '--out', jsonFile],
-    [values.json ? '--json' : '--out', path.join(path.dirname(jsonFile), 'index.html')],
+    ['--out', path.join(outDir, 'index.html')],
   ];
   if (values.junit) files.push(['--junit', values.junit]);
   if (values.snapshot) files.push(['--snapshot', values.snapshot]);
   if (values['update-baseline'] && values.baseline) files.push(['--baseline', values.baseline]);
-  return { outDir: path.dirname(jsonFile), files };
+  return { outDir, files };
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -172,11 +177,12 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const values = parseRunOptions(argv);
+  if (values.quiet && values.verbose) throw new UsageError('--quiet and --verbose contradict each other');
   const plan = await buildPlan(values, argv, loadAddon);
   const baseline = readBaseline(values);
   const recorded = readRecorded(values);
   const { outDir, files } = outputFiles(values);
-  if (values.out !== undefined && !values.json) checkOutputDir('--out', values.out);
+  checkOutputDir('--out', values.out);
   for (const [opt, f] of files) checkOutputFile(opt, f);
   let lock: OutputLock;
   try {
@@ -186,7 +192,7 @@ async function run(argv: string[]): Promise<number> {
     throw e;
   }
   const say = (l: string) => console.log(l);
-  const engine = new Engine(plan, { addon: loadAddon(), log: values.quiet ? () => undefined : say, notice: say });
+  const engine = new Engine(plan, { addon: loadAddon(), log: values.verbose ? say : () => undefined, notice: say });
   const interrupts = new Interrupts({
     say: (l) => console.error(l),
     cleanup: async () => {

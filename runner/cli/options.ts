@@ -14,7 +14,7 @@ export class UsageError extends Error {}
 
 export const USAGE = `usage: pmem-conform run [--fixture NAME]... [--impl libpmem2[=PATH]] [--impl libpmemset[=PATH]]
                          [--suite NAME]... [--grep TEXT] [--out DIR] [--json FILE] [--junit FILE]
-                         [--baseline FILE [--strict] [--update-baseline [--pin-version]]] [--impl-version NAME=VERSION] [--quiet]
+                         [--baseline FILE [--strict] [--update-baseline [--pin-version]]] [--impl-version NAME=VERSION] [--quiet|--verbose]
                          [--property NAME]... [--seed N] [--runs N] [--replay PATH] [--soak] [--suites-only]
                          [--allow-destroy-devdax] [--suite durability [--trials N]] [--case-timeout SECONDS]
                          [--snapshot FILE] [--compare FILE] [--shard I/N]
@@ -38,6 +38,7 @@ const OPTIONS = {
   strict: { type: 'boolean', default: false },
   'update-baseline': { type: 'boolean', default: false },
   quiet: { type: 'boolean', default: false },
+  verbose: { type: 'boolean', default: false },
   property: { type: 'string', multiple: true },
   seed: { type: 'string' },
   runs: { type: 'string' },

@@ -37,7 +37,8 @@ export async function buildPlan(values: RunOptions, argv: string[], addon: () =>
   const impls = (values.impl ?? Object.keys(DEFAULT_LIB)).map(parseImpl);
   const wantDurability = (values.suite ?? []).includes(DURABILITY) || (values.fixture ?? []).includes('all');
   const trials = values.trials !== undefined ? intOption('--trials', values.trials, 1, 10_000) : 2;
-  const suites = selectSuites(values.suite);
+  // --replay re-runs one property's one situation: no suite runs with it
+  const suites = values.replay !== undefined ? [] : selectSuites(values.suite);
   const properties = selectProperties(values);
   const runs: ImplementationRun[] = impls
     .map((impl) => ({
@@ -45,7 +46,7 @@ export async function buildPlan(values: RunOptions, argv: string[], addon: () =>
       suites: suites.filter((s) => s.implementation === impl.name),
       properties: properties.filter((p) => p.implementation === impl.name),
     }))
-    .filter((r) => r.suites.length > 0);
+    .filter((r) => r.suites.length > 0 || r.properties.length > 0);
   if (runs.length === 0 && !wantDurability) throw new UsageError(`no selected suite drives ${impls.map((i) => i.name).join(' or ')}`);
   // seeds are non-negative 32-bit numbers, so every printed replay command parses as printed
   const seed = values.seed !== undefined ? intOption('--seed', values.seed, 0, 2 ** 32 - 1) : (Date.now() ^ (process.pid << 10)) >>> 0;
@@ -120,14 +121,33 @@ function selectSuites(names: string[] | undefined): Suite[] {
     });
 }
 
+/** the pages a property reads: its own and those its model is written from */
+function propertyPages(p: PropertyDef): string[] {
+  return `${p.page}, ${p.reads}`.split(/,\s*/).map((x) => x.replace(/\(\d\).*$/, '').trim());
+}
+
+/**
+ * selectProperties -- --property names them; otherwise --suite keeps the
+ * properties that read one of the selected suites' pages and --grep those
+ * whose name, title, page or functions contain the text, as it does clauses
+ */
 function selectProperties(values: RunOptions): PropertyDef[] {
   if (values['suites-only']) return [];
-  if (!values.property) return PROPERTIES;
-  return values.property.map((n) => {
-    const pd = PROPERTIES.find((x) => x.name === n);
-    if (!pd) throw new UsageError(`unknown property '${n}' (known: ${PROPERTIES.map((x) => x.name).join(', ')})`);
-    return pd;
-  });
+  if (values.property)
+    return values.property.map((n) => {
+      const pd = PROPERTIES.find((x) => x.name === n);
+      if (!pd) throw new UsageError(`unknown property '${n}' (known: ${PROPERTIES.map((x) => x.name).join(', ')})`);
+      return pd;
+    });
+  let out = PROPERTIES;
+  const named = (values.suite ?? []).filter((n) => n !== DURABILITY);
+  if (values.suite) {
+    const pages = new Set(selectSuites(named).flatMap((s) => s.pages));
+    out = out.filter((p) => propertyPages(p).some((x) => pages.has(x)));
+  }
+  const needle = values.grep?.toLowerCase();
+  if (needle) out = out.filter((p) => [p.name, p.title, p.page, p.function, p.reads].some((x) => x.toLowerCase().includes(needle)));
+  return out;
 }
 
 /** the in-process fixtures and the remote ones; --suite durability alone needs none (it boots its own guest) */

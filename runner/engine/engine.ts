@@ -14,13 +14,13 @@ import type { Addon } from '../core/native.js';
 import type { Fixture } from '../../fixtures/fixture.js';
 import { FixtureError } from '../../fixtures/fixture.js';
 import { sweepOwnLeftovers } from '../../fixtures/sweep.js';
-import type { Reporter } from '../../reports/reporter.js';
+import type { PlannedGroup, Reporter } from '../../reports/reporter.js';
 import type { Campaign, CampaignContext } from './campaign.js';
 import { durabilityCampaign } from './durability/campaign.js';
 import type { Plan } from './plan.js';
 import { propertyCampaign } from './properties.js';
 import { remoteCampaign } from './remote.js';
-import { coverage, suiteCampaign, undefinedNames } from './suites.js';
+import { coverage, selectClauses, suiteCampaign, undefinedNames } from './suites.js';
 
 /** the campaigns of a run, in the order they run */
 export const CAMPAIGNS: readonly Campaign[] = [suiteCampaign, propertyCampaign, remoteCampaign, durabilityCampaign];
@@ -58,6 +58,7 @@ export class Engine {
         implementations: plan.implementations.map((i) => i.name),
         fixtures: [...plan.fixtures.map((f) => f.name), ...plan.remotes.map((r) => r.name)],
         ...(plan.seeded ? { seed: plan.seed } : {}),
+        planned: planned(plan, catalogue),
       });
       const ctx: CampaignContext = {
         plan,
@@ -143,6 +144,20 @@ export class Engine {
     for (const c of all.filter((x) => x.scope === 'plan')) await timed(() => c.run(ctx));
     return ms;
   }
+}
+
+/** planned -- the in-process work, in the order the campaigns do it, for progress counters */
+function planned(plan: Plan, catalogue: ReturnType<typeof loadCatalogue>): PlannedGroup[] {
+  const out: PlannedGroup[] = [];
+  for (const r of plan.runs) {
+    const clauses = selectClauses(catalogue, r.suites, plan.grep).map((s) => s.clause.id);
+    for (const f of plan.fixtures)
+      if (clauses.length) out.push({ implementation: r.impl.name, fixture: f.name, campaign: 'suites', units: clauses });
+    for (const f of plan.fixtures.filter((x) => x.kind !== 'devdax'))
+      if (r.properties.length)
+        out.push({ implementation: r.impl.name, fixture: f.name, campaign: 'properties', units: r.properties.map((p) => p.name) });
+  }
+  return out;
 }
 
 function fixtureInfo(f: Fixture): FixtureInfo {
