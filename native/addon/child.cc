@@ -281,29 +281,10 @@ ForkCall(const Napi::CallbackInfo &info)
 	 */
 	(void)close(pipefd[1]);
 	ChildReport rep;
-	size_t got = 0;
 	int read_err = 0;
-	while (got < sizeof(rep)) {
-		ssize_t n =
-			read(pipefd[0], reinterpret_cast<char *>(&rep) + got,
-				sizeof(rep) - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			read_err = errno;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
+	size_t got = read_full(pipefd[0], &rep, sizeof(rep), &read_err);
 	(void)close(pipefd[0]); /* everything was read */
-
-	int status = 0;
-	pid_t w;
-	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-		;
-	if (w < 0)
-		throw Napi::Error::New(env,
-			std::string("waitpid: ") + strerror(errno));
+	int status = wait_child(env, pid);
 	if (read_err != 0)
 		throw Napi::Error::New(env,
 			std::string("reading the child's report: ") +
@@ -324,6 +305,37 @@ ForkCall(const Napi::CallbackInfo &info)
 		r.Set("addressSpaceGrowth",
 			Napi::Number::New(env, (double)rep.growth));
 	return r;
+}
+
+size_t
+read_full(int fd, void *buf, size_t len, int *err)
+{
+	size_t got = 0;
+	*err = 0;
+	while (got < len) {
+		ssize_t n = read(fd, static_cast<char *>(buf) + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			*err = errno;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	return got;
+}
+
+int
+wait_child(Napi::Env env, pid_t pid)
+{
+	int status = 0;
+	pid_t w;
+	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+		;
+	if (w < 0)
+		throw Napi::Error::New(env,
+			std::string("waitpid: ") + strerror(errno));
+	return status;
 }
 
 void

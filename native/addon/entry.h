@@ -3,6 +3,7 @@
 #define PMEM_CONFORM_ENTRY_H
 
 #include <napi.h>
+#include <sys/types.h>
 #include "args.h"
 #include "handles.h"
 #include "pmem2_api.h"
@@ -23,6 +24,15 @@ void child_init(Napi::Env env, Napi::Object exports);
 void fault_init(Napi::Env env, Napi::Object exports);
 void errormsg_init(Napi::Env env, Napi::Object exports);
 void more_init(Napi::Env env, Napi::Object exports);
+
+/*
+ * read_full -- reads up to len bytes of a child's report from fd until the
+ * child closes it; the bytes read, and in *err the errno of a failed read
+ */
+size_t read_full(int fd, void *buf, size_t len, int *err);
+
+/* wait_child -- waits for pid (through EINTR); its status, or a JS Error */
+int wait_child(Napi::Env env, pid_t pid);
 
 /* the protection a config handle will give its maps (tracked by the addon) */
 unsigned config_prot(const HandleRecord *cfg);

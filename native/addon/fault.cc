@@ -164,13 +164,7 @@ ForkAccess(const Napi::CallbackInfo &info)
 	if (pid == 0)
 		child_access(start, len, store, page);
 
-	int status = 0;
-	pid_t w;
-	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-		;
-	if (w < 0)
-		throw Napi::Error::New(env,
-			std::string("waitpid: ") + strerror(errno));
+	int status = wait_child(env, pid);
 
 	Napi::Object r = Napi::Object::New(env);
 	if (WIFSIGNALED(status)) {

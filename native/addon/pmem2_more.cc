@@ -522,25 +522,10 @@ ForkMore(const Napi::CallbackInfo &info)
 	}
 	(void)close(pipefd[1]); /* Linux releases it even on error */
 	MoreReport rep;
-	size_t got = 0;
-	while (got < sizeof(rep)) {
-		ssize_t n =
-			read(pipefd[0], reinterpret_cast<char *>(&rep) + got,
-				sizeof(rep) - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
+	int read_err = 0;
+	size_t got = read_full(pipefd[0], &rep, sizeof(rep), &read_err);
 	(void)close(pipefd[0]); /* everything was read */
-	int status = 0;
-	pid_t w;
-	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-		;
-	if (w < 0)
-		throw Napi::Error::New(env,
-			std::string("waitpid: ") + strerror(errno));
+	int status = wait_child(env, pid);
 	Napi::Object r = Napi::Object::New(env);
 	if (WIFSIGNALED(status)) {
 		r.Set("signal", Napi::Number::New(env, WTERMSIG(status)));
@@ -622,13 +607,7 @@ ForkExec(const Napi::CallbackInfo &info)
 		int (*fn)(void) = reinterpret_cast<int (*)(void)>(entry);
 		_exit(fn() & 0xff);
 	}
-	int status = 0;
-	pid_t w;
-	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-		;
-	if (w < 0)
-		throw Napi::Error::New(env,
-			std::string("waitpid: ") + strerror(errno));
+	int status = wait_child(env, pid);
 	Napi::Object r = Napi::Object::New(env);
 	if (WIFSIGNALED(status))
 		r.Set("signal", Napi::Number::New(env, WTERMSIG(status)));
