@@ -30,7 +30,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { OWNER_MARKER, RUN_TAG_ENV } from '../core/ownership.js';
 import { PROJECT_ROOT } from '../core/paths.js';
-import { HARNESS_PREFIX, harnessParents, loopDevices } from '../../fixtures/sweep.js';
+import { harnessEntries, harnessParents, loopDevices } from '../../fixtures/sweep.js';
 import { isRoot, mounts } from '../../fixtures/sys.js';
 
 const CLI = path.join(PROJECT_ROOT, 'runner', 'bin.cjs');
@@ -115,19 +115,9 @@ function markerTag(dir: string): string | undefined {
 export function findLeftovers(tag: string, pids: ReadonlySet<number>, parents: string[] = harnessParents()): string[] {
   const found: string[] = [];
   const dirs: string[] = [];
-  for (const parent of parents) {
-    let entries: string[] = [];
-    try {
-      entries = fs.readdirSync(parent);
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      if (!e.startsWith(HARNESS_PREFIX)) continue;
-      const dir = path.join(parent, e);
-      const pid = namePid(e);
-      if ((pid !== undefined && pids.has(pid)) || markerTag(dir) === tag) dirs.push(dir);
-    }
+  for (const { name, dir } of harnessEntries(parents)) {
+    const pid = namePid(name);
+    if ((pid !== undefined && pids.has(pid)) || markerTag(dir) === tag) dirs.push(dir);
   }
   for (const d of dirs) found.push(`directory ${d}`);
   const under = (p: string) => dirs.some((d) => p === d || p.startsWith(`${d}/`));
