@@ -146,10 +146,16 @@ class Writer {
     const x = big(v);
     if (x === undefined) return '0';
     if (x === 0n) return 'NULL';
+    // the nearest base at or below the address (it lies inside that mapping), else the nearest above it:
+    // the program's mappings land elsewhere, so an offset from the wrong base points into the wrong one
+    let best: { expr: string; d: bigint } | undefined;
+    const rank = (d: bigint) => (d >= 0n ? d : (1n << 62n) - d);
     for (const a of this.addrs) {
       const d = x - a.value;
-      if (d >= -(64n << 20n) && d <= 64n << 20n) return d === 0n ? `(void *)${a.expr}` : `(void *)(${a.expr} + ${lit(d)})`;
+      if (d < -(64n << 20n) || d > 64n << 20n) continue;
+      if (!best || rank(d) < rank(best.d)) best = { expr: a.expr, d };
     }
+    if (best) return best.d === 0n ? `(void *)${best.expr}` : `(void *)(${best.expr} + ${lit(best.d)})`;
     return `(void *)${lit(x)}`;
   }
 
@@ -307,6 +313,57 @@ function emit(w: Writer, i: number, rec: CallRecord, observedName: string | unde
       );
     case 'mapDelete':
       return call('pmem2_map_delete', `pmem2_map_delete(&${w.handle(a[0])})`);
+    case 'mapFunctions':
+      // which functions the map hands out: the program below calls them through the same getters
+      return;
+    case 'forkMore': {
+      if (a[0] !== 'map_memset_cpu_limited') throw new Error(`no C for forkMore ${String(a[0])}`);
+      // the map's memset and persist in a child with a CPU limit: a loop that never ends dies of SIGXCPU
+      const map = w.handle(a[1]);
+      const st = w.fresh('status');
+      w.decls.set(st, `int ${st} = 0;`);
+      w.line('{');
+      w.line('\tpid_t pid = fork();');
+      w.line('\tif (pid < 0) die("fork", "");');
+      w.line('\tif (pid == 0) {');
+      w.line(`\t\tstruct rlimit rl = {${w.num(a[4])}, ${w.num(a[4])}};`);
+      w.line('\t\tif (setrlimit(RLIMIT_CPU, &rl) != 0) _exit(125);');
+      w.line(`\t\tchar *at = (char *)pmem2_map_get_address(${map}) + ${w.num(a[2])};`);
+      w.line(`\t\tpmem2_get_memset_fn(${map})(at, 0x5a, ${w.num(a[3])}, 0);`);
+      w.line(`\t\tpmem2_get_persist_fn(${map})(at, ${w.num(a[3])});`);
+      w.line(`\t\tfor (size_t k = 0; k < ${w.num(a[3])}; k++) if ((unsigned char)at[k] != 0x5a) _exit(1);`);
+      w.line('\t\t_exit(0);');
+      w.line('\t}');
+      w.line(`\tif (waitpid(pid, &${st}, 0) != pid) die("waitpid", "");`);
+      w.line('}');
+      w.line(`if (WIFSIGNALED(${st}))`);
+      w.line(
+        `\tprintf("#${i} memset+persist in a child: killed by signal %d%s\\n", WTERMSIG(${st}), WTERMSIG(${st}) == SIGXCPU ? " (out of CPU time: no return)" : "");`,
+      );
+      w.line('else');
+      w.line(`\tprintf("#${i} map_memset_cpu_limited = %d\\n", WEXITSTATUS(${st}));`);
+      return;
+    }
+    case 'pmem2Exports':
+      // the harness asking whether the build has a function: the program links against it
+      return;
+    case 'plainMap': {
+      // memory libpmem2 did not map: an anonymous private mapping of the case's length and protection
+      const v = w.fresh('plain');
+      w.decls.set(v, `char *${v} = NULL;`);
+      w.line(`${v} = mmap(NULL, ${w.num(a[0])}, ${w.num(a[1])}, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);`);
+      w.line(`if (${v} == MAP_FAILED) die("mmap", "");`);
+      w.bindAddr(v, rec.ret);
+      return;
+    }
+    case 'plainUnmap':
+      w.line(`(void)munmap(${w.addr(a[0])}, ${w.num(a[1])});`);
+      return;
+    case 'mapFromExisting':
+      return call(
+        'pmem2_map_from_existing',
+        `pmem2_map_from_existing(&${w.handle(ret?.map ?? { h: 'pmem2_map', id: -i })}, ${w.handle(a[0])}, ${w.addr(a[1])}, ${w.num(a[2])}, ${named(a[3], GRANULARITIES, 'enum pmem2_granularity', w)})`,
+      );
     case 'mapGetAddress': {
       const v = w.fresh('addr');
       w.decls.set(v, `char *${v} = NULL;`);
@@ -395,7 +452,10 @@ const PRELUDE = `#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char dir[4096];

@@ -25,8 +25,8 @@ interface Run {
   child: ChildProcess;
   out: () => string;
   err: () => string;
-  /** resolves once stdout has `n` lines */
-  lines: (n: number) => Promise<void>;
+  /** resolves once stdout has a line reporting a finished case (--verbose prints one per case) */
+  firstCase: () => Promise<void>;
   done: Promise<{ code: number | null; signal: string | null }>;
 }
 
@@ -34,11 +34,11 @@ function start(args: string[], tag: string): Run {
   const child = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, [RUN_TAG_ENV]: tag } });
   let out = '';
   let err = '';
-  const waiters: { n: number; resolve: () => void }[] = [];
+  const CASE = /^(PASS|DIVERGE|SKIP|ERROR)\b/m;
+  const waiters: (() => void)[] = [];
   child.stdout!.on('data', (d: Buffer) => {
     out += d.toString();
-    const have = out.split('\n').length - 1;
-    for (const w of waiters.splice(0)) (have >= w.n ? w.resolve : () => waiters.push(w))();
+    if (CASE.test(out)) for (const w of waiters.splice(0)) w();
   });
   child.stderr!.on('data', (d: Buffer) => {
     err += d.toString();
@@ -50,11 +50,11 @@ function start(args: string[], tag: string): Run {
     child,
     out: () => out,
     err: () => err,
-    lines: (n) =>
+    firstCase: () =>
       new Promise<void>((resolve, reject) => {
-        if (out.split('\n').length - 1 >= n) return resolve();
-        waiters.push({ n, resolve });
-        void done.then(() => reject(new Error(`the run ended before ${n} lines: ${out}${err}`)));
+        if (CASE.test(out)) return resolve();
+        waiters.push(resolve);
+        void done.then(() => reject(new Error(`the run ended before a case finished: ${out}${err}`)));
       }),
     done,
   };
@@ -108,6 +108,8 @@ function hangingRun(out: string, tag: string, extra: string[] = []): Run {
       out,
       '--junit',
       path.join(out, 'junit.xml'),
+      // a line per finished case: the test acts once one is out
+      '--verbose',
       ...extra,
     ],
     tag,
@@ -124,7 +126,7 @@ for (const [sig, code] of [
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-int-'));
     const tag = `interrupt-test-${process.pid}-${sig}`;
     const r = hangingRun(out, tag);
-    await r.lines(1);
+    await r.firstCase();
     r.child.kill(sig);
     const end = await r.done;
     assert.equal(end.code, code, r.out() + r.err());
@@ -156,7 +158,7 @@ test('a second run on the same --out is refused with one line naming the first; 
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-lock-'));
   const tag = `lock-test-${process.pid}`;
   const first = hangingRun(out, tag);
-  await first.lines(1);
+  await first.firstCase();
   const second = start(
     ['run', '--fixture', 'tmpfs', '--impl', 'libpmem2', '--suite', 'pmem2_map_new', '--suites-only', '--out', out],
     `${tag}-2`,
@@ -200,7 +202,7 @@ test('a second SIGINT quits at once, still tearing the fixtures down', { skip },
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-int2-'));
   const tag = `interrupt2-test-${process.pid}`;
   const r = hangingRun(out, tag);
-  await r.lines(1);
+  await r.firstCase();
   r.child.kill('SIGINT');
   r.child.kill('SIGINT');
   const end = await r.done;

@@ -106,8 +106,11 @@ export async function buildPlan(values: RunOptions, argv: string[], addon: () =>
 function checkGrep(grep: string, runs: ImplementationRun[]): void {
   if (grep === '') throw new UsageError('--grep needs a text to look for');
   const catalogue = loadCatalogue();
-  if (runs.length > 0 && runs.every((r) => selectClauses(catalogue, r.suites, grep).length === 0))
-    throw new UsageError(`--grep '${grep}' selects no clause of the selected suites (it matches clause ids, names, text and functions)`);
+  // --grep selects properties too (selectProperties): a run that keeps one selects something
+  if (runs.length > 0 && runs.every((r) => r.properties.length === 0 && selectClauses(catalogue, r.suites, grep).length === 0))
+    throw new UsageError(
+      `--grep '${grep}' selects no clause of the selected suites and no property (it matches clause ids, names, text and functions)`,
+    );
 }
 
 function selectSuites(names: string[] | undefined): Suite[] {
