@@ -117,6 +117,19 @@ test('an entry whose clause did not run (skipped, absent) is neither fixed nor a
   assert.equal(gateExitCode(cmp, { strict: true }), 0);
 });
 
+test('a pass that could not check the part of the clause an entry is about does not make the entry fixed', () => {
+  // deep flush on tmpfs: the return value passes, the write-back the entry is about cannot be seen there
+  const partial = { ...pass(A), unchecked: 'write-back (tmpfs has no write-back)' };
+  const e = entry(A, '0');
+  const cmp = compareWithBaseline(makeResult([partial]), baseline(e));
+  assert.deepEqual(cmp.fixed, []);
+  assert.deepEqual(cmp.unexercised, [e]);
+  assert.equal(gateExitCode(cmp, { strict: true }), 0);
+  // the same pass where everything was checked does clear it
+  const full = compareWithBaseline(makeResult([pass(A)]), baseline(e));
+  assert.deepEqual(full.fixed, [e]);
+});
+
 test('harness errors always gate', () => {
   const r = makeResult([makeCase({ clauseId: A, verdict: 'error', reason: 'child crashed' })]);
   const cmp = compareWithBaseline(r, baseline());

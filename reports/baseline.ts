@@ -223,7 +223,8 @@ export function compareWithBaseline(result: RunResult, baseline: Baseline): Base
   for (const entry of baseline.entries) {
     if (used.has(entry)) continue;
     const scoped = result.cases.filter((c) => inScope(entry, c, versionOf(result, c.implementation)));
-    const ran = scoped.filter((c) => c.verdict === 'pass' || c.verdict === 'diverge');
+    // a pass that could not check part of the clause (c.unchecked) cannot show the finding is gone
+    const ran = scoped.filter((c) => (c.verdict === 'pass' && !c.unchecked) || c.verdict === 'diverge');
     if (ran.length === 0) cmp.unexercised.push(entry);
     else if (ran.every((c) => c.verdict === 'pass')) cmp.fixed.push(entry);
     // else: it still diverges there, but with another name; reported in `changed`

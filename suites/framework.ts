@@ -40,6 +40,11 @@ export type Outcome =
       note?: string;
       /** the case's own finding, overrides the code comparison (e.g. pointer not NULL) */
       failure?: string;
+      /**
+       * the part of the clause this fixture cannot show (e.g. write-back on tmpfs): a pass then
+       * proves only the rest, so it does not count as a baseline entry no longer diverging
+       */
+      unchecked?: string;
     };
 
 export interface CaseDef {

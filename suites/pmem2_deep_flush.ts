@@ -25,7 +25,7 @@ const cases: CaseDef[] = [
       return {
         observed: o,
         permitted: ['0'],
-        ...(why !== undefined ? { note: `write-back not checked: ${why}` } : {}),
+        ...(why !== undefined ? { note: `write-back not checked: ${why}`, unchecked: `write-back (${why})` } : {}),
         ...(r.code === 0 && left.length ? { failure: `returned 0, but the deep flush wrote nothing back: ${left.join(', ')}` } : {}),
       };
     },
@@ -90,7 +90,7 @@ const cases: CaseDef[] = [
       return {
         observed: observed(at, r, details),
         permitted: ['0'],
-        ...(why !== undefined ? { note: `write-back not checked: ${why}` } : {}),
+        ...(why !== undefined ? { note: `write-back not checked: ${why}`, unchecked: `write-back (${why})` } : {}),
         ...(r.code === 0 && left.length ? { failure: `returned 0, but the deep flush wrote nothing back: ${left.join(', ')}` } : {}),
       };
     },

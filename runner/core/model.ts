@@ -73,6 +73,8 @@ export interface CaseResult {
   replay?: string;
   /** property cases: how many situations fast-check ran (the throughput `npm run bench` reports) */
   runs?: number;
+  /** what of the clause this fixture could not show; a pass proves only the rest (reports/baseline.ts) */
+  unchecked?: string;
   /** in a report merged from many hosts: the host that ran the case (its fixture name ends in " @ host") */
   host?: string;
   /** the command that writes a standalone C reproducer of this case (divergences and crashes with a call log) */

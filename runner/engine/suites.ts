@@ -184,6 +184,7 @@ export function runClause(sel: Selected, fixture: Fixture, opts: RunOptions, cat
     permitted: outcome.permitted,
     ...(reason ? { reason } : {}),
     ...(notes ? { note: notes } : {}),
+    ...(outcome.unchecked ? { unchecked: outcome.unchecked } : {}),
     ...(verdict === 'diverge' ? withCalls : {}),
   });
 }
