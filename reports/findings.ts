@@ -136,7 +136,9 @@ export function gateOf(result: RunResult, baseline?: Baseline, opts: { strict?: 
   if (by('timeout')) why.push(`${n(by('timeout'), 'case')} timed out`);
   if (by('error')) why.push(`${n(by('error'), 'harness error')}`);
   if (strict && fixed.length)
-    why.push(`${n(fixed.length, 'baseline entry', 'baseline entries')} no longer ${fixed.length === 1 ? 'diverges' : 'diverge'} (--strict: prune them)`);
+    why.push(
+      `${n(fixed.length, 'baseline entry', 'baseline entries')} no longer ${fixed.length === 1 ? 'diverges' : 'diverge'} (--strict: prune them)`,
+    );
   return {
     verdict: why.length ? 'red' : 'green',
     baseline: !!baseline,
