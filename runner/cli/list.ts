@@ -1,5 +1,5 @@
 /** pmem-conform list: the suites, fixtures and properties this build knows */
-import { FIXTURES, REMOTE_FIXTURES } from '../../fixtures/index.js';
+import { FIXTURES, pmemOnThisMachine, REMOTE_FIXTURES } from '../../fixtures/index.js';
 import { PROPERTIES } from '../../properties/index.js';
 import { SUITES } from '../../suites/index.js';
 import { loadCatalogue } from '../catalogue/build.js';
@@ -17,6 +17,7 @@ export function list(): number {
   for (const [n, f] of Object.entries(FIXTURES)) console.log(`  ${n.padEnd(24)} ${f.describe}`);
   for (const [n, d] of Object.entries(REMOTE_FIXTURES)) console.log(`  ${n.padEnd(24)} ${d}`);
   console.log(`  ${'all'.padEnd(24)} every fixture this machine can provide`);
+  for (const l of pmemOnThisMachine()) console.log(l);
   console.log('properties:');
   for (const p of PROPERTIES) console.log(`  ${p.name.padEnd(32)} ${p.implementation}: ${p.title}`);
   return 0;

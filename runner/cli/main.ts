@@ -38,6 +38,7 @@ import { Interrupts } from '../engine/interrupt.js';
 import { REPLAY_NOTHING } from '../engine/properties.js';
 import { ReportSet, sweepStaleTemps } from '../../reports/write.js';
 import { buildPlan } from './plan.js';
+import { pmemOnThisMachine, recoverNamespaces } from '../../fixtures/index.js';
 
 export { UsageError };
 
@@ -178,6 +179,9 @@ async function run(argv: string[]): Promise<number> {
   }
   const values = parseRunOptions(argv);
   if (values.quiet && values.verbose) throw new UsageError('--quiet and --verbose contradict each other');
+  // a namespace a killed run left reconfigured is put back before anything else (and before it is judged in use)
+  for (const l of recoverNamespaces()) console.log(l);
+  if (values.fixture?.includes('all') && !values.quiet) for (const l of pmemOnThisMachine()) console.log(l);
   const plan = await buildPlan(values, argv, loadAddon);
   const baseline = readBaseline(values);
   const recorded = readRecorded(values);

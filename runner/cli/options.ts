@@ -16,7 +16,8 @@ export const USAGE = `usage: pmem-conform run [--fixture NAME]... [--impl libpme
                          [--suite NAME]... [--grep TEXT] [--out DIR] [--json FILE] [--junit FILE]
                          [--baseline FILE [--strict] [--update-baseline [--pin-version]]] [--impl-version NAME=VERSION] [--quiet|--verbose]
                          [--property NAME]... [--seed N] [--runs N] [--replay PATH] [--soak] [--suites-only]
-                         [--allow-destroy-devdax] [--suite durability [--trials N]] [--case-timeout SECONDS]
+                         [--allow-destroy-devdax] [--allow-destroy-pmem] [--accel auto|tcg|kvm]
+                         [--suite durability [--trials N]] [--case-timeout SECONDS]
                          [--snapshot FILE] [--compare FILE] [--shard I/N]
        pmem-conform merge A.json B.json... [--out DIR] [--json FILE] [--junit FILE] [--baseline FILE [--strict]]
        pmem-conform repro CASE-ID [--from results.json] [--out DIR]
@@ -24,7 +25,7 @@ export const USAGE = `usage: pmem-conform run [--fixture NAME]... [--impl libpme
        pmem-conform diff --three-way [--all] REFERENCE.json OURS.json
                                          page, reference build (e.g. PMDK's libpmemset) and ours, per clause
        pmem-conform list            list suites, fixtures and clause counts
-fixtures: ${[...Object.keys(FIXTURES), 'emulated[:MODE]', 'SPEC+force=GRAN', 'all'].join(', ')}; suites: ${SUITES.map((s) => s.name).join(', ')}`;
+fixtures: ${[...Object.keys(FIXTURES), 'emulated[:MODE]', 'namespace:NS', 'SPEC+force=GRAN', 'all'].join(', ')}; suites: ${SUITES.map((s) => s.name).join(', ')}`;
 
 const OPTIONS = {
   fixture: { type: 'string', multiple: true },
@@ -46,6 +47,8 @@ const OPTIONS = {
   soak: { type: 'boolean', default: false },
   'suites-only': { type: 'boolean', default: false },
   'allow-destroy-devdax': { type: 'boolean', default: false },
+  'allow-destroy-pmem': { type: 'boolean', default: false },
+  accel: { type: 'string' },
   trials: { type: 'string' },
   'case-timeout': { type: 'string' },
   'impl-version': { type: 'string', multiple: true },

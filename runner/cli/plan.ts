@@ -14,7 +14,8 @@ import { probeBuild } from '../engine/isolation.js';
 import type { ImplementationRun, Plan } from '../engine/plan.js';
 import type { Fixture } from '../../fixtures/fixture.js';
 import { allFixtureSpecs, isRemoteSpec, makeFixture, makeRemote } from '../../fixtures/index.js';
-import type { RemoteFixture } from '../../fixtures/index.js';
+import type { Accel, RemoteFixture } from '../../fixtures/index.js';
+import { ACCELS } from '../../fixtures/index.js';
 import { PROPERTIES } from '../../properties/index.js';
 import type { PropertyDef } from '../../properties/framework.js';
 import { SUITES } from '../../suites/index.js';
@@ -58,8 +59,9 @@ export async function buildPlan(values: RunOptions, argv: string[], addon: () =>
   const shard = shardOption(values.shard);
   if (values.replay !== undefined) checkReplayPath(values.replay);
   if (values.grep !== undefined) checkGrep(values.grep, runs);
-  checkFixtureSpecs(values.fixture ?? [], values['allow-destroy-devdax']);
-  const { fixtures, remotes } = selectFixtures(values, wantDurability && runs.length === 0);
+  checkFixtureSpecs(values.fixture ?? [], values['allow-destroy-devdax'], values['allow-destroy-pmem']);
+  const accel = accelOption(values.accel);
+  const { fixtures, remotes } = selectFixtures(values, wantDurability && runs.length === 0, accel);
   const stated = statedVersions(values['impl-version']);
   const implementations = await Promise.all(runs.map((r) => checkImplementation(r.impl, stated.get(r.impl.name))));
   // the runner itself calls no library under test: its own probes of the fixtures use the system libpmem2
@@ -154,7 +156,11 @@ function selectProperties(values: RunOptions): PropertyDef[] {
 }
 
 /** the in-process fixtures and the remote ones; --suite durability alone needs none (it boots its own guest) */
-function selectFixtures(values: RunOptions, onlyDurability: boolean): { fixtures: Fixture[]; remotes: RemoteFixture[] } {
+function selectFixtures(
+  values: RunOptions,
+  onlyDurability: boolean,
+  accel: Accel | undefined,
+): { fixtures: Fixture[]; remotes: RemoteFixture[] } {
   // 'all' and a fixture named beside it are one fixture: each runs once
   const specs = [
     ...new Set(
@@ -167,8 +173,16 @@ function selectFixtures(values: RunOptions, onlyDurability: boolean): { fixtures
   ];
   const opts = { allowDestroyDevdax: values['allow-destroy-devdax'] };
   const fixtures = (onlyDurability && !values.fixture ? [] : specs).filter((f) => !isRemoteSpec(f)).map((f) => makeFixture(f, opts));
-  const remotes = (onlyDurability ? [] : specs).filter((f) => isRemoteSpec(f)).map((f) => makeRemote(f, opts));
+  const remoteOpts = { ...opts, allowDestroyPmem: values['allow-destroy-pmem'], ...(accel ? { accel } : {}) };
+  const remotes = (onlyDurability ? [] : specs).filter((f) => isRemoteSpec(f)).map((f) => makeRemote(f, remoteOpts));
   return { fixtures, remotes };
+}
+
+/** --accel auto|tcg|kvm: the emulated guest's accelerator */
+function accelOption(v: string | undefined): Accel | undefined {
+  if (v === undefined) return undefined;
+  if (!(ACCELS as readonly string[]).includes(v)) throw new UsageError(`--accel takes ${ACCELS.join(', ')}, not '${v}'`);
+  return v as Accel;
 }
 
 /** the options a remote run (a guest, a forced-granularity child) repeats */

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { emulatedAvailable, FIXTURES, isRemoteSpec } from '../../fixtures/index.js';
+import { checkNamespaceSpec, emulatedAvailable, FIXTURES, isRemoteSpec } from '../../fixtures/index.js';
 import { hasCommand, isRoot, mounts } from '../../fixtures/sys.js';
 import { UsageError } from './options.js';
 
@@ -126,20 +126,33 @@ export function checkOutputFile(what: string, file: string): void {
  * before the run: the directory of fsdax:DIR, the node of devdax:DEV, root
  * for loop filesystems, a prepared guest for emulated
  */
-export function checkFixtureSpecs(given: string[], allowDestroyDevdax: boolean): void {
+export function checkFixtureSpecs(given: string[], allowDestroyDevdax: boolean, allowDestroyPmem = false): void {
   const seen = new Set<string>();
   for (const spec of given) {
     if (seen.has(spec)) throw new UsageError(`--fixture ${spec} is given twice (each fixture runs once)`);
     seen.add(spec);
   }
-  for (const spec of given) if (spec !== 'all') checkFixtureSpec(spec, allowDestroyDevdax);
+  for (const spec of given) if (spec !== 'all') checkFixtureSpec(spec, allowDestroyDevdax, allowDestroyPmem);
 }
 
-function checkFixtureSpec(spec: string, allowDestroyDevdax: boolean): void {
+function checkFixtureSpec(spec: string, allowDestroyDevdax: boolean, allowDestroyPmem: boolean): void {
+  if (spec.startsWith('namespace:')) {
+    // refused before anything is read or touched; then only read (ndctl list, the mount table, /proc/*/fd)
+    if (!allowDestroyPmem)
+      throw new UsageError(
+        `fixture ${spec}: preparing it reformats and reconfigures the namespace (its contents are destroyed); pass --allow-destroy-pmem`,
+      );
+    try {
+      checkNamespaceSpec(spec.slice('namespace:'.length));
+    } catch (e) {
+      throw new UsageError((e as Error).message.replace(/^fixture /, 'fixture '));
+    }
+    return;
+  }
   if (isRemoteSpec(spec)) {
     const force = /^(.+)\+force=.*$/s.exec(spec);
     if (force) {
-      if (!isRemoteSpec(force[1]!)) checkFixtureSpec(force[1]!, allowDestroyDevdax);
+      if (!isRemoteSpec(force[1]!)) checkFixtureSpec(force[1]!, allowDestroyDevdax, allowDestroyPmem);
       return;
     }
     const ok = emulatedAvailable();
@@ -148,8 +161,9 @@ function checkFixtureSpec(spec: string, allowDestroyDevdax: boolean): void {
   }
   const [name, arg] = spec.split(/:(.*)/s, 2) as [string, string | undefined];
   if (!(name in FIXTURES)) return; // makeFixture names the known ones
-  if (name === 'fsdax') {
-    if (!arg) throw new UsageError('fixture fsdax: name a DAX-mounted directory, e.g. --fixture fsdax:/mnt/pmem0');
+  if (name === 'fsdax' || name === 'dir') {
+    if (!arg)
+      throw new UsageError(`fixture ${name}: name a ${name === 'fsdax' ? 'DAX-mounted ' : ''}directory, e.g. --fixture ${name}:/mnt/pmem0`);
     let st: fs.Stats;
     try {
       st = fs.statSync(arg);

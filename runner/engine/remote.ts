@@ -17,6 +17,7 @@ export const remoteCampaign: Campaign = {
           cliArgs: ctx.plan.forward,
           signal: ctx.signal,
           onLog: (l) => ctx.log(l),
+          onNotice: (l) => ctx.notice(l),
           allowDestroyDevdax: ctx.plan.allowDestroyDevdax,
         });
       } catch (e) {
@@ -29,6 +30,11 @@ export const remoteCampaign: Campaign = {
         continue;
       }
       for (const c of rr.result.cases) ctx.emit(c);
+      // a part that failed while others ran (one mode of a namespace) is a fixture error of its own
+      for (const f of rr.result.fixtureErrors ?? []) {
+        ctx.fixtureFailed(f.fixture, f.error);
+        ctx.notice(`fixture ${f.fixture} failed: ${f.error}`);
+      }
       ctx.addFixtures(rr.result.environment.fixtures);
       const boot = rr.bootSeconds !== undefined ? ` (boot to pmem ready ${rr.bootSeconds.toFixed(1)} s)` : '';
       ctx.notice(`${rf.name}: ${rr.result.cases.length} cases in ${rr.totalSeconds.toFixed(1)} s${boot}`);
