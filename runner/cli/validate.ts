@@ -145,7 +145,7 @@ function checkFixtureSpec(spec: string, allowDestroyDevdax: boolean, allowDestro
     try {
       checkNamespaceSpec(spec.slice('namespace:'.length));
     } catch (e) {
-      throw new UsageError((e as Error).message.replace(/^fixture /, 'fixture '));
+      throw new UsageError((e as Error).message);
     }
     return;
   }
