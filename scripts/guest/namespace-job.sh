@@ -6,6 +6,7 @@
 #   3. a run of its sector mode, killed with SIGKILL (its whole process group)
 #      once the namespace is in sector mode with ext4 mounted         -> killed.json
 #   4. one more run (its devdax mode), which restores first           -> log-3.txt, after-3.json
+#   0. first, with the namespace mounted: refused                    -> log-0.txt, rc-0
 # CLI_ARGS (job.env) narrows the runs (--grep ...).
 # shellcheck source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh" || { echo "PMC FAIL no common.sh beside $0"; exit 1; }
@@ -18,6 +19,15 @@ ndctl list -N -v > "$R/before.json"
 event ready
 read -r -a args <<< "${CLI_ARGS:-}"
 cli() { node "$PROJECT/runner/bin.cjs" run --allow-destroy-pmem "$@" "${args[@]}"; }
+
+# 0. in use (mounted): refused in one line, exit 2, nothing changed
+mkdir -p /mnt/busy
+mkfs.ext4 -q -F -b 4096 /dev/pmem0 && mount /dev/pmem0 /mnt/busy || fail "cannot mount /dev/pmem0 for the in-use check"
+event "run 0"
+cli --fixture namespace:namespace0.0 --out /tmp/r0 > "$R/log-0.txt" 2>&1
+echo $? > "$R/rc-0"
+umount /mnt/busy
+ndctl list -N -v > "$R/after-0.json"
 
 event "run 1"
 cli --fixture namespace:namespace0.0 --json "$R/out-1.json" --out /tmp/r1 > "$R/log-1.txt" 2>&1
