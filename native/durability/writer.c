@@ -49,6 +49,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <link.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -63,10 +64,16 @@
 #include <libpmemset.h>
 
 /*
- * The libraries are opened at run time by soname, not linked: the guest
- * script's LD_LIBRARY_PATH then picks the build under test, and a build
- * without Debian's symbol versions (one made from PMDK's source) loads too.
- * libpmemset is opened only by its variants.
+ * The libraries are opened at run time, not linked: by the paths in
+ * PMC_LIBPMEM2 and PMC_LIBPMEMSET when the guest script sets them (the
+ * builds --impl named, copied into the results share), else by soname. A
+ * path, not LD_LIBRARY_PATH, so that a build which itself links the real
+ * libpmem2.so.1 (a shim overriding one function) resolves that dependency
+ * to the real library instead of to itself; and a build without Debian's
+ * symbol versions (one made from PMDK's source) loads too. libpmem2 is
+ * opened first and global, so a libpmemset build's own libpmem2.so.1
+ * dependency resolves to the same copy. libpmemset is opened only by its
+ * variants.
  */
 #define PMEM2_FNS(X) \
 	X(pmem2_config_new) \
@@ -94,24 +101,47 @@
 PMEM2_FNS(PMC_DECLARE)
 PMEMSET_FNS(PMC_DECLARE)
 
+/* the files dlopen opened (the builds under test), for the host's record */
+static const char *pmem2_file = "not-loaded";
+static const char *pmemset_file = "not-loaded";
+
 static void die(const char *what, const char *why) __attribute__((noreturn));
+
+/* opened_file -- the path of the object a dlopen handle names */
+static const char *
+opened_file(void *h)
+{
+	struct link_map *lm;
+	if (dlinfo(h, RTLD_DI_LINKMAP, &lm) != 0 || lm == NULL ||
+			lm->l_name == NULL || *lm->l_name == '\0')
+		return "unknown";
+	return lm->l_name;
+}
 
 /* load_libraries -- opens libpmem2 (and libpmemset when asked) and resolves every function used */
 static void
 load_libraries(int with_pmemset)
 {
-	void *h = dlopen("libpmem2.so.1", RTLD_NOW | RTLD_GLOBAL);
+	const char *pmem2 = getenv("PMC_LIBPMEM2");
+	const char *pmemset = getenv("PMC_LIBPMEMSET");
+	if (pmem2 == NULL || *pmem2 == '\0')
+		pmem2 = "libpmem2.so.1";
+	if (pmemset == NULL || *pmemset == '\0')
+		pmemset = "libpmemset.so.1";
+	void *h = dlopen(pmem2, RTLD_NOW | RTLD_GLOBAL);
 	if (h == NULL)
-		die("dlopen libpmem2.so.1", dlerror());
+		die("dlopen libpmem2", dlerror());
+	pmem2_file = opened_file(h);
 #define PMC_RESOLVE(f) \
 	if ((p_##f = (__typeof__(p_##f))dlsym(h, #f)) == NULL) \
 		die("dlsym", #f);
 	PMEM2_FNS(PMC_RESOLVE)
 	if (!with_pmemset)
 		return;
-	h = dlopen("libpmemset.so.1", RTLD_NOW | RTLD_GLOBAL);
+	h = dlopen(pmemset, RTLD_NOW | RTLD_GLOBAL);
 	if (h == NULL)
-		die("dlopen libpmemset.so.1", dlerror());
+		die("dlopen libpmemset", dlerror());
+	pmemset_file = opened_file(h);
 	PMEMSET_FNS(PMC_RESOLVE)
 #undef PMC_RESOLVE
 }
@@ -230,17 +260,27 @@ library_of(void *fn)
 	return info.dli_fname;
 }
 
+/*
+ * the marker that starts every line the host reads: "PMCD", or "PMCD@TAG"
+ * when PMC_TAG is set (two writers of one boot share the console)
+ */
+static char marker[32] = "PMCD";
+
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void
 say(const char *fmt, ...)
 {
 	char line[256];
+	int m = snprintf(line, sizeof(line), "%s ", marker);
+	if (m < 0 || (size_t)m >= sizeof(line))
+		return;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	int n = vsnprintf(line + m, sizeof(line) - (size_t)m, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
+	n += m;
 	if ((size_t)n >= sizeof(line))
 		n = sizeof(line) - 1;
 	/* one write(2), unbuffered: the line leaves the process now */
@@ -251,7 +291,7 @@ say(const char *fmt, ...)
 static void
 die(const char *what, const char *msg)
 {
-	say("PMCD fail %s: %s\n", what, msg);
+	say("fail %s: %s\n", what, msg);
 	exit(3);
 }
 
@@ -355,10 +395,11 @@ write_trial(const char *variant, const char *file, size_t size, uint64_t seed,
 	}
 
 	/* which builds the dynamic linker gave us: the host records them with the trial */
-	say("PMCD lib pmem2=%s pmemset=%s\n",
-			library_of((void *)p_pmem2_map_new),
-			library_of((void *)p_pmemset_map));
-	say("PMCD start variant=%s granularity=%s records=%zu\n", variant, gran,
+	/* the files opened, and where the persist path came from (a shim overrides single functions) */
+	say("lib pmem2=%s pmemset=%s persist=%s\n", pmem2_file, pmemset_file,
+			mode == 2 ? library_of((void *)p_pmemset_persist) :
+				    library_of((void *)p_pmem2_get_persist_fn));
+	say("start variant=%s granularity=%s records=%zu\n", variant, gran,
 			l.n);
 	unsigned char *buf = malloc(CHUNK);
 	if (!buf)
@@ -387,7 +428,7 @@ write_trial(const char *variant, const char *file, size_t size, uint64_t seed,
 				die("pmemset_persist", p_pmemset_errormsg());
 			break;
 		}
-		say("PMCD ack %zu\n", i);
+		say("ack %zu\n", i);
 		if (pace_us) {
 			uint64_t us = splitmix(&pace_state) %
 					(2 * (uint64_t)pace_us + 1);
@@ -396,7 +437,7 @@ write_trial(const char *variant, const char *file, size_t size, uint64_t seed,
 			nanosleep(&ts, NULL);
 		}
 	}
-	say("PMCD full %zu\n", l.n);
+	say("full %zu\n", l.n);
 	for (;;)
 		pause();
 }
@@ -452,6 +493,11 @@ verify(const char *file, size_t size, uint64_t seed, long upto)
 int
 main(int argc, char **argv)
 {
+	const char *tag = getenv("PMC_TAG");
+	if (tag != NULL && *tag != '\0' &&
+			snprintf(marker, sizeof(marker), "PMCD@%s", tag) >=
+					(int)sizeof(marker))
+		die("PMC_TAG", "too long");
 	if ((argc == 6 || argc == 7) && !strcmp(argv[1], "write"))
 		return write_trial(argv[2], argv[3], strtoull(argv[4], NULL, 0),
 				strtoull(argv[5], NULL, 0),

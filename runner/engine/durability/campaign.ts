@@ -47,13 +47,14 @@
  */
 import type { CaseResult, FixtureInfo, Verdict } from '../../core/model.js';
 import type { Campaign, CampaignContext } from '../campaign.js';
-import { FS_OF, durabilityAvailable, runTrials } from './trials.js';
+import { FS_OF, MIN_ACKS_BEFORE_CUT, durabilityAvailable, runTrials } from './trials.js';
 import type { ChainResult, TrialOutcome, TrialSpec, WriterVariant } from './trials.js';
+import { planBoots } from './trials.js';
 
 export type DurabilityImpl = 'libpmem2' | 'libpmemset';
 
 export interface DurabilityOptions {
-  /** trials per variant (each trial is one power cut: about 12-20 s under TCG) */
+  /** trials per variant (two trials share a power cut and a boot: planBoots) */
   trials: number;
   /** master seed: trial seeds and cut times are drawn from it */
   seed: number;
@@ -214,9 +215,13 @@ function rng(seed: number): () => number {
   };
 }
 
-/** the cut lands 0.3-4.5 s after the writer started; 2048 paced records take ~5 s in the guest */
-const CUT_MIN_MS = 300;
-const CUT_MAX_MS = 4500;
+/**
+ * the cut comes after a seeded number of acknowledged records, between
+ * MIN_ACKS_BEFORE_CUT and CUT_ACK_MAX of a trial file's 2048: chosen from
+ * the writer's progress, not from a clock, so the cut lands at the same
+ * point of the writing on a loaded machine as on an idle one
+ */
+const CUT_ACK_MAX = 1536;
 
 function labelOf(v: VariantDef): string {
   return `${v.variant}/${v.impl}`;
@@ -230,8 +235,8 @@ export function planTrials(defs: VariantDef[], trials: number, seed: number): Tr
   for (let t = 0; t < trials; t++) {
     for (const d of runnable) {
       const trialSeed = next();
-      const cutMs = CUT_MIN_MS + (next() % (CUT_MAX_MS - CUT_MIN_MS + 1));
-      specs.push({ label: labelOf(d), variant: d.writer!, seed: trialSeed, cutMs });
+      const cutAfterAck = MIN_ACKS_BEFORE_CUT + (next() % (CUT_ACK_MAX - MIN_ACKS_BEFORE_CUT + 1));
+      specs.push({ label: labelOf(d), variant: d.writer!, seed: trialSeed, cutAfterAck });
     }
   }
   return specs;
@@ -264,7 +269,7 @@ export async function runDurability(opts: DurabilityOptions): Promise<CaseResult
   if (!avail.ok) return skipAll(`emulated guest unavailable: ${avail.reason}`);
   const specs = planTrials(defs, trials, seed);
   if (specs.length === 0) return skipAll('no variant to run');
-  log(`durability: ${specs.length} power-cut trials (${trials} per variant), seed ${seed}, ${specs.length + 1} guest boots`);
+  log(`durability: ${specs.length} power-cut trials (${trials} per variant), seed ${seed}, ${planBoots(specs).length + 1} guest boots`);
   let chain: ChainResult;
   try {
     const libraries = {
@@ -281,7 +286,9 @@ export async function runDurability(opts: DurabilityOptions): Promise<CaseResult
       seed,
     }));
   }
-  log(`durability: ${chain.boots} boots in ${chain.totalSeconds.toFixed(1)} s`);
+  log(
+    `durability: ${chain.boots} boots in ${chain.totalSeconds.toFixed(1)} s: ${((specs.length * 60) / Math.max(chain.totalSeconds, 0.001)).toFixed(1)} trials a minute`,
+  );
 
   const byLabel = new Map<string, TrialOutcome[]>();
   for (const o of chain.outcomes) byLabel.set(o.spec.label, [...(byLabel.get(o.spec.label) ?? []), o]);
@@ -312,7 +319,8 @@ export async function runDurability(opts: DurabilityOptions): Promise<CaseResult
       trialsWithLoss: withLoss.length,
       seed,
       trialSeeds: os.map((o) => o.spec.seed).join(','),
-      cutMs: os.map((o) => o.cutAfterMs ?? o.spec.cutMs).join(','),
+      cutAfterAck: os.map((o) => o.spec.cutAfterAck).join(','),
+      cutMs: os.map((o) => o.cutAfterMs ?? '?').join(','),
       ackedPerTrial: ok.map((o) => o.acked).join(','),
       lostPerTrial: ok.map((o) => o.lost).join(','),
       intactBeyondAck: ok.reduce((s, o) => s + o.intactBeyondAck, 0),
@@ -321,6 +329,7 @@ export async function runDurability(opts: DurabilityOptions): Promise<CaseResult
       fsckClean: fsckBad.length === 0,
       guestBoots: chain.boots,
       chainSeconds: Number(chain.totalSeconds.toFixed(1)),
+      trialsPerMinute: Number(((chain.outcomes.length * 60) / Math.max(chain.totalSeconds, 0.001)).toFixed(1)),
     };
     const gran = [...new Set(ok.map((o) => o.granularity).filter((g): g is string => !!g))];
     // which build the trials really tested, as the writer's dynamic linker resolved it
