@@ -61,6 +61,7 @@ Init(Napi::Env env, Napi::Object exports)
 	exports.Set("load", Napi::Function::New(env, Load));
 	exports.Set("errormsg", Napi::Function::New(env, Errormsg));
 	exports.Set("errToErrno", Napi::Function::New(env, ErrToErrno));
+	handles_init(env, exports);
 	source_init(env, exports);
 	config_init(env, exports);
 	map_init(env, exports);

@@ -19,32 +19,36 @@ cfg_of(const Napi::CallbackInfo &info, HandleRecord **rec_out = nullptr)
 	return static_cast<pmem2_config *>(rec->ptr);
 }
 
+/* configNew() -> code; fast_out[0] the new handle's id (hot path) */
 static Napi::Value
 ConfigNew(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
+	int32_t *out = fast_outputs(env);
 	pmem2_config *cfg = nullptr;
 	int ret = api(env).pmem2_config_new(&cfg);
-	Napi::Object r = result_object(env, ret);
-	if (ret == 0)
-		r.Set("config", handle_new(env, HK_CONFIG, cfg, DEFAULT_PROT));
-	return r;
+	out[0] = ret == 0 ?
+		(int32_t)handle_register(HK_CONFIG, cfg, DEFAULT_PROT) :
+		0;
+	return Napi::Number::New(env, ret);
 }
 
+/* configDelete(id) -> code; fast_out[0] whether the pointer was cleared */
 static Napi::Value
 ConfigDelete(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
+	int32_t *out = fast_outputs(env);
 	HandleRecord *rec = nullptr;
 	pmem2_config *cfg = cfg_of(info, &rec);
 	int ret = api(env).pmem2_config_delete(&cfg);
-	Napi::Object r = result_object(env, ret);
-	r.Set("pointerCleared", Napi::Boolean::New(env, cfg == nullptr));
+	out[0] = cfg == nullptr;
 	if (ret == 0)
 		handle_kill(rec);
-	return r;
+	return Napi::Number::New(env, ret);
 }
 
+/* configSetRequiredStoreGranularity(id, g) -> code (hot path) */
 static Napi::Value
 SetGranularity(const Napi::CallbackInfo &info)
 {
@@ -52,7 +56,7 @@ SetGranularity(const Napi::CallbackInfo &info)
 	int g = arg_i32(info, 1, "granularity");
 	int ret = api(env).pmem2_config_set_required_store_granularity(
 		cfg_of(info), static_cast<pmem2_granularity>(g));
-	return result_object(env, ret);
+	return Napi::Number::New(env, ret);
 }
 
 static Napi::Value

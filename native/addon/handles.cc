@@ -10,28 +10,17 @@
 #include <unistd.h>
 #include <unordered_map>
 
-/* random 128-bit tags, one per kind; any fixed distinct values would do */
-static const napi_type_tag kind_tags[HK_COUNT] = {
-	{0x6d2a4c51f0b34e1aULL, 0x8e0f5a1d2b3c4d5eULL},
-	{0x1b7e3f9a5c2d4e6fULL, 0x9a8b7c6d5e4f3a2bULL},
-	{0x3c5e7a9b1d2f4a6cULL, 0x7b6a5c4d3e2f1a0bULL},
-	{0x5e7a9c1b3d5f7a9cULL, 0x2b4d6f8a1c3e5a7bULL},
-	{0x71a2b3c4d5e6f708ULL, 0x192a3b4c5d6e7f80ULL},
-	{0x82b3c4d5e6f70819ULL, 0x2a3b4c5d6e7f8091ULL},
-	{0x93c4d5e6f708192aULL, 0x3b4c5d6e7f8091a2ULL},
-	{0xa4d5e6f708192a3bULL, 0x4c5d6e7f8091a2b3ULL},
-	{0xb5e6f708192a3b4cULL, 0x5d6e7f8091a2b3c4ULL},
-	{0xc6f708192a3b4c5dULL, 0x6e7f8091a2b3c4d5ULL},
-	{0xd708192a3b4c5d6eULL, 0x7f8091a2b3c4d5e6ULL},
-};
-
 static const char *kind_names[HK_COUNT] = {"pmem2_source", "pmem2_config",
 	"pmem2_map", "pmem2_vm_reservation", "pmemset_config", "pmemset",
 	"pmemset_source", "pmemset_map_config", "pmemset_part_map",
 	"pmemset_part", "pmemset_sds"};
 
 static uint32_t next_id = 1;
+/* the live records; node-based, so a record's address is stable */
+static std::unordered_map<uint32_t, HandleRecord> live;
 static std::unordered_map<const void *, uint32_t> live_maps;
+/* native.ts's handle maker: (kind, id) -> handle object */
+static Napi::FunctionReference *factory = nullptr;
 
 const char *
 handle_kind_name(HandleKind kind)
@@ -39,65 +28,59 @@ handle_kind_name(HandleKind kind)
 	return kind_names[kind];
 }
 
-static void
-record_finalize(napi_env, void *data, void *)
+uint32_t
+handle_register(HandleKind kind, void *ptr, unsigned prot)
 {
-	/*
-	 * Only the record goes; the library object it points to is not
-	 * deleted behind the test's back (a reservation may still hold maps).
-	 */
-	delete static_cast<HandleRecord *>(data);
+	uint32_t id = next_id++;
+	live.emplace(id, HandleRecord{kind, ptr, id, prot});
+	if (kind == HK_MAP)
+		live_maps[ptr] = id;
+	return id;
 }
 
-Napi::Object
+Napi::Value
 handle_new(Napi::Env env, HandleKind kind, void *ptr, unsigned prot)
 {
-	Napi::Object obj = Napi::Object::New(env);
-	HandleRecord *rec = new HandleRecord{kind, ptr, true, next_id++, prot};
-
-	napi_status st = napi_type_tag_object(env, obj, &kind_tags[kind]);
-	if (st == napi_ok)
-		st = napi_wrap(env, obj, rec, record_finalize, nullptr,
-			nullptr);
-	if (st != napi_ok) {
-		delete rec;
-		throw Napi::Error::New(env, "cannot create a native handle");
-	}
-	obj.Set("kind", Napi::String::New(env, kind_names[kind]));
-	obj.Set("id", Napi::Number::New(env, rec->id));
-	if (kind == HK_MAP)
-		live_maps[ptr] = rec->id;
-	return obj;
+	if (factory == nullptr)
+		throw Napi::Error::New(env,
+			"the addon's handle maker is not set: load it through "
+			"runner/core/native.ts");
+	uint32_t id = handle_register(kind, ptr, prot);
+	return factory->Call({Napi::String::New(env, kind_names[kind]),
+		Napi::Number::New(env, id)});
 }
 
+/*
+ * handle_get -- the live record of the expected kind named by `v`, what
+ * native.ts passes for a handle object it made (minus its id). Anything else (an object
+ * made elsewhere, null, an id never handed out, a record of another kind)
+ * is a TypeError; an id handed out and since deleted is an Error.
+ */
 HandleRecord *
 handle_get(const Napi::Value &v, HandleKind kind)
 {
 	Napi::Env env = v.Env();
-	if (!v.IsObject())
-		throw Napi::TypeError::New(env,
-			std::string("expected a ") + kind_names[kind] +
-				" handle");
-
-	bool tagged = false;
-	if (napi_check_object_type_tag(env, v, &kind_tags[kind], &tagged) !=
-			napi_ok ||
-		!tagged)
+	/*
+	 * native.ts passes a handle as minus its id: a plain count or
+	 * descriptor passed by mistake where a handle belongs is refused
+	 */
+	double d = v.IsNumber() ? -v.As<Napi::Number>().DoubleValue() : 0;
+	uint32_t id = (d >= 1 && d < next_id) ? (uint32_t)d : 0;
+	if (id == 0 || (double)id != d)
 		throw Napi::TypeError::New(env,
 			std::string("not a ") + kind_names[kind] +
 				" handle made by this addon");
-
-	void *data = nullptr;
-	if (napi_unwrap(env, v, &data) != napi_ok || data == nullptr)
-		throw Napi::TypeError::New(env, "handle has no native record");
-
-	HandleRecord *rec = static_cast<HandleRecord *>(data);
-	if (!rec->alive)
+	auto it = live.find(id);
+	if (it == live.end())
 		throw Napi::Error::New(env,
 			std::string(kind_names[kind]) + " handle #" +
-				std::to_string(rec->id) +
-				" was already deleted");
-	return rec;
+				std::to_string(id) + " was already deleted");
+	if (it->second.kind != kind)
+		throw Napi::TypeError::New(env,
+			std::string("not a ") + kind_names[kind] +
+				" handle: #" + std::to_string(id) + " is a " +
+				kind_names[it->second.kind]);
+	return &it->second;
 }
 
 HandleRecord *
@@ -120,8 +103,61 @@ handle_kill(HandleRecord *rec)
 {
 	if (rec->kind == HK_MAP)
 		live_maps.erase(rec->ptr);
-	rec->alive = false;
-	rec->ptr = nullptr;
+	live.erase(rec->id);
+}
+
+/* setHandleFactory(fn) -- the function that makes a handle object */
+static Napi::Value
+SetHandleFactory(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	if (!info[0].IsFunction())
+		throw Napi::TypeError::New(env, "expected a function");
+	delete factory;
+	factory = new Napi::FunctionReference(
+		Napi::Persistent(info[0].As<Napi::Function>()));
+	return env.Undefined();
+}
+
+int32_t *fast_out = nullptr;
+static Napi::Reference<Napi::Int32Array> *fast_out_ref = nullptr;
+
+/* setFastOut(Int32Array) -- where the fast entry points put their outputs */
+static Napi::Value
+SetFastOut(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	if (!info[0].IsTypedArray() ||
+		info[0].As<Napi::TypedArray>().TypedArrayType() !=
+			napi_int32_array ||
+		info[0].As<Napi::Int32Array>().ElementLength() < FAST_OUT_LEN)
+		throw Napi::TypeError::New(env,
+			"expected an Int32Array of " +
+				std::to_string(FAST_OUT_LEN) + " elements");
+	Napi::Int32Array a = info[0].As<Napi::Int32Array>();
+	delete fast_out_ref;
+	fast_out_ref =
+		new Napi::Reference<Napi::Int32Array>(Napi::Persistent(a));
+	fast_out = a.Data();
+	return env.Undefined();
+}
+
+int32_t *
+fast_outputs(Napi::Env env)
+{
+	if (fast_out == nullptr)
+		throw Napi::Error::New(env,
+			"the addon's output array is not set: load it through "
+			"runner/core/native.ts");
+	return fast_out;
+}
+
+void
+handles_init(Napi::Env env, Napi::Object exports)
+{
+	exports.Set("setHandleFactory",
+		Napi::Function::New(env, SetHandleFactory));
+	exports.Set("setFastOut", Napi::Function::New(env, SetFastOut));
 }
 
 Napi::Value

@@ -1,11 +1,14 @@
 /*
  * JS handles for libpmem2 objects.
  *
- * A handle is a plain JS object carrying a type tag and a native record. The
- * tag lets every entry point reject a foreign object (a handle of another
- * kind, or any object made in JS) with a TypeError instead of reading a
- * wrong pointer; the record's `alive` flag turns use-after-delete into a JS
- * Error instead of a crash of node.
+ * The addon keeps a table of live records, keyed by a number it hands out
+ * once (ids are never reused). JS sees a handle object made in JS
+ * (runner/core/native.ts) that carries the id in a private field; the JS
+ * side passes only that id down, so an entry point gets a plain number. The
+ * table, not the object, is the authority: an id that names no record, or a
+ * record of another kind, is a TypeError; an id handed out before and since
+ * deleted is an Error naming it, never a read of a freed pointer. No
+ * per-handle wrap, type tag or finalizer: those were most of a call's cost.
  */
 #ifndef PMEM_CONFORM_HANDLES_H
 #define PMEM_CONFORM_HANDLES_H
@@ -32,7 +35,6 @@ enum HandleKind {
 struct HandleRecord {
 	HandleKind kind;
 	void *ptr;
-	bool alive;
 	uint32_t id;
 	/*
 	 * What the addon knows of the mapping's protection, so that a read or
@@ -41,8 +43,11 @@ struct HandleRecord {
 	unsigned prot;
 };
 
-/* wraps ptr in a new tagged JS object */
-Napi::Object handle_new(Napi::Env env, HandleKind kind, void *ptr,
+/* a new live record for ptr; its id */
+uint32_t handle_register(HandleKind kind, void *ptr, unsigned prot = 0);
+
+/* a new live record for ptr, as a JS handle object (made by native.ts) */
+Napi::Value handle_new(Napi::Env env, HandleKind kind, void *ptr,
 	unsigned prot = 0);
 
 /* the live record behind `v`; throws TypeError / Error otherwise */
@@ -54,10 +59,24 @@ HandleRecord *handle_get_optional(const Napi::Value &v, HandleKind kind);
 /* the id of the live map handle whose pointer is `map`, or 0 */
 uint32_t handle_map_id(const void *map);
 
-/* marks the record dead and forgets its pointer */
+/* removes the record: its id is refused from now on as deleted */
 void handle_kill(HandleRecord *rec);
 
 const char *handle_kind_name(HandleKind kind);
+
+/*
+ * The hot entry points (config, source and map new/delete) return the
+ * library's code as a number and put the rest here, in an Int32Array that
+ * native.ts registers once and reads back: no result object per call.
+ */
+enum { FAST_OUT_LEN = 4 };
+extern int32_t *fast_out;
+
+/* fast_out, or a JS Error when native.ts did not register it */
+int32_t *fast_outputs(Napi::Env env);
+
+/* registers setHandleFactory and setFastOut */
+void handles_init(Napi::Env env, Napi::Object exports);
 
 /* a 64-bit value back to JS, as a BigInt (arguments are read by args.h) */
 Napi::Value u64_value(Napi::Env env, uint64_t v);

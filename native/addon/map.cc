@@ -11,31 +11,37 @@
 static void *const MAP_PTR_SENTINEL =
 	reinterpret_cast<void *>(0x5e5e5e5e5e5e5000ULL);
 
-static const char *
+/* what *map_ptr held after a call, as native.ts's POINTER_STATES index */
+static int32_t
 pointer_state(void *p)
 {
 	if (p == nullptr)
-		return "null";
+		return 0; /* null */
 	if (p == MAP_PTR_SENTINEL)
-		return "unchanged";
-	return "set";
+		return 1; /* unchanged */
+	return 2; /* set */
 }
 
+/*
+ * mapNew(cfg, src) -> code; fast_out[0] the new map handle's id (0: none),
+ * fast_out[1] the state of *map_ptr (hot path)
+ */
 static Napi::Value
 MapNew(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
+	int32_t *out = fast_outputs(env);
 	HandleRecord *cfg = handle_get(info[0], HK_CONFIG);
 	HandleRecord *src = handle_get(info[1], HK_SOURCE);
 	pmem2_map *map = static_cast<pmem2_map *>(MAP_PTR_SENTINEL);
 	int ret = api(env).pmem2_map_new(&map,
 		static_cast<pmem2_config *>(cfg->ptr),
 		static_cast<pmem2_source *>(src->ptr));
-	Napi::Object r = result_object(env, ret);
-	r.Set("mapPtr", Napi::String::New(env, pointer_state(map)));
-	if (ret == 0 && map != nullptr && map != MAP_PTR_SENTINEL)
-		r.Set("map", handle_new(env, HK_MAP, map, config_prot(cfg)));
-	return r;
+	out[0] = ret == 0 && map != nullptr && map != MAP_PTR_SENTINEL ?
+		(int32_t)handle_register(HK_MAP, map, config_prot(cfg)) :
+		0;
+	out[1] = pointer_state(map);
+	return Napi::Number::New(env, ret);
 }
 
 static pmem2_map *
@@ -47,18 +53,19 @@ map_of(const Napi::CallbackInfo &info, HandleRecord **rec_out = nullptr)
 	return static_cast<pmem2_map *>(rec->ptr);
 }
 
+/* mapDelete(id) -> code; fast_out[0] the state of *map_ptr (hot path) */
 static Napi::Value
 MapDelete(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
+	int32_t *out = fast_outputs(env);
 	HandleRecord *rec = nullptr;
 	pmem2_map *map = map_of(info, &rec);
 	int ret = api(env).pmem2_map_delete(&map);
-	Napi::Object r = result_object(env, ret);
-	r.Set("mapPtr", Napi::String::New(env, pointer_state(map)));
+	out[0] = pointer_state(map);
 	if (ret == 0)
 		handle_kill(rec);
-	return r;
+	return Napi::Number::New(env, ret);
 }
 
 static Napi::Value

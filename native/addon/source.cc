@@ -1,17 +1,17 @@
 /* pmem2_source_* entry points */
 #include "entry.h"
 
+/* sourceFromFd(fd) -> code; fast_out[0] the new handle's id (hot path) */
 static Napi::Value
 SourceFromFd(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
+	int32_t *out = fast_outputs(env);
 	int fd = arg_i32(info, 0, "fd");
 	struct pmem2_source *src = nullptr;
 	int ret = api(env).pmem2_source_from_fd(&src, fd);
-	Napi::Object r = result_object(env, ret);
-	if (ret == 0)
-		r.Set("source", handle_new(env, HK_SOURCE, src));
-	return r;
+	out[0] = ret == 0 ? (int32_t)handle_register(HK_SOURCE, src) : 0;
+	return Napi::Number::New(env, ret);
 }
 
 static Napi::Value
@@ -106,18 +106,19 @@ SourceDeviceUsc(const Napi::CallbackInfo &info)
 	return r;
 }
 
+/* sourceDelete(id) -> code; fast_out[0] whether the pointer was cleared */
 static Napi::Value
 SourceDelete(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
+	int32_t *out = fast_outputs(env);
 	HandleRecord *rec = handle_get(info[0], HK_SOURCE);
 	pmem2_source *src = static_cast<pmem2_source *>(rec->ptr);
 	int ret = api(env).pmem2_source_delete(&src);
-	Napi::Object r = result_object(env, ret);
-	r.Set("pointerCleared", Napi::Boolean::New(env, src == nullptr));
+	out[0] = src == nullptr;
 	if (ret == 0)
 		handle_kill(rec);
-	return r;
+	return Napi::Number::New(env, ret);
 }
 
 void

@@ -17,6 +17,13 @@ test('foreign objects and handles of another kind are TypeErrors', () => {
   assert.throws(() => a.sourceSize(null as unknown as Source), TypeError);
   const cfg = a.configNew().config!;
   assert.throws(() => a.sourceSize(cfg as unknown as Source), /not a pmem2_source handle/);
+  // a copy of a live handle's fields, or its id alone, is not the handle
+  const src = a.sourceFromAnon(a.pageSize()).source!;
+  assert.throws(() => a.sourceSize({ kind: src.kind, id: src.id } as unknown as Source), TypeError);
+  assert.throws(() => a.sourceSize(src.id as unknown as Source), TypeError);
+  assert.equal(a.sourceSize(src).code, 0);
+  assert.deepEqual(Object.keys(src), ['kind', 'id']);
+  a.sourceDelete(src);
   a.configDelete(cfg);
 });
 

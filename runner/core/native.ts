@@ -268,14 +268,129 @@ let addon: Addon | undefined;
 
 export const ADDON_FILE = path.join(PROJECT_ROOT, 'build/Release/pmem_conform.node');
 
+/**
+ * A handle: made here, in JS, for an id the addon hands out
+ * (native/addon/handles.cc). `kind` and `id` are for reading (and the call
+ * log); the id the addon is given comes from the private field, so an object
+ * made elsewhere with the same fields is refused (a TypeError), and the
+ * addon's table of live records refuses an id of another kind or one
+ * already deleted.
+ */
+class NativeHandle implements Handle {
+  readonly kind: string;
+  readonly id: number;
+  readonly #id: number;
+
+  constructor(kind: string, id: number) {
+    this.kind = kind;
+    this.id = id;
+    this.#id = id;
+  }
+
+  /**
+   * idOf -- what the addon is given for a handle made here: minus its id (so
+   * a count or descriptor passed by mistake names no handle); anything else
+   * unchanged, for the addon to refuse
+   */
+  static idOf(x: unknown): unknown {
+    return typeof x === 'object' && x !== null && #id in x ? -(x as NativeHandle).#id : x;
+  }
+
+  /** passes -- every handle among args replaced by its id, in place */
+  static passes(args: unknown[]): unknown[] {
+    for (let i = 0; i < args.length; i++) args[i] = NativeHandle.idOf(args[i]);
+    return args;
+  }
+}
+
+/** what the addon's *map_ptr states are, by the index it reports (native/addon/map.cc) */
+const POINTER_STATES: readonly PointerState[] = ['null', 'unchanged', 'set'];
+
+/**
+ * The hot entry points as the addon exports them: the library's code as the
+ * return value, the rest in the registered Int32Array; the result objects
+ * are built here (a literal in JS costs far less than properties set from
+ * C++), the message only read when a call failed.
+ */
+interface RawHot {
+  setHandleFactory(make: (kind: string, id: number) => Handle): void;
+  setFastOut(out: Int32Array): void;
+  errormsg(): string;
+  configNew(): number;
+  configDelete(cfg: unknown): number;
+  configSetRequiredStoreGranularity(cfg: unknown, g: number): number;
+  sourceFromFd(fd: number): number;
+  sourceDelete(src: unknown): number;
+  mapNew(cfg: unknown, src: unknown): number;
+  mapDelete(map: unknown): number;
+}
+
+/** wrapAddon -- the addon as the harness uses it: handles made in JS, results of the hot path built here */
+function wrapAddon(raw: Record<string, unknown>): Addon {
+  const hot = raw as unknown as RawHot;
+  const out = new Int32Array(4);
+  hot.setFastOut(out);
+  hot.setHandleFactory((kind, id) => new NativeHandle(kind, id));
+  const id = NativeHandle.idOf;
+  const failed = (code: number): CallResult => ({ code, message: hot.errormsg() });
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, v] of Object.entries(raw)) {
+    if (typeof v !== 'function') {
+      wrapped[name] = v;
+      continue;
+    }
+    const fn = v as (...a: unknown[]) => unknown;
+    wrapped[name] = (...args: unknown[]) => fn.apply(raw, NativeHandle.passes(args));
+  }
+  const fast: Partial<Addon> = {
+    configNew() {
+      const code = hot.configNew();
+      return code === 0 ? { code, config: new NativeHandle('pmem2_config', out[0]!) as Config } : failed(code);
+    },
+    configDelete(cfg) {
+      const code = hot.configDelete(id(cfg));
+      const pointerCleared = out[0] === 1;
+      return code === 0 ? { code, pointerCleared } : { ...failed(code), pointerCleared };
+    },
+    configSetRequiredStoreGranularity(cfg, g) {
+      const code = hot.configSetRequiredStoreGranularity(id(cfg), g);
+      return code === 0 ? { code } : failed(code);
+    },
+    sourceFromFd(fd) {
+      const code = hot.sourceFromFd(fd);
+      return code === 0 ? { code, source: new NativeHandle('pmem2_source', out[0]!) as Source } : failed(code);
+    },
+    sourceDelete(src) {
+      const code = hot.sourceDelete(id(src));
+      const pointerCleared = out[0] === 1;
+      return code === 0 ? { code, pointerCleared } : { ...failed(code), pointerCleared };
+    },
+    mapNew(cfg, src) {
+      const code = hot.mapNew(id(cfg), id(src));
+      const mapPtr = POINTER_STATES[out[1]!]!;
+      const r: CallResult & { map?: Map; mapPtr: PointerState } = code === 0 ? { code, mapPtr } : { ...failed(code), mapPtr };
+      if (out[0] !== 0) r.map = new NativeHandle('pmem2_map', out[0]!) as Map;
+      return r;
+    },
+    mapDelete(map) {
+      const code = hot.mapDelete(id(map));
+      const mapPtr = POINTER_STATES[out[0]!]!;
+      return code === 0 ? { code, mapPtr } : { ...failed(code), mapPtr };
+    },
+  };
+  return Object.assign(wrapped, fast) as unknown as Addon;
+}
+
 export function loadAddon(): Addon {
   if (!addon) {
     const require = createRequire(import.meta.url);
+    let raw: Record<string, unknown>;
     try {
-      addon = require(ADDON_FILE) as Addon;
+      raw = require(ADDON_FILE) as Record<string, unknown>;
     } catch (e) {
       throw new Error(`cannot load the native addon ${ADDON_FILE} (${(e as Error).message.split('\n')[0]}); run npm install`);
     }
+    addon = wrapAddon(raw);
   }
   return addon;
 }
