@@ -25,6 +25,20 @@ export interface CaseContext {
   catalogue: readonly Clause[];
   /** a fresh file of `size` bytes in the fixture's directory, opened with `flags` */
   file(size: number, opts?: { flags?: string; mode?: number; dir?: string }): { path: string; fd: number };
+  /**
+   * the alignment a map of the fixture's medium needs: the page size for
+   * files, the device's alignment (sysfs align, 2 MiB on the emulated
+   * NVDIMM) on device DAX. Cases size, offset and place their maps in it.
+   */
+  unit: number;
+  /**
+   * what the case maps: a fresh file of `size` bytes on a file fixture; on a
+   * device DAX fixture the device itself, opened with `flags` (a device
+   * cannot be created or sized: `size` must fit in it, and the medium's
+   * `size` is the device's, which a case that maps "the whole source" must
+   * use instead of its request)
+   */
+  medium(size: number, opts?: { flags?: string }): Medium;
   /** run at the end of the case, last registered first, even when it throws */
   defer(fn: () => void): void;
 }
@@ -55,8 +69,10 @@ export interface CaseDef {
   textMatches?: RegExp;
   /** the suite's reading of the clause, shown with the result */
   note?: string;
-  /** 'devdax': the case also runs on device DAX fixtures (which hold no files) */
+  /** 'devdax': the case also runs on device DAX fixtures, mapping the device (ctx.medium, ctx.unit) */
   fixtures?: 'files' | 'devdax';
+  /** why the clause cannot apply to a device DAX source: the device-DAX fact, given as the skip reason there */
+  notOnDevdax?: string;
   run(ctx: CaseContext): Outcome;
 }
 
@@ -72,6 +88,36 @@ export interface Suite {
 
 export function clauseKey(c: Clause): string {
   return `${c.function}/${c.name}#${c.ordinal}`;
+}
+
+/** what CaseContext.medium hands a case */
+export interface Medium {
+  path: string;
+  fd: number;
+  /** bytes the source holds: the request on files, the whole device on device DAX */
+  size: number;
+  /** the medium is a device DAX node, not a file */
+  device: boolean;
+}
+
+/** the open flags of a device: it exists already, so a file's creating or truncating mode opens it read-write */
+function deviceFlags(flags: string): string {
+  return flags === 'r' ? 'r' : 'r+';
+}
+
+/**
+ * makeMedium -- CaseContext.medium: a fresh file of `size` bytes in `dir`,
+ * or, when the fixture is a device DAX (`caps.devdaxPath`), the device
+ * opened with `flags`; throws when the device is smaller than the request
+ * or the request is an empty source (a device has no size 0)
+ */
+export function makeMedium(dir: string, caps: Capabilities, size: number, flags = 'w+'): Medium {
+  if (!caps.devdax || !caps.devdaxPath) return { ...makeFile(dir, size, flags), size, device: false };
+  const devSize = caps.devdaxSize ?? 0;
+  if (size === 0) throw new Error('a device DAX has no size 0: an empty source cannot be built from it');
+  if (devSize > 0 && size > devSize) throw new Error(`the case needs ${size} bytes, the device DAX holds ${devSize}`);
+  const fd = fs.openSync(caps.devdaxPath, deviceFlags(flags));
+  return { path: caps.devdaxPath, fd, size: devSize || size, device: true };
 }
 
 /** helper for CaseContext.file: unique names per run */

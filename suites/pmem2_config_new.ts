@@ -2,12 +2,11 @@
  * pmem2_config_new(3), which also documents pmem2_config_delete: one case
  * per documented clause.
  */
-import fs from 'node:fs';
 import { codeName } from '../runner/core/constants.js';
 import type { Config } from '../runner/core/native.js';
 import type { CaseContext, CaseDef, Suite } from './framework.js';
-import { pattern, pread } from './pmem2_fn_util.js';
-import { C, check, fileSource, mapNew, observed, SetupError } from './pmem2_util.js';
+import { pattern } from './pmem2_fn_util.js';
+import { C, check, fileSource, mapNew, observed, readMedium, SetupError, writeMedium } from './pmem2_util.js';
 
 const FN = 'pmem2_config_new';
 
@@ -26,16 +25,17 @@ function newConfig(ctx: CaseContext) {
 
 /** a file of `pages` pages holding pattern(seed), and a source of it */
 function patterned(ctx: CaseContext, pages: number, seed: number) {
-  const p = ctx.caps.pageSize;
+  const p = ctx.unit;
   const f = fileSource(ctx, pages * p);
   const data = pattern(pages * p, seed);
-  fs.writeSync(f.fd, data, 0, data.length, 0);
+  writeMedium(ctx, f, data, 0);
   return { ...f, data };
 }
 
 const cases: CaseDef[] = [
   {
     key: 'pmem2_config_new/RETURN VALUE#1',
+    fixtures: 'devdax',
     situation: 'make a config',
     run: (ctx) => {
       const r = newConfig(ctx);
@@ -48,13 +48,14 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_config_delete/RETURN VALUE#1',
+    fixtures: 'devdax',
     situation: 'delete a config that was used to map a file',
     run: (ctx) => {
       const r = newConfig(ctx);
       check(FN, r);
       const cfg = r.config as Config;
       check('pmem2_config_set_required_store_granularity', ctx.addon.configSetRequiredStoreGranularity(cfg, C.PAGE));
-      const { src } = fileSource(ctx, ctx.caps.pageSize);
+      const { src } = fileSource(ctx, ctx.unit);
       check('pmem2_map_new', mapNew(ctx, cfg, src));
       const d = ctx.addon.configDelete(cfg);
       r.state.deleted = d.code === 0;
@@ -63,11 +64,12 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_config_new/defaults for most parameters#1',
+    fixtures: 'devdax',
     situation:
       'a new config given only PAGE granularity maps a 3-page file whole (length), from its first byte (offset), shared with the file (sharing) and writable (protection)',
     note: 'The defaults are those the setter pages state: length 0 (the whole file), offset 0, PMEM2_SHARED, PMEM2_PROT_READ | PMEM2_PROT_WRITE.',
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const f = patterned(ctx, 3, 13);
       const r = newConfig(ctx);
       check(FN, r);
@@ -78,12 +80,12 @@ const cases: CaseDef[] = [
       const size = ctx.addon.mapGetSize(m.map);
       const head = ctx.addon.mapRead(m.map, 0, 64);
       let failure: string | undefined;
-      if (size !== BigInt(3 * p)) failure = `the map is ${size} bytes, not the whole ${3 * p}-byte file`;
+      if (size !== BigInt(f.size)) failure = `the map is ${size} bytes, not the whole ${f.size}-byte source`;
       else if (!head.equals(f.data.subarray(0, 64))) failure = "the map's first bytes are not the file's: the default offset is not 0";
       else {
         ctx.addon.mapWrite(m.map, p + 5, Buffer.from([0xc3]));
         ctx.addon.mapPersist(m.map, p + 5, 1);
-        if (pread(f.fd, p + 5, 1)[0] !== 0xc3)
+        if (readMedium(ctx, f, p + 5, 1)[0] !== 0xc3)
           failure = 'a store through the map is not in the file: the default sharing is not PMEM2_SHARED';
       }
       return {
@@ -95,12 +97,15 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_config_new/defines mapping parameters#1',
+    fixtures: 'devdax',
     situation:
       'one config (offset 1 page, length 1 page) maps two sources and one source twice; then an invalid sharing value and an invalid protection flag are refused, and the config still maps with offset and length unchanged',
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const a = patterned(ctx, 3, 21);
       const b = patterned(ctx, 3, 22);
+      // a device DAX is one medium: the second pattern is what both of its sources hold
+      if (b.device) a.data = b.data;
       const r = newConfig(ctx);
       check(FN, r);
       const cfg = r.config as Config;
@@ -135,6 +140,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_config_delete/cfg set to NULL#1',
+    fixtures: 'devdax',
     situation: 'delete a new config: *cfg is NULL afterwards',
     run: (ctx) => {
       const r = newConfig(ctx);
@@ -150,6 +156,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_config_delete/NULL is a no-op#1',
+    fixtures: 'devdax',
     situation: 'pmem2_config_delete with *cfg == NULL',
     run: (ctx) => {
       const d = ctx.addon.deleteNull('config');

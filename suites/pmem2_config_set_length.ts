@@ -11,10 +11,11 @@ const FN = 'pmem2_config_set_length';
 const cases: CaseDef[] = [
   {
     key: 'pmem2_config_set_length/RETURN VALUE#1',
+    fixtures: 'devdax',
     situation: 'set the length to 1 page, 0, 1 page + 1 (unaligned) and 2^64 - 1',
     note: 'Alignment and range are checked by pmem2_map_new, not here: every value must be accepted.',
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const values: [string, number | bigint][] = [
         ['1 page', p],
         ['0', 0],
@@ -29,9 +30,10 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_config_set_length/default length is the file size#1',
+    fixtures: 'devdax',
     situation: 'map a 3-page file with no length set: the map is 3 pages',
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const { src } = fileSource(ctx, 3 * p);
       const r = mapNew(ctx, config(ctx), src);
       if (r.code !== 0 || !r.map) return { observed: observed('pmem2_map_new(3-page file, no length set)', r), permitted: ['0'] };

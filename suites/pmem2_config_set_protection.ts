@@ -2,15 +2,15 @@
  * pmem2_config_set_protection(3): one case per documented clause.
  */
 import { codeName } from '../runner/core/constants.js';
-import fs from 'node:fs';
 import type { CaseContext, CaseDef, Suite } from './framework.js';
-import { C, config, fileSource, mapNew, observed } from './pmem2_util.js';
+import { C, config, fileSource, mapNew, observed, writeMedium } from './pmem2_util.js';
 
 const FN = 'pmem2_config_set_protection';
 
 const cases: CaseDef[] = [
   {
     key: 'pmem2_config_set_protection/RETURN VALUE#1',
+    fixtures: 'devdax',
     situation: 'set each of the 8 combinations of PMEM2_PROT_READ, WRITE and EXEC (PMEM2_PROT_NONE for none)',
     run: (ctx) => {
       const flags: [string, number][] = [
@@ -32,6 +32,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_config_set_protection/PMEM2_E_INVALID_PROT_FLAG#1',
+    fixtures: 'devdax',
     situation: 'set a protection with bit 0 (no PMEM2_PROT_* flag) set, alone and with PMEM2_PROT_READ',
     textMatches: /not valid/,
     run: (ctx) => {
@@ -47,9 +48,10 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_config_set_protection/default protection read and write#1',
+    fixtures: 'devdax',
     situation: 'map a file with no protection set; a forked child reads and writes the first byte',
     run: (ctx) => {
-      const { src } = fileSource(ctx, ctx.caps.pageSize);
+      const { src } = fileSource(ctx, ctx.unit);
       const r = mapNew(ctx, config(ctx), src);
       if (r.code !== 0 || !r.map) return { observed: observed('pmem2_map_new(no protection set)', r), permitted: ['0'] };
       const read = ctx.addon.forkAccess(r.map, 0, 1, 'read');
@@ -64,6 +66,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_config_set_protection/PMEM2_PROT_EXEC pages may be executed#1',
+    fixtures: 'devdax',
     situation:
       'a file holding a function that returns 42, mapped READ|EXEC and READ|WRITE|EXEC: a forked child calls into each map and exits with what the function returned',
     run: (ctx) => {
@@ -87,6 +90,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_config_set_protection/flags used for the mapping#1',
+    fixtures: 'devdax',
     situation: 'in forked children: calling the same code in a READ|WRITE map (no EXEC) faults, and a store into a READ|EXEC map faults',
     run: (ctx) => {
       const code = ctx.addon.execCode();
@@ -122,7 +126,7 @@ export const suite: Suite = {
 
 /** codeMap -- a 1-page file whose first bytes are `code`, mapped shared with `prot` (the map is deleted at the end) */
 function codeMap(ctx: CaseContext, code: Buffer, prot: number) {
-  const f = fileSource(ctx, ctx.caps.pageSize);
-  fs.writeSync(f.fd, code, 0, code.length, 0);
+  const f = fileSource(ctx, ctx.unit);
+  writeMedium(ctx, f, code, 0);
   return mapNew(ctx, config(ctx, { prot }), f.src);
 }

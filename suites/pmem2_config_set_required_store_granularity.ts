@@ -12,6 +12,7 @@ const NAMES = ['BYTE', 'CACHE_LINE', 'PAGE'];
 const cases: CaseDef[] = [
   {
     key: 'pmem2_config_set_required_store_granularity/RETURN VALUE#1',
+    fixtures: 'devdax',
     situation: 'set PMEM2_GRANULARITY_BYTE, CACHE_LINE and PAGE',
     run: (ctx) => {
       const results = [C.BYTE, C.CACHE_LINE, C.PAGE].map(
@@ -24,6 +25,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_config_set_required_store_granularity/PMEM2_E_GRANULARITY_NOT_SUPPORTED#1',
+    fixtures: 'devdax',
     situation: 'set granularity 3, one past PMEM2_GRANULARITY_PAGE',
     textMatches: /not a valid value/,
     run: (ctx) => ({
@@ -33,6 +35,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_config_set_required_store_granularity/granularity is a maximum#1',
+    fixtures: 'devdax',
     situation:
       'map a file requiring BYTE, CACHE_LINE and PAGE: a granularity finer than the fixture gives is refused with PMEM2_E_GRANULARITY_NOT_SUPPORTED, any other maps no coarser than required; PAGE always maps',
     note: GRANULARITY_RULE,
@@ -43,7 +46,7 @@ const cases: CaseDef[] = [
       const forced = ctx.caps.forcedGranularity;
       const available = fixtureGranularity(ctx).map((x) => GRANULARITY_ORDER[x]!);
       for (const g of [C.BYTE, C.CACHE_LINE, C.PAGE]) {
-        const { src } = fileSource(ctx, ctx.caps.pageSize);
+        const { src } = fileSource(ctx, ctx.unit);
         const r = mapNew(ctx, config(ctx, { granularity: g }), src);
         const name = GRANULARITY_ORDER[g]!;
         const eff = r.map ? GRANULARITY_ORDER[ctx.addon.mapGetStoreGranularity(r.map)] : undefined;

@@ -11,10 +11,11 @@ const FN = 'pmem2_config_set_vm_reservation';
 const cases: CaseDef[] = [
   {
     key: 'pmem2_config_set_vm_reservation/RETURN VALUE#1',
+    fixtures: 'devdax',
     situation: 'set a 4-page reservation at offsets 0, 1 page, 1 page + 1 (unaligned) and 2^63 (past its end), and a NULL reservation',
     note: 'Offsets are checked by pmem2_map_new, not here: every call must return 0.',
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const rsv = reservation(ctx, 4 * p);
       const calls: [string, ReturnType<typeof ctx.addon.configSetVmReservation>][] = [
         ['offset 0', ctx.addon.configSetVmReservation(config(ctx), rsv, 0)],
@@ -30,16 +31,17 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_config_set_vm_reservation/mapping placed at rsv_offset#1',
+    fixtures: 'devdax',
     situation:
       'a 4-page reservation first given a map that fails (a 4-page file at offset 2 pages: past its end), then a 1-page file at offset 2 pages: the second lands at reservation address + 2 pages',
     note: "The failed map first is what PMDK's reservation tests do: a reservation must stay usable after a map into it fails.",
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const rsv = reservation(ctx, 4 * p);
       const big = fileSource(ctx, 4 * p);
-      const failed = mapNew(ctx, config(ctx, { reservation: rsv, reservationOffset: 2 * p }), big.src);
+      const failed = mapNew(ctx, config(ctx, { reservation: rsv, reservationOffset: 2 * p, length: 4 * p }), big.src);
       const { src } = fileSource(ctx, p);
-      const r = mapNew(ctx, config(ctx, { reservation: rsv, reservationOffset: 2 * p }), src);
+      const r = mapNew(ctx, config(ctx, { reservation: rsv, reservationOffset: 2 * p, length: p }), src);
       const base = ctx.addon.reservationGetAddress(rsv);
       const details: Record<string, string> = { reservation: hex(base), failedFirst: String(failed.code !== 0) };
       if (failed.code === 0)

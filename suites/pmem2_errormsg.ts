@@ -50,17 +50,17 @@ const FAILURES: Failure[] = [
   {
     what: 'pmem2_map_new(offset 1 byte)',
     describes: /offset|align/i,
-    call: (ctx) => mapNew(ctx, config(ctx, { offset: 1 }), fileSource(ctx, 2 * ctx.caps.pageSize).src).code,
+    call: (ctx) => mapNew(ctx, config(ctx, { offset: 1 }), fileSource(ctx, 2 * ctx.unit).src).code,
   },
   {
     what: 'pmem2_map_new(offset past the end of a 1-page file)',
     describes: /size|length|range|end/i,
-    call: (ctx) => mapNew(ctx, config(ctx, { offset: 2 * ctx.caps.pageSize }), fileSource(ctx, ctx.caps.pageSize).src).code,
+    call: (ctx) => mapNew(ctx, config(ctx, { offset: 2 * ctx.unit }), fileSource(ctx, ctx.unit).src).code,
   },
   {
     what: 'pmem2_vm_reservation_new(size 1 page + 1 byte)',
     describes: /size|multiple|align/i,
-    call: (ctx) => ctx.addon.reservationNew(0, ctx.caps.pageSize + 1).code,
+    call: (ctx) => ctx.addon.reservationNew(0, ctx.unit + 1).code,
   },
   {
     what: 'pmem2_source_from_fd(a directory)',
@@ -104,6 +104,7 @@ function primed(ctx: CaseContext, f: Failure): { code: number; before: string; m
 const cases: CaseDef[] = [
   {
     key: 'pmem2_errormsg/RETURN VALUE#1',
+    fixtures: 'devdax',
     situation:
       "pmem2_config_set_required_store_granularity(42) fails, then pmem2_source_from_fd of a closed descriptor (errno EBADF): pmem2_errormsg() then returns the second failure's message",
     note: 'The sentence about errno ("may include a description of the corresponding error code as returned by strerror(3)") permits, and does not require, the strerror text; whether it is there is shown in the details.',
@@ -131,6 +132,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_errormsg/message describes the failure#1',
+    fixtures: 'devdax',
     situation: `ten failing calls, each right after another failure left a message of its own: ${FAILURES.map((f) => f.what).join(', ')}; each message names what was wrong (${FAILURES.map((f) => f.describes.source).join(', ')})`,
     run: (ctx) => {
       const details: Record<string, string> = {};
@@ -155,6 +157,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_errormsg/message thread-local#1',
+    fixtures: 'devdax',
     situation:
       'this thread fails pmem2_config_set_sharing(9); another thread fails pmem2_config_set_required_store_granularity(77) and reads its message; a third thread reads its message without a failure; then this thread reads its own again',
     run: (ctx) => {
@@ -186,6 +189,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_errormsg/message never cleared#1',
+    fixtures: 'devdax',
     situation:
       'pmem2_config_set_required_store_granularity(42) fails, then eleven calls succeed (config new and setters, source from a file, map new, persist, map delete, reservation new and delete, config and source delete), pmem2_errormsg() read after each: never empty',
     note: 'The page lets later calls modify the message ("Subsequent calls to other library functions may modify the previous message"), so a different message passes; an emptied one, after any of the calls, is a clearing.',
@@ -195,8 +199,8 @@ const cases: CaseDef[] = [
       if (a.configSetRequiredStoreGranularity(failed, 42).code === 0) throw new SetupError('granularity 42 was accepted');
       const before = a.errormsg();
       if (before === '') return labelled('pmem2_errormsg() after a failure', 'an empty message', 'the message kept', { before });
-      const p = ctx.caps.pageSize;
-      const f = ctx.file(2 * p, { flags: 'w+' });
+      const p = ctx.unit;
+      const f = ctx.medium(2 * p);
       ctx.defer(() => fs.closeSync(f.fd));
       const st: { cfg?: Config; src?: Source; map?: P2Map; rsv?: Reservation } = {};
       // whatever a step left behind when the case stopped early

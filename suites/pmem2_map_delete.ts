@@ -10,7 +10,7 @@ const FN = 'pmem2_map_delete';
 
 /** a fresh 2-page mapping that the case deletes itself (deleted at the end only if the case did not) */
 function freshMap(ctx: CaseContext) {
-  const p = ctx.caps.pageSize;
+  const p = ctx.unit;
   const { src } = fileSource(ctx, 2 * p);
   const r = ctx.addon.mapNew(config(ctx), src);
   if (r.code !== 0 || !r.map) throw new SetupError(`pmem2_map_new returned ${codeName(r.code)}`);
@@ -25,6 +25,7 @@ function freshMap(ctx: CaseContext) {
 const cases: CaseDef[] = [
   {
     key: 'pmem2_map_delete/RETURN VALUE#1',
+    fixtures: 'devdax',
     situation: 'delete a 2-page mapping of a file',
     run: (ctx) => {
       const m = freshMap(ctx);
@@ -35,6 +36,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_delete/PMEM2_E_MAPPING_NOT_FOUND#1',
+    fixtures: 'devdax',
     situation:
       'in a forked child: a byte copy of a map made by pmem2_map_from_existing over a 1-page mmap(2), deleted after the original was (a struct pmem2_map of a mapping the library no longer knows)',
     textMatches: /already unmapped/,
@@ -42,7 +44,7 @@ const cases: CaseDef[] = [
     run: (ctx) => {
       const no = lacks(ctx, 'pmem2_map_from_existing');
       if (no) return no;
-      const { src } = fileSource(ctx, ctx.caps.pageSize);
+      const { src } = fileSource(ctx, ctx.unit);
       const m = plainMapping(ctx, 1);
       const fe = fromExisting(ctx, src, m.addr, m.len, C.PAGE);
       if (fe.code !== 0 || !fe.map) throw new SetupError(`pmem2_map_from_existing returned ${codeName(fe.code)}`);
@@ -55,6 +57,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_delete/-EINVAL#1',
+    fixtures: 'devdax',
     situation: 'in a forked child whose munmap(2) a seccomp filter makes fail with EINVAL: delete a 2-page mapping of a file',
     note: 'munmap(2) fails with EINVAL only for an unaligned or empty range, never for the page-aligned range the library unmaps, so the failure is injected at the system call: what is checked is that the library passes it through.',
     run: (ctx) => {
@@ -65,6 +68,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_delete/map_ptr set to NULL#1',
+    fixtures: 'devdax',
     situation: 'delete a 2-page mapping: *map_ptr is NULL afterwards',
     run: (ctx) => {
       const m = freshMap(ctx);
@@ -80,6 +84,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_delete/mapping unmapped#1',
+    fixtures: 'devdax',
     situation: 'delete a 2-page mapping: its range is no longer in /proc/self/maps',
     run: (ctx) => {
       const m = freshMap(ctx);

@@ -24,7 +24,7 @@ export function lacks(ctx: CaseContext, name: string): Outcome | undefined {
 
 /** plainMapping -- `pages` pages mapped read-write by mmap(2), unmapped at the end of the case */
 export function plainMapping(ctx: CaseContext, pages: number): { addr: bigint; len: bigint } {
-  const len = BigInt(pages * ctx.caps.pageSize);
+  const len = BigInt(pages * ctx.unit);
   const addr = ctx.addon.plainMap(len, MMAP_PROT_RW);
   ctx.defer(() => void ctx.addon.plainUnmap(addr, len));
   return { addr, len };
@@ -59,11 +59,12 @@ const CPU_LIMIT_S = 1;
 const cases: CaseDef[] = [
   {
     key: 'pmem2_map_from_existing/RETURN VALUE#1',
+    fixtures: 'devdax',
     situation: 'a 2-page mmap(2) of anonymous memory, described with the source of a file and PAGE granularity',
     run: (ctx) => {
       const no = lacks(ctx, FN);
       if (no) return no;
-      const { src } = fileSource(ctx, 2 * ctx.caps.pageSize);
+      const { src } = fileSource(ctx, 2 * ctx.unit);
       const m = plainMapping(ctx, 2);
       const r = fromExisting(ctx, src, m.addr, m.len, C.PAGE, RW());
       let failure: string | undefined;
@@ -81,14 +82,15 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_from_existing/PMEM2_E_MAPPING_EXISTS#1',
+    fixtures: 'devdax',
     situation:
       'a range registered by pmem2_map_from_existing given again: the same range, one overlapping its bottom page, one overlapping its top page; and the range of a pmem2_map_new map',
     note: 'PMDK names the code it returns here PMEM2_E_MAP_EXISTS (its own test expects that name); the page lists PMEM2_E_MAPPING_EXISTS, a different constant of the same header.',
     run: (ctx) => {
       const no = lacks(ctx, FN);
       if (no) return no;
-      const p = BigInt(ctx.caps.pageSize);
-      const { src } = fileSource(ctx, 2 * ctx.caps.pageSize);
+      const p = BigInt(ctx.unit);
+      const { src } = fileSource(ctx, 2 * ctx.unit);
       const m = plainMapping(ctx, 4);
       // the registered range is the middle two pages, so both overlaps stay inside our own mapping
       const base = m.addr + p;
@@ -111,12 +113,13 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_from_existing/-ENOMEM#1',
+    fixtures: 'devdax',
     situation:
       'pmem2_map_from_existing in a forked child whose address space is limited and whose heap is used up to the last 8-byte chunk, so malloc(3) fails',
     run: (ctx) => {
       const no = lacks(ctx, FN);
       if (no) return no;
-      const { src } = fileSource(ctx, ctx.caps.pageSize);
+      const { src } = fileSource(ctx, ctx.unit);
       const m = plainMapping(ctx, 1);
       const r = ctx.addon.forkMore('map_from_existing_oom', src, m.addr, m.len, C.PAGE, OOM_HEADROOM);
       return moreOutcome(`${FN}(1-page mmap, malloc failing)`, r, ['-ENOMEM'], 'exhaust the heap');
@@ -124,13 +127,14 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_from_existing/usable without pmem2_map_new#1',
+    fixtures: 'devdax',
     situation:
       "a 2-page mmap(2) described with a file's source and the granularity a pmem2_map_new map of that file reports: it hands out the same functions as that map, and (in a forked child limited to CPU_LIMIT_S seconds of CPU) its memset and persist across the page boundary return and leave 0x5a",
     note: "The data path runs in a child with RLIMIT_CPU so that a call that never returns ends as SIGXCPU, a finding, instead of hanging the worker. In libpmem2 1.12.1 the msync path (PAGE granularity) loops for ever on such a map: it flushes min(length, the map's reserved length) per step, and a map from pmem2_map_from_existing has a reserved length of 0.",
     run: (ctx) => {
       const no = lacks(ctx, FN);
       if (no) return no;
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const { src } = fileSource(ctx, 2 * p);
       const ref = mapNew(ctx, config(ctx), src);
       check(ref.code, 'pmem2_map_new');
@@ -177,11 +181,12 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_from_existing/delete does not unmap#1',
+    fixtures: 'devdax',
     situation: 'write a byte through a map made over a 1-page mmap(2), delete the map: the page is still mapped and holds the byte',
     run: (ctx) => {
       const no = lacks(ctx, FN);
       if (no) return no;
-      const { src } = fileSource(ctx, ctx.caps.pageSize);
+      const { src } = fileSource(ctx, ctx.unit);
       const m = plainMapping(ctx, 1);
       const r = fromExisting(ctx, src, m.addr, m.len, C.PAGE, RW());
       check(r.code, FN);

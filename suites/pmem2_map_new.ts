@@ -19,13 +19,16 @@ import {
   reservation,
 } from './pmem2_util.js';
 import { codeName } from '../runner/core/constants.js';
-import { GRANULARITY_ORDER, GRANULARITY_RULE, granularityOutcome } from '../runner/core/granularity.js';
+import { GRANULARITY_ORDER, GRANULARITY_RULE, grantedBecause, granularityOutcome } from '../runner/core/granularity.js';
 
 const FN = 'pmem2_map_new';
 
+/** the unit of a map of the fixture's medium: a page for files, the device's alignment on device DAX */
 function page(ctx: CaseContext): number {
-  return ctx.caps.pageSize;
+  return ctx.unit;
 }
+
+const DEV = 'devdax' as const;
 
 /** map with `cfg` over a fresh file of `size` bytes and report the call */
 function mapFile(ctx: CaseContext, size: number, cfgOpts: Parameters<typeof config>[1], permitted: string[], describe: string): Outcome {
@@ -38,17 +41,20 @@ function mapFile(ctx: CaseContext, size: number, cfgOpts: Parameters<typeof conf
 const cases: CaseDef[] = [
   {
     key: 'pmem2_map_new/RETURN VALUE#1',
+    fixtures: DEV,
     situation: 'map a whole 2-page file with PAGE granularity',
     run: (ctx) => mapFile(ctx, 2 * page(ctx), {}, ['0'], 'whole 2-page file, PAGE'),
   },
   {
     key: 'pmem2_map_new/PMEM2_E_GRANULARITY_NOT_SET#1',
+    fixtures: DEV,
     situation: 'a config whose required store granularity was never set',
     textMatches: /granularity/,
     run: (ctx) => mapFile(ctx, page(ctx), { granularity: null }, ['PMEM2_E_GRANULARITY_NOT_SET'], 'granularity unset'),
   },
   {
     key: 'pmem2_map_new/PMEM2_E_MAP_RANGE#1',
+    fixtures: DEV,
     situation: 'offset 2^62 and length 2^64 - 2^62 (both page-aligned): offset + length overflows size_t',
     textMatches: /size_t/,
     run: (ctx) => {
@@ -59,19 +65,28 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_new/PMEM2_E_MAP_RANGE#2',
-    situation: 'a 1-page file mapped at offset 1 page with length 1 page: the end lies past the file',
+    fixtures: DEV,
+    situation: 'a 1-page file (on device DAX: the device) mapped 1 page (alignment) at its end: the end lies past the source',
     textMatches: /outside/,
-    run: (ctx) =>
-      mapFile(ctx, page(ctx), { offset: page(ctx), length: page(ctx) }, ['PMEM2_E_MAP_RANGE'], 'offset 1 page, length 1 page, 1-page file'),
+    run: (ctx) => {
+      const { src, size } = fileSource(ctx, page(ctx));
+      const r = mapNew(ctx, config(ctx, { offset: size, length: page(ctx) }), src);
+      return {
+        observed: observed(`${FN}(offset = source size ${size}, length 1 unit)`, r, { mapPtr: r.mapPtr }),
+        permitted: ['PMEM2_E_MAP_RANGE'],
+      };
+    },
   },
   {
     key: 'pmem2_map_new/PMEM2_E_SOURCE_EMPTY#1',
+    notOnDevdax: 'a device DAX has no size 0: its size is fixed by its namespace',
     situation: 'a file of size 0',
     textMatches: /size equal to 0/,
     run: (ctx) => mapFile(ctx, 0, {}, ['PMEM2_E_SOURCE_EMPTY'], 'empty file'),
   },
   {
     key: 'pmem2_map_new/PMEM2_E_MAPPING_EXISTS#1',
+    fixtures: DEV,
     situation: 'map into a reservation range that already holds a mapping',
     note: 'Copies that mark this clause "(Windows only)" (CreateFileMapping) are skipped on Linux; the markdown copy states it for every platform, so there it runs against the nearest Linux situation: a reservation range already occupied by another pmem2 mapping.',
     run: (ctx) => {
@@ -92,6 +107,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_new/PMEM2_E_OFFSET_UNALIGNED#1',
+    fixtures: DEV,
     situation: 'offset of half a page into a 2-page file',
     textMatches: /offset is not a multiple/,
     run: (ctx) =>
@@ -99,6 +115,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_new/PMEM2_E_LENGTH_UNALIGNED#1',
+    fixtures: DEV,
     situation: 'length of one page plus one byte over a 2-page file',
     textMatches: /length is not a multiple/,
     run: (ctx) => mapFile(ctx, 2 * page(ctx), { length: page(ctx) + 1 }, ['PMEM2_E_LENGTH_UNALIGNED'], 'length 1 page + 1'),
@@ -127,7 +144,8 @@ const cases: CaseDef[] = [
     run: (ctx) => {
       const align = ctx.caps.devdaxAlignment;
       if (!ctx.caps.devdax || !ctx.caps.devdaxPath || !align) return { skip: 'needs device DAX (the fixture offers none)' };
-      const p = page(ctx);
+      // a page: aligned for a file, a fraction of the device's alignment
+      const p = ctx.caps.pageSize;
       const fd = fs.openSync(ctx.caps.devdaxPath, 'r+');
       ctx.defer(() => fs.closeSync(fd));
       const s = ctx.addon.sourceFromFd(fd);
@@ -144,6 +162,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_new/PMEM2_E_ADDRESS_UNALIGNED#2',
+    fixtures: DEV,
     situation: 'a 2-page mapping at offset 1 page of a 2-page reservation: the region runs past the reservation',
     textMatches: /exceeds reservation size/,
     run: (ctx) => {
@@ -152,7 +171,7 @@ const cases: CaseDef[] = [
       return mapFile(
         ctx,
         2 * p,
-        { reservation: rsv, reservationOffset: p },
+        { reservation: rsv, reservationOffset: p, length: 2 * p },
         ['PMEM2_E_ADDRESS_UNALIGNED'],
         'reservation of 2 pages, offset 1 page, length 2 pages',
       );
@@ -160,6 +179,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_new/PMEM2_E_NOSUPP#1',
+    fixtures: DEV,
     situation: 'every combination of PMEM2_PROT_READ/WRITE/EXEC (and NONE) on a file opened read-write',
     textMatches: /protection flags combination/,
     run: (ctx) => {
@@ -192,6 +212,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_new/PMEM2_E_NO_ACCESS#1',
+    fixtures: DEV,
     situation: 'a file opened read-only, mapped with the default protection (read + write)',
     textMatches: /protection and file opening mode/,
     run: (ctx) => {
@@ -205,6 +226,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_new/-EACCES#1',
+    notOnDevdax: 'a device DAX node takes no append-only attribute (FS_APPEND_FL is an inode flag of a filesystem)',
     situation: 'an append-only file (chattr +a) opened O_RDWR|O_APPEND, mapped shared read-write',
     note: 'An append-only file opened for writing is also a conflict between protection and opening mode, so PMEM2_E_NO_ACCESS is permitted too: the page does not say which of the two wins.',
     run: (ctx) => {
@@ -234,6 +256,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_new/-EAGAIN#1',
+    fixtures: DEV,
     situation: 'in a child: mlockall(MCL_FUTURE), RLIMIT_MEMLOCK of 1 page and no CAP_IPC_LOCK, then map 64 pages',
     run: (ctx) => {
       const p = page(ctx);
@@ -245,6 +268,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_new/-EBADF#1',
+    fixtures: DEV,
     situation: "the source's file descriptor closed before the call",
     note: 'The page also lets pmem2_map_new return every error of pmem2_source_size(), without saying which check comes first; with the descriptor closed, pmem2_source_size() fails too, so its code (observed by calling it directly) is permitted beside -EBADF.',
     run: (ctx) => {
@@ -268,6 +292,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_new/-ENODEV#1',
+    fixtures: DEV,
     situation: 'a sysfs attribute file (a regular file whose filesystem has no mmap), mapped read-only',
     note: 'The file is on sysfs, not on the fixture: no fixture filesystem refuses mmap.',
     run: (ctx) => {
@@ -286,15 +311,19 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_new/-ENOMEM#1',
-    situation: 'in a child whose address-space limit (RLIMIT_AS) leaves 64 MiB free, map a 1 GiB sparse file',
+    fixtures: DEV,
+    situation:
+      'in a child whose address-space limit (RLIMIT_AS) leaves 64 MiB free, map a 1 GiB sparse file (on device DAX: the whole device, when larger than 64 MiB)',
     run: (ctx) => {
-      const { src } = fileSource(ctx, OOM_REQUEST);
+      const { src, size } = fileSource(ctx, ctx.caps.devdax ? page(ctx) : OOM_REQUEST);
+      if (size <= OOM_HEADROOM) return { skip: `the device DAX holds ${size} bytes, which fit in the ${OOM_HEADROOM}-byte headroom` };
       const r = ctx.addon.forkCall({ addressSpaceHeadroom: OOM_HEADROOM }, 'map_new', config(ctx), src);
-      return childOutcome(`${FN}(1 GiB, 64 MiB of address space left) in a child`, r, ['-ENOMEM'], 'limit the address space');
+      return childOutcome(`${FN}(${size} bytes, 64 MiB of address space left) in a child`, r, ['-ENOMEM'], 'limit the address space');
     },
   },
   {
     key: 'pmem2_map_new/-EPERM#1',
+    fixtures: DEV,
     situation: 'PROT_READ|PROT_EXEC mapping of a file on a noexec mount (or, without one, a write-sealed memfd mapped shared read-write)',
     run: (ctx) => {
       const p = page(ctx);
@@ -326,6 +355,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_new/errors of pmem2_source_size()#1',
+    fixtures: DEV,
     situation: "the source's descriptor closed, so pmem2_source_size() (fstat) fails inside pmem2_map_new",
     run: (ctx) => {
       const { src, fd } = fileSource(ctx, page(ctx));
@@ -349,9 +379,10 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_new/map_ptr NULL on failure#1',
+    fixtures: DEV,
     situation: 'a failing call (granularity unset) with *map_ptr holding a non-NULL value before it',
     run: (ctx) => {
-      const { src } = fileSource(ctx, ctx.caps.pageSize);
+      const { src } = fileSource(ctx, page(ctx));
       const r = mapNew(ctx, config(ctx, { granularity: null }), src);
       const o = observed(`${FN}(granularity unset)`, r, { mapPtr: r.mapPtr });
       if (r.code === 0) return { observed: o, permitted: ['PMEM2_E_GRANULARITY_NOT_SET'] };
@@ -368,10 +399,10 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_new/new mapping stored in map_ptr#1',
-    situation: 'a successful map of a 3-page file: *map_ptr set, size and granularity as asked',
+    fixtures: DEV,
+    situation: 'a successful map of a 3-page file (on device DAX: the whole device): *map_ptr set, size and granularity as asked',
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
-      const { src } = fileSource(ctx, 3 * p);
+      const { src, size: srcSize } = fileSource(ctx, 3 * page(ctx));
       const r = mapNew(ctx, config(ctx), src);
       const details: Record<string, string | number> = { mapPtr: r.mapPtr };
       let failure: string | undefined;
@@ -381,45 +412,48 @@ const cases: CaseDef[] = [
         details.size = Number(size);
         details.granularity = ['BYTE', 'CACHE_LINE', 'PAGE'][g] ?? String(g);
         const gives = fixtureGranularity(ctx);
-        if (size !== BigInt(3 * p)) failure = `pmem2_map_get_size() is ${size}, the source is ${3 * p} bytes`;
+        if (size !== BigInt(srcSize)) failure = `pmem2_map_get_size() is ${size}, the source is ${srcSize} bytes`;
         else if (g > C.PAGE) failure = `effective granularity ${g} is coarser than the required PAGE`;
         // both directions: a finer granularity than the fixture gives is the dangerous lie (users skip msync on its word)
         else if (!gives.includes(g))
           failure = `pmem2_map_get_store_granularity() says ${details.granularity}; the fixture gives ${gives.map((x) => ['BYTE', 'CACHE_LINE', 'PAGE'][x]).join(' or ')} (probed)`;
       } else if (r.code === 0) failure = `returned 0 but *map_ptr is ${r.mapPtr}`;
-      return { observed: observed(`${FN}(3-page file, PAGE)`, r, details), permitted: ['0'], ...(failure ? { failure } : {}) };
+      return { observed: observed(`${FN}(${srcSize}-byte source, PAGE)`, r, details), permitted: ['0'], ...(failure ? { failure } : {}) };
     },
   },
   {
     key: 'pmem2_map_new/granularity must be appropriate#1',
-    situation: 'require a finer store granularity than the fixture can give (CACHE_LINE without MAP_SYNC, BYTE without eADR)',
+    fixtures: DEV,
+    situation:
+      'require the granularity one finer than the coarsest the fixture grants by its observed persistence (CACHE_LINE without MAP_SYNC, BYTE without eADR)',
     note: GRANULARITY_RULE,
     run: (ctx) => {
       if (ctx.caps.forcedGranularity)
         return {
           skip: `granularity forced to ${ctx.caps.forcedGranularity} by PMEM2_FORCE_GRANULARITY: what the fixture can really give is masked`,
         };
-      if (ctx.caps.mapSync && ctx.caps.persistenceDomain === 'cpu_cache')
-        return { skip: 'the fixture offers every granularity (MAP_SYNC and eADR)' };
-      const g = ctx.caps.mapSync ? C.BYTE : C.CACHE_LINE;
       const available = fixtureGranularity(ctx).map((x) => GRANULARITY_ORDER[x]!);
+      const coarsest = Math.max(...available.map((a) => GRANULARITY_ORDER.indexOf(a)));
+      if (coarsest === 0) return { skip: `the fixture grants every granularity (${grantedBecause(ctx.caps)})` };
+      const g = GRANULARITY_ORDER[coarsest - 1]!;
       return mapFile(
         ctx,
-        ctx.caps.pageSize,
-        { granularity: g },
-        granularityOutcome(GRANULARITY_ORDER[g]!, available).permitted,
-        g === C.BYTE ? 'BYTE on a fixture without eADR' : 'CACHE_LINE on a fixture without MAP_SYNC',
+        page(ctx),
+        { granularity: C[g] },
+        granularityOutcome(g, available).permitted,
+        `${g} on a fixture granting ${available.join(' or ')}: ${grantedBecause(ctx.caps)}`,
       );
     },
   },
   {
     key: 'pmem2_map_new/mapping at the offset of a reservation#1',
+    fixtures: DEV,
     situation: 'a 2-page mapping at offset 1 page of a 4-page reservation lands at reservation address + 1 page',
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = page(ctx);
       const rsv = reservation(ctx, 4 * p);
       const { src } = fileSource(ctx, 2 * p);
-      const r = mapNew(ctx, config(ctx, { reservation: rsv, reservationOffset: p }), src);
+      const r = mapNew(ctx, config(ctx, { reservation: rsv, reservationOffset: p, length: 2 * p }), src);
       const base = ctx.addon.reservationGetAddress(rsv);
       const details: Record<string, string> = { reservation: `0x${base.toString(16)}` };
       let failure: string | undefined;
@@ -438,11 +472,12 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_new/new mapping per call#1',
+    fixtures: DEV,
     situation:
       '4 native threads map and delete a 2-page file 50 times each with one config and one source: every call maps, no two live maps overlap, every delete returns 0',
     run: (ctx) => {
       const { src } = fileSource(ctx, 2 * page(ctx));
-      const r = ctx.addon.concurrentMaps(config(ctx), src, 4, 50);
+      const r = ctx.addon.concurrentMaps(config(ctx, { length: 2 * page(ctx) }), src, 4, 50);
       const details = { mapped: r.mapped, overlaps: r.overlaps, failedMaps: r.codes.length, failedDeletes: r.deleteCodes.length };
       // -EEXIST comes and goes with the threads' timing (a map deleted in one thread while another maps into its
       // old range: seen in 1 of 4 CI runs). A verdict must not depend on the scheduler, so it is a note, counted,

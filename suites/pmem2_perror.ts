@@ -21,6 +21,7 @@ function failSharing(ctx: CaseContext): string {
 const cases: CaseDef[] = [
   {
     key: 'pmem2_perror/last error described on stderr#1',
+    fixtures: 'devdax',
     situation:
       'pmem2_config_set_sharing(9) fails, then pmem2_perror: standard error gets a line describing that failure, with its pmem2_errormsg() text',
     run: (ctx) => {
@@ -41,6 +42,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_perror/format, colon and blank, message, new-line#1',
+    fixtures: 'devdax',
     situation:
       'pmem2_config_set_sharing(9) fails, then pmem2_perror("%s %d", prefix, 42) with the prefixes "pmem-conform" and "p%sx": standard error gets exactly "<prefix> 42: <pmem2_errormsg()>\\n" for each',
     run: (ctx) => {

@@ -23,7 +23,7 @@ export function anonSource(ctx: CaseContext, size: number | bigint): Source {
 
 /** anonMap -- a map of an anonymous source of `pages` pages (PAGE granularity), deleted at the end */
 export function anonMap(ctx: CaseContext, pages: number) {
-  const src = anonSource(ctx, pages * ctx.caps.pageSize);
+  const src = anonSource(ctx, pages * ctx.unit);
   const r = mapNew(ctx, config(ctx), src);
   if (r.code !== 0 || !r.map) throw new SetupError(`pmem2_map_new(anonymous source) returned ${codeName(r.code)}`);
   return { src, map: r.map };
@@ -32,9 +32,10 @@ export function anonMap(ctx: CaseContext, pages: number) {
 const cases: CaseDef[] = [
   {
     key: 'pmem2_source_from_anon/RETURN VALUE#1',
+    fixtures: 'devdax',
     situation: 'an anonymous source of 2 pages',
     run: (ctx) => {
-      const r = ctx.addon.sourceFromAnon(2 * ctx.caps.pageSize);
+      const r = ctx.addon.sourceFromAnon(2 * ctx.unit);
       if (r.source) {
         const s = r.source;
         ctx.defer(() => void ctx.addon.sourceDelete(s));
@@ -48,18 +49,20 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_source_form_anon/-ENOMEM#1',
+    fixtures: 'devdax',
     situation: 'pmem2_source_from_anon in a forked child whose heap is used up under an address-space limit',
     note: 'The page spells the function "pmem2_source_form_anon" in this bullet; the clause keeps the page\'s spelling.',
     run: (ctx) => {
-      const r = ctx.addon.forkMore('source_from_anon_oom', ctx.caps.pageSize, OOM_HEADROOM);
+      const r = ctx.addon.forkMore('source_from_anon_oom', ctx.unit, OOM_HEADROOM);
       return moreOutcome(`${FN}(1 page, malloc failing)`, r, ['-ENOMEM'], 'exhaust the heap');
     },
   },
   {
     key: 'pmem2_source_from_anon/size as returned by pmem2_source_size#1',
+    fixtures: 'devdax',
     situation: 'anonymous sources of 1 page, of 5 pages + 123 bytes and of 1 GiB: pmem2_source_size gives each size back',
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const sizes = [p, 5 * p + 123, 1024 * 1024 * 1024];
       const seen = sizes.map((n) => [n, ctx.addon.sourceSize(anonSource(ctx, n))] as const);
       const details = Object.fromEntries(seen.map(([n, r]) => [String(n), r.code === 0 ? String(r.value) : codeName(r.code)]));
@@ -76,9 +79,10 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_source_from_anon/zero-initialized#1',
+    fixtures: 'devdax',
     situation: 'map an anonymous source of 3 pages: every byte reads 0',
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const src = anonSource(ctx, 3 * p);
       const r = mapNew(ctx, config(ctx), src);
       if (r.code !== 0 || !r.map) return { observed: observed('pmem2_map_new(anonymous source)', r), permitted: ['0'] };
@@ -93,11 +97,12 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_source_from_anon/offset ignored#1',
+    fixtures: 'devdax',
     situation:
       "an anonymous source of 4 pages mapped 1 page long at offsets of its alignment, of 8 pages (past its end) and of its alignment + 1 (unaligned): each succeeds with a 1-page map; the source's alignment is a power of two of at least a page",
     note: "pmem2_map_new/parameters (properties) searches the same clause over many offsets; this case names the offsets PMDK's own tests use (the alignment) and the two ends a reader worries about.",
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const src = anonSource(ctx, 4 * p);
       const al = ctx.addon.sourceAlignment(src);
       if (al.code !== 0 || al.value === undefined) {

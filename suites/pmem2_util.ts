@@ -5,9 +5,10 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import { C, check, observed } from '../runner/core/observe.js';
-import type { ChildResult, Config, Reservation, Source } from '../runner/core/native.js';
+import { C, check, observed, SetupError } from '../runner/core/observe.js';
+import type { ChildResult, Config, Map as P2Map, Reservation, Source } from '../runner/core/native.js';
 import type { CaseContext, Outcome } from './framework.js';
+import { type GranularityName, grantedGranularity } from '../runner/core/granularity.js';
 
 // the helpers suites and properties share live in the core; suites take them from here too
 export { C, check, GRANULARITY_NAMES, observed, SetupError } from '../runner/core/observe.js';
@@ -54,11 +55,20 @@ export function sourceFromFd(ctx: CaseContext, fd: number): Source {
   return r.source!;
 }
 
-/** a source over a fresh file of `size` bytes in the fixture, opened with `flags` */
-export function fileSource(ctx: CaseContext, size: number, flags = 'r+'): { src: Source; fd: number; path: string } {
-  const f = ctx.file(size, { flags: 'w+' });
+/**
+ * a source over the fixture's medium (ctx.medium): a fresh file of `size`
+ * bytes opened with `flags`, or on device DAX the device itself; `size` is
+ * the bytes the source holds (the whole device there)
+ */
+export function fileSource(
+  ctx: CaseContext,
+  size: number,
+  flags = 'r+',
+): { src: Source; fd: number; path: string; size: number; device: boolean } {
+  // a file is created read-write and reopened with `flags`; a device is opened with them at once
+  const f = ctx.medium(size, { flags: ctx.caps.devdax ? flags : 'w+' });
   let fd = f.fd;
-  if (flags !== 'w+') {
+  if (flags !== 'w+' && !f.device) {
     fs.closeSync(f.fd);
     fd = fs.openSync(f.path, flags);
   }
@@ -69,7 +79,50 @@ export function fileSource(ctx: CaseContext, size: number, flags = 'r+'): { src:
       /* a case may have closed it on purpose */
     }
   });
-  return { src: sourceFromFd(ctx, fd), fd, path: f.path };
+  return { src: sourceFromFd(ctx, fd), fd, path: f.path, size: f.size, device: f.device };
+}
+
+/**
+ * throughMap -- runs `use` on a pmem2 map of [offset, offset + len) of the
+ * device DAX source `src` (the range widened to the device's alignment),
+ * with `at` the map offset of `offset`; the map is deleted afterwards. A
+ * device DAX has no read(2)/write(2): its bytes are reached by mapping it.
+ */
+function throughMap<T>(ctx: CaseContext, src: Source, offset: number, len: number, use: (map: P2Map, at: number) => T): T {
+  const u = ctx.unit;
+  const lo = Math.floor(offset / u) * u;
+  const hi = Math.ceil((offset + len) / u) * u;
+  const r = ctx.addon.mapNew(config(ctx, { offset: lo, length: hi - lo }), src);
+  if (r.code !== 0 || !r.map) throw new SetupError(`pmem2_map_new(device DAX, offset ${lo}, length ${hi - lo}) returned ${r.code}`);
+  try {
+    return use(r.map, offset - lo);
+  } finally {
+    ctx.addon.mapDelete(r.map);
+  }
+}
+
+/** writeMedium -- puts `data` at `offset` of a fileSource's medium: pwrite(2) on a file, through a map of a device DAX */
+export function writeMedium(ctx: CaseContext, m: { fd: number; src: Source; device: boolean }, data: Buffer, offset: number): void {
+  if (!m.device) {
+    const n = fs.writeSync(m.fd, data, 0, data.length, offset);
+    if (n !== data.length) throw new SetupError(`pwrite of ${data.length} bytes at ${offset} wrote ${n}`);
+    return;
+  }
+  throughMap(ctx, m.src, offset, data.length, (map, at) => {
+    ctx.addon.mapWrite(map, at, data);
+    ctx.addon.mapPersist(map, at, data.length);
+  });
+}
+
+/** readMedium -- the bytes [offset, offset + len) of a fileSource's medium: pread(2) of a file, a fresh map of a device DAX */
+export function readMedium(ctx: CaseContext, m: { fd: number; src: Source; device: boolean }, offset: number, len: number): Buffer {
+  if (!m.device) {
+    const b = Buffer.alloc(len);
+    const n = fs.readSync(m.fd, b, 0, len, offset);
+    if (n !== len) throw new SetupError(`pread of ${len} bytes at ${offset} read ${n}`);
+    return b;
+  }
+  return throughMap(ctx, m.src, offset, len, (map, at) => Buffer.from(ctx.addon.mapRead(map, at, len)));
 }
 
 export interface ConfigOptions {
@@ -179,18 +232,12 @@ export function addressMapped(addr: bigint, len: bigint): boolean {
 }
 
 /**
- * fixtureGranularity -- the store granularity a shared file map on this
- * fixture reports (libpmem2(7)): what PMEM2_FORCE_GRANULARITY forces, else
- * PAGE without MAP_SYNC, CACHE_LINE with it, BYTE with MAP_SYNC and an eADR
- * persistence domain. When the domain could not be read, both CACHE_LINE
- * and BYTE are possible.
+ * fixtureGranularity -- the store granularities a shared map of the
+ * fixture's medium may report: the one rule of runner/core/granularity.ts
+ * (grantedGranularity) applied to what the fixture observed about itself
+ * (MAP_SYNC probe, device DAX, sysfs persistence_domain, a forced value)
  */
 export function fixtureGranularity(ctx: CaseContext): number[] {
-  const caps = ctx.caps;
-  const byName: Record<string, number> = { BYTE: C.BYTE, CACHE_LINE: C.CACHE_LINE, PAGE: C.PAGE };
-  if (caps.forcedGranularity && caps.forcedGranularity in byName) return [byName[caps.forcedGranularity]!];
-  if (!caps.mapSync) return [C.PAGE];
-  if (caps.persistenceDomain === 'cpu_cache') return [C.BYTE];
-  if (caps.persistenceDomain === undefined || caps.persistenceDomain.startsWith('none reported')) return [C.CACHE_LINE, C.BYTE];
-  return [C.CACHE_LINE];
+  const byName: Record<GranularityName, number> = { BYTE: C.BYTE, CACHE_LINE: C.CACHE_LINE, PAGE: C.PAGE };
+  return grantedGranularity(ctx.caps).map((g) => byName[g]);
 }

@@ -27,7 +27,7 @@ const DEL = 'pmem2_vm_reservation_delete';
 
 /** a page-aligned address with `size` free bytes behind it, found without the library */
 function freeAddress(ctx: CaseContext, size: number): bigint {
-  return ctx.addon.freeAddress(size, ctx.caps.pageSize);
+  return ctx.addon.freeAddress(size, ctx.unit);
 }
 
 /** pmem2_vm_reservation_new with the reservation deleted at the end of the case */
@@ -42,12 +42,12 @@ function rsvNew(ctx: CaseContext, addr: bigint | number, size: number | bigint) 
 
 /** a reservation holding one 1-page mapping at offset 0 */
 function occupiedReservation(ctx: CaseContext) {
-  const p = ctx.caps.pageSize;
+  const p = ctx.unit;
   const r = ctx.addon.reservationNew(0, 2 * p);
   if (r.code !== 0) throw new Error(`${NEW} failed: ${codeName(r.code)}`);
   const rsv = r.reservation!;
   const { src } = fileSource(ctx, p);
-  const m = ctx.addon.mapNew(config(ctx, { reservation: rsv, reservationOffset: 0 }), src);
+  const m = ctx.addon.mapNew(config(ctx, { reservation: rsv, reservationOffset: 0, length: p }), src);
   if (m.code !== 0) throw new Error(`pmem2_map_new into the reservation failed: ${codeName(m.code)}`);
   // the map goes first, then the reservation can go
   ctx.defer(() => void ctx.addon.reservationDelete(rsv));
@@ -58,9 +58,10 @@ function occupiedReservation(ctx: CaseContext) {
 const cases: CaseDef[] = [
   {
     key: 'pmem2_vm_reservation_new/RETURN VALUE#1',
+    fixtures: 'devdax',
     situation: 'reserve 4 pages anywhere, then delete the empty reservation',
     run: (ctx) => {
-      const r = ctx.addon.reservationNew(0, 4 * ctx.caps.pageSize);
+      const r = ctx.addon.reservationNew(0, 4 * ctx.unit);
       if (r.code !== 0) return { observed: observed(`${NEW}(NULL, 4 pages)`, r), permitted: ['0'] };
       const d = ctx.addon.reservationDelete(r.reservation!);
       // the sentence covers both functions: report the first that is not 0
@@ -70,9 +71,10 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_new/RETURN VALUE#2',
+    fixtures: 'devdax',
     situation: 'reserve 1 page at a free page-aligned address',
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const a = freeAddress(ctx, p);
       const r = rsvNew(ctx, a, p);
       return { observed: observed(`${NEW}(0x${a.toString(16)}, 1 page)`, r), permitted: ['0'] };
@@ -80,10 +82,11 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_new/PMEM2_E_ADDRESS_UNALIGNED#1',
+    fixtures: 'devdax',
     situation: 'addr one byte past a free page-aligned address',
     textMatches: /not aligned/,
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const a = freeAddress(ctx, 2 * p) + 1n;
       const r = rsvNew(ctx, a, p);
       return {
@@ -94,15 +97,16 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_new/PMEM2_E_MAPPING_EXISTS#1',
+    fixtures: 'devdax',
     situation:
       'reserve 4 pages starting 1 page after the start of an existing 4-page reservation, and starting 1 page below it; and 4 pages over a 4-page pmem2_map_new map (same start), over its lower half (from 2 pages below it) and over its upper half (from 2 pages into it)',
     textMatches: /already exists/,
     run: (ctx) => {
-      const p = BigInt(ctx.caps.pageSize);
+      const p = BigInt(ctx.unit);
       const first = reservation(ctx, 4n * p);
       const a = ctx.addon.reservationGetAddress(first);
-      const { src } = fileSource(ctx, 4 * ctx.caps.pageSize);
-      const m = mapNew(ctx, config(ctx), src);
+      const { src } = fileSource(ctx, 4 * ctx.unit);
+      const m = mapNew(ctx, config(ctx, { length: 4 * ctx.unit }), src);
       if (m.code !== 0 || !m.map) throw new SetupError(`pmem2_map_new(4-page file) returned ${codeName(m.code)}`);
       const b = ctx.addon.mapGetAddress(m.map);
       const tries: [string, bigint][] = [
@@ -120,15 +124,16 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_new/-EAGAIN#1',
+    fixtures: 'devdax',
     situation: 'in a child: mlockall(MCL_FUTURE), RLIMIT_MEMLOCK of 1 page and no CAP_IPC_LOCK, then reserve 64 pages',
     run: (ctx) =>
       childOutcome(
         `${NEW}(NULL, 64 pages) in a child with memory locked`,
         ctx.addon.forkCall(
-          { dropCaps: [CAP_IPC_LOCK], rlimitMemlock: ctx.caps.pageSize, mlockallFuture: true },
+          { dropCaps: [CAP_IPC_LOCK], rlimitMemlock: ctx.unit, mlockallFuture: true },
           'reservation_new',
           0,
-          64 * ctx.caps.pageSize,
+          64 * ctx.unit,
         ),
         ['-EAGAIN'],
         'lock memory',
@@ -136,6 +141,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_new/-ENOMEM#1',
+    fixtures: 'devdax',
     situation: 'in a child whose address-space limit (RLIMIT_AS) leaves 64 MiB free, reserve 1 GiB',
     run: (ctx) =>
       childOutcome(
@@ -147,6 +153,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_new/-ENOMEM#2',
+    fixtures: 'devdax',
     situation: 'in a child whose address-space limit (RLIMIT_AS) leaves 64 MiB free, reserve 1 GiB (the same situation as -ENOMEM#1)',
     note: 'The page lists -ENOMEM twice (mmap(2), and allocating struct pmem2_vm_reservation). Without interposing on malloc the two cannot be told apart from outside, and an address-space limit tight enough to fail a small malloc also starves a preloaded sanitizer runtime; the case builds the situation where the mmap fails, which the page answers with the same code.',
     run: (ctx) =>
@@ -159,6 +166,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_delete/PMEM2_E_RESERVATION_NOT_EMPTY#1',
+    fixtures: 'devdax',
     situation: 'delete a reservation that holds a mapping',
     textMatches: /contains mappings/,
     run: (ctx) => {
@@ -172,6 +180,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_delete/errors of munmap(2)#1',
+    fixtures: 'devdax',
     situation: 'munmap(2) failing inside pmem2_vm_reservation_delete',
     run: () => ({
       skip: "munmap(2) of the reservation's own page-aligned range cannot fail on Linux (EINVAL needs a bad range, which the library computes itself); not provokable",
@@ -179,19 +188,21 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_new/not supported yet#1',
+    fixtures: 'devdax',
     situation: 'a plain reservation on this platform',
     note: 'The seed copy carries a second ERRORS section saying both functions "are not supported yet" (the wording of another platform\'s build of the page). On Linux the functions work, so this sentence diverges from the library.',
     run: (ctx) => {
-      const r = rsvNew(ctx, 0, ctx.caps.pageSize);
+      const r = rsvNew(ctx, 0, ctx.unit);
       return { observed: observed(`${NEW}(NULL, 1 page)`, r), permitted: ['PMEM2_E_NOSUPP'] };
     },
   },
   {
     key: 'pmem2_vm_reservation_delete/not supported yet#1',
+    fixtures: 'devdax',
     situation: 'delete a plain empty reservation on this platform',
     note: 'See pmem2_vm_reservation_new/not supported yet#1.',
     run: (ctx) => {
-      const r = ctx.addon.reservationNew(0, ctx.caps.pageSize);
+      const r = ctx.addon.reservationNew(0, ctx.unit);
       if (r.code !== 0) return { skip: `cannot make a reservation to delete: ${codeName(r.code)}` };
       const d = ctx.addon.reservationDelete(r.reservation!);
       return { observed: observed(`${DEL}(empty reservation)`, d), permitted: ['PMEM2_E_NOSUPP'] };
@@ -199,9 +210,10 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_new/new reservation stored in rsv_ptr#1',
+    fixtures: 'devdax',
     situation: 'reserve 8 pages at a free address: *rsv_ptr set, address and size as asked',
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const want = freeAddress(ctx, 8 * p);
       const r = rsvNew(ctx, want, 8 * p);
       const details: Record<string, string> = { rsvPtr: r.rsvPtr };
@@ -224,9 +236,10 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_new/addr may be NULL#1',
+    fixtures: 'devdax',
     situation: 'reserve 2 pages with addr NULL: the library picks an aligned address',
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const r = rsvNew(ctx, 0, 2 * p);
       let failure: string | undefined;
       const details: Record<string, string> = {};
@@ -240,15 +253,17 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_new/size must be aligned#1',
+    fixtures: 'devdax',
     situation: 'reserve one page plus one byte',
     note: 'The page says the size must be aligned but lists no error for an unaligned one; the outcome is compared with the errors the page lists.',
     run: (ctx) => {
-      const r = rsvNew(ctx, 0, ctx.caps.pageSize + 1);
+      const r = rsvNew(ctx, 0, ctx.unit + 1);
       return { observed: observed(`${NEW}(NULL, 1 page + 1)`, r, { rsvPtr: r.rsvPtr }), permitted: listedErrors(ctx) };
     },
   },
   {
     key: 'pmem2_vm_reservation_delete/reservation kept when delete fails#1',
+    fixtures: 'devdax',
     situation: 'a failed delete (reservation holds a mapping) leaves *rsv_ptr and the reserved range in place',
     run: (ctx) => {
       const { rsv } = occupiedReservation(ctx);
@@ -273,10 +288,11 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_delete/delete unmaps the reservation#1',
+    fixtures: 'devdax',
     situation: 'reserve 8 pages; after the delete, nothing the reservation mapped is still mapped',
     note: 'What the reservation "had assigned" is read from /proc/self/maps around pmem2_vm_reservation_new: the library may map more than the size asked (it aligns reservations to large pages), and all of it must go.',
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const before = mappedRanges();
       const r = ctx.addon.reservationNew(0, 8 * p);
       if (r.code !== 0) return { skip: `cannot make a reservation: ${codeName(r.code)}` };
@@ -300,9 +316,11 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_new/largest page alignment#1',
+    fixtures: 'devdax',
     situation:
       'reservations of 4 pages, of 2 MiB and of 6 MiB: the small one is page-aligned, the two of 2 MiB or more start on a 2 MiB boundary (x86_64 and aarch64 with 4 KiB pages: the large page is 2 MiB)',
     run: (ctx) => {
+      // reservations only: the medium plays no part, so the page is the system's
       const p = ctx.caps.pageSize;
       const MiB2 = 2n * 1024n * 1024n;
       if (p !== 4096 || !['x64', 'arm64'].includes(process.arch))

@@ -23,13 +23,13 @@ const SHR = 'pmem2_vm_reservation_shrink';
 const MIB = 1024 * 1024;
 
 function page(ctx: CaseContext): number {
-  return ctx.caps.pageSize;
+  return ctx.unit;
 }
 
 /** a 1-page file mapped at `offset` of `rsv`, with `marker` written at its start */
 function mapInto(ctx: CaseContext, rsv: Reservation, offset: number, marker = 'pmem-conform'): Pmem2Map {
   const { src } = fileSource(ctx, page(ctx));
-  const r = mapNew(ctx, config(ctx, { reservation: rsv, reservationOffset: offset }), src);
+  const r = mapNew(ctx, config(ctx, { reservation: rsv, reservationOffset: offset, length: page(ctx) }), src);
   if (r.code !== 0 || !r.map) throw new SetupError(`pmem2_map_new into the reservation at offset ${offset} returned ${codeName(r.code)}`);
   ctx.addon.mapWrite(r.map, 0, Buffer.from(marker));
   return r.map;
@@ -62,6 +62,7 @@ function childless(what: string): Outcome {
 const cases: CaseDef[] = [
   {
     key: 'pmem2_vm_reservation_extend/RETURN VALUE#1',
+    fixtures: 'devdax',
     situation: 'extend a 4-page reservation by 2 pages, then shrink the 2 pages off its end',
     note: 'The sentence covers both functions: the first call that does not return 0 is reported.',
     run: (ctx) => {
@@ -76,6 +77,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_extend/PMEM2_E_MAPPING_EXISTS#1',
+    fixtures: 'devdax',
     situation: 'a second reservation right after the region of a 2-page reservation; extend the first one into it',
     textMatches: /already occupied/,
     note: 'The library maps more than the requested size for a reservation (large-page alignment); the blocking reservation is placed right after the whole region it mapped, read from /proc/self/maps, and the extension reaches its first page.',
@@ -91,6 +93,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_extend/-EAGAIN#1',
+    fixtures: 'devdax',
     situation: 'mmap(2) failing with EAGAIN (locked memory over RLIMIT_MEMLOCK) inside the extension',
     run: () =>
       childless(
@@ -99,6 +102,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_extend/-ENOMEM#1',
+    fixtures: 'devdax',
     situation: 'extend a 1-page reservation by 2^57 bytes: more than any user address space (47 or 56 bits)',
     run: (ctx) => {
       const rsv = reservation(ctx, page(ctx));
@@ -110,6 +114,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_shrink/PMEM2_E_OFFSET_UNALIGNED#1',
+    fixtures: 'devdax',
     situation: 'shrink a 4-page reservation at offset half a page, 1 page long',
     textMatches: /offset isn't aligned/,
     run: (ctx) => {
@@ -123,6 +128,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_shrink/PMEM2_E_LENGTH_UNALIGNED#1',
+    fixtures: 'devdax',
     situation: 'shrink a 4-page reservation at offset 0 by 1 page + 1 byte',
     textMatches: /size isn't aligned/,
     run: (ctx) => {
@@ -136,6 +142,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_shrink/PMEM2_E_OFFSET_OUT_OF_RANGE#1',
+    fixtures: 'devdax',
     situation: 'shrink a 4-page reservation at offset 4 pages (its end), 1 page long',
     textMatches: /offset is out of/,
     run: (ctx) => {
@@ -149,6 +156,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_shrink/PMEM2_E_LENGTH_OUT_OF_RANGE#1',
+    fixtures: 'devdax',
     situation: 'shrink a 4-page reservation at offset 3 pages by 2 pages: the region runs past its end',
     textMatches: /size is out of/,
     run: (ctx) => {
@@ -162,6 +170,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_shrink/PMEM2_E_NOSUPP#1',
+    fixtures: 'devdax',
     situation: 'shrink page 1 out of the middle of a 4-page reservation, and shrink the whole of another',
     textMatches: /middle or the whole/,
     run: (ctx) => {
@@ -178,6 +187,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_shrink/PMEM2_VM_RESERVATION_NOT_EMPTY#1',
+    fixtures: 'devdax',
     situation: 'a 4-page reservation with a mapping in its first page; shrink that page off',
     textMatches: /is not empty/,
     run: (ctx) => {
@@ -192,11 +202,13 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_shrink/-EAGAIN#1',
+    fixtures: 'devdax',
     situation: 'munmap(2) failing with EAGAIN inside the shrink',
     run: () => childless('munmap(2) has no EAGAIN on Linux (its errors are EINVAL and ENOMEM); not provokable'),
   },
   {
     key: 'pmem2_vm_reservation_shrink/-ENOMEM#1',
+    fixtures: 'devdax',
     situation: 'munmap(2) failing with ENOMEM inside the shrink',
     run: () =>
       childless(
@@ -205,6 +217,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_extend/extension starts at the end of the old reservation#1',
+    fixtures: 'devdax',
     situation: 'extend a 4-page reservation by 2 pages, then map 2 pages at offset 4 pages: the mapping lands at the old end',
     run: (ctx) => {
       const p = page(ctx);
@@ -222,7 +235,7 @@ const cases: CaseDef[] = [
       else if (size !== BigInt(6 * p)) failure = `the size is ${size}, expected ${6 * p}`;
       else {
         const { src } = fileSource(ctx, 2 * p);
-        const m = mapNew(ctx, config(ctx, { reservation: rsv, reservationOffset: 4 * p }), src);
+        const m = mapNew(ctx, config(ctx, { reservation: rsv, reservationOffset: 4 * p, length: 2 * p }), src);
         details.mapAtOldEnd = codeName(m.code);
         if (m.code !== 0) failure = `pmem2_map_new at offset 4 pages (the extension) returned ${codeName(m.code)}`;
         else if (ctx.addon.mapGetAddress(m.map!) !== a + BigInt(4 * p))
@@ -233,6 +246,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_extend/mappings preserved across extend#1',
+    fixtures: 'devdax',
     situation: 'a mapping at page 1 of a 4-page reservation, holding a marker; extend by 4 pages',
     run: (ctx) => {
       const p = page(ctx);
@@ -245,6 +259,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_extend/reservation unchanged when extend fails#1',
+    fixtures: 'devdax',
     situation: 'an extension blocked by a second reservation (PMEM2_E_MAPPING_EXISTS): address, size and the blocking range afterwards',
     run: (ctx) => {
       const b = blockedReservation(ctx);
@@ -259,6 +274,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_extend/size must be aligned#1',
+    fixtures: 'devdax',
     situation: 'extend a 2-page reservation by 1 page + 1 byte',
     note: 'The page requires the size to be aligned but lists no error for an unaligned one; the outcome is compared with the errors it lists for pmem2_vm_reservation_extend.',
     run: (ctx) => {
@@ -270,6 +286,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_shrink/shrink from the front moves the start#1',
+    fixtures: 'devdax',
     situation:
       'shrink the first page off a 4-page reservation: it starts 1 page later, is 3 pages long, and its old first page is released',
     note: 'Released is read from /proc/self/maps: the page at the old start must no longer be mapped.',
@@ -294,6 +311,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_shrink/mappings preserved across shrink#1',
+    fixtures: 'devdax',
     situation: 'a mapping at page 1 of a 4-page reservation, holding a marker; shrink the last page off, then the first',
     run: (ctx) => {
       const p = page(ctx);
@@ -309,6 +327,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_shrink/reservation unchanged when shrink fails#1',
+    fixtures: 'devdax',
     situation: 'shrink from the middle of a 4-page reservation (PMEM2_E_NOSUPP): address, size and mapped range afterwards',
     run: (ctx) => {
       const p = page(ctx);

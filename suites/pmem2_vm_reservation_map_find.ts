@@ -13,12 +13,12 @@ type Found = CallResult & { mapId?: number; mapAddress?: bigint };
 
 /** a reservation of `pages` pages with a 1-page mapping at each page offset in `at`, mapped in that order */
 function withMaps(ctx: CaseContext, pages: number, at: number[]): { rsv: Reservation; maps: Map<number, Pmem2Map> } {
-  const p = ctx.caps.pageSize;
+  const p = ctx.unit;
   const rsv = reservation(ctx, pages * p);
   const maps = new Map<number, Pmem2Map>();
   for (const i of at) {
     const { src } = fileSource(ctx, p);
-    const r = mapNew(ctx, config(ctx, { reservation: rsv, reservationOffset: i * p }), src);
+    const r = mapNew(ctx, config(ctx, { reservation: rsv, reservationOffset: i * p, length: p }), src);
     if (r.code !== 0 || !r.map) throw new SetupError(`pmem2_map_new at page ${i} of the reservation returned ${codeName(r.code)}`);
     maps.set(i, r.map);
   }
@@ -47,10 +47,11 @@ function notFound(
 const cases: CaseDef[] = [
   {
     key: 'pmem2_vm_reservation_map_find/RETURN VALUE#1',
+    fixtures: 'devdax',
     situation: 'a 4-page reservation with mappings at pages 1 and 3: find(0, 4 pages), first, last, next(page 1), prev(page 3)',
     note: 'The sentence covers all five functions: the first call that does not return 0 is reported.',
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const { rsv, maps } = withMaps(ctx, 4, [1, 3]);
       const a = ctx.addon;
       const calls: [string, Found][] = [
@@ -68,10 +69,11 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_map_find/RETURN VALUE#2',
+    fixtures: 'devdax',
     situation: 'a mapping at page 1 of a 4-page reservation: find(1 page, 1 page) passes that mapping back',
     note: 'The addon reports the found map by the id of the handle it made for it; the second half of the sentence (NULL when nothing is found) is the case "map_ptr NULL when nothing found".',
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const { rsv, maps } = withMaps(ctx, 4, [1]);
       const f = ctx.addon.reservationMapFind(rsv, p, p);
       const got = which(f, maps);
@@ -84,19 +86,15 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_map_find/PMEM2_E_MAPPING_NOT_FOUND#1',
+    fixtures: 'devdax',
     situation: 'a mapping at page 1 of a 4-page reservation; find over pages 2..3',
     textMatches: /no mapping found/,
     run: (ctx) =>
-      notFound(
-        ctx,
-        `${FIND}(2 pages, 2 pages)`,
-        (rsv) => ctx.addon.reservationMapFind(rsv, 2 * ctx.caps.pageSize, 2 * ctx.caps.pageSize),
-        4,
-        [1],
-      ),
+      notFound(ctx, `${FIND}(2 pages, 2 pages)`, (rsv) => ctx.addon.reservationMapFind(rsv, 2 * ctx.unit, 2 * ctx.unit), 4, [1]),
   },
   {
     key: 'pmem2_vm_reservation_map_find_prev/PMEM2_E_MAPPING_NOT_FOUND#1',
+    fixtures: 'devdax',
     situation: 'the previous mapping of the only mapping of a reservation',
     textMatches: /no mapping found/,
     run: (ctx) =>
@@ -104,6 +102,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_map_find_next/PMEM2_E_MAPPING_NOT_FOUND#1',
+    fixtures: 'devdax',
     situation: 'the next mapping of the only mapping of a reservation',
     textMatches: /no mapping found/,
     run: (ctx) =>
@@ -111,22 +110,25 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_map_find_first/PMEM2_E_MAPPING_NOT_FOUND#1',
+    fixtures: 'devdax',
     situation: 'the first mapping of an empty reservation',
     textMatches: /no mapping found/,
     run: (ctx) => notFound(ctx, `${FIND}_first(empty reservation)`, (rsv) => ctx.addon.reservationMapFindFirst(rsv), 4, []),
   },
   {
     key: 'pmem2_vm_reservation_map_find_last/PMEM2_E_MAPPING_NOT_FOUND#1',
+    fixtures: 'devdax',
     situation: 'the last mapping of an empty reservation',
     textMatches: /no mapping found/,
     run: (ctx) => notFound(ctx, `${FIND}_last(empty reservation)`, (rsv) => ctx.addon.reservationMapFindLast(rsv), 4, []),
   },
   {
     key: 'pmem2_vm_reservation_map_find/earliest intersecting mapping#1',
+    fixtures: 'devdax',
     situation:
       'mappings at pages 3 and 1 (mapped in that order) of a 5-page reservation: find(0, 5 pages) gives page 1, find(2 pages, 3 pages) gives page 3',
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const { rsv, maps } = withMaps(ctx, 5, [3, 1]);
       const all = ctx.addon.reservationMapFind(rsv, 0, 5 * p);
       const tail = ctx.addon.reservationMapFind(rsv, 2 * p, 3 * p);
@@ -142,10 +144,11 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_map_find/map_ptr NULL when nothing found#1',
+    fixtures: 'devdax',
     situation: 'a mapping at page 1 of a 4-page reservation; find over page 2 passes no mapping back',
     note: 'The addon\'s map variable starts out NULL, so "written NULL" and "left NULL" look alike; what is checked is that no mapping comes back. The sentence does not say what the call returns then (ERRORS lists PMEM2_E_MAPPING_NOT_FOUND), so 0 is permitted too.',
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const { rsv, maps } = withMaps(ctx, 4, [1]);
       const f = ctx.addon.reservationMapFind(rsv, 2 * p, p);
       const got = f.code === 0 ? which(f, maps) : 'NULL';
@@ -159,6 +162,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_map_find_first/first and last in address order#1',
+    fixtures: 'devdax',
     situation: 'mappings at pages 3, 1 and 2 (mapped in that order) of a 5-page reservation: first is page 1, last is page 3',
     run: (ctx) => {
       const { rsv, maps } = withMaps(ctx, 5, [3, 1, 2]);
@@ -174,6 +178,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_map_find_next/next and prev walk in address order#1',
+    fixtures: 'devdax',
     situation: 'mappings at pages 3, 1 and 2 (mapped in that order): next from page 1 walks 1, 2, 3; prev from page 3 walks 3, 2, 1',
     run: (ctx) => {
       const { rsv, maps } = withMaps(ctx, 5, [3, 1, 2]);
@@ -208,11 +213,12 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_map_find/maps inserted by concurrent threads#1',
+    fixtures: 'devdax',
     situation:
       '4 native threads, 300 steps each (seed 1): map 1 or 2 pages at a random page of one 32-page reservation, or delete one of their own maps; afterwards no two live maps overlapped, every refusal was PMEM2_E_MAPPING_EXISTS, every delete returned 0, and first/next walk exactly the maps left, in address order, each found at its offset',
     note: "Each thread has its own config; the source is shared. The check of overlap claims pages after each map succeeds, so it can miss an overlap but never invent one; the reservation's own view (map_find) is checked against the set of maps left, the interval model of the property pmem2_vm_reservation/sequences.",
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const slots = 32;
       const rsv = reservation(ctx, slots * p);
       const { src } = fileSource(ctx, 2 * p);

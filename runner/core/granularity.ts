@@ -65,3 +65,41 @@ export function judgeGranularity(
   }
   return undefined;
 }
+
+/** what a fixture observed about itself that decides the granularity it grants (a subset of fixtures' Capabilities) */
+export interface GranularityFacts {
+  /** the kernel accepted MAP_SYNC for files of the fixture */
+  mapSync: boolean;
+  /** the fixture maps a device DAX node (always synchronous: no page cache between the map and the media) */
+  devdax?: boolean;
+  /** the region's persistence_domain as read from sysfs ("cpu_cache" is eADR); "none reported ..." or undefined when unread */
+  persistenceDomain?: string;
+  /** PMEM2_FORCE_GRANULARITY, when set */
+  forcedGranularity?: string;
+}
+
+/**
+ * grantedGranularity -- the finest granularity a shared map on a fixture
+ * gets, from what the fixture observed about itself (libpmem2(7)): forced by
+ * PMEM2_FORCE_GRANULARITY when set; PAGE when stores reach the media only
+ * through the page cache (a file without MAP_SYNC: tmpfs, a filesystem
+ * without DAX, virtio-pmem's DAX which refuses MAP_SYNC); otherwise, on a
+ * device DAX or a file mapped with MAP_SYNC, BYTE when the persistence
+ * domain is the CPU cache (eADR) and CACHE_LINE when it is the memory
+ * controller. An unread domain leaves both CACHE_LINE and BYTE possible.
+ */
+export function grantedGranularity(f: GranularityFacts): GranularityName[] {
+  if (f.forcedGranularity && (GRANULARITY_ORDER as string[]).includes(f.forcedGranularity)) return [f.forcedGranularity as GranularityName];
+  if (!f.devdax && !f.mapSync) return ['PAGE'];
+  if (f.persistenceDomain === 'cpu_cache') return ['BYTE'];
+  if (f.persistenceDomain === undefined || f.persistenceDomain.startsWith('none reported')) return ['CACHE_LINE', 'BYTE'];
+  return ['CACHE_LINE'];
+}
+
+/** grantedBecause -- the observations grantedGranularity read, in one phrase for a report */
+export function grantedBecause(f: GranularityFacts): string {
+  if (f.forcedGranularity) return `PMEM2_FORCE_GRANULARITY=${f.forcedGranularity}`;
+  if (!f.devdax && !f.mapSync) return 'MAP_SYNC refused for files here (stores reach the media through the page cache)';
+  const via = f.devdax ? 'device DAX' : 'MAP_SYNC accepted';
+  return `${via}, persistence_domain ${f.persistenceDomain ?? 'unread'}`;
+}

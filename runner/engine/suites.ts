@@ -15,7 +15,7 @@ import { buildExports, isMissingFunction, missingOutcome } from '../core/partial
 import { judge, platformSkip } from '../core/verdict.js';
 import type { Fixture } from '../../fixtures/fixture.js';
 import type { CaseContext, Implementation, Outcome, Suite } from '../../suites/framework.js';
-import { clauseKey, makeFile } from '../../suites/framework.js';
+import { clauseKey, makeFile, makeMedium } from '../../suites/framework.js';
 import type { Campaign, CampaignContext } from './campaign.js';
 import type { FixtureView } from './isolation.js';
 import { runIsolated } from './isolation.js';
@@ -90,12 +90,12 @@ export function runClause(sel: Selected, fixture: Fixture, opts: RunOptions, cat
   if (!def) return done({ verdict: 'error', permitted: [], reason: `no case in suite ${suite.name} answers ${clauseKey(clause)}` });
   const note = def.note;
   const withNote = note ? { note } : {};
-  // a device DAX fixture holds no files: only the cases written for devices run there
+  // a device DAX fixture holds no files: the cases that map the device (ctx.medium) run there, the others say why not
   if (fixture.kind === 'devdax' && def.fixtures !== 'devdax') {
     return done({
       verdict: 'skip',
       permitted: [],
-      reason: 'device DAX fixture: this case needs files, and runs on the file fixtures',
+      reason: `device DAX: ${def.notOnDevdax ?? 'this case needs files, and runs on the file fixtures'}`,
       ...withNote,
     });
   }
@@ -111,14 +111,17 @@ export function runClause(sel: Selected, fixture: Fixture, opts: RunOptions, cat
   }
 
   const cleanups: (() => void)[] = [];
+  const caps = fixture.capabilities();
   const ctx: CaseContext = {
     addon: recordingAddon(opts.addon),
     fixture,
-    caps: fixture.capabilities(),
+    caps,
     impl: opts.implementation,
     clause,
     catalogue: catalogue.clauses,
     file: (size, o = {}) => makeFile(o.dir ?? fixture.directory(), size, o.flags, o.mode),
+    unit: caps.devdax && caps.devdaxAlignment ? caps.devdaxAlignment : caps.pageSize,
+    medium: (size, o = {}) => makeMedium(fixture.directory(), caps, size, o.flags),
     defer: (fn) => cleanups.push(fn),
   };
   let outcome: Outcome | undefined;
