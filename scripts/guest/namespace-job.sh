@@ -57,7 +57,7 @@ cli --fixture namespace:namespace0.0:devdax --json "$R/out-3.json" --out /tmp/r3
 echo $? > "$R/rc-3"
 ndctl list -N -v > "$R/after-3.json"
 ls /run/pmem-conform/namespaces > "$R/after-markers" 2>&1
-grep pmem /proc/mounts > "$R/after-mounts"
+grep '^/dev/pmem' /proc/mounts > "$R/after-mounts"
 event "done"
 sync
 exit 0
