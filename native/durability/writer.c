@@ -10,9 +10,12 @@
  * writes records 0, 1, 2, ... until the chunk list runs out (then sleeps:
  * the host cuts the power). Between records it sleeps a seeded random
  * 0..2*PACE_US microseconds (default 0), so that a run lasts long enough
- * for the host's random cut to land in the middle of it. After record N is persisted by the variant's
- * persist path it prints "PMCD ack N" with one write(2) to stdout (the
- * serial console): the host never sees an ack before persist returned.
+ * for a cut to land in the middle of it (the host cuts after a drawn
+ * acknowledgement, so it leaves PACE_US at 0). After record N is persisted
+ * by the variant's persist path it prints "PMCD ack N" ("PMCD@TAG ack N"
+ * with PMC_TAG set: two writers share the console) with one write(2) to
+ * stdout (the serial console): the host never sees an ack before persist
+ * returned.
  *
  * The layout is a function of SEED alone: the file is cut into CHUNK-byte
  * chunks, record i goes to chunk perm[i] (a seeded shuffle), at a random

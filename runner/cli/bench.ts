@@ -12,8 +12,11 @@
  *    for libpmem2 and for libpmemset on the tmpfs fixture, in seconds and
  *    cases per second.
  *
+ * 3. The emulated guests (bench-guest.ts): boot to pmem ready and to results
+ *    per guest, and power-cut trials per minute; --guest-rounds N (1; 0 skips).
+ *
  * Options: --rounds N (5), --duration MS (1000 per round), --warmup MS (500),
- * --suite-runs N (3). Figures also go to build/bench/results.json.
+ * --suite-runs N (3), --guest-rounds N (1). Figures also go to build/bench/results.json.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,6 +28,7 @@ import { PROJECT_ROOT } from '../core/paths.js';
 import { mustConstant } from '../core/constants.js';
 import { pmem2 } from '../core/native.js';
 import type { Addon, CallResult } from '../core/native.js';
+import { guestBench } from './bench-guest.js';
 
 const TARGET_RATIO = 0.5;
 const BENCH_DIR = path.join(PROJECT_ROOT, 'build/bench');
@@ -38,6 +42,7 @@ interface Options {
   durationMs: number;
   warmupMs: number;
   suiteRuns: number;
+  guestRounds: number;
 }
 
 function options(): Options {
@@ -47,6 +52,7 @@ function options(): Options {
       duration: { type: 'string', default: '1000' },
       warmup: { type: 'string', default: '500' },
       'suite-runs': { type: 'string', default: '3' },
+      'guest-rounds': { type: 'string', default: '1' },
     },
     strict: true,
   });
@@ -60,6 +66,7 @@ function options(): Options {
     durationMs: num('duration', values.duration, 10),
     warmupMs: num('warmup', values.warmup, 0),
     suiteRuns: num('suite-runs', values['suite-runs'], 0),
+    guestRounds: num('guest-rounds', values['guest-rounds'], 0),
   };
 }
 
@@ -332,7 +339,9 @@ async function main(): Promise<number> {
   console.log(`C loop: ${buildCLoop()}`);
   const mapUnmapResult = await mapUnmap(o);
   const suites = suiteRuns(o.suiteRuns);
-  const results = { date: new Date().toISOString(), machine, options: o, mapUnmap: mapUnmapResult, suites };
+  // the emulated guests and power-cut trials (bench-guest.ts); --guest-rounds 0 leaves them out
+  const guest = await guestBench(o.guestRounds);
+  const results = { date: new Date().toISOString(), machine, options: o, mapUnmap: mapUnmapResult, suites, guest };
   fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nresults: ${path.relative(process.cwd(), RESULTS) || RESULTS}`);
   return 0;

@@ -242,6 +242,11 @@ export function planTrials(defs: VariantDef[], trials: number, seed: number): Tr
   return specs;
 }
 
+/** planVariantTrials -- the plan a run of these implementations makes: `trials` power cuts per variant, seeded */
+export function planVariantTrials(impls: DurabilityImpl[], trials: number, seed: number): TrialSpec[] {
+  return planTrials(variants(impls), trials, seed);
+}
+
 function baseCase(d: VariantDef): Omit<CaseResult, 'verdict' | 'durationMs'> {
   const clauseId = `durability:${d.variant}`;
   return {
