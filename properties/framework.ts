@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import type { Capabilities, Fixture } from '../fixtures/fixture.js';
-import { markJudged, startRecording, stopRecording } from '../runner/core/calllog.js';
+import { discardRecording, markJudged, startRecording, stopRecording } from '../runner/core/calllog.js';
 import type { CallRecord, Observed } from '../runner/core/model.js';
 import type { Addon } from '../runner/core/native.js';
 import type { Implementation } from '../runner/core/implementation.js';
@@ -96,7 +96,7 @@ export function checkProperty<T>(
     startRecording();
     try {
       predicate(v, knownHits);
-      stopRecording();
+      discardRecording();
     } catch (e) {
       const calls = stopRecording();
       if (e instanceof DivergenceError) {

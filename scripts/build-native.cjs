@@ -33,12 +33,15 @@ function nodeGyp() {
 const gypExtra = [];
 if (!process.env.npm_config_nodedir && fs.existsSync('/usr/include/node/node.h')) gypExtra.push('--nodedir=/usr');
 
+// the addon's two dozen files and libpmemset's compile one per core: the
+// build is most of an install's time (and of npm test's install round trips)
+const jobs = String(require('node:os').availableParallelism());
 const [gyp, gypArgs] = nodeGyp();
-step('building the node addon', gyp, [...gypArgs, 'rebuild', ...gypExtra]);
+step('building the node addon', gyp, [...gypArgs, 'rebuild', `--jobs=${jobs}`, ...gypExtra]);
 
 const lpsDir = path.join(root, 'native/libpmemset');
 if (fs.existsSync(path.join(lpsDir, 'Makefile'))) {
-  step('building libpmemset', 'make', ['-s', '-C', lpsDir]);
+  step('building libpmemset', 'make', ['-s', `-j${jobs}`, '-C', lpsDir]);
 }
 
 step('generating the libpmem2 constant table', process.execPath, [path.join(root, 'scripts/gen-constants.cjs')]);

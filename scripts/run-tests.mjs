@@ -34,26 +34,56 @@ for (const [name, cmd, args] of [
   perTest.push([passed ? 'passed' : 'failed', `lint: ${name}`]);
 }
 
-// 1. unit, binding and conformance tests
-const tap = path.join(tmp, 'node.tap');
-const unit = spawnSync(
-  process.execPath,
-  [
-    '--test',
-    '--test-reporter=spec',
-    '--test-reporter-destination=stdout',
-    '--test-reporter=tap',
-    `--test-reporter-destination=${tap}`,
-    'dist/',
-    'scripts/gen-constants.test.cjs',
-  ],
-  { cwd: root, stdio: 'inherit' },
-);
-const tapText = fs.existsSync(tap) ? fs.readFileSync(tap, 'utf8') : '';
-const count = (k) => Number(tapText.match(new RegExp(`^# ${k} (\\d+)$`, 'm'))?.[1] ?? 0);
+// 1. unit, binding and conformance tests: the test files node --test would
+// find in dist/ (its default patterns), two at a time, since most of them
+// wait on child processes; the emulated-guest files after them, one at a
+// time as before (each boots QEMU guests, which take a core each).
+// PMEM_CONFORM_TEST_CONCURRENCY=N changes the first figure.
+const GUEST_FILES = ['dist/fixtures/emulated.test.js', 'dist/runner/engine/durability/durability.test.js'];
+const TEST_FILE = /(^|\/)(test|test-[^/]*|[^/]*[._-]test)\.[cm]?js$|\/test\/[^/]*\.[cm]?js$/;
+function testFiles(dir) {
+  const found = [];
+  for (const e of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+    const rel = `${dir}/${e.name}`;
+    if (e.isDirectory()) {
+      if (e.name !== 'node_modules') found.push(...testFiles(rel));
+    } else if (TEST_FILE.test(rel)) found.push(rel);
+  }
+  return found.sort();
+}
+const all = [...testFiles('dist'), 'scripts/gen-constants.test.cjs'];
+const concurrency = process.env.PMEM_CONFORM_TEST_CONCURRENCY ?? '2';
+const phases = [
+  { files: all.filter((f) => !GUEST_FILES.includes(f)), concurrency },
+  { files: all.filter((f) => GUEST_FILES.includes(f)), concurrency: '1' },
+].filter((p) => p.files.length);
+const nodeStart = Date.now();
+let tapText = '';
+let unitStatus = 0;
+for (const [i, phase] of phases.entries()) {
+  const tap = path.join(tmp, `node-${i}.tap`);
+  const unit = spawnSync(
+    process.execPath,
+    [
+      '--test',
+      `--test-concurrency=${phase.concurrency}`,
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      ...phase.files,
+    ],
+    { cwd: root, stdio: 'inherit' },
+  );
+  if (unit.status !== 0) unitStatus = unit.status ?? 1;
+  tapText += fs.existsSync(tap) ? `${fs.readFileSync(tap, 'utf8')}\n` : '';
+}
+const nodeSeconds = (Date.now() - nodeStart) / 1000;
+const count = (k) => [...tapText.matchAll(new RegExp(`^# ${k} (\\d+)$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
 totals.passed += count('pass');
 totals.failed += count('fail') + count('cancelled');
 totals.skipped += count('skipped') + count('todo');
+console.log(`node test phase: ${nodeSeconds.toFixed(1)} s (${count('tests')} tests in ${all.length} files)`);
 // each test's own line (subtests are indented under their file's test)
 const stack = [];
 for (const line of tapText.split('\n')) {
@@ -64,7 +94,7 @@ for (const line of tapText.split('\n')) {
   stack[depth] = m[3];
   perTest.push([m[4] ? 'skipped' : m[2] === 'ok' ? 'passed' : 'failed', `node: ${stack.join(' > ')}`]);
 }
-if (unit.status !== 0) ok = false;
+if (unitStatus !== 0) ok = false;
 if (count('tests') === 0) {
   console.error('npm test: node --test ran no test');
   ok = false;

@@ -59,8 +59,9 @@ test('npm ci --omit=dev in a clone runs; npm pack ships dist/ and the native sou
   // the package's own bin, as npm links it for a dependant (npx in the checkout itself would install a second copy)
   const fromClone = runInstalled(clone, process.execPath, ['runner/bin.cjs'], path.join(tmp, 'out-clone'));
 
-  // 2. the package: dist/ and what the install step builds, nothing of tests or CI
-  sh('npm', ['pack', '--offline', '--pack-destination', tmp], clone);
+  // 2. the package: dist/ and what the install step builds, nothing of tests or CI; prepare compiled
+  // dist/ in step 1 from the same sources, so pack skips compiling it a second time
+  sh('npm', ['pack', '--offline', '--ignore-scripts', '--pack-destination', tmp], clone);
   const pkg = JSON.parse(fs.readFileSync(path.join(clone, 'package.json'), 'utf8')) as { name: string; version: string };
   const tgz = path.join(tmp, `${pkg.name}-${pkg.version}.tgz`);
   const files = sh('tar', ['tzf', tgz], tmp).split('\n').filter(Boolean);

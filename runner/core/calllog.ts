@@ -13,28 +13,47 @@ import type { Addon } from './native.js';
 let current: CallRecord[] | undefined;
 /** the record of the call a result object came from, to mark the one a case judged */
 const origin = new WeakMap<object, CallRecord>();
+/**
+ * The buffers of the current log, copied when the call was made and turned
+ * into hex only when the log is kept: a property logs every run and keeps
+ * only the failing one's, and hex of every buffer read back after every
+ * step was a visible part of its time.
+ */
+let pendingHex: { holder: { buf: string }; bytes: Buffer }[] = [];
 
 /** encode -- a value as the log keeps it: handles {h, id}, bigints {n}, buffers {buf}; functions dropped */
 export function encode(v: unknown): unknown {
+  return encodeWith(v, (b) => ({ buf: b.toString('hex') }));
+}
+
+/** encodeWith -- encode, with `buffer` making the form of a buffer */
+function encodeWith(v: unknown, buffer: (b: Buffer) => unknown): unknown {
   if (typeof v === 'bigint') return { n: v.toString() };
-  if (Buffer.isBuffer(v)) return { buf: v.toString('hex') };
+  if (Buffer.isBuffer(v)) return buffer(v);
   if (v === null || typeof v !== 'object') return typeof v === 'function' ? undefined : v;
-  if (Array.isArray(v)) return v.map(encode);
+  if (Array.isArray(v)) return v.map((x) => encodeWith(x, buffer));
   const o = v as Record<string, unknown>;
   if (typeof o.kind === 'string' && typeof o.id === 'number' && Object.keys(o).length === 2) return { h: o.kind, id: o.id };
-  return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, encode(x)]));
+  return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, encodeWith(x, buffer)]));
+}
+
+/** the form of a buffer in the current log: its bytes as they are now, hex filled in if the log is kept */
+function laterHex(b: Buffer): { buf: string } {
+  const holder = { buf: '' };
+  pendingHex.push({ holder, bytes: Buffer.from(b) });
+  return holder;
 }
 
 function push(fn: string, args: unknown[]): CallRecord | undefined {
   if (!current) return undefined;
-  const rec: CallRecord = { fn, args: args.map(encode) };
+  const rec: CallRecord = { fn, args: args.map((a) => encodeWith(a, laterHex)) };
   current.push(rec);
   return rec;
 }
 
 function finish(rec: CallRecord | undefined, ret: unknown): void {
   if (!rec) return;
-  if (ret !== undefined) rec.ret = encode(ret);
+  if (ret !== undefined) rec.ret = encodeWith(ret, laterHex);
   if (ret !== null && typeof ret === 'object') origin.set(ret, rec);
 }
 
@@ -82,15 +101,25 @@ function unpatchFs(): void {
 export function startRecording(): void {
   if (current) unpatchFs();
   current = [];
+  pendingHex = [];
   patchFs();
 }
 
 /** stopRecording -- ends the recording and returns its log */
 export function stopRecording(): CallRecord[] {
   const log = current ?? [];
+  for (const { holder, bytes } of pendingHex) holder.buf = bytes.toString('hex');
+  pendingHex = [];
   current = undefined;
   unpatchFs();
   return log;
+}
+
+/** discardRecording -- ends the recording without keeping its log */
+export function discardRecording(): void {
+  pendingHex = [];
+  current = undefined;
+  unpatchFs();
 }
 
 /** noteObserved -- `o` was made from `result`: the call `result` came from is the one a case judges if it reports `o` */

@@ -3,6 +3,7 @@
  * into a case of the result model, with the seed, the shrink path and the
  * command that replays the failure.
  */
+import os from 'node:os';
 import type { CaseResult } from '../core/model.js';
 import type { Addon } from '../core/native.js';
 import type { Fixture } from '../../fixtures/fixture.js';
@@ -11,6 +12,7 @@ import { ANY_NAME } from '../../properties/framework.js';
 import type { Implementation } from '../core/implementation.js';
 import { DEFAULT_LIB } from '../core/implementation.js';
 import type { Campaign, CampaignContext } from './campaign.js';
+import type { Unit } from './isolation.js';
 import { runIsolated } from './isolation.js';
 import { fixtureView, loadedBuild } from './suites.js';
 import { missingVerdict } from '../core/partial.js';
@@ -201,38 +203,61 @@ export const propertyCampaign: Campaign = {
       const properties = r.properties.filter((p) => inShard(propertyUnitId(p.name, f.name, r.impl.name), plan.shard));
       if (properties.length === 0) continue;
       const prefix = replayPrefix(f.name, r.impl, plan.numRuns);
-      await runIsolated({
-        job: {
-          impl: r.impl,
-          fixture: fixtureView(f),
-          seed: plan.seed,
-          numRuns: plan.numRuns,
-          ...(plan.replayPath !== undefined ? { replayPath: plan.replayPath } : {}),
-          commandPrefix: prefix,
-        },
-        units: properties.map((p) => ({ type: 'property', name: p.name })),
-        suiteCases: () =>
-          [...ctx.cases, ...ctx.shadow].filter((c) => c.implementation === r.impl.name && c.fixture === f.name && c.kind !== 'property'),
-        describe: (u) => {
-          const p = r.properties.find((x) => u.type === 'property' && x.name === u.name)!;
-          return {
-            id: `property:${p.name}@${f.name}/${r.impl.name}`,
-            clauseId: `property:${p.name}`,
-            page: p.page,
-            function: p.function,
-            clause: p.name,
-            clauseText: `${p.title} (model read from ${p.reads})`,
-            kind: 'property',
-            fixture: f.name,
-            implementation: r.impl.name,
-            seed: plan.seed,
-            replay: `${prefix} --property ${p.name} --seed ${plan.seed}`,
-          };
-        },
-        timeoutMs: () => plan.caseTimeoutMs * PROPERTY_TIMEOUT_FACTOR,
-        emit: (c) => ctx.emit(c),
-        signal: ctx.signal,
-      });
+      const units: Unit[] = properties.map((p) => ({ type: 'property', name: p.name }));
+      // the properties are independent (each its own set, files named by its worker's pid): they run
+      // side by side, one worker each, as many at once as there are cores; their cases are reported in
+      // the plan's order all the same, each property's once every property before it is done
+      const byUnit: CaseResult[][] = units.map(() => []);
+      const done = units.map(() => false);
+      let reported = 0;
+      const report = () => {
+        for (; reported < units.length && done[reported]; reported++) for (const c of byUnit[reported]!) ctx.emit(c);
+      };
+      let taken = 0;
+      const lane = async () => {
+        for (let i = taken++; i < units.length && !ctx.signal.aborted; i = taken++) {
+          await runIsolated({
+            job: {
+              impl: r.impl,
+              fixture: fixtureView(f),
+              seed: plan.seed,
+              numRuns: plan.numRuns,
+              ...(plan.replayPath !== undefined ? { replayPath: plan.replayPath } : {}),
+              commandPrefix: prefix,
+            },
+            units: [units[i]!],
+            suiteCases: () =>
+              [...ctx.cases, ...ctx.shadow].filter(
+                (c) => c.implementation === r.impl.name && c.fixture === f.name && c.kind !== 'property',
+              ),
+            describe: (u) => {
+              const p = r.properties.find((x) => u.type === 'property' && x.name === u.name)!;
+              return {
+                id: `property:${p.name}@${f.name}/${r.impl.name}`,
+                clauseId: `property:${p.name}`,
+                page: p.page,
+                function: p.function,
+                clause: p.name,
+                clauseText: `${p.title} (model read from ${p.reads})`,
+                kind: 'property',
+                fixture: f.name,
+                implementation: r.impl.name,
+                seed: plan.seed,
+                replay: `${prefix} --property ${p.name} --seed ${plan.seed}`,
+              };
+            },
+            timeoutMs: () => plan.caseTimeoutMs * PROPERTY_TIMEOUT_FACTOR,
+            emit: (c) => byUnit[i]!.push(c),
+            signal: ctx.signal,
+          });
+          done[i] = true;
+          report();
+        }
+      };
+      const lanes = Math.max(1, Math.min(os.availableParallelism(), units.length));
+      await Promise.all(Array.from({ length: lanes }, lane));
+      // stopped: what finished is reported, in order, though an earlier property was abandoned
+      for (; reported < units.length; reported++) for (const c of byUnit[reported]!) ctx.emit(c);
     }
   },
 };
