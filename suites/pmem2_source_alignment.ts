@@ -27,11 +27,20 @@ function freebsdOnly(key: string): CaseDef {
 const cases: CaseDef[] = [
   {
     key: 'pmem2_source_alignment/RETURN VALUE#1',
-    situation: 'a regular file of 2 pages',
+    fixtures: 'devdax',
+    situation: 'a regular file of 2 pages: the page size; on device DAX the device: its sysfs align attribute',
     run: (ctx) => {
-      const { src } = fileSource(ctx, 2 * ctx.caps.pageSize);
+      const { src, device } = fileSource(ctx, 2 * ctx.unit);
       const r = ctx.addon.sourceAlignment(src);
-      return { observed: observed(`${FN}(2-page file)`, r, { alignment: String(r.value) }), permitted: ['0'] };
+      const want = device ? ctx.caps.devdaxAlignment : ctx.caps.pageSize;
+      const got = r.value !== undefined ? Number(r.value) : undefined;
+      return {
+        observed: observed(`${FN}(${device ? 'device DAX' : '2-page file'})`, r, { alignment: String(r.value), expected: String(want) }),
+        permitted: ['0'],
+        ...(r.code === 0 && got !== want
+          ? { failure: `*alignment is ${got}; ${device ? "the device's sysfs align attribute says" : 'the page size is'} ${want}` }
+          : {}),
+      };
     },
   },
   {
