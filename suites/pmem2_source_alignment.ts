@@ -89,9 +89,10 @@ const cases: CaseDef[] = [
   freebsdOnly('pmem2_source_alignment/-errno#5'),
   {
     key: 'pmem2_source_alignment/alignment lets pmem2_map_new succeed#1',
-    situation: 'a file of 3 alignments mapped at offset 1 alignment, 1 alignment long',
+    fixtures: 'devdax',
+    situation: 'a file of 3 alignments (on device DAX: the device) mapped at offset 1 alignment, 1 alignment long',
     run: (ctx) => {
-      const probe = fileSource(ctx, ctx.caps.pageSize);
+      const probe = fileSource(ctx, ctx.unit);
       const a = ctx.addon.sourceAlignment(probe.src);
       if (a.code !== 0 || !a.value) return { observed: observed(`${FN}(regular file)`, a), permitted: ['0'] };
       const al = Number(a.value);

@@ -121,6 +121,8 @@ const cases: CaseDef[] = [
   freebsdOnly('pmem2_source_size/-errno#6'),
   {
     key: 'pmem2_source_size/size of the file#1',
+    notOnDevdax:
+      "a device DAX's size is fixed by its namespace: no source of 5 pages + 123 bytes, of 0 bytes or grown by ftruncate(2) can be made from it (its size is compared with sysfs in RETURN VALUE#1)",
     situation:
       'regular files of 5 pages + 123 bytes and of 0 bytes, and an unnamed O_TMPFILE file grown to 3 pages with ftruncate(2): *size is exactly each size',
     run: (ctx) => {
