@@ -15,15 +15,18 @@ const FN = 'pmem2_badblock_context_new';
 const cases: CaseDef[] = [
   {
     key: 'pmem2_badblock_context_new/RETURN VALUE#1',
-    situation: 'the source of a regular file on the fixture (the context made is deleted at once)',
+    fixtures: 'devdax',
+    situation:
+      "the source of a regular file on the fixture, on device DAX the device (its bad blocks are the namespace's, read through ndctl); the context made is deleted at once",
     run: (ctx) => {
-      const { src } = fileSource(ctx, ctx.caps.pageSize);
+      const { src } = fileSource(ctx, ctx.unit);
       const r = ctx.addon.badblockContextNew(src);
       return { observed: observed(`${FN}(regular file)`, r), permitted: ['0'] };
     },
   },
   {
     key: 'pmem2_badblock_context_new/RETURN VALUE#2',
+    fixtures: 'devdax',
     situation: 'an anonymous source: the call fails and *bbctx is NULL',
     run: (ctx) => {
       const r = ctx.addon.badblockContextNew(anonSource(ctx, ctx.caps.pageSize));
@@ -36,9 +39,10 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_badblock_context_delete/RETURN VALUE#1',
+    fixtures: 'devdax',
     situation: 'pmem2_badblock_context_delete is void: deleting the context of a regular file returns',
     run: (ctx) => {
-      const { src } = fileSource(ctx, ctx.caps.pageSize);
+      const { src } = fileSource(ctx, ctx.unit);
       // badblockContextNew deletes what it made: reaching here means the delete returned
       const r = ctx.addon.badblockContextNew(src);
       if (r.code !== 0) return { skip: `no context to delete: ${FN} returned ${r.code}` };
@@ -53,6 +57,7 @@ const cases: CaseDef[] = [
   notProvoked('pmem2_badblock_context_new/PMEM2_E_CANNOT_READ_BOUNDS#1', 'a namespace whose offset or size cannot be read'),
   {
     key: 'pmem2_badblock_context_new/PMEM2_E_NOSUPP#1',
+    fixtures: 'devdax',
     situation: 'an anonymous source (bad blocks of memory no file backs are not supported)',
     run: (ctx) => {
       const r = ctx.addon.badblockContextNew(anonSource(ctx, ctx.caps.pageSize));

@@ -12,11 +12,12 @@ const FN = 'pmem2_deep_flush';
 const cases: CaseDef[] = [
   {
     key: 'pmem2_deep_flush/RETURN VALUE#1',
+    fixtures: 'devdax',
     situation:
       'write to both pages of a 2-page mapping and deep-flush all of it; where the fixture shows write-back (a page-cache filesystem that writes back), both pages must be clean after it',
     note: 'pmem2_deep_flush(3): the range is "stored durably in the most reliable persistence domain available to software". On a page-cache fixture that means written back to the file, which the pages\' dirty flags show (/proc/kpageflags); elsewhere only the return value is checked, and the note says why.',
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const m = fileMap(ctx, 2);
       const why = writebackUnobservable(ctx, m.map) ?? dirtied(ctx, m, [0, p]);
       const r = ctx.addon.mapDeepFlush(m.map, 0, 2 * p);
@@ -32,12 +33,13 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_deep_flush/PMEM2_E_DEEP_FLUSH_RANGE#1',
+    fixtures: 'devdax',
     situation: 'deep-flush 1 byte past the end of a 2-page mapping, 1 byte before its start, and the whole map plus 1 byte',
     textMatches: /not a subset/,
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const { src } = fileSource(ctx, 2 * p);
-      const m = mapNew(ctx, config(ctx), src);
+      const m = mapNew(ctx, config(ctx, { length: 2 * p }), src);
       if (m.code !== 0 || !m.map) throw new SetupError(`pmem2_map_new returned ${codeName(m.code)}`);
       const results = [
         ['[end, end+1)', ctx.addon.mapDeepFlush(m.map, 2 * p, 1)],
@@ -61,18 +63,22 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_deep_flush/-errno#1',
+    fixtures: 'devdax',
     situation: 'msync(2) failing inside the deep flush',
-    run: () => ({
-      skip: "msync(2) over the map's own mapped, page-aligned range fails only with EIO (a write-back error of the storage), which no fixture can inject; not provoked",
+    run: (ctx) => ({
+      skip: ctx.caps.devdax
+        ? "on a device DAX pmem2_deep_flush does not call msync(2): it writes the region's deep_flush sysfs attribute"
+        : "msync(2) over the map's own mapped, page-aligned range fails only with EIO (a write-back error of the storage), which no fixture can inject; not provoked",
     }),
   },
   {
     key: 'pmem2_deep_flush/range stored durably#1',
+    fixtures: 'devdax',
     situation:
       'write to all 4 pages of a 4-page mapping, deep-flush the middle two pages, then 100 bytes from map address + 256: both return 0; where the fixture shows write-back, the pages of both ranges are clean after it',
     note: "Part of a map, as PMDK's pmem2_deep_flush test flushes it: a slice that starts and ends inside the map, and a start that is not page-aligned.",
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const m = fileMap(ctx, 4);
       const why = writebackUnobservable(ctx, m.map) ?? dirtied(ctx, m, [0, p, 2 * p, 3 * p]);
       const middle = ctx.addon.mapDeepFlush(m.map, p, 2 * p);
@@ -97,11 +103,12 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_deep_flush/anonymous map#1',
+    fixtures: 'devdax',
     situation: 'deep-flush the whole of a 2-page map of an anonymous source',
     note: "The page lists no error for a map nothing durable backs. Read here: the most reliable persistence domain available for anonymous memory is that memory, so there is nothing to do and 0 is the answer; an error the page does not list is a divergence. PMDK's own pmem2_integration test expects PMEM2_E_NOSUPP.",
     run: (ctx) => {
       const { map } = anonMap(ctx, 2);
-      const r = ctx.addon.mapDeepFlush(map, 0, 2 * ctx.caps.pageSize);
+      const r = ctx.addon.mapDeepFlush(map, 0, 2 * ctx.unit);
       return { observed: observed(`${FN}(whole map of an anonymous source)`, r), permitted: ['0'] };
     },
   },

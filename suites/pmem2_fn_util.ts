@@ -10,9 +10,9 @@
 import fs from 'node:fs';
 import { codeName, mustConstant } from '../runner/core/constants.js';
 import type { Observed } from '../runner/core/model.js';
-import type { Map as P2Map, MapFunctions } from '../runner/core/native.js';
+import type { Map as P2Map, MapFunctions, Source } from '../runner/core/native.js';
 import type { CaseContext, Outcome } from './framework.js';
-import { C, config, GRANULARITY_NAMES, hex, mapNew, reservation, SetupError, sourceFromFd } from './pmem2_util.js';
+import { C, config, GRANULARITY_NAMES, hex, mapNew, readMedium, reservation, SetupError, sourceFromFd } from './pmem2_util.js';
 
 /** the PMEM2_F_MEM_* flags of the installed header */
 export const F = {
@@ -88,7 +88,14 @@ export interface FileMap {
   size: number;
   path: string;
   fd: number;
+  src: Source;
+  /** where the map starts in its medium: 0 for a file, its own stretch of a device DAX */
+  offset: number;
+  device: boolean;
 }
+
+/** the next unused byte of the device DAX in each case: two maps of one case never share the device's bytes */
+const deviceNext = new WeakMap<CaseContext, number>();
 
 /** a byte pattern that differs from page to page and from byte to byte */
 export function pattern(len: number, seed: number): Buffer {
@@ -97,25 +104,45 @@ export function pattern(len: number, seed: number): Buffer {
   return b;
 }
 
-/** a shared map (PAGE granularity required) of a fresh file of `pages` pages filled with `pattern(…, seed)`; the setup must succeed */
+/**
+ * a shared map (PAGE granularity required) of `pages` units of the
+ * fixture's medium filled with `pattern(…, seed)`: a fresh file, or on
+ * device DAX a stretch of the device no other map of the case uses (the
+ * pattern stored through the map, as a device has no write(2)); the setup
+ * must succeed
+ */
 export function fileMap(ctx: CaseContext, pages: number, seed = 1, extra: Parameters<typeof config>[1] = {}): FileMap {
-  const size = pages * ctx.caps.pageSize;
-  const f = ctx.file(size, { flags: 'w+' });
+  const size = pages * ctx.unit;
+  const f = ctx.medium(size);
   ctx.defer(() => fs.closeSync(f.fd));
-  fs.writeSync(f.fd, pattern(size, seed), 0, size, 0);
+  const offset = f.device ? (deviceNext.get(ctx) ?? 0) : 0;
+  if (f.device) {
+    if (offset + size > f.size) throw new SetupError(`the case's maps need more than the device's ${f.size} bytes`);
+    deviceNext.set(ctx, offset + size);
+  } else fs.writeSync(f.fd, pattern(size, seed), 0, size, 0);
   const src = sourceFromFd(ctx, f.fd);
-  const r = mapNew(ctx, config(ctx, extra), src);
-  if (r.code !== 0 || !r.map) throw new SetupError(`pmem2_map_new(${pages}-page file) returned ${codeName(r.code)}`);
-  return { map: r.map, addr: ctx.addon.mapGetAddress(r.map), size, path: f.path, fd: f.fd };
+  const r = mapNew(ctx, config(ctx, f.device ? { offset, length: size, ...extra } : extra), src);
+  if (r.code !== 0 || !r.map)
+    throw new SetupError(`pmem2_map_new(${pages}-unit ${f.device ? 'device stretch' : 'file'}) returned ${codeName(r.code)}`);
+  if (f.device) {
+    ctx.addon.mapWrite(r.map, 0, pattern(size, seed));
+    ctx.addon.mapPersist(r.map, 0, size);
+  }
+  return { map: r.map, addr: ctx.addon.mapGetAddress(r.map), size, path: f.path, fd: f.fd, src, offset, device: f.device };
 }
 
-/** a second, independent shared map of the file at `path`, to read back what the first one wrote */
-export function secondMap(ctx: CaseContext, path: string): P2Map {
-  const fd = fs.openSync(path, 'r+');
+/** a second, independent shared map of the medium behind `m` (the same range), to read back what the first one wrote */
+export function secondMap(ctx: CaseContext, m: FileMap): P2Map {
+  const fd = fs.openSync(m.path, 'r+');
   ctx.defer(() => fs.closeSync(fd));
-  const r = mapNew(ctx, config(ctx), sourceFromFd(ctx, fd));
-  if (r.code !== 0 || !r.map) throw new SetupError(`pmem2_map_new(second mapping of ${path}) returned ${codeName(r.code)}`);
+  const r = mapNew(ctx, config(ctx, m.device ? { offset: m.offset, length: m.size } : {}), sourceFromFd(ctx, fd));
+  if (r.code !== 0 || !r.map) throw new SetupError(`pmem2_map_new(second mapping of ${m.path}) returned ${codeName(r.code)}`);
   return r.map;
+}
+
+/** the medium's bytes [off, off+len) of map `m`, as read(2) gives them for a file, or a fresh map of a device DAX */
+export function readBack(ctx: CaseContext, m: FileMap, off: number, len: number): Buffer {
+  return readMedium(ctx, m, m.offset + off, len);
 }
 
 /** the file's bytes [off, off+len) as read(2) gives them */
@@ -132,7 +159,7 @@ export function pread(fd: number, off: number, len: number): Buffer {
  * setup must succeed and the second map must start where the first ends
  */
 export function adjacentMaps(ctx: CaseContext, pages = 2): { first: FileMap; second: FileMap } {
-  const p = ctx.caps.pageSize;
+  const p = ctx.unit;
   const rsv = reservation(ctx, 2 * pages * p);
   const first = fileMap(ctx, pages, 3, { reservation: rsv, reservationOffset: 0 });
   const second = fileMap(ctx, pages, 5, { reservation: rsv, reservationOffset: pages * p });
@@ -150,7 +177,7 @@ export function adjacentMaps(ctx: CaseContext, pages = 2): { first: FileMap; sec
  */
 export function writebackUnobservable(ctx: CaseContext, map: P2Map): string | undefined {
   if (process.getuid?.() !== 0) return 'page flags (/proc/self/pagemap frames, /proc/kpageflags) are readable by root only';
-  if (ctx.caps.dax)
+  if (ctx.caps.dax || ctx.caps.devdax)
     return 'DAX: stores go to the media with no page cache in between, so there is no dirty page whose write-back would show that the data reached persistence';
   if (ctx.caps.filesystem === 'tmpfs' || ctx.caps.filesystem === 'ramfs')
     return `${ctx.caps.filesystem} has no write-back: its pages stay dirty after a persist, so a persist cannot be told from none`;
@@ -196,17 +223,20 @@ export function notClean(ctx: CaseContext, m: FileMap, offsets: number[]): strin
 
 /** the functions of maps of several kinds: shared, private, read-only and anonymous, and one in a reservation */
 export function functionsOfMapKinds(ctx: CaseContext): { what: string; fns: MapFunctions }[] {
-  const p = ctx.caps.pageSize;
+  const p = ctx.unit;
   const out: { what: string; fns: MapFunctions }[] = [];
   const shared = fileMap(ctx, 2);
   out.push({ what: 'shared file map', fns: ctx.addon.mapFunctions(shared.map) });
-  const priv = fileMap(ctx, 2, 2, { sharing: C.PRIVATE });
-  out.push({ what: 'private file map', fns: ctx.addon.mapFunctions(priv.map) });
-  const f = ctx.file(2 * p, { flags: 'w+' });
+  // a device DAX refuses private maps (PMEM2_E_SRC_DEVDAX_PRIVATE): that kind does not exist there
+  if (!shared.device) {
+    const priv = fileMap(ctx, 2, 2, { sharing: C.PRIVATE });
+    out.push({ what: 'private file map', fns: ctx.addon.mapFunctions(priv.map) });
+  }
+  const f = ctx.medium(2 * p);
   ctx.defer(() => fs.closeSync(f.fd));
   const ro = fs.openSync(f.path, 'r');
   ctx.defer(() => fs.closeSync(ro));
-  const r = mapNew(ctx, config(ctx, { prot: C.PROT_READ }), sourceFromFd(ctx, ro));
+  const r = mapNew(ctx, config(ctx, { prot: C.PROT_READ, length: 2 * p }), sourceFromFd(ctx, ro));
   if (r.code !== 0 || !r.map) throw new SetupError(`pmem2_map_new(read-only file) returned ${codeName(r.code)}`);
   out.push({ what: 'read-only file map', fns: ctx.addon.mapFunctions(r.map) });
   const anon = ctx.addon.sourceFromAnon(2 * p);
@@ -224,7 +254,7 @@ export function functionsOfMapKinds(ctx: CaseContext): { what: string; fns: MapF
 
 /** library work on other objects between two questions to the same map: other maps made and deleted, a persist, a failed call */
 export function otherLibraryWork(ctx: CaseContext, m: FileMap): void {
-  const p = ctx.caps.pageSize;
+  const p = ctx.unit;
   const other = fileMap(ctx, 1, 9);
   ctx.addon.mapPersist(other.map, 0, p);
   const rsv = reservation(ctx, 2 * p);

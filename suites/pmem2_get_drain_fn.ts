@@ -10,20 +10,23 @@ import { hex } from './pmem2_util.js';
 const cases: CaseDef[] = [
   {
     key: 'pmem2_get_drain_fn/RETURN VALUE#1',
+    fixtures: 'devdax',
     situation: 'pmem2_get_drain_fn of a shared, a private, a read-only and an anonymous map and of a map in a reservation',
     run: (ctx) => neverNull(ctx, ['drain']),
   },
   {
     key: 'pmem2_get_drain_fn/RETURN VALUE#2',
+    fixtures: 'devdax',
     situation: 'pmem2_get_drain_fn asked twice for one map, and again after other maps were made, persisted and deleted',
     run: (ctx) => sameFunction(ctx, ['drain']),
   },
   {
     key: 'pmem2_get_drain_fn/one drain for the flushes of mappings sharing it#1',
+    fixtures: 'devdax',
     situation:
       "two maps of two files sharing one drain function: store into each, flush each with its own flush function, drain once with the first map's drain function: both written back",
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const a = fileMap(ctx, 2, 3);
       const b = fileMap(ctx, 2, 5);
       const da = ctx.addon.mapFunctions(a.map).drain;

@@ -5,26 +5,29 @@
  * that the pages written through the map were written back.
  */
 import type { CaseDef, Suite } from './framework.js';
-import { adjacentMaps, alsoRequire, fileMap, neverNull, pread, sameFunction, writtenBack } from './pmem2_fn_util.js';
+import { adjacentMaps, alsoRequire, fileMap, neverNull, readBack, sameFunction, writtenBack } from './pmem2_fn_util.js';
 import { hex } from './pmem2_util.js';
 
 const cases: CaseDef[] = [
   {
     key: 'pmem2_get_flush_fn/RETURN VALUE#1',
+    fixtures: 'devdax',
     situation: 'pmem2_get_flush_fn of a shared, a private, a read-only and an anonymous map and of a map in a reservation',
     run: (ctx) => neverNull(ctx, ['flush']),
   },
   {
     key: 'pmem2_get_flush_fn/RETURN VALUE#2',
+    fixtures: 'devdax',
     situation: 'pmem2_get_flush_fn asked twice for one map, and again after other maps were made, persisted and deleted',
     run: (ctx) => sameFunction(ctx, ['flush']),
   },
   {
     key: 'pmem2_get_flush_fn/flush then drain stores durably#1',
+    fixtures: 'devdax',
     situation:
       'store into both pages of a 2-page map (each page then dirty), flush the whole map, drain: both pages written back, and the file holds the bytes',
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const m = fileMap(ctx, 2);
       const data = Buffer.from('flushed and drained');
       const o = writtenBack(
@@ -43,7 +46,7 @@ const cases: CaseDef[] = [
       );
       return alsoRequire(
         o,
-        () => pread(m.fd, 100, data.length).equals(data) && pread(m.fd, p + 100, data.length).equals(data),
+        () => readBack(ctx, m, 100, data.length).equals(data) && readBack(ctx, m, p + 100, data.length).equals(data),
         'the file lacks the bytes',
         'read(2) of the file does not give the flushed bytes',
       );
@@ -51,10 +54,11 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_get_flush_fn/no alignment restrictions#1',
+    fixtures: 'devdax',
     situation:
       'store into three pages of a 3-page map, flush 8 bytes from 3 bytes before the first page boundary and 1 byte at an odd offset of the third page, drain: all three pages written back',
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       const m = fileMap(ctx, 3);
       return writtenBack(
         ctx,
@@ -74,6 +78,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_get_flush_fn/range spanning adjacent mappings#1',
+    fixtures: 'devdax',
     situation:
       "two 2-page maps of two files back to back in a reservation, sharing one flush function: store into the last page of the first and the first page of the second, flush 200 bytes across the boundary with the first map's function, drain: both pages written back",
     run: (ctx) => {
@@ -81,7 +86,7 @@ const cases: CaseDef[] = [
       const a = ctx.addon.mapFunctions(first.map).flush;
       const b = ctx.addon.mapFunctions(second.map).flush;
       if (a !== b) return { skip: `the two maps do not share a flush function (${hex(a)}, ${hex(b)}): the sentence is about maps that do` };
-      const p = ctx.caps.pageSize;
+      const p = ctx.unit;
       return writtenBack(
         ctx,
         [

@@ -7,21 +7,21 @@
 import fs from 'node:fs';
 import type { CaseDef, Suite } from './framework.js';
 import { fileAt, labelled, pattern } from './pmem2_fn_util.js';
-import { config, hex, mapNew, reservation, SetupError, sourceFromFd } from './pmem2_util.js';
+import { config, fileSource, hex, mapNew, reservation, SetupError, writeMedium } from './pmem2_util.js';
 import { codeName } from '../runner/core/constants.js';
 
 const cases: CaseDef[] = [
   {
     key: 'pmem2_map_get_address/RETURN VALUE#1',
+    fixtures: 'devdax',
     situation:
       'a 2-page map at offset 1 page of a 4-page file: the address is where /proc/self/maps shows that file at offset 1 page, and holds its bytes; a 2-page map at offset 1 page of a 4-page reservation: the address is the reservation + 1 page',
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
-      const f = ctx.file(4 * p, { flags: 'w+' });
-      ctx.defer(() => fs.closeSync(f.fd));
+      const p = ctx.unit;
+      const f = fileSource(ctx, 4 * p);
       const content = pattern(4 * p, 7);
-      fs.writeSync(f.fd, content, 0, content.length, 0);
-      const r = mapNew(ctx, config(ctx, { offset: p, length: 2 * p }), sourceFromFd(ctx, f.fd));
+      writeMedium(ctx, f, content, 0);
+      const r = mapNew(ctx, config(ctx, { offset: p, length: 2 * p }), f.src);
       if (r.code !== 0 || !r.map) throw new SetupError(`pmem2_map_new(offset 1 page) returned ${codeName(r.code)}`);
       const addr = ctx.addon.mapGetAddress(r.map);
       const ino = fs.fstatSync(f.fd).ino;
@@ -38,9 +38,8 @@ const cases: CaseDef[] = [
 
       const rsv = reservation(ctx, 4 * p);
       const base = ctx.addon.reservationGetAddress(rsv);
-      const g = ctx.file(2 * p, { flags: 'w+' });
-      ctx.defer(() => fs.closeSync(g.fd));
-      const inRsv = mapNew(ctx, config(ctx, { reservation: rsv, reservationOffset: p }), sourceFromFd(ctx, g.fd));
+      const g = fileSource(ctx, 2 * p);
+      const inRsv = mapNew(ctx, config(ctx, { reservation: rsv, reservationOffset: p, length: 2 * p }), g.src);
       if (inRsv.code !== 0 || !inRsv.map) throw new SetupError(`pmem2_map_new(reservation offset 1 page) returned ${codeName(inRsv.code)}`);
       const rAddr = ctx.addon.mapGetAddress(inRsv.map);
       details.reservation = hex(base);

@@ -8,25 +8,25 @@ import fs from 'node:fs';
 import { codeName } from '../runner/core/constants.js';
 import type { CaseDef, Suite } from './framework.js';
 import { fileAt, labelled } from './pmem2_fn_util.js';
-import { config, hex, mapNew, SetupError, sourceFromFd } from './pmem2_util.js';
+import { config, fileSource, hex, mapNew, SetupError } from './pmem2_util.js';
 
 const cases: CaseDef[] = [
   {
     key: 'pmem2_map_get_size/RETURN VALUE#1',
+    fixtures: 'devdax',
     situation:
       'a 4-page file mapped from offset 1 page with no length (3 pages), and with length 2 pages: the size is that length, and /proc/self/maps shows the file mapped over exactly [address, address + size)',
     run: (ctx) => {
-      const p = ctx.caps.pageSize;
-      const f = ctx.file(4 * p, { flags: 'w+' });
-      ctx.defer(() => fs.closeSync(f.fd));
+      const p = ctx.unit;
+      const f = fileSource(ctx, 4 * p);
       const ino = fs.fstatSync(f.fd).ino;
       const details: Record<string, string> = {};
       const wrong: string[] = [];
       for (const [what, o, want] of [
-        ['offset 1 page, length unset', { offset: p }, 3 * p],
+        ['offset 1 page, length unset', { offset: p }, f.size - p],
         ['length 2 pages', { length: 2 * p }, 2 * p],
       ] as const) {
-        const r = mapNew(ctx, config(ctx, o), sourceFromFd(ctx, f.fd));
+        const r = mapNew(ctx, config(ctx, o), f.src);
         if (r.code !== 0 || !r.map) throw new SetupError(`pmem2_map_new(${what}) returned ${codeName(r.code)}`);
         const size = ctx.addon.mapGetSize(r.map);
         const addr = ctx.addon.mapGetAddress(r.map);

@@ -13,6 +13,7 @@ const short = (g: number) => (GRANULARITY_NAMES[g] ?? String(g)).replace('PMEM2_
 const cases: CaseDef[] = [
   {
     key: 'pmem2_map_get_store_granularity/RETURN VALUE#1',
+    fixtures: 'devdax',
     situation:
       'map a 2-page file with each required granularity the fixture can satisfy (PAGE, and CACHE_LINE or BYTE where it gives them): the granularity read back is the one the fixture gives',
     run: (ctx) => {

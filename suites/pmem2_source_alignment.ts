@@ -27,11 +27,20 @@ function freebsdOnly(key: string): CaseDef {
 const cases: CaseDef[] = [
   {
     key: 'pmem2_source_alignment/RETURN VALUE#1',
-    situation: 'a regular file of 2 pages',
+    fixtures: 'devdax',
+    situation: 'a regular file of 2 pages: the page size; on device DAX the device: its sysfs align attribute',
     run: (ctx) => {
-      const { src } = fileSource(ctx, 2 * ctx.caps.pageSize);
+      const { src, device } = fileSource(ctx, 2 * ctx.unit);
       const r = ctx.addon.sourceAlignment(src);
-      return { observed: observed(`${FN}(2-page file)`, r, { alignment: String(r.value) }), permitted: ['0'] };
+      const want = device ? ctx.caps.devdaxAlignment : ctx.caps.pageSize;
+      const got = r.value !== undefined ? Number(r.value) : undefined;
+      return {
+        observed: observed(`${FN}(${device ? 'device DAX' : '2-page file'})`, r, { alignment: String(r.value), expected: String(want) }),
+        permitted: ['0'],
+        ...(r.code === 0 && got !== want
+          ? { failure: `*alignment is ${got}; ${device ? "the device's sysfs align attribute says" : 'the page size is'} ${want}` }
+          : {}),
+      };
     },
   },
   {
@@ -80,9 +89,10 @@ const cases: CaseDef[] = [
   freebsdOnly('pmem2_source_alignment/-errno#5'),
   {
     key: 'pmem2_source_alignment/alignment lets pmem2_map_new succeed#1',
-    situation: 'a file of 3 alignments mapped at offset 1 alignment, 1 alignment long',
+    fixtures: 'devdax',
+    situation: 'a file of 3 alignments (on device DAX: the device) mapped at offset 1 alignment, 1 alignment long',
     run: (ctx) => {
-      const probe = fileSource(ctx, ctx.caps.pageSize);
+      const probe = fileSource(ctx, ctx.unit);
       const a = ctx.addon.sourceAlignment(probe.src);
       if (a.code !== 0 || !a.value) return { observed: observed(`${FN}(regular file)`, a), permitted: ['0'] };
       const al = Number(a.value);

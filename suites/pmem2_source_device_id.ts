@@ -3,7 +3,7 @@
  */
 import type { CaseDef, Suite } from './framework.js';
 import { anonSource } from './pmem2_source_from_anon.js';
-import { notProvoked, onPmem } from './pmem2_source_identity.js';
+import { notProvoked, onPmem, regionFacts } from './pmem2_source_identity.js';
 import { fileSource, observed } from './pmem2_util.js';
 
 const FN = 'pmem2_source_device_id';
@@ -11,14 +11,25 @@ const FN = 'pmem2_source_device_id';
 const cases: CaseDef[] = [
   {
     key: 'pmem2_source_device_id/RETURN VALUE#1',
-    situation: "the source of a file on the fixture (the page's two-step protocol: the length, then the identifier)",
+    fixtures: 'devdax',
+    situation:
+      "the source of a file on the fixture, on device DAX the device (the page's two-step protocol: the length, then the identifier); where sysfs shows the region's DIMMs (nmemN/nfit/id, ndctl's unique id), the identifier names each",
     note: 'Where the fixture is not persistent memory there is no hardware to identify: PMEM2_E_NOSUPP ("the underlying platform does not expose hardware identification") is permitted there, 0 only.',
     run: (ctx) => {
-      const { src } = fileSource(ctx, ctx.caps.pageSize);
+      const { src, device } = fileSource(ctx, ctx.unit);
       const r = ctx.addon.sourceDeviceId(src);
+      const sys = regionFacts(ctx.caps);
+      const missing = r.code === 0 ? sys.dimmIds.filter((id) => !(r.value ?? '').includes(id)) : [];
       return {
-        observed: observed(`${FN}(file on the fixture)`, r, { id: r.value ?? '' }),
+        observed: observed(`${FN}(${device ? 'device DAX' : 'file on the fixture'})`, r, {
+          id: r.value ?? '',
+          sysfsDimmIds: sys.dimmIds.join(',') || 'none readable',
+        }),
         permitted: onPmem(ctx.caps) ? ['0'] : ['0', 'PMEM2_E_NOSUPP'],
+        ...(missing.length
+          ? { failure: `the identifier ${JSON.stringify(r.value)} does not name the DIMM(s) ${missing.join(', ')} of ${sys.region}` }
+          : {}),
+        ...(r.code === 0 && sys.dimmIds.length === 0 ? { unchecked: 'the identifier (no DIMM id readable in sysfs to compare with)' } : {}),
       };
     },
   },
@@ -33,6 +44,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_source_device_id/PMEM2_E_NOSUPP#1',
+    fixtures: 'devdax',
     situation: 'an anonymous source (no hardware behind it)',
     run: (ctx) => {
       const r = ctx.addon.sourceDeviceId(anonSource(ctx, ctx.caps.pageSize));

@@ -11,10 +11,11 @@ const FN = 'pmem2_source_device_usc';
 const cases: CaseDef[] = [
   {
     key: 'pmem2_source_device_usc/RETURN VALUE#1',
-    situation: 'the source of a file on the fixture',
+    fixtures: 'devdax',
+    situation: 'the source of a file on the fixture (on device DAX: the device)',
     note: 'Where the fixture is not persistent memory no unsafe shutdown count exists: PMEM2_E_NOSUPP is permitted there, 0 only.',
     run: (ctx) => {
-      const { src } = fileSource(ctx, ctx.caps.pageSize);
+      const { src } = fileSource(ctx, ctx.unit);
       const r = ctx.addon.sourceDeviceUsc(src);
       return {
         observed: observed(`${FN}(file on the fixture)`, r, r.value !== undefined ? { usc: String(r.value) } : {}),
@@ -24,6 +25,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_source_device_usc/PMEM2_E_NOSUPP#1',
+    fixtures: 'devdax',
     situation: 'an anonymous source (no hardware behind it)',
     run: (ctx) => {
       const r = ctx.addon.sourceDeviceUsc(anonSource(ctx, ctx.caps.pageSize));

@@ -37,9 +37,10 @@ function windowsOnly(key: string): CaseDef {
 const cases: CaseDef[] = [
   {
     key: 'pmem2_source_from_fd/RETURN VALUE#1',
-    situation: 'a regular file opened O_RDWR, and one opened O_RDONLY',
+    fixtures: 'devdax',
+    situation: 'a regular file (on device DAX: the device) opened O_RDWR, and opened O_RDONLY',
     run: (ctx) => {
-      const rw = ctx.file(ctx.caps.pageSize);
+      const rw = ctx.medium(ctx.unit);
       ctx.defer(() => fs.closeSync(rw.fd));
       const ro = fs.openSync(rw.path, 'r');
       ctx.defer(() => fs.closeSync(ro));
@@ -52,9 +53,10 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_source_delete/RETURN VALUE#1',
+    fixtures: 'devdax',
     situation: 'delete a source made from a regular file',
     run: (ctx) => {
-      const f = ctx.file(ctx.caps.pageSize);
+      const f = ctx.medium(ctx.unit);
       ctx.defer(() => fs.closeSync(f.fd));
       const s = ctx.addon.sourceFromFd(f.fd);
       if (s.code !== 0 || !s.source) throw new SetupError(`${FN} returned ${codeName(s.code)}`);
@@ -64,10 +66,11 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_source_from_fd/PMEM2_E_INVALID_FILE_HANDLE#1',
+    fixtures: 'devdax',
     situation: 'a descriptor that was closed, and -1',
     textMatches: /not an open and valid/,
     run: (ctx) => {
-      const f = ctx.file(ctx.caps.pageSize);
+      const f = ctx.medium(ctx.unit);
       fs.closeSync(f.fd);
       return firstOff('PMEM2_E_INVALID_FILE_HANDLE', [
         [`closed descriptor ${f.fd}`, fromFd(ctx, f.fd)],
@@ -77,10 +80,11 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_source_from_fd/PMEM2_E_INVALID_FILE_HANDLE#2',
-    situation: 'a regular file opened O_WRONLY',
+    fixtures: 'devdax',
+    situation: 'a regular file (on device DAX: the device) opened O_WRONLY',
     textMatches: /O_WRONLY/,
     run: (ctx) => {
-      const f = ctx.file(ctx.caps.pageSize);
+      const f = ctx.medium(ctx.unit);
       fs.closeSync(f.fd);
       const fd = fs.openSync(f.path, 'w');
       ctx.defer(() => fs.closeSync(fd));
@@ -89,6 +93,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_source_from_fd/PMEM2_E_INVALID_FILE_TYPE#1',
+    fixtures: 'devdax',
     situation: 'a directory, a FIFO, a listening unix socket and a block device (those this machine offers)',
     textMatches: /directory, block device, pipe, or socket/,
     run: (ctx) => {
@@ -105,6 +110,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_source_from_fd/PMEM2_E_INVALID_FILE_TYPE#2',
+    fixtures: 'devdax',
     situation: '/dev/null, a character device that is not device DAX',
     textMatches: /character device other than Device DAX/,
     run: (ctx) => firstOff('PMEM2_E_INVALID_FILE_TYPE', [['/dev/null', fromFd(ctx, charDevice(ctx))]]),
@@ -113,9 +119,10 @@ const cases: CaseDef[] = [
   windowsOnly('pmem2_source_from_fd/errors of pmem2_source_from_handle()#1'),
   {
     key: 'pmem2_source_from_fd/-ENOMEM#1',
+    fixtures: 'devdax',
     situation: 'pmem2_source_from_fd of a regular file in a forked child whose heap is used up under an address-space limit',
     run: (ctx) => {
-      const f = ctx.file(ctx.caps.pageSize);
+      const f = ctx.medium(ctx.unit);
       ctx.defer(() => fs.closeSync(f.fd));
       const r = ctx.addon.forkMore('source_from_fd_oom', f.fd, OOM_HEADROOM);
       return moreOutcome(`${FN}(regular file, malloc failing)`, r, ['-ENOMEM'], 'exhaust the heap');
@@ -131,9 +138,10 @@ const cases: CaseDef[] = [
   windowsOnly('pmem2_source_from_handle/-ENOMEM#1'),
   {
     key: 'pmem2_source_delete/src set to NULL#1',
+    fixtures: 'devdax',
     situation: 'delete a source made from a regular file: *src is NULL afterwards',
     run: (ctx) => {
-      const f = ctx.file(ctx.caps.pageSize);
+      const f = ctx.medium(ctx.unit);
       ctx.defer(() => fs.closeSync(f.fd));
       const s = ctx.addon.sourceFromFd(f.fd);
       if (s.code !== 0 || !s.source) throw new SetupError(`${FN} returned ${codeName(s.code)}`);
@@ -147,6 +155,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_source_delete/NULL is a no-op#1',
+    fixtures: 'devdax',
     situation: 'pmem2_source_delete with *src == NULL',
     run: (ctx) => {
       const d = ctx.addon.deleteNull('source');

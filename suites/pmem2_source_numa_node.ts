@@ -3,7 +3,7 @@
  */
 import type { CaseDef, Suite } from './framework.js';
 import { anonSource } from './pmem2_source_from_anon.js';
-import { notProvoked, onPmem } from './pmem2_source_identity.js';
+import { notProvoked, onPmem, regionFacts } from './pmem2_source_identity.js';
 import { fileSource, observed } from './pmem2_util.js';
 
 const FN = 'pmem2_source_numa_node';
@@ -11,20 +11,33 @@ const FN = 'pmem2_source_numa_node';
 const cases: CaseDef[] = [
   {
     key: 'pmem2_source_numa_node/RETURN VALUE#1',
-    situation: 'the source of a file on the fixture; on failure *numa_node must be left as it was',
+    fixtures: 'devdax',
+    situation:
+      "the source of a file on the fixture (on device DAX: the device); on failure *numa_node must be left as it was; on success it is the region's sysfs numa_node (what ndctl list -v shows), where readable",
     note: 'Off persistent memory no ndctl region holds the file: PMEM2_E_DAX_REGION_NOT_FOUND is permitted there, 0 only.',
     run: (ctx) => {
-      const { src } = fileSource(ctx, ctx.caps.pageSize);
+      const { src, device } = fileSource(ctx, ctx.unit);
       const r = ctx.addon.sourceNumaNode(src);
+      const sys = regionFacts(ctx.caps);
+      let failure: string | undefined;
+      if (r.code !== 0 && !r.untouched) failure = 'the call failed but wrote *numa_node';
+      else if (r.code === 0 && sys.numaNode !== undefined && r.value !== sys.numaNode)
+        failure = `*numa_node is ${r.value}; ${sys.region}/numa_node says ${sys.numaNode}`;
       return {
-        observed: observed(`${FN}(file on the fixture)`, r, { numaNodeUntouched: r.untouched }),
+        observed: observed(`${FN}(${device ? 'device DAX' : 'file on the fixture'})`, r, {
+          numaNodeUntouched: r.untouched,
+          ...(r.value !== undefined ? { numaNode: String(r.value) } : {}),
+          sysfs: sys.numaNode !== undefined ? String(sys.numaNode) : 'no region numa_node',
+        }),
         permitted: onPmem(ctx.caps) ? ['0'] : ['0', 'PMEM2_E_DAX_REGION_NOT_FOUND', 'PMEM2_E_NOSUPP'],
-        ...(r.code !== 0 && !r.untouched ? { failure: 'the call failed but wrote *numa_node' } : {}),
+        ...(failure ? { failure } : {}),
+        ...(r.code === 0 && sys.numaNode === undefined ? { unchecked: 'the value (no region numa_node in sysfs to compare with)' } : {}),
       };
     },
   },
   {
     key: 'pmem2_source_numa_node/PMEM2_E_NOSUPP#1',
+    fixtures: 'devdax',
     situation: 'an anonymous source (its CAVEATS: "not supported for them")',
     run: (ctx) => {
       const r = ctx.addon.sourceNumaNode(anonSource(ctx, ctx.caps.pageSize));

@@ -32,11 +32,21 @@ function freebsdOnly(key: string): CaseDef {
 const cases: CaseDef[] = [
   {
     key: 'pmem2_source_size/RETURN VALUE#1',
-    situation: 'a regular file of 3 pages',
+    fixtures: 'devdax',
+    situation: 'a regular file of 3 pages: its size; on device DAX the device: the size sysfs shows for it',
     run: (ctx) => {
-      const { src } = fileSource(ctx, 3 * ctx.caps.pageSize);
+      const { src, device, size } = fileSource(ctx, 3 * ctx.unit);
       const r = ctx.addon.sourceSize(src);
-      return { observed: observed(`${FN}(3-page file)`, r, { size: String(r.value) }), permitted: ['0'] };
+      const want = device ? ctx.caps.devdaxSize : size;
+      const got = r.value !== undefined ? Number(r.value) : undefined;
+      return {
+        observed: observed(`${FN}(${device ? 'device DAX' : '3-page file'})`, r, { size: String(r.value), expected: String(want) }),
+        permitted: ['0'],
+        ...(r.code === 0 && want !== undefined && got !== want
+          ? { failure: `*size is ${got}; ${device ? 'sysfs says the device holds' : 'the file is'} ${want} bytes` }
+          : {}),
+        ...(r.code === 0 && want === undefined ? { unchecked: 'the size (sysfs shows none for the device)' } : {}),
+      };
     },
   },
   {
@@ -111,6 +121,8 @@ const cases: CaseDef[] = [
   freebsdOnly('pmem2_source_size/-errno#6'),
   {
     key: 'pmem2_source_size/size of the file#1',
+    notOnDevdax:
+      "a device DAX's size is fixed by its namespace: no source of 5 pages + 123 bytes, of 0 bytes or grown by ftruncate(2) can be made from it (its size is compared with sysfs in RETURN VALUE#1)",
     situation:
       'regular files of 5 pages + 123 bytes and of 0 bytes, and an unnamed O_TMPFILE file grown to 3 pages with ftruncate(2): *size is exactly each size',
     run: (ctx) => {

@@ -9,13 +9,14 @@
  * average is recorded with them, since the machine may be shared.
  */
 import os from 'node:os';
-import { EmulatedFixture, emulatedAvailable, guestParallelism } from '../../fixtures/emulated.js';
+import { DEFAULT_EMULATED_MODES, EmulatedFixture, emulatedAvailable, guestParallelism } from '../../fixtures/emulated.js';
 import type { EmulatedMode } from '../../fixtures/emulated.js';
 import { planVariantTrials } from '../engine/durability/campaign.js';
 import { durabilityAvailable, runTrials } from '../engine/durability/trials.js';
 
 /** the modes `--fixture emulated` boots by default */
-const DEFAULT_MODES: EmulatedMode[] = ['memmap', 'nvdimm'];
+/** what `run --fixture emulated` boots */
+const DEFAULT_MODES: EmulatedMode[] = [...DEFAULT_EMULATED_MODES];
 
 export interface GuestRound {
   perGuest: { mode: EmulatedMode; bootToReadySeconds: number; bootToResultsSeconds: number }[];

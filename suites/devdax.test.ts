@@ -1,0 +1,140 @@
+/**
+ * The device DAX checks can fail: the cases run on a stand-in "device" (a
+ * regular file named as the fixture's devdaxPath, so the real libpmem2 maps
+ * it as a file) with the capabilities a device DAX fixture observes, and an
+ * addon that tells the truth or lies about one answer. A wrong size, a
+ * wrong alignment, a granularity coarser than the device's persistence
+ * domain grants, and a CACHE_LINE map granted on virtio-pmem (DAX without
+ * MAP_SYNC) each become a finding; the truthful answers do not.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { Clause } from '../runner/core/catalogue.js';
+import type { Addon } from '../runner/core/native.js';
+import { pmem2 } from '../runner/core/native.js';
+import type { Capabilities, Fixture } from '../fixtures/fixture.js';
+import type { CaseContext, Outcome, Suite } from './framework.js';
+import { makeFile, makeMedium } from './framework.js';
+import { suite as alignmentSuite } from './pmem2_source_alignment.js';
+import { suite as mapNewSuite } from './pmem2_map_new.js';
+import { suite as sizeSuite } from './pmem2_source_size.js';
+
+const MiB = 1024 * 1024;
+const real = pmem2();
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-devdax-test-'));
+process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+const device = path.join(dir, 'dax-standin');
+fs.writeFileSync(device, '');
+fs.truncateSync(device, 8 * MiB);
+
+/** the capabilities of the emulated NVDIMM's device DAX: 2 MiB alignment, 8 MiB here, memory_controller domain */
+function devdaxCaps(extra: Partial<Capabilities> = {}): Capabilities {
+  return {
+    dax: false,
+    mapSync: false,
+    devdax: true,
+    devdaxPath: device,
+    devdaxAlignment: 2 * MiB,
+    devdaxSize: 8 * MiB,
+    pageSize: real.pageSize(),
+    filesystem: 'tmpfs',
+    appendOnly: false,
+    persistenceDomain: 'memory_controller',
+    ...extra,
+  };
+}
+
+/** an addon answering as the real one, but for the functions in `lies` */
+function lying(lies: Partial<Record<keyof Addon, unknown>>): Addon {
+  return new Proxy(real, {
+    get(t, k) {
+      if (k in lies) return lies[k as keyof Addon];
+      const v = (t as unknown as Record<string | symbol, unknown>)[k];
+      return typeof v === 'function' ? v.bind(t) : v;
+    },
+  });
+}
+
+/** runCase -- one case of `suite` with its context built as runClause builds it, on `caps` */
+function runCase(suite: Suite, key: string, caps: Capabilities, addon: Addon = real): Outcome {
+  const def = suite.cases.find((c) => c.key === key);
+  assert.ok(def, `no case ${key}`);
+  const cleanups: (() => void)[] = [];
+  const fixture: Fixture = {
+    name: 'standin',
+    kind: caps.devdax ? 'devdax' : 'fsdax',
+    setup: async () => undefined,
+    capabilities: () => caps,
+    directory: () => dir,
+    teardown: async () => undefined,
+  };
+  const ctx: CaseContext = {
+    addon,
+    fixture,
+    caps,
+    impl: { name: 'libpmem2', path: 'libpmem2.so.1' } as CaseContext['impl'],
+    clause: { function: key.split('/')[0], name: key, page: suite.pages[0], version: 'test' } as unknown as Clause,
+    catalogue: [],
+    file: (size, o = {}) => makeFile(o.dir ?? dir, size, o.flags, o.mode),
+    unit: caps.devdax && caps.devdaxAlignment ? caps.devdaxAlignment : caps.pageSize,
+    medium: (size, o = {}) => makeMedium(dir, caps, size, o.flags),
+    defer: (fn) => cleanups.push(fn),
+  };
+  try {
+    return def.run(ctx);
+  } finally {
+    for (const fn of cleanups.reverse()) fn();
+  }
+}
+
+function failure(o: Outcome): string | undefined {
+  assert.ok('observed' in o && !('crash' in o), JSON.stringify(o));
+  return o.failure;
+}
+
+test('device DAX: pmem2_source_size must be the size sysfs shows for the device', () => {
+  const key = 'pmem2_source_size/RETURN VALUE#1';
+  assert.equal(failure(runCase(sizeSuite, key, devdaxCaps())), undefined);
+  const lie = lying({ sourceSize: () => ({ code: 0, value: BigInt(4 * MiB) }) });
+  assert.match(failure(runCase(sizeSuite, key, devdaxCaps(), lie)) ?? '', /\*size is 4194304; sysfs says the device holds 8388608/);
+});
+
+test("device DAX: pmem2_source_alignment must be the device's sysfs align, not the page size", () => {
+  const key = 'pmem2_source_alignment/RETURN VALUE#1';
+  const truth = lying({ sourceAlignment: () => ({ code: 0, value: BigInt(2 * MiB) }) });
+  assert.equal(failure(runCase(alignmentSuite, key, devdaxCaps(), truth)), undefined);
+  // the real library sees a regular file and answers the page size: on a device that is the wrong answer
+  assert.match(failure(runCase(alignmentSuite, key, devdaxCaps())) ?? '', /align attribute says 2097152/);
+});
+
+test('device DAX: a map coarser than the persistence domain grants (PAGE on a memory_controller device) is a finding', () => {
+  const key = 'pmem2_map_new/new mapping stored in map_ptr#1';
+  // the stand-in is a tmpfs file: the real library maps it PAGE, which a device DAX never is
+  assert.match(failure(runCase(mapNewSuite, key, devdaxCaps())) ?? '', /says PAGE; the fixture gives CACHE_LINE/);
+  const cacheLine = lying({ mapGetStoreGranularity: () => 1 });
+  assert.equal(failure(runCase(mapNewSuite, key, devdaxCaps(), cacheLine)), undefined);
+  // eADR (persistence_domain cpu_cache): CACHE_LINE is now the coarser lie, BYTE the truth
+  assert.match(
+    failure(runCase(mapNewSuite, key, devdaxCaps({ persistenceDomain: 'cpu_cache' }), cacheLine)) ?? '',
+    /says CACHE_LINE; the fixture gives BYTE/,
+  );
+});
+
+test('virtio-pmem (DAX without MAP_SYNC): a CACHE_LINE request must be refused, a granted one is a finding', () => {
+  const key = 'pmem2_map_new/granularity must be appropriate#1';
+  const virtio: Capabilities = { ...devdaxCaps(), devdax: false, devdaxPath: undefined, dax: true, mapSync: false };
+  const refused = runCase(mapNewSuite, key, virtio);
+  assert.ok('observed' in refused && !('crash' in refused));
+  assert.deepEqual(refused.permitted, ['PMEM2_E_GRANULARITY_NOT_SUPPORTED']);
+  assert.match(refused.observed.at ?? '', /CACHE_LINE on a fixture granting PAGE/);
+  assert.equal(refused.observed.name, 'PMEM2_E_GRANULARITY_NOT_SUPPORTED');
+  // a library that grants it anyway
+  const grants = lying({ mapNew: () => ({ code: 0, mapPtr: 'set' }) });
+  const granted = runCase(mapNewSuite, key, virtio, grants);
+  assert.ok('observed' in granted);
+  assert.equal(granted.observed.name, '0');
+  assert.ok(!granted.permitted.includes('0'), 'success is not permitted on a PAGE-only fixture');
+});
