@@ -39,7 +39,11 @@ for (const [name, cmd, args] of [
 // wait on child processes; the emulated-guest files after them, one at a
 // time as before (each boots QEMU guests, which take a core each).
 // PMEM_CONFORM_TEST_CONCURRENCY=N changes the first figure.
-const GUEST_FILES = ['dist/fixtures/emulated.test.js', 'dist/runner/engine/durability/durability.test.js'];
+const GUEST_FILES = [
+  'dist/fixtures/emulated.test.js',
+  'dist/fixtures/namespace.test.js',
+  'dist/runner/engine/durability/durability.test.js',
+];
 const TEST_FILE = /(^|\/)(test|test-[^/]*|[^/]*[._-]test)\.[cm]?js$|\/test\/[^/]*\.[cm]?js$/;
 function testFiles(dir) {
   const found = [];
