@@ -34,14 +34,14 @@ const cases: CaseDef[] = [
     situation: 'map a 3-page file with no length set: the map is 3 pages',
     run: (ctx) => {
       const p = ctx.unit;
-      const { src } = fileSource(ctx, 3 * p);
+      const { src, size: srcSize } = fileSource(ctx, 3 * p);
       const r = mapNew(ctx, config(ctx), src);
       if (r.code !== 0 || !r.map) return { observed: observed('pmem2_map_new(3-page file, no length set)', r), permitted: ['0'] };
       const size = ctx.addon.mapGetSize(r.map);
       return {
         observed: observed('pmem2_map_new(3-page file, no length set)', r, { size: String(size) }),
         permitted: ['0'],
-        ...(size !== BigInt(3 * p) ? { failure: `the map is ${size} bytes, the file ${3 * p}` } : {}),
+        ...(size !== BigInt(srcSize) ? { failure: `the map is ${size} bytes, the source ${srcSize}` } : {}),
       };
     },
   },

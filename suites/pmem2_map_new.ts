@@ -304,7 +304,8 @@ const cases: CaseDef[] = [
       const s = ctx.addon.sourceFromFd(fd);
       if (s.code !== 0) return { observed: observed(`pmem2_source_from_fd(${candidates[0]})`, s), permitted: ['-ENODEV'] };
       ctx.defer(() => void ctx.addon.sourceDelete(s.source!));
-      const cfg = config(ctx, { prot: C.PROT_READ, length: page(ctx) });
+      // the sysfs file is the medium here, not the device: a page, whatever the fixture's unit
+      const cfg = config(ctx, { prot: C.PROT_READ, length: ctx.caps.pageSize });
       const r = mapNew(ctx, cfg, s.source!);
       return { observed: observed(`${FN}(${candidates[0]}, PROT_READ)`, r, { mapPtr: r.mapPtr }), permitted: ['-ENODEV'] };
     },

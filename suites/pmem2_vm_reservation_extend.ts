@@ -22,6 +22,10 @@ const EXT = 'pmem2_vm_reservation_extend';
 const SHR = 'pmem2_vm_reservation_shrink';
 const MIB = 1024 * 1024;
 
+/** why these cases stay on the file fixtures for now: sized in 2 MiB units they ran into neighbouring mappings (measured in the guest) */
+const EXTEND_NOT_YET =
+  'extend/shrink cases sized in the device alignment (2 MiB) need free address space around the reservation that this suite does not yet arrange; they run on the file fixtures';
+
 function page(ctx: CaseContext): number {
   return ctx.unit;
 }
@@ -62,7 +66,7 @@ function childless(what: string): Outcome {
 const cases: CaseDef[] = [
   {
     key: 'pmem2_vm_reservation_extend/RETURN VALUE#1',
-    fixtures: 'devdax',
+    notOnDevdax: EXTEND_NOT_YET,
     situation: 'extend a 4-page reservation by 2 pages, then shrink the 2 pages off its end',
     note: 'The sentence covers both functions: the first call that does not return 0 is reported.',
     run: (ctx) => {
@@ -77,7 +81,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_extend/PMEM2_E_MAPPING_EXISTS#1',
-    fixtures: 'devdax',
+    notOnDevdax: EXTEND_NOT_YET,
     situation: 'a second reservation right after the region of a 2-page reservation; extend the first one into it',
     textMatches: /already occupied/,
     note: 'The library maps more than the requested size for a reservation (large-page alignment); the blocking reservation is placed right after the whole region it mapped, read from /proc/self/maps, and the extension reaches its first page.',
@@ -93,7 +97,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_extend/-EAGAIN#1',
-    fixtures: 'devdax',
+    notOnDevdax: EXTEND_NOT_YET,
     situation: 'mmap(2) failing with EAGAIN (locked memory over RLIMIT_MEMLOCK) inside the extension',
     run: () =>
       childless(
@@ -102,7 +106,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_extend/-ENOMEM#1',
-    fixtures: 'devdax',
+    notOnDevdax: EXTEND_NOT_YET,
     situation: 'extend a 1-page reservation by 2^57 bytes: more than any user address space (47 or 56 bits)',
     run: (ctx) => {
       const rsv = reservation(ctx, page(ctx));
@@ -114,7 +118,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_shrink/PMEM2_E_OFFSET_UNALIGNED#1',
-    fixtures: 'devdax',
+    notOnDevdax: EXTEND_NOT_YET,
     situation: 'shrink a 4-page reservation at offset half a page, 1 page long',
     textMatches: /offset isn't aligned/,
     run: (ctx) => {
@@ -128,7 +132,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_shrink/PMEM2_E_LENGTH_UNALIGNED#1',
-    fixtures: 'devdax',
+    notOnDevdax: EXTEND_NOT_YET,
     situation: 'shrink a 4-page reservation at offset 0 by 1 page + 1 byte',
     textMatches: /size isn't aligned/,
     run: (ctx) => {
@@ -142,7 +146,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_shrink/PMEM2_E_OFFSET_OUT_OF_RANGE#1',
-    fixtures: 'devdax',
+    notOnDevdax: EXTEND_NOT_YET,
     situation: 'shrink a 4-page reservation at offset 4 pages (its end), 1 page long',
     textMatches: /offset is out of/,
     run: (ctx) => {
@@ -156,7 +160,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_shrink/PMEM2_E_LENGTH_OUT_OF_RANGE#1',
-    fixtures: 'devdax',
+    notOnDevdax: EXTEND_NOT_YET,
     situation: 'shrink a 4-page reservation at offset 3 pages by 2 pages: the region runs past its end',
     textMatches: /size is out of/,
     run: (ctx) => {
@@ -170,7 +174,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_shrink/PMEM2_E_NOSUPP#1',
-    fixtures: 'devdax',
+    notOnDevdax: EXTEND_NOT_YET,
     situation: 'shrink page 1 out of the middle of a 4-page reservation, and shrink the whole of another',
     textMatches: /middle or the whole/,
     run: (ctx) => {
@@ -187,7 +191,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_shrink/PMEM2_VM_RESERVATION_NOT_EMPTY#1',
-    fixtures: 'devdax',
+    notOnDevdax: EXTEND_NOT_YET,
     situation: 'a 4-page reservation with a mapping in its first page; shrink that page off',
     textMatches: /is not empty/,
     run: (ctx) => {
@@ -202,13 +206,13 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_shrink/-EAGAIN#1',
-    fixtures: 'devdax',
+    notOnDevdax: EXTEND_NOT_YET,
     situation: 'munmap(2) failing with EAGAIN inside the shrink',
     run: () => childless('munmap(2) has no EAGAIN on Linux (its errors are EINVAL and ENOMEM); not provokable'),
   },
   {
     key: 'pmem2_vm_reservation_shrink/-ENOMEM#1',
-    fixtures: 'devdax',
+    notOnDevdax: EXTEND_NOT_YET,
     situation: 'munmap(2) failing with ENOMEM inside the shrink',
     run: () =>
       childless(
@@ -217,7 +221,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_extend/extension starts at the end of the old reservation#1',
-    fixtures: 'devdax',
+    notOnDevdax: EXTEND_NOT_YET,
     situation: 'extend a 4-page reservation by 2 pages, then map 2 pages at offset 4 pages: the mapping lands at the old end',
     run: (ctx) => {
       const p = page(ctx);
@@ -246,7 +250,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_extend/mappings preserved across extend#1',
-    fixtures: 'devdax',
+    notOnDevdax: EXTEND_NOT_YET,
     situation: 'a mapping at page 1 of a 4-page reservation, holding a marker; extend by 4 pages',
     run: (ctx) => {
       const p = page(ctx);
@@ -259,7 +263,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_extend/reservation unchanged when extend fails#1',
-    fixtures: 'devdax',
+    notOnDevdax: EXTEND_NOT_YET,
     situation: 'an extension blocked by a second reservation (PMEM2_E_MAPPING_EXISTS): address, size and the blocking range afterwards',
     run: (ctx) => {
       const b = blockedReservation(ctx);
@@ -274,7 +278,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_extend/size must be aligned#1',
-    fixtures: 'devdax',
+    notOnDevdax: EXTEND_NOT_YET,
     situation: 'extend a 2-page reservation by 1 page + 1 byte',
     note: 'The page requires the size to be aligned but lists no error for an unaligned one; the outcome is compared with the errors it lists for pmem2_vm_reservation_extend.',
     run: (ctx) => {
@@ -286,7 +290,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_shrink/shrink from the front moves the start#1',
-    fixtures: 'devdax',
+    notOnDevdax: EXTEND_NOT_YET,
     situation:
       'shrink the first page off a 4-page reservation: it starts 1 page later, is 3 pages long, and its old first page is released',
     note: 'Released is read from /proc/self/maps: the page at the old start must no longer be mapped.',
@@ -311,7 +315,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_shrink/mappings preserved across shrink#1',
-    fixtures: 'devdax',
+    notOnDevdax: EXTEND_NOT_YET,
     situation: 'a mapping at page 1 of a 4-page reservation, holding a marker; shrink the last page off, then the first',
     run: (ctx) => {
       const p = page(ctx);
@@ -327,7 +331,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_vm_reservation_shrink/reservation unchanged when shrink fails#1',
-    fixtures: 'devdax',
+    notOnDevdax: EXTEND_NOT_YET,
     situation: 'shrink from the middle of a 4-page reservation (PMEM2_E_NOSUPP): address, size and mapped range afterwards',
     run: (ctx) => {
       const p = page(ctx);
