@@ -40,9 +40,6 @@ struct Injection {
 	int arg_index = -1; /* match only this argument ... */
 	uint64_t arg_value = 0; /* ... with this value */
 	bool fake_devdax = false;
-	bool has_memlock =
-		false; /* RLIMIT_MEMLOCK, then mlockall(MCL_FUTURE) */
-	uint64_t rlimit_memlock = 0;
 };
 
 /* syscall_nr -- the number of a system call this filter knows, or -1 */
