@@ -240,7 +240,13 @@ const cases: CaseDef[] = [
       const { src } = fileSource(ctx, 64 * p);
       const cfg = config(ctx);
       const r = ctx.addon.forkCall({ dropCaps: [CAP_IPC_LOCK], rlimitMemlock: p, mlockallFuture: true }, 'map_new', cfg, src);
-      return childOutcome(`${FN}(64 pages, memory locked beyond RLIMIT_MEMLOCK) in a child`, r, ['-EAGAIN'], 'lock memory');
+      return childOutcome(
+        `${FN}(64 pages, memory locked beyond RLIMIT_MEMLOCK) in a child`,
+        r,
+        ['-EAGAIN'],
+        'lock memory',
+        'rlimit:MEMLOCK',
+      );
     },
   },
   {
@@ -290,7 +296,7 @@ const cases: CaseDef[] = [
     run: (ctx) => {
       const { src } = fileSource(ctx, OOM_REQUEST);
       const r = ctx.addon.forkCall({ addressSpaceHeadroom: OOM_HEADROOM }, 'map_new', config(ctx), src);
-      return childOutcome(`${FN}(1 GiB, 64 MiB of address space left) in a child`, r, ['-ENOMEM'], 'limit the address space');
+      return childOutcome(`${FN}(1 GiB, 64 MiB of address space left) in a child`, r, ['-ENOMEM'], 'limit the address space', 'rlimit:AS');
     },
   },
   {

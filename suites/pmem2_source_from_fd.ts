@@ -118,7 +118,7 @@ const cases: CaseDef[] = [
       const f = ctx.file(ctx.caps.pageSize);
       ctx.defer(() => fs.closeSync(f.fd));
       const r = ctx.addon.forkMore('source_from_fd_oom', f.fd, OOM_HEADROOM);
-      return moreOutcome(`${FN}(regular file, malloc failing)`, r, ['-ENOMEM'], 'exhaust the heap');
+      return moreOutcome(`${FN}(regular file, malloc failing)`, r, ['-ENOMEM'], 'exhaust the heap', 'heap:exhausted');
     },
   },
   windowsOnly('pmem2_source_from_handle/PMEM2_E_INVALID_FILE_HANDLE#1'),

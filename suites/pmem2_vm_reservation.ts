@@ -132,6 +132,7 @@ const cases: CaseDef[] = [
         ),
         ['-EAGAIN'],
         'lock memory',
+        'rlimit:MEMLOCK',
       ),
   },
   {
@@ -143,6 +144,7 @@ const cases: CaseDef[] = [
         ctx.addon.forkCall({ addressSpaceHeadroom: OOM_HEADROOM }, 'reservation_new', 0, OOM_REQUEST),
         ['-ENOMEM'],
         'limit the address space',
+        'rlimit:AS',
       ),
   },
   {
@@ -155,6 +157,7 @@ const cases: CaseDef[] = [
         ctx.addon.forkCall({ addressSpaceHeadroom: OOM_HEADROOM }, 'reservation_new', 0, OOM_REQUEST),
         ['-ENOMEM'],
         'limit the address space',
+        'rlimit:AS',
       ),
   },
   {

@@ -50,6 +50,7 @@ function outOfMemory(ctx: CaseContext): Outcome {
     ctx.addon.forkCall({ addressSpaceHeadroom: OOM_HEADROOM }, 'pmemset_map', set, src, null),
     OUT_OF_MEMORY,
     'limit the address space',
+    'rlimit:AS',
   );
 }
 
