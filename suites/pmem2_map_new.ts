@@ -4,6 +4,8 @@
  * library returned; the verdict compares it with what the page permits.
  */
 import fs from 'node:fs';
+import os from 'node:os';
+import { seccomp } from '../runner/core/technique.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
 import {
   C,
@@ -267,10 +269,24 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_new/-ENFILE#1',
-    situation: 'the system-wide file table full',
-    run: () => ({
-      skip: 'needs the system-wide file table full (fs.file-max), which would disturb every process on the machine; not provoked',
-    }),
+    situation: "in a forked child whose mmap(2) of the file's descriptor a seccomp filter makes fail with ENFILE: map a 2-page file",
+    note: 'mmap(2) gives ENFILE when the system-wide file table is full (fs.file-max); filling it would disturb every process on the machine, so the failure is injected at the system call, matched on the descriptor argument so that only the mapping of the file fails: what is checked is that the library passes it through.',
+    run: (ctx) => {
+      const { src, fd } = fileSource(ctx, 2 * page(ctx));
+      const r = ctx.addon.forkInject(
+        { syscall: 'mmap', errno: os.constants.errno.ENFILE, argIndex: 4, argValue: fd },
+        'map_new',
+        config(ctx),
+        src,
+      );
+      return childOutcome(
+        `${FN}(2-page file, mmap failing with ENFILE) in a child`,
+        r,
+        ['-ENFILE'],
+        'install the seccomp filter',
+        seccomp('mmap', 'ENFILE'),
+      );
+    },
   },
   {
     key: 'pmem2_map_new/-ENODEV#1',
