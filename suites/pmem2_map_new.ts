@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { seccomp } from '../runner/core/technique.js';
+import { NDCTL_DEVDAX } from './pmem2_source_identity.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
 import {
   C,
@@ -110,7 +111,8 @@ const cases: CaseDef[] = [
     fixtures: 'devdax',
     situation: 'a device DAX source mapped with PMEM2_PRIVATE sharing',
     run: (ctx) => {
-      if (!ctx.caps.devdax || !ctx.caps.devdaxPath) return { skip: 'needs device DAX (the fixture offers none)' };
+      if (!ctx.caps.devdax || !ctx.caps.devdaxPath)
+        return { skip: 'needs device DAX (the fixture offers none)', technique: 'fixture:devdax' };
       const fd = fs.openSync(ctx.caps.devdaxPath, 'r+');
       ctx.defer(() => fs.closeSync(fd));
       const s = ctx.addon.sourceFromFd(fd);
@@ -128,7 +130,8 @@ const cases: CaseDef[] = [
     textMatches: /device DAX/,
     run: (ctx) => {
       const align = ctx.caps.devdaxAlignment;
-      if (!ctx.caps.devdax || !ctx.caps.devdaxPath || !align) return { skip: 'needs device DAX (the fixture offers none)' };
+      if (!ctx.caps.devdax || !ctx.caps.devdaxPath || !align)
+        return { skip: 'needs device DAX (the fixture offers none)', technique: 'fixture:devdax' };
       const p = page(ctx);
       const fd = fs.openSync(ctx.caps.devdaxPath, 'r+');
       ctx.defer(() => fs.closeSync(fd));
@@ -189,6 +192,7 @@ const cases: CaseDef[] = [
       }
       return {
         skip: `no protection combination is refused here, so the clause cannot be provoked on this platform (observed: ${seen.join('; ')})`,
+        technique: 'platform:OS',
       };
     },
   },
@@ -343,7 +347,8 @@ const cases: CaseDef[] = [
     key: 'pmem2_map_new/-ETXTBSY#1',
     situation: 'MAP_DENYWRITE on a file open for writing',
     run: () => ({
-      skip: 'Linux ignores MAP_DENYWRITE (and libpmem2 does not pass it), so no mmap(2) path returns ETXTBSY; not provokable',
+      skip: 'Linux ignores MAP_DENYWRITE (and libpmem2 does not pass it), so no mmap(2) path returns ETXTBSY: a seccomp filter could return one, but it would test a path the kernel never takes',
+      technique: seccomp('mmap', 'ETXTBSY'),
     }),
   },
   {
@@ -364,9 +369,11 @@ const cases: CaseDef[] = [
     key: 'pmem2_map_new/errors of pmem2_source_alignment()#1',
     fixtures: 'devdax',
     situation: 'pmem2_source_alignment() failing inside pmem2_map_new',
-    run: (ctx) => {
-      if (!ctx.caps.devdax) return { skip: 'needs device DAX: for regular files the alignment is the page size and cannot fail' };
-      return { skip: 'needs a device DAX whose sysfs align attribute is unreadable; not provoked' };
+    run: () => {
+      return {
+        skip: `needs a device DAX whose alignment cannot be read (for regular files the alignment is the page size and cannot fail): ${NDCTL_DEVDAX}`,
+        technique: 'mountns:sysfs-dax',
+      };
     },
   },
   {

@@ -31,7 +31,7 @@ function firstOff(want: string, results: [string, CallResult][]) {
 
 /** a case for a clause of a Windows-only function or statement: the runner skips it before it runs */
 function windowsOnly(key: string): CaseDef {
-  return { key, situation: 'Windows only', run: () => ({ skip: 'Windows only' }) };
+  return { key, situation: 'Windows only', run: () => ({ skip: 'Windows only', technique: 'platform:Windows' }) };
 }
 
 const cases: CaseDef[] = [

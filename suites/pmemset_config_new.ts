@@ -3,7 +3,7 @@
  */
 import type { CaseDef, Suite } from './framework.js';
 import { observed } from './pmem2_util.js';
-import { NO_MALLOC_FAULT } from './pmemset_page_util.js';
+import { NO_MALLOC_FAULT, NO_MALLOC_TECHNIQUE } from './pmemset_page_util.js';
 
 const cases: CaseDef[] = [
   {
@@ -31,7 +31,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_config_new/-ENOMEM#1',
     situation: 'pmemset_config_new when memory cannot be allocated',
-    run: () => ({ skip: NO_MALLOC_FAULT }),
+    run: () => ({ skip: NO_MALLOC_FAULT, technique: NO_MALLOC_TECHNIQUE }),
   },
   {
     key: 'pmemset_config_delete/config pointer cleared#1',

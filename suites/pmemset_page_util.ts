@@ -170,6 +170,8 @@ export function effectiveGranularityFault(ctx: CaseContext, g: number | undefine
   return undefined;
 }
 
+/** the technique NO_MALLOC_FAULT considered */
+export const NO_MALLOC_TECHNIQUE = 'heap:exhausted';
 export const NO_MALLOC_FAULT =
   'needs malloc to fail inside this call: the addon runs only pmemset_map and pmemset_part_map in a memory-limited child, and the library has no allocation fault injection';
 

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import type { CaseDef, Suite } from './framework.js';
 import { fileSource as pmem2FileSource, observed } from './pmem2_util.js';
 import { newSet } from './pmemset_util.js';
-import { NO_MALLOC_FAULT, page } from './pmemset_page_util.js';
+import { NO_MALLOC_FAULT, NO_MALLOC_TECHNIQUE, page } from './pmemset_page_util.js';
 
 const FN = 'pmemset_source_from_pmem2';
 
@@ -20,7 +20,11 @@ const cases: CaseDef[] = [
       return { observed: observed(`${FN}(pmem2 file source)`, r), permitted: ['0'] };
     },
   },
-  { key: `${FN}/-ENOMEM#1`, situation: 'no memory for struct pmemset_source', run: () => ({ skip: NO_MALLOC_FAULT }) },
+  {
+    key: `${FN}/-ENOMEM#1`,
+    situation: 'no memory for struct pmemset_source',
+    run: () => ({ skip: NO_MALLOC_FAULT, technique: NO_MALLOC_TECHNIQUE }),
+  },
   {
     key: `${FN}/PMEMSET_E_INVALID_PMEM2_SOURCE#1`,
     situation: 'pmem2_src NULL',
