@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import type { CaseDef, Suite } from './framework.js';
 import { check, observed } from './pmem2_util.js';
 import { mapConfig, newFilePath, newSet } from './pmemset_util.js';
-import { NO_MALLOC_FAULT, NO_MALLOC_TECHNIQUE, fdsIn, page, temporaryWithFd, umask } from './pmemset_page_util.js';
+import { oomOutcome, fdsIn, page, temporaryWithFd, umask } from './pmemset_page_util.js';
 
 const FN = 'pmemset_source_from_temporary';
 
@@ -41,8 +41,8 @@ const cases: CaseDef[] = [
   },
   {
     key: `${FN}/-ENOMEM#1`,
-    situation: 'no memory for struct pmemset_source',
-    run: () => ({ skip: NO_MALLOC_FAULT, technique: NO_MALLOC_TECHNIQUE }),
+    situation: "in a forked child whose heap is exhausted (every malloc fails): pmemset_source_from_temporary in the fixture's directory",
+    run: (ctx) => oomOutcome(ctx, 'pmemset_source_from_temporary', ctx.fixture.directory()),
   },
   {
     key: `${FN}/created with mode 0600#1`,

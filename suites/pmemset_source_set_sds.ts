@@ -8,7 +8,7 @@ import { codeName } from '../runner/core/constants.js';
 import type { CaseDef, Suite } from './framework.js';
 import { observed } from './pmem2_util.js';
 import { fileSource, newSet } from './pmemset_util.js';
-import { E, NO_MALLOC_FAULT, NO_MALLOC_TECHNIQUE, page } from './pmemset_page_util.js';
+import { E, NO_MALLOC_TECHNIQUE, page } from './pmemset_page_util.js';
 
 const FN = 'pmemset_source_set_sds';
 
@@ -34,7 +34,10 @@ const cases: CaseDef[] = [
   {
     key: `${FN}/-ENOMEM#1`,
     situation: 'no memory while storing the SDS',
-    run: () => ({ skip: NO_MALLOC_FAULT, technique: NO_MALLOC_TECHNIQUE }),
+    run: () => ({
+      skip: "needs malloc to fail inside this call: the addon's heap-exhausted child makes only the libpmemset constructors (pmemset_oom), and pmemset_source_set_sds of native/libpmemset keeps the caller's struct without allocating",
+      technique: NO_MALLOC_TECHNIQUE,
+    }),
   },
   {
     key: `${FN}/part state returned by pmemset_map#1`,
