@@ -17,6 +17,7 @@
         "native/addon/fault.cc",
         "native/addon/errormsg.cc",
         "native/addon/pmem2_more.cc",
+        "native/addon/inject.cc",
         "native/addon/pmemset_api.cc",
         "native/addon/pmemset_config.cc",
         "native/addon/pmemset_events.cc",

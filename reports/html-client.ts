@@ -286,6 +286,14 @@ export function reportClient(): void {
               : 'Reason';
       root.append(section(label, h('p', { class: 'reason' }, c.reason)));
     }
+    // how the clause was provoked (an injected errno is not a natural one), or what a skip considered
+    if (c.technique)
+      root.append(
+        section(
+          c.verdict === 'skip' ? 'Technique considered' : 'Provoked by',
+          h('p', null, h('code', { class: 'tag technique' }, c.technique)),
+        ),
+      );
     if (c.note) root.append(section('Note', h('p', { class: 'note' }, c.note)));
     const acc = accepted[String(i)];
     if (acc !== undefined) root.append(section('Accepted in the baseline', h('p', null, acc || '(no note)')));

@@ -402,6 +402,7 @@ function renderFindings(result: RunResult, all: Indexed[], gate: Gate): string {
       `<td class="says">${permitted}<blockquote>${e(c.clauseText)}</blockquote></td>` +
       `<td class="did">${nameCode(f.observedName || '(nothing)', 'name observed-name')}` +
       `${c.observed ? `<div class="small">from <code>${e(c.observed.at)}</code></div>` : ''}` +
+      `${c.technique && c.technique !== 'natural' ? `<div class="small">provoked by <code class="tag technique">${e(c.technique)}</code></div>` : ''}` +
       `${messages.length ? `<div class="small"><q>${messages.map((m) => e(m)).join('</q><br><q>')}</q></div>` : ''}${reproLinks(f.cases)}</td>` +
       `<td class="where">${e(f.implementation)}${version ? ` <span class="muted small">${e(version)}</span>` : ''}<div>${fixtures}</div>` +
       `<details class="cases"><summary>${f.cases.length} case${f.cases.length === 1 ? '' : 's'}${f.copies.length > 1 ? `, ${f.copies.length} page copies` : ''}</summary><ul>${casesList}</ul></details></td>` +
@@ -646,6 +647,7 @@ code.nw{white-space:nowrap}
 .caps-line{font-weight:normal;color:var(--muted);white-space:nowrap}
 .field.check{flex-direction:row;align-items:center;align-self:center}
 .note{font-style:italic}
+.tag.technique{border:1px solid currentColor;border-radius:3px;padding:0 .25em;font-size:.85em}
 article.prop{border:1px solid var(--line);border-radius:.5rem;padding:.2rem 1rem .6rem;margin:.8rem 0}
 .replay{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem}
 .replay pre{margin:0;padding:.4rem .6rem;background:var(--bg2);border:1px solid var(--line);border-radius:.3rem;overflow:auto;max-width:100%;user-select:all}

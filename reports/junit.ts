@@ -95,23 +95,25 @@ function testcase(c: CaseResult, accepted: BaselineEntry | undefined): string {
   const open =
     `    <testcase classname="${x(junitClassname(c.page, c.function))}" name="${x(`${c.clause} [${c.clauseId}]`)}"` +
     ` time="${seconds(c.durationMs)}"`;
+  // how the clause was provoked, or the technique a skip considered (runner/core/technique.ts)
+  const props = c.technique ? `\n      <properties>\n  ${property('technique', c.technique)}\n      </properties>` : '';
   const observed = c.observed ? `${c.observed.name}` : '(nothing observed)';
   const permitted = c.permitted.length ? c.permitted.join(' | ') : '(none listed)';
   switch (c.verdict) {
     case 'pass':
-      return `${open}/>`;
+      return props ? `${open}>${props}\n    </testcase>` : `${open}/>`;
     case 'skip':
-      return `${open}>\n      <skipped message="${x(oneLine(c.reason ?? 'skipped'))}"/>\n    </testcase>`;
+      return `${open}>${props}\n      <skipped message="${x(oneLine(c.reason ?? 'skipped'))}"/>\n    </testcase>`;
     case 'error':
       return (
-        `${open}>\n      <error message="${x(oneLine(c.reason ?? 'harness error'))}" type="harness-error">` +
+        `${open}>${props}\n      <error message="${x(oneLine(c.reason ?? 'harness error'))}" type="harness-error">` +
         `${x(caseBody(c))}</error>\n    </testcase>`
       );
     case 'crash':
     case 'timeout':
       // the library, not the harness, ended the case: an <error> of its own type, never a failure a baseline accepts
       return (
-        `${open}>\n      <error message="${x(oneLine(c.reason ?? c.verdict))}" type="library-${c.verdict}">` +
+        `${open}>${props}\n      <error message="${x(oneLine(c.reason ?? c.verdict))}" type="library-${c.verdict}">` +
         `${x(caseBody(c))}</error>\n    </testcase>`
       );
     case 'diverge': {
@@ -119,10 +121,10 @@ function testcase(c: CaseResult, accepted: BaselineEntry | undefined): string {
         const out =
           `Accepted divergence (baseline): the page permits ${permitted}, the library returned ${observed}.\n` +
           `Why accepted: ${accepted.note || '(no note in the baseline)'}\n\n${caseBody(c)}`;
-        return `${open}>\n      <system-out>${x(out)}</system-out>\n    </testcase>`;
+        return `${open}>${props}\n      <system-out>${x(out)}</system-out>\n    </testcase>`;
       }
       const message = `page permits ${permitted}; library returned ${observed}`;
-      return `${open}>\n      <failure message="${x(message)}" type="divergence">${x(caseBody(c))}</failure>\n    </testcase>`;
+      return `${open}>${props}\n      <failure message="${x(message)}" type="divergence">${x(caseBody(c))}</failure>\n    </testcase>`;
     }
     default:
       return (

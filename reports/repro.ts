@@ -344,6 +344,43 @@ function emit(w: Writer, i: number, rec: CallRecord, observedName: string | unde
       w.line(`\tprintf("#${i} map_memset_cpu_limited = %d\\n", WEXITSTATUS(${st}));`);
       return;
     }
+    case 'forkInject': {
+      const inj = (a[0] ?? {}) as { fakeDevdax?: boolean; syscall?: string };
+      if (!inj.fakeDevdax || inj.syscall !== undefined || a[1] !== 'devdax_badblock_context_new')
+        throw new Error(`no C for forkInject ${String(a[1])}`);
+      // /dev/zero made a device DAX to libpmem2 in a child's private mount namespace (native/addon/inject.cc)
+      w.line('{');
+      w.line('\tint pfd[2];');
+      w.line('\tif (pipe(pfd) != 0) die("pipe", "");');
+      w.line('\tpid_t pid = fork();');
+      w.line('\tif (pid < 0) die("fork", "");');
+      w.line('\tif (pid == 0) {');
+      w.line('\t\tstruct stat st;');
+      w.line('\t\tif (stat("/dev/zero", &st) != 0 || unshare(CLONE_NEWNS) != 0 ||');
+      w.line('\t\t    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||');
+      w.line('\t\t    mount("fake", "/sys/dev/char", "tmpfs", 0, "mode=0755") != 0)');
+      w.line('\t\t\t_exit(125);');
+      w.line('\t\tchar dir[64], link[96];');
+      w.line('\t\tsnprintf(dir, sizeof(dir), "/sys/dev/char/%u:%u", major(st.st_rdev), minor(st.st_rdev));');
+      w.line('\t\tsnprintf(link, sizeof(link), "%s/subsystem", dir);');
+      w.line('\t\tif (mkdir("/sys/dev/char/dax", 0755) != 0 || mkdir(dir, 0755) != 0 || symlink("../dax", link) != 0)');
+      w.line('\t\t\t_exit(125);');
+      w.line('\t\tint zfd = open("/dev/zero", O_RDWR);');
+      w.line('\t\tstruct pmem2_source *zsrc = NULL;');
+      w.line('\t\tstruct pmem2_badblock_context *bbctx = NULL;');
+      w.line('\t\tint c = zfd < 0 ? -errno : pmem2_source_from_fd(&zsrc, zfd);');
+      w.line('\t\tif (c == 0) c = pmem2_badblock_context_new(&bbctx, zsrc);');
+      w.line('\t\tif (write(pfd[1], &c, sizeof(c)) != (ssize_t)sizeof(c)) _exit(124);');
+      w.line('\t\t_exit(0);');
+      w.line('\t}');
+      w.line('\tclose(pfd[1]);');
+      w.line('\tif (read(pfd[0], &r, sizeof(r)) != (ssize_t)sizeof(r)) die("the child", "gave no code");');
+      w.line('\tclose(pfd[0]);');
+      w.line('\t(void)waitpid(pid, NULL, 0);');
+      w.line('}');
+      report(w, i, 'pmem2_badblock_context_new', rec, 'r', observedName);
+      return;
+    }
     case 'pmem2Exports':
       // the harness asking whether the build has a function: the program links against it
       return;
@@ -453,8 +490,12 @@ const PRELUDE = `#define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sched.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 

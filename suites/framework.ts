@@ -44,9 +44,10 @@ export interface CaseContext {
 }
 
 export type Outcome =
-  | { skip: string }
+  /** technique: the one considered for the situation, which the reason says cannot apply (runner/core/technique.ts) */
+  | { skip: string; technique?: string }
   /** the library killed the process that made the call (a forked child): never a pass, never a divergence */
-  | { crash: string; observed: Observed; permitted: string[] }
+  | { crash: string; observed: Observed; permitted: string[]; technique?: string }
   | {
       observed: Observed;
       permitted: string[];
@@ -59,6 +60,8 @@ export type Outcome =
        * proves only the rest, so it does not count as a baseline entry no longer diverging
        */
       unchecked?: string;
+      /** how the situation was provoked, when not naturally (runner/core/technique.ts) */
+      technique?: string;
     };
 
 export interface CaseDef {

@@ -8,7 +8,7 @@
 import type { CaseDef, Suite } from './framework.js';
 import { anonSource } from './pmem2_source_from_anon.js';
 import { notProvoked } from './pmem2_source_identity.js';
-import { fileSource, observed } from './pmem2_util.js';
+import { childOutcome, fileSource, observed } from './pmem2_util.js';
 
 const FN = 'pmem2_badblock_context_new';
 
@@ -51,10 +51,37 @@ const cases: CaseDef[] = [
   },
   notProvoked(
     'pmem2_badblock_context_new/PMEM2_E_INVALID_FILE_TYPE#1',
-    'a source that is neither a regular file nor a character device: pmem2_source_from_fd refuses every such descriptor first',
+    'a source that is neither a regular file nor a character device',
+    'fd:swapped',
+    'pmem2_source_from_fd refuses every such descriptor first, and a descriptor re-opened afterwards does not change the type the source recorded',
   ),
-  notProvoked('pmem2_badblock_context_new/PMEM2_E_DAX_REGION_NOT_FOUND#1', 'a device DAX or fsdax file whose region ndctl cannot find'),
-  notProvoked('pmem2_badblock_context_new/PMEM2_E_CANNOT_READ_BOUNDS#1', 'a namespace whose offset or size cannot be read'),
+  {
+    key: 'pmem2_badblock_context_new/PMEM2_E_DAX_REGION_NOT_FOUND#1',
+    situation:
+      'in a forked child with a private mount namespace in which /dev/zero looks like a device DAX (its /sys/dev/char subsystem link names dax) that no ndctl region holds: make a bad-block context of it',
+    note: 'The device is faked as in pmem2_deep_flush/PMEM2_E_DAX_REGION_NOT_FOUND#1 (where the library does answer PMEM2_E_DAX_REGION_NOT_FOUND). A device DAX no nvdimm region holds is real too: dax_hmem (soft-reserved memory) and CXL devices.',
+    run: (ctx) => {
+      if (ctx.caps.devdax)
+        return {
+          skip: "the fixture's device has a region; the file fixtures provoke this with a faked device",
+          technique: 'mountns:sysfs-dax',
+        };
+      const r = ctx.addon.forkInject({ fakeDevdax: true }, 'devdax_badblock_context_new');
+      return childOutcome(
+        `${FN}(device DAX without a region) in a child`,
+        r,
+        ['PMEM2_E_DAX_REGION_NOT_FOUND'],
+        'fake a device DAX in a private mount namespace',
+        'mountns:sysfs-dax',
+      );
+    },
+  },
+  notProvoked(
+    'pmem2_badblock_context_new/PMEM2_E_CANNOT_READ_BOUNDS#1',
+    'a namespace whose offset or size cannot be read',
+    'mountns:sysfs-dax',
+    'needs a namespace ndctl finds, with an unreadable resource or size; a device faked in a mount namespace has no namespace at all, and faking a whole nvdimm bus for libndctl is not done',
+  ),
   {
     key: 'pmem2_badblock_context_new/PMEM2_E_NOSUPP#1',
     fixtures: 'devdax',
@@ -66,15 +93,52 @@ const cases: CaseDef[] = [
   },
   notProvoked(
     'pmem2_badblock_context_new/-ENOMEM#1',
-    "malloc(3) failing for the context (the addon's children exhaust the heap only for the map and source constructors)",
+    'malloc(3) failing for the context',
+    'heap:exhausted',
+    "the addon's children exhaust the heap only around the map and source constructors; none makes a bad-block context",
   ),
-  notProvoked('pmem2_badblock_context_new/-errno#1', 'ndctl_new() failing inside the library'),
-  notProvoked('pmem2_badblock_context_new/-errno#2', 'fstat(2) failing: the library uses what it recorded when the source was made'),
-  notProvoked('pmem2_badblock_context_new/-errno#3', 'realpath(3) of a device DAX failing'),
-  notProvoked('pmem2_badblock_context_new/-errno#4', 'open(2) of the FSDAX device failing'),
-  notProvoked('pmem2_badblock_context_new/-errno#5', 'read(2) from the FSDAX device failing'),
-  notProvoked('pmem2_badblock_context_new/-errno#6', 'ndctl_region_get_resource failing'),
-  notProvoked('pmem2_badblock_context_new/-errno#7', 'the fiemap ioctl(2) failing on an fsdax file'),
+  notProvoked(
+    'pmem2_badblock_context_new/-errno#1',
+    'ndctl_new() failing inside the library',
+    'heap:exhausted',
+    "ndctl_new() fails only when its own allocations fail; the addon exhausts a child's heap only around the map and source constructors",
+  ),
+  notProvoked(
+    'pmem2_badblock_context_new/-errno#2',
+    'fstat(2) failing',
+    'seccomp:fstat=EIO',
+    'this call makes no fstat(2) for a filter to fail: the library uses what it recorded when the source was made',
+  ),
+  notProvoked(
+    'pmem2_badblock_context_new/-errno#3',
+    'realpath(3) of a device DAX failing',
+    'mountns:sysfs-dax',
+    "the realpath is made only once ndctl found the device's region; for a faked device it finds none and the library answers 0 first (see DAX_REGION_NOT_FOUND#1)",
+  ),
+  notProvoked(
+    'pmem2_badblock_context_new/-errno#4',
+    'open(2) of the FSDAX device failing',
+    'fixture:fsdax',
+    'reached only for a file on an fsdax namespace ndctl describes (the emulated guest), where the seccomp injection is not wired in',
+  ),
+  notProvoked(
+    'pmem2_badblock_context_new/-errno#5',
+    'read(2) from the FSDAX device failing',
+    'fixture:fsdax',
+    'reached only for a file on an fsdax namespace ndctl describes (the emulated guest), where the seccomp injection is not wired in',
+  ),
+  notProvoked(
+    'pmem2_badblock_context_new/-errno#6',
+    'ndctl_region_get_resource failing',
+    'mountns:sysfs-dax',
+    'needs a region ndctl finds whose resource attribute is unreadable; the host has no nvdimm bus to fake it on',
+  ),
+  notProvoked(
+    'pmem2_badblock_context_new/-errno#7',
+    'the fiemap ioctl(2) failing on an fsdax file',
+    'fixture:fsdax',
+    'reached only for a file on an fsdax namespace ndctl describes (the emulated guest), where the seccomp injection is not wired in',
+  ),
 ];
 
 export const suite: Suite = {

@@ -1,11 +1,14 @@
 /**
  * pmem2_deep_flush(3): one case per documented clause.
  */
+import os from 'node:os';
 import { codeName } from '../runner/core/constants.js';
+import { seccomp } from '../runner/core/technique.js';
 import type { CaseDef, Suite } from './framework.js';
 import { dirtied, fileMap, notClean, writebackUnobservable } from './pmem2_fn_util.js';
 import { anonMap } from './pmem2_source_from_anon.js';
-import { config, fileSource, mapNew, observed, SetupError } from './pmem2_util.js';
+import { fromExisting, plainMapping } from './pmem2_map_from_existing.js';
+import { C, childOutcome, config, fileSource, mapNew, observed, SetupError } from './pmem2_util.js';
 
 const FN = 'pmem2_deep_flush';
 
@@ -55,21 +58,46 @@ const cases: CaseDef[] = [
     key: 'pmem2_deep_flush/PMEM2_E_DAX_REGION_NOT_FOUND#1',
     situation: 'a device DAX whose region id cannot be read',
     fixtures: 'devdax',
-    run: (ctx) => ({
-      skip: ctx.caps.devdax
-        ? 'needs a device DAX whose sysfs region id is missing or unreadable; not provoked'
-        : 'needs device DAX (the fixture offers none): the region id is only looked up for Device DAX',
-    }),
+    note: "On a file fixture the device is faked: in a forked child with a private mount namespace, a tmpfs over /sys/dev/char gives /dev/zero's MAJ:MIN a subsystem link to a directory named dax, which is how libpmem2 tells a device DAX (pmem2_source_from_fd). libndctl then finds no region for it. The device's shared mapping of 2 MiB is handed to pmem2_map_from_existing with CACHE_LINE granularity (a device DAX map's), and deep-flushed.",
+    run: (ctx) => {
+      if (ctx.caps.devdax)
+        return {
+          skip: "needs a device DAX whose region cannot be found; the fixture's device has one, and the file fixtures provoke it with a faked device",
+          technique: 'mountns:sysfs-dax',
+        };
+      const len = 2 * 1024 * 1024;
+      const r = ctx.addon.forkInject({ fakeDevdax: true }, 'devdax_deep_flush', len);
+      return childOutcome(
+        `${FN}(whole 2 MiB map of a device DAX without a region) in a child`,
+        r,
+        ['PMEM2_E_DAX_REGION_NOT_FOUND'],
+        'fake a device DAX in a private mount namespace',
+        'mountns:sysfs-dax',
+      );
+    },
   },
   {
     key: 'pmem2_deep_flush/-errno#1',
-    fixtures: 'devdax',
-    situation: 'msync(2) failing inside the deep flush',
-    run: (ctx) => ({
-      skip: ctx.caps.devdax
-        ? "on a device DAX pmem2_deep_flush does not call msync(2): it writes the region's deep_flush sysfs attribute"
-        : "msync(2) over the map's own mapped, page-aligned range fails only with EIO (a write-back error of the storage), which no fixture can inject; not provoked",
-    }),
+    notOnDevdax: "on a device DAX pmem2_deep_flush does not call msync(2): it writes the region's deep_flush sysfs attribute",
+    situation:
+      'in a forked child whose msync(2) a seccomp filter makes fail with EIO: deep-flush a 2-page CACHE_LINE map of a file source (pmem2_map_from_existing over a plain 2-page mapping)',
+    note: "msync(2) over the map's own page-aligned range fails only with EIO (a write-back error of the storage), which no fixture can cause, so the failure is injected at the system call: what is checked is that the library passes it through. The deep flush of a PAGE-granularity map calls no msync at all (it returns 0 at once, see RETURN VALUE#1), so the map is given the CACHE_LINE granularity an fsdax file gets, whose deep flush is the msync of the file's range.",
+    run: (ctx) => {
+      if (!ctx.addon.pmem2Exports('pmem2_map_from_existing'))
+        return { skip: 'the library under test does not export pmem2_map_from_existing', technique: 'build:missing-function' };
+      const { src } = fileSource(ctx, 2 * ctx.caps.pageSize);
+      const m = plainMapping(ctx, 2);
+      const fe = fromExisting(ctx, src, m.addr, m.len, C.CACHE_LINE);
+      if (fe.code !== 0 || !fe.map) throw new SetupError(`pmem2_map_from_existing returned ${codeName(fe.code)}`);
+      const r = ctx.addon.forkInject({ syscall: 'msync', errno: os.constants.errno.EIO }, 'deep_flush', fe.map, 0, m.len);
+      return childOutcome(
+        `${FN}(whole 2-page CACHE_LINE map, msync failing with EIO) in a child`,
+        r,
+        ['-EIO'],
+        'install the seccomp filter',
+        seccomp('msync', 'EIO'),
+      );
+    },
   },
   {
     key: 'pmem2_deep_flush/range stored durably#1',

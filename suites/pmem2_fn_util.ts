@@ -356,11 +356,11 @@ export function sameFunction(ctx: CaseContext, names: FnName[]): Outcome {
 export function writtenBack(ctx: CaseContext, targets: [FileMap, number][], at: string, act: () => void): Outcome {
   for (const [x] of targets) {
     const why = writebackUnobservable(ctx, x.map);
-    if (why) return { skip: why };
+    if (why) return { skip: why, technique: 'fixture:write-back' };
   }
   for (const [x, off] of targets) {
     const d = dirtied(ctx, x, [off]);
-    if (d) return { skip: d };
+    if (d) return { skip: d, technique: 'fixture:write-back' };
   }
   act();
   const first = targets[0]![0];

@@ -32,7 +32,10 @@ const cases: CaseDef[] = [
       const da = ctx.addon.mapFunctions(a.map).drain;
       const db = ctx.addon.mapFunctions(b.map).drain;
       if (da !== db)
-        return { skip: `the two maps do not share a drain function (${hex(da)}, ${hex(db)}): the sentence is about maps that do` };
+        return {
+          skip: `the two maps do not share a drain function (${hex(da)}, ${hex(db)}): the sentence is about maps that do`,
+          technique: 'precondition',
+        };
       return writtenBack(
         ctx,
         [

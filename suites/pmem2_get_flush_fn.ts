@@ -85,7 +85,11 @@ const cases: CaseDef[] = [
       const { first, second } = adjacentMaps(ctx);
       const a = ctx.addon.mapFunctions(first.map).flush;
       const b = ctx.addon.mapFunctions(second.map).flush;
-      if (a !== b) return { skip: `the two maps do not share a flush function (${hex(a)}, ${hex(b)}): the sentence is about maps that do` };
+      if (a !== b)
+        return {
+          skip: `the two maps do not share a flush function (${hex(a)}, ${hex(b)}): the sentence is about maps that do`,
+          technique: 'precondition',
+        };
       const p = ctx.unit;
       return writtenBack(
         ctx,

@@ -210,7 +210,8 @@ const cases: CaseDef[] = [
       const fa = ctx.addon.mapFunctions(first.map);
       const fb = ctx.addon.mapFunctions(second.map);
       const unshared = FNS.filter((n) => fa[n] !== fb[n]);
-      if (unshared.length) return { skip: `the two maps do not share ${unshared.join(', ')}: the sentence is about maps that do` };
+      if (unshared.length)
+        return { skip: `the two maps do not share ${unshared.join(', ')}: the sentence is about maps that do`, technique: 'precondition' };
       const p = ctx.unit;
       const observable = writebackUnobservable(ctx, first.map);
       const b = BigInt(2 * p);
@@ -287,7 +288,7 @@ const cases: CaseDef[] = [
       const p = ctx.unit;
       const m = fileMap(ctx, 2, 29);
       const why = writebackUnobservable(ctx, m.map);
-      if (why) return { skip: why };
+      if (why) return { skip: why, technique: 'fixture:write-back' };
       const flagSets = [0, F.NODRAIN, F.NONTEMPORAL, F.TEMPORAL, F.WC, F.WB, F.NODRAIN | F.WC];
       const dirty: string[] = [];
       for (const fn of FNS)
@@ -295,7 +296,10 @@ const cases: CaseDef[] = [
           ctx.addon.mapWrite(m.map, p + 8, Buffer.from([fn.length + flags]));
           const before = pageState(ctx, m.addr + BigInt(p));
           if (before !== 'dirty')
-            return { skip: `a store through the map left the page ${before}: this fixture does not show write-back in page flags` };
+            return {
+              skip: `a store through the map left the page ${before}: this fixture does not show write-back in page flags`,
+              technique: 'fixture:write-back',
+            };
           store(ctx, m, fn, p + 100, flags, flags + 1);
           const after = pageState(ctx, m.addr + BigInt(p));
           if (after !== 'clean') dirty.push(`${fn}_fn(${flagsName(flags)}): ${after}`);
@@ -350,7 +354,7 @@ const cases: CaseDef[] = [
       const p = ctx.unit;
       const m = fileMap(ctx, 2, 37);
       const why = writebackUnobservable(ctx, m.map);
-      if (why) return { skip: why };
+      if (why) return { skip: why, technique: 'fixture:write-back' };
       const flagSets = [F.NOFLUSH, F.NOFLUSH | F.NODRAIN, F.NOFLUSH | F.TEMPORAL, F.NOFLUSH | F.WB];
       const flushed: string[] = [];
       const other: string[] = [];
@@ -361,7 +365,10 @@ const cases: CaseDef[] = [
           ctx.addon.mapPersist(m.map, p, p);
           const before = pageState(ctx, m.addr + BigInt(p));
           if (before !== 'clean')
-            return { skip: `a persist left the page ${before} (see the pmem2_get_persist_fn suite): nothing to compare with` };
+            return {
+              skip: `a persist left the page ${before} (see the pmem2_get_persist_fn suite): nothing to compare with`,
+              technique: 'fixture:write-back',
+            };
           const want = Buffer.from(ctx.addon.mapRead(m.map, 0, m.size));
           store(ctx, m, fn, p + 100, flags, flags + fn.length);
           if (fn === 'memcpy') pattern(64, flags + fn.length).copy(want, p + 100);

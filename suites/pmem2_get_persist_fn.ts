@@ -85,7 +85,10 @@ const cases: CaseDef[] = [
       const a = ctx.addon.mapFunctions(first.map).persist;
       const b = ctx.addon.mapFunctions(second.map).persist;
       if (a !== b)
-        return { skip: `the two maps do not share a persist function (${hex(a)}, ${hex(b)}): the sentence is about maps that do` };
+        return {
+          skip: `the two maps do not share a persist function (${hex(a)}, ${hex(b)}): the sentence is about maps that do`,
+          technique: 'precondition',
+        };
       const p = ctx.unit;
       return writtenBack(
         ctx,

@@ -52,7 +52,7 @@ const cases: CaseDef[] = [
       if (r.stage === 'call' && r.firstCode !== 0) {
         throw new SetupError(`deleting the original map in the child returned ${codeName(r.firstCode ?? NaN)}`);
       }
-      return moreOutcome(`${FN}(copy of a deleted map)`, r, ['PMEM2_E_MAPPING_NOT_FOUND'], 'copy the map object');
+      return moreOutcome(`${FN}(copy of a deleted map)`, r, ['PMEM2_E_MAPPING_NOT_FOUND'], 'copy the map object', 'stale-map');
     },
   },
   {
@@ -63,7 +63,13 @@ const cases: CaseDef[] = [
     run: (ctx) => {
       const m = freshMap(ctx);
       const r = ctx.addon.forkMore('map_delete_munmap_einval', m.map);
-      return moreOutcome(`${FN}(2-page file mapping, munmap failing)`, r, ['-EINVAL'], 'install the seccomp filter');
+      return moreOutcome(
+        `${FN}(2-page file mapping, munmap failing)`,
+        r,
+        ['-EINVAL'],
+        'install the seccomp filter',
+        'seccomp:munmap=EINVAL',
+      );
     },
   },
   {

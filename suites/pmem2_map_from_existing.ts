@@ -47,8 +47,8 @@ export function fromExisting(ctx: CaseContext, src: Source, addr: bigint, len: b
 }
 
 /** moreOutcome -- a forkMore result judged like the other child calls (childOutcome) */
-export function moreOutcome(at: string, r: MoreChildResult, permitted: string[], what: string): Outcome {
-  return childOutcome(at, r, permitted, what);
+export function moreOutcome(at: string, r: MoreChildResult, permitted: string[], what: string, technique?: string): Outcome {
+  return childOutcome(at, r, permitted, what, technique);
 }
 
 const RW = () => C.PROT_READ | C.PROT_WRITE;
@@ -122,7 +122,7 @@ const cases: CaseDef[] = [
       const { src } = fileSource(ctx, ctx.unit);
       const m = plainMapping(ctx, 1);
       const r = ctx.addon.forkMore('map_from_existing_oom', src, m.addr, m.len, C.PAGE, OOM_HEADROOM);
-      return moreOutcome(`${FN}(1-page mmap, malloc failing)`, r, ['-ENOMEM'], 'exhaust the heap');
+      return moreOutcome(`${FN}(1-page mmap, malloc failing)`, r, ['-ENOMEM'], 'exhaust the heap', 'heap:exhausted');
     },
   },
   {

@@ -4,6 +4,9 @@
  * library returned; the verdict compares it with what the page permits.
  */
 import fs from 'node:fs';
+import os from 'node:os';
+import { seccomp } from '../runner/core/technique.js';
+import { NDCTL_DEVDAX } from './pmem2_source_identity.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
 import {
   C,
@@ -125,7 +128,8 @@ const cases: CaseDef[] = [
     fixtures: 'devdax',
     situation: 'a device DAX source mapped with PMEM2_PRIVATE sharing',
     run: (ctx) => {
-      if (!ctx.caps.devdax || !ctx.caps.devdaxPath) return { skip: 'needs device DAX (the fixture offers none)' };
+      if (!ctx.caps.devdax || !ctx.caps.devdaxPath)
+        return { skip: 'needs device DAX (the fixture offers none)', technique: 'fixture:devdax' };
       const fd = fs.openSync(ctx.caps.devdaxPath, 'r+');
       ctx.defer(() => fs.closeSync(fd));
       const s = ctx.addon.sourceFromFd(fd);
@@ -143,7 +147,8 @@ const cases: CaseDef[] = [
     textMatches: /device DAX/,
     run: (ctx) => {
       const align = ctx.caps.devdaxAlignment;
-      if (!ctx.caps.devdax || !ctx.caps.devdaxPath || !align) return { skip: 'needs device DAX (the fixture offers none)' };
+      if (!ctx.caps.devdax || !ctx.caps.devdaxPath || !align)
+        return { skip: 'needs device DAX (the fixture offers none)', technique: 'fixture:devdax' };
       // a page: aligned for a file, a fraction of the device's alignment
       const p = ctx.caps.pageSize;
       const fd = fs.openSync(ctx.caps.devdaxPath, 'r+');
@@ -207,6 +212,7 @@ const cases: CaseDef[] = [
       }
       return {
         skip: `no protection combination is refused here, so the clause cannot be provoked on this platform (observed: ${seen.join('; ')})`,
+        technique: 'platform:OS',
       };
     },
   },
@@ -263,7 +269,13 @@ const cases: CaseDef[] = [
       const { src } = fileSource(ctx, 64 * p);
       const cfg = config(ctx);
       const r = ctx.addon.forkCall({ dropCaps: [CAP_IPC_LOCK], rlimitMemlock: p, mlockallFuture: true }, 'map_new', cfg, src);
-      return childOutcome(`${FN}(64 pages, memory locked beyond RLIMIT_MEMLOCK) in a child`, r, ['-EAGAIN'], 'lock memory');
+      return childOutcome(
+        `${FN}(64 pages, memory locked beyond RLIMIT_MEMLOCK) in a child`,
+        r,
+        ['-EAGAIN'],
+        'lock memory',
+        'rlimit:MEMLOCK',
+      );
     },
   },
   {
@@ -285,10 +297,24 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_new/-ENFILE#1',
-    situation: 'the system-wide file table full',
-    run: () => ({
-      skip: 'needs the system-wide file table full (fs.file-max), which would disturb every process on the machine; not provoked',
-    }),
+    situation: "in a forked child whose mmap(2) of the file's descriptor a seccomp filter makes fail with ENFILE: map a 2-page file",
+    note: 'mmap(2) gives ENFILE when the system-wide file table is full (fs.file-max); filling it would disturb every process on the machine, so the failure is injected at the system call, matched on the descriptor argument so that only the mapping of the file fails: what is checked is that the library passes it through.',
+    run: (ctx) => {
+      const { src, fd } = fileSource(ctx, 2 * page(ctx));
+      const r = ctx.addon.forkInject(
+        { syscall: 'mmap', errno: os.constants.errno.ENFILE, argIndex: 4, argValue: fd },
+        'map_new',
+        config(ctx),
+        src,
+      );
+      return childOutcome(
+        `${FN}(2-page file, mmap failing with ENFILE) in a child`,
+        r,
+        ['-ENFILE'],
+        'install the seccomp filter',
+        seccomp('mmap', 'ENFILE'),
+      );
+    },
   },
   {
     key: 'pmem2_map_new/-ENODEV#1',
@@ -319,7 +345,13 @@ const cases: CaseDef[] = [
       const { src, size } = fileSource(ctx, ctx.caps.devdax ? page(ctx) : OOM_REQUEST);
       if (size <= OOM_HEADROOM) return { skip: `the device DAX holds ${size} bytes, which fit in the ${OOM_HEADROOM}-byte headroom` };
       const r = ctx.addon.forkCall({ addressSpaceHeadroom: OOM_HEADROOM }, 'map_new', config(ctx), src);
-      return childOutcome(`${FN}(${size} bytes, 64 MiB of address space left) in a child`, r, ['-ENOMEM'], 'limit the address space');
+      return childOutcome(
+        `${FN}(${size} bytes, 64 MiB of address space left) in a child`,
+        r,
+        ['-ENOMEM'],
+        'limit the address space',
+        'rlimit:AS',
+      );
     },
   },
   {
@@ -351,7 +383,8 @@ const cases: CaseDef[] = [
     key: 'pmem2_map_new/-ETXTBSY#1',
     situation: 'MAP_DENYWRITE on a file open for writing',
     run: () => ({
-      skip: 'Linux ignores MAP_DENYWRITE (and libpmem2 does not pass it), so no mmap(2) path returns ETXTBSY; not provokable',
+      skip: 'Linux ignores MAP_DENYWRITE (and libpmem2 does not pass it), so no mmap(2) path returns ETXTBSY: a seccomp filter could return one, but it would test a path the kernel never takes',
+      technique: seccomp('mmap', 'ETXTBSY'),
     }),
   },
   {
@@ -373,9 +406,11 @@ const cases: CaseDef[] = [
     key: 'pmem2_map_new/errors of pmem2_source_alignment()#1',
     fixtures: 'devdax',
     situation: 'pmem2_source_alignment() failing inside pmem2_map_new',
-    run: (ctx) => {
-      if (!ctx.caps.devdax) return { skip: 'needs device DAX: for regular files the alignment is the page size and cannot fail' };
-      return { skip: 'needs a device DAX whose sysfs align attribute is unreadable; not provoked' };
+    run: () => {
+      return {
+        skip: `needs a device DAX whose alignment cannot be read (for regular files the alignment is the page size and cannot fail): ${NDCTL_DEVDAX}`,
+        technique: 'mountns:sysfs-dax',
+      };
     },
   },
   {

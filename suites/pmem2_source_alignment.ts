@@ -1,6 +1,7 @@
 /**
  * pmem2_source_alignment(3): one case per documented clause.
  */
+import { NDCTL_DEVDAX } from './pmem2_source_identity.js';
 import type { CaseDef, Suite } from './framework.js';
 import { config, fileSource, mapNew, observed } from './pmem2_util.js';
 import { charDevice, swappedSource } from './pmem2_source_fds.js';
@@ -12,16 +13,19 @@ function devdaxOnly(key: string, what: string): CaseDef {
     key,
     situation: what,
     fixtures: 'devdax',
-    run: (ctx) => ({
-      skip: ctx.caps.devdax
-        ? `needs a device DAX whose sysfs align attribute makes ${what}; not provoked`
-        : 'needs device DAX (the fixture offers none): the library only reads sysfs for Device DAX',
+    run: () => ({
+      skip: `needs a device DAX whose align attribute makes ${what}: ${NDCTL_DEVDAX}`,
+      technique: 'mountns:sysfs-dax',
     }),
   };
 }
 
 function freebsdOnly(key: string): CaseDef {
-  return { key, situation: 'FreeBSD only', run: () => ({ skip: 'FreeBSD only (the page\'s "On FreeBSD:" group)' }) };
+  return {
+    key,
+    situation: 'FreeBSD only',
+    run: () => ({ skip: 'FreeBSD only (the page\'s "On FreeBSD:" group)', technique: 'platform:FreeBSD' }),
+  };
 }
 
 const cases: CaseDef[] = [
@@ -48,7 +52,8 @@ const cases: CaseDef[] = [
     situation: 'the operating system reporting an alignment that is not a power of two',
     fixtures: 'devdax',
     run: () => ({
-      skip: 'needs the system to report an alignment that is not a power of two: for a regular file the alignment is the page size, and only a device DAX with a malformed align attribute could; not provoked',
+      skip: `needs the system to report an alignment that is not a power of two: for a regular file the alignment is the page size, and only a device DAX with a malformed align attribute could. ${NDCTL_DEVDAX}`,
+      technique: 'mountns:sysfs-dax',
     }),
   },
   {

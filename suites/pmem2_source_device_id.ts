@@ -39,7 +39,8 @@ const cases: CaseDef[] = [
     run: (ctx) => ({
       skip: onPmem(ctx.caps)
         ? "needs a call with a short *len, which the addon's two-step sourceDeviceId does not make; not provoked"
-        : 'needs a source whose device can be identified (persistent memory); the fixture is not',
+        : 'needs a source whose device can be identified (persistent memory); the fixture is not, and a device DAX faked in a mount namespace has no identity either (the library answers PMEM2_E_NOSUPP, measured)',
+      technique: onPmem(ctx.caps) ? 'addon:short-length' : 'fixture:pmem',
     }),
   },
   {
@@ -51,12 +52,24 @@ const cases: CaseDef[] = [
       return { observed: observed(`${FN}(anonymous source)`, r), permitted: ['PMEM2_E_NOSUPP'] };
     },
   },
-  notProvoked('pmem2_source_device_id/-errno#1', 'malloc(3) failing for the volume path (the Windows path)'),
+  notProvoked(
+    'pmem2_source_device_id/-errno#1',
+    'malloc(3) failing for the volume path',
+    'platform:Windows',
+    'the volume path is built on Windows only',
+  ),
   notProvoked(
     'pmem2_source_device_id/-errno#2',
-    'fstat(2) failing on the descriptor: the library identifies the device it recorded when the source was made',
+    'fstat(2) failing on the descriptor',
+    'seccomp:fstat=EIO',
+    'this call makes no fstat(2) for a filter to fail: the library identifies the device it recorded (st_dev/st_rdev) when the source was made',
   ),
-  notProvoked('pmem2_source_device_id/-errno#3', 'ndctl_new() failing inside the library'),
+  notProvoked(
+    'pmem2_source_device_id/-errno#3',
+    'ndctl_new() failing inside the library',
+    'heap:exhausted',
+    "ndctl_new() fails only when its own allocations fail; the addon exhausts a child's heap only around the map and source constructors",
+  ),
 ];
 
 export const suite: Suite = { name: 'pmem2_source_device_id', implementation: 'libpmem2', pages: ['pmem2_source_device_id'], cases };

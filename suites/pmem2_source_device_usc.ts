@@ -32,13 +32,30 @@ const cases: CaseDef[] = [
       return { observed: observed(`${FN}(anonymous source)`, r), permitted: ['PMEM2_E_NOSUPP'] };
     },
   },
-  notProvoked('pmem2_source_device_usc/-errno#1', 'malloc(3) failing for the volume path (the Windows path)'),
+  notProvoked(
+    'pmem2_source_device_usc/-errno#1',
+    'malloc(3) failing for the volume path',
+    'platform:Windows',
+    'the volume path is built on Windows only',
+  ),
   notProvoked(
     'pmem2_source_device_usc/-errno#2',
-    'fstat(2) failing on the descriptor: the library uses what it recorded when the source was made',
+    'fstat(2) failing on the descriptor',
+    'seccomp:fstat=EIO',
+    'this call makes no fstat(2) for a filter to fail: the library identifies the device it recorded (st_dev/st_rdev) when the source was made',
   ),
-  notProvoked('pmem2_source_device_usc/-errno#3', 'ndctl_new() failing inside the library'),
-  notProvoked('pmem2_source_device_usc/-errno#4', 'ndctl_dimm_get_dirty_shutdown() failing for a real NVDIMM'),
+  notProvoked(
+    'pmem2_source_device_usc/-errno#3',
+    'ndctl_new() failing inside the library',
+    'heap:exhausted',
+    "ndctl_new() fails only when its own allocations fail; the addon exhausts a child's heap only around the map and source constructors",
+  ),
+  notProvoked(
+    'pmem2_source_device_usc/-errno#4',
+    'ndctl_dimm_get_dirty_shutdown() failing',
+    'fixture:nvdimm',
+    'needs a real NVDIMM whose dirty-shutdown query fails; the emulated NVDIMMs have no dirty-shutdown count, and a faked device DAX has no DIMM (the library answers PMEM2_E_NOSUPP, measured)',
+  ),
 ];
 
 export const suite: Suite = { name: 'pmem2_source_device_usc', implementation: 'libpmem2', pages: ['pmem2_source_device_usc'], cases };

@@ -54,7 +54,7 @@ const cases: CaseDef[] = [
     note: 'The page spells the function "pmem2_source_form_anon" in this bullet; the clause keeps the page\'s spelling.',
     run: (ctx) => {
       const r = ctx.addon.forkMore('source_from_anon_oom', ctx.unit, OOM_HEADROOM);
-      return moreOutcome(`${FN}(1 page, malloc failing)`, r, ['-ENOMEM'], 'exhaust the heap');
+      return moreOutcome(`${FN}(1 page, malloc failing)`, r, ['-ENOMEM'], 'exhaust the heap', 'heap:exhausted');
     },
   },
   {

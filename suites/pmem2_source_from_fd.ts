@@ -31,7 +31,7 @@ function firstOff(want: string, results: [string, CallResult][]) {
 
 /** a case for a clause of a Windows-only function or statement: the runner skips it before it runs */
 function windowsOnly(key: string): CaseDef {
-  return { key, situation: 'Windows only', run: () => ({ skip: 'Windows only' }) };
+  return { key, situation: 'Windows only', run: () => ({ skip: 'Windows only', technique: 'platform:Windows' }) };
 }
 
 const cases: CaseDef[] = [
@@ -125,7 +125,7 @@ const cases: CaseDef[] = [
       const f = ctx.medium(ctx.unit);
       ctx.defer(() => fs.closeSync(f.fd));
       const r = ctx.addon.forkMore('source_from_fd_oom', f.fd, OOM_HEADROOM);
-      return moreOutcome(`${FN}(regular file, malloc failing)`, r, ['-ENOMEM'], 'exhaust the heap');
+      return moreOutcome(`${FN}(regular file, malloc failing)`, r, ['-ENOMEM'], 'exhaust the heap', 'heap:exhausted');
     },
   },
   windowsOnly('pmem2_source_from_handle/PMEM2_E_INVALID_FILE_HANDLE#1'),

@@ -52,7 +52,7 @@ const cases: CaseDef[] = [
     key: 'pmem2_source_numa_node/PMEM2_E_DAX_REGION_NOT_FOUND#1',
     situation: 'a file on a fixture that is not persistent memory (no ndctl region holds it)',
     run: (ctx) => {
-      if (onPmem(ctx.caps)) return { skip: 'the fixture is persistent memory: its files have a region' };
+      if (onPmem(ctx.caps)) return { skip: 'the fixture is persistent memory: its files have a region', technique: 'fixture:not-pmem' };
       const { src } = fileSource(ctx, ctx.caps.pageSize);
       const r = ctx.addon.sourceNumaNode(src);
       return { observed: observed(`${FN}(file off pmem)`, r), permitted: ['PMEM2_E_DAX_REGION_NOT_FOUND'] };
@@ -60,7 +60,9 @@ const cases: CaseDef[] = [
   },
   notProvoked(
     'pmem2_source_numa_node/PMEM2_E_INVALID_FILE_TYPE#1',
-    'a source of a directory: pmem2_source_from_fd refuses directories, and a descriptor re-opened on one afterwards does not change the type the source recorded',
+    'a source of a directory',
+    'fd:swapped',
+    'pmem2_source_from_fd refuses directories, and a descriptor re-opened on one afterwards does not change the type the source recorded',
   ),
 ];
 

@@ -25,7 +25,10 @@ function badBlock(key: string): CaseDef {
     key,
     situation: 'an uncorrectable media error under the range',
     fixtures: 'devdax',
-    run: () => ({ skip: 'needs a bad block (a poisoned page of real or injected persistent memory); not provoked' }),
+    run: () => ({
+      skip: 'needs a bad block (a poisoned page of real or injected persistent memory); not provoked',
+      technique: 'fixture:badblocks',
+    }),
   };
 }
 

@@ -2,6 +2,7 @@
  * pmem2_source_size(3): one case per documented clause.
  */
 import fs from 'node:fs';
+import { NDCTL_DEVDAX } from './pmem2_source_identity.js';
 import type { CaseDef, Suite } from './framework.js';
 import { codeName } from '../runner/core/constants.js';
 import { fileSource, observed, sourceFromFd } from './pmem2_util.js';
@@ -17,16 +18,19 @@ function devdaxOnly(key: string, what: string): CaseDef {
     key,
     situation: what,
     fixtures: 'devdax',
-    run: (ctx) => ({
-      skip: ctx.caps.devdax
-        ? `needs a device DAX whose sysfs attributes make ${what}; not provoked`
-        : 'needs device DAX (the fixture offers none): the library only reads sysfs for Device DAX',
+    run: () => ({
+      skip: `needs a device DAX whose size attribute makes ${what}: ${NDCTL_DEVDAX}`,
+      technique: 'mountns:sysfs-dax',
     }),
   };
 }
 
 function freebsdOnly(key: string): CaseDef {
-  return { key, situation: 'FreeBSD only', run: () => ({ skip: 'FreeBSD only (the page\'s "On FreeBSD:" group)' }) };
+  return {
+    key,
+    situation: 'FreeBSD only',
+    run: () => ({ skip: 'FreeBSD only (the page\'s "On FreeBSD:" group)', technique: 'platform:FreeBSD' }),
+  };
 }
 
 const cases: CaseDef[] = [
@@ -66,7 +70,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmem2_source_size/PMEM2_E_INVALID_FILE_TYPE#1',
     situation: 'Windows only',
-    run: () => ({ skip: 'Windows only' }),
+    run: () => ({ skip: 'Windows only', technique: 'platform:Windows' }),
   },
   {
     key: 'pmem2_source_size/PMEM2_E_INVALID_FILE_TYPE#2',

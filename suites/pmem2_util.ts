@@ -29,19 +29,22 @@ export const OOM_REQUEST = 1024 * 1024 * 1024;
  * returned, a skip when the child could not be put into the condition
  * (`what`), or the signal that ended the child. A child that used more than
  * half its address-space headroom says so, since the limit would soon
- * starve a sanitizer runtime instead of the library.
+ * starve a sanitizer runtime instead of the library. `technique` names how
+ * the child was put into the condition (runner/core/technique.ts).
  */
-export function childOutcome(at: string, r: ChildResult, permitted: string[], what: string): Outcome {
+export function childOutcome(at: string, r: ChildResult, permitted: string[], what: string, technique?: string): Outcome {
+  const t = technique ? { technique } : {};
   if (r.signal) {
     const sig = Object.entries(os.constants.signals).find(([, n]) => n === r.signal)?.[0] ?? `signal ${r.signal}`;
     return {
       crash: `the child that made the call died of signal ${sig}`,
       observed: { code: 0, name: `signal ${r.signal}`, at, message: 'the child died' },
       permitted,
+      ...t,
     };
   }
-  if (r.stage === 'setup') return { skip: `cannot ${what} in a child: ${r.message}` };
-  const o: Outcome = { observed: observed(at, { code: r.code!, ...(r.message ? { message: r.message } : {}) }), permitted };
+  if (r.stage === 'setup') return { skip: `cannot ${what} in a child: ${r.message}`, ...t };
+  const o: Outcome = { observed: observed(at, { code: r.code!, ...(r.message ? { message: r.message } : {}) }), permitted, ...t };
   if (r.addressSpaceGrowth !== undefined && r.addressSpaceGrowth > OOM_HEADROOM / 2) {
     o.note = `the child's address space grew by ${r.addressSpaceGrowth} bytes of its ${OOM_HEADROOM}-byte headroom`;
   }

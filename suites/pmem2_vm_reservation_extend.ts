@@ -2,11 +2,14 @@
  * pmem2_vm_reservation_extend(3), which documents pmem2_vm_reservation_extend
  * and pmem2_vm_reservation_shrink: one case per documented clause.
  */
+import os from 'node:os';
 import { codeName } from '../runner/core/constants.js';
+import { seccomp } from '../runner/core/technique.js';
 import type { Map as Pmem2Map, Reservation } from '../runner/core/native.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
 import {
   addressMapped,
+  childOutcome,
   config,
   fileSource,
   hex,
@@ -59,9 +62,8 @@ function blockedReservation(ctx: CaseContext): { rsv: Reservation; reach: bigint
   return { rsv, reach: region.hi - base - BigInt(2 * p) + BigInt(p), blocker: region.hi };
 }
 
-function childless(what: string): Outcome {
-  return { skip: what };
-}
+/** an extension past the large-page-aligned region a small reservation already holds, so that the library maps it */
+const EXTEND_BIG = 4 * 1024 * 1024;
 
 const cases: CaseDef[] = [
   {
@@ -98,11 +100,24 @@ const cases: CaseDef[] = [
   {
     key: 'pmem2_vm_reservation_extend/-EAGAIN#1',
     notOnDevdax: EXTEND_NOT_YET,
-    situation: 'mmap(2) failing with EAGAIN (locked memory over RLIMIT_MEMLOCK) inside the extension',
-    run: () =>
-      childless(
-        "needs mlockall(MCL_FUTURE) with RLIMIT_MEMLOCK exhausted, which only a forked child may set (it would lock all of node's memory), and the addon's forkCall offers no pmem2_vm_reservation_extend; not provoked",
-      ),
+    situation:
+      'in a forked child whose mmap(2) a seccomp filter makes fail with EAGAIN: extend an 8-page reservation (made before the filter) by 4 MiB',
+    note: 'mmap(2) gives EAGAIN for locked memory over RLIMIT_MEMLOCK; with mlockall(MCL_FUTURE) and the limit at 0 in a child, the 4 MiB extension met an occupied range first (PMEM2_E_MAPPING_EXISTS, measured), so the failure is injected at the system call: what is checked is that the library passes it through. 4 MiB, since a smaller extension stays inside the large-page-aligned region the reservation already holds and maps nothing.',
+    run: (ctx) => {
+      const r = ctx.addon.forkInject(
+        { syscall: 'mmap', errno: os.constants.errno.EAGAIN },
+        'reservation_extend',
+        8 * page(ctx),
+        EXTEND_BIG,
+      );
+      return childOutcome(
+        `${EXT}(8-page reservation, by 4 MiB, mmap failing with EAGAIN) in a child`,
+        r,
+        ['-EAGAIN'],
+        'install the seccomp filter',
+        seccomp('mmap', 'EAGAIN'),
+      );
+    },
   },
   {
     key: 'pmem2_vm_reservation_extend/-ENOMEM#1',
@@ -208,16 +223,28 @@ const cases: CaseDef[] = [
     key: 'pmem2_vm_reservation_shrink/-EAGAIN#1',
     notOnDevdax: EXTEND_NOT_YET,
     situation: 'munmap(2) failing with EAGAIN inside the shrink',
-    run: () => childless('munmap(2) has no EAGAIN on Linux (its errors are EINVAL and ENOMEM); not provokable'),
+    run: () => ({
+      skip: 'munmap(2) has no EAGAIN on Linux (its errors are EINVAL and ENOMEM): a seccomp filter could return one, but it would test a path the kernel never takes',
+      technique: seccomp('munmap', 'EAGAIN'),
+    }),
   },
   {
     key: 'pmem2_vm_reservation_shrink/-ENOMEM#1',
     notOnDevdax: EXTEND_NOT_YET,
-    situation: 'munmap(2) failing with ENOMEM inside the shrink',
-    run: () =>
-      childless(
-        'munmap(2) fails with ENOMEM only when splitting a mapping would exceed vm.max_map_count (65530 by default): the process would first have to hold that many mappings, which node cannot survive; not provoked',
-      ),
+    situation:
+      'in a forked child whose munmap(2) a seccomp filter makes fail with ENOMEM: shrink an 8-page reservation (made before the filter) by its last page',
+    note: 'munmap(2) fails with ENOMEM only when splitting a mapping would exceed vm.max_map_count (65530 by default), so the failure is injected at the system call: what is checked is that the library passes it through.',
+    run: (ctx) => {
+      const p = page(ctx);
+      const r = ctx.addon.forkInject({ syscall: 'munmap', errno: os.constants.errno.ENOMEM }, 'reservation_shrink', 8 * p, 7 * p, p);
+      return childOutcome(
+        `${SHR}(8-page reservation, its last page, munmap failing with ENOMEM) in a child`,
+        r,
+        ['-ENOMEM'],
+        'install the seccomp filter',
+        seccomp('munmap', 'ENOMEM'),
+      );
+    },
   },
   {
     key: 'pmem2_vm_reservation_extend/extension starts at the end of the old reservation#1',

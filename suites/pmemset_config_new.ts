@@ -3,7 +3,7 @@
  */
 import type { CaseDef, Suite } from './framework.js';
 import { observed } from './pmem2_util.js';
-import { NO_MALLOC_FAULT } from './pmemset_page_util.js';
+import { oomOutcome } from './pmemset_page_util.js';
 
 const cases: CaseDef[] = [
   {
@@ -30,8 +30,8 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmemset_config_new/-ENOMEM#1',
-    situation: 'pmemset_config_new when memory cannot be allocated',
-    run: () => ({ skip: NO_MALLOC_FAULT }),
+    situation: 'in a forked child whose heap is exhausted (every malloc fails): pmemset_config_new',
+    run: (ctx) => oomOutcome(ctx, 'pmemset_config_new', null),
   },
   {
     key: 'pmemset_config_delete/config pointer cleared#1',

@@ -44,7 +44,7 @@ const cases: CaseDef[] = [
     run: (ctx): Outcome => {
       const { set, src, sds } = sdsSituation(ctx);
       const r1 = ctx.addon.setMap(set, src, null, false);
-      if (codeName(r1.code) === 'PMEMSET_E_SDS_NOSUPP') return { skip: NOSUPP(ctx.caps.filesystem) };
+      if (codeName(r1.code) === 'PMEMSET_E_SDS_NOSUPP') return { skip: NOSUPP(ctx.caps.filesystem), technique: 'fixture:sds' };
       if (r1.code !== 0) return { observed: observed('pmemset_map(first part, SDS)', r1), permitted: ['0'] };
       const r2 = ctx.addon.setMap(set, src, null, false);
       const st = ctx.addon.setSdsRead(sds).state;
@@ -65,7 +65,7 @@ const cases: CaseDef[] = [
     run: (ctx): Outcome => {
       const { set, src, sds } = sdsSituation(ctx, E.INDETERMINATE);
       const r = ctx.addon.setMap(set, src, null, false);
-      if (codeName(r.code) === 'PMEMSET_E_SDS_NOSUPP') return { skip: NOSUPP(ctx.caps.filesystem) };
+      if (codeName(r.code) === 'PMEMSET_E_SDS_NOSUPP') return { skip: NOSUPP(ctx.caps.filesystem), technique: 'fixture:sds' };
       const st = ctx.addon.setSdsRead(sds).state;
       if (st === E.INDETERMINATE) return { skip: 'the device reported an indeterminate state, which this config accepts' };
       return {

@@ -278,6 +278,7 @@ const cases: CaseDef[] = [
       if (codeName(r.code) === 'PMEMSET_E_SDS_NOSUPP')
         return {
           skip: `the fixture's storage (${ctx.caps.filesystem}) does not support unsafe-shutdown data: pmemset_map answers PMEMSET_E_SDS_NOSUPP and no SDS changes`,
+          technique: 'fixture:sds',
         };
       if (r.code !== 0) return { observed: observed('pmemset_map(source with SDS)', r), permitted: ['0'] };
       const ev = ctx.addon.setEventsTake(log!);
@@ -311,6 +312,7 @@ function badblocks(ctx: CaseContext, want: string): Outcome {
   if (!ev.some((e) => e.type === 'BADBLOCK'))
     return {
       skip: `needs a source with bad blocks; no fixture injects them (detection on this ${ctx.caps.filesystem} file found none; pmemset_map returned ${codeName(r.code)})`,
+      technique: 'fixture:badblocks',
     };
   if (want === 'BADBLOCK') {
     const ok = ev.filter((e) => e.type === 'BADBLOCK').every((e) => (e.badblockLength ?? 0n) > 0n);

@@ -29,6 +29,7 @@ const cases: CaseDef[] = [
       skip: ctx.caps.dax
         ? 'needs a DAX device whose region id cannot be detected or whose msync fails (not provoked on this fixture)'
         : 'needs a DAX device (the fixture is not DAX: deep flush is an msync, which succeeds)',
+      technique: 'fixture:dax',
     }),
   },
   {

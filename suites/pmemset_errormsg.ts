@@ -26,7 +26,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_errormsg/message thread-local#1',
     situation: 'an error in one thread, pmemset_errormsg read in another',
-    run: () => ({ skip: 'the cases run on one thread and the addon makes no library call on another thread' }),
+    run: () => ({ skip: 'the cases run on one thread and the addon makes no library call on another thread', technique: 'addon:threads' }),
   },
   {
     key: 'pmemset_errormsg/message never cleared#1',

@@ -50,6 +50,7 @@ function outOfMemory(ctx: CaseContext): Outcome {
     ctx.addon.forkCall({ addressSpaceHeadroom: OOM_HEADROOM }, 'pmemset_map', set, src, null),
     OUT_OF_MEMORY,
     'limit the address space',
+    'rlimit:AS',
   );
 }
 
@@ -83,6 +84,7 @@ const cases: CaseDef[] = [
       if (off.code !== 0) {
         return {
           skip: `pmemset_map_config_set_offset(3) refuses an offset above INT64_MAX (observed ${codeName(off.code)}), so pmemset_map cannot be given one; the part API reaches this clause (pmemset_part_map suite)`,
+          technique: 'precondition',
         };
       }
       ctx.addon.setMapConfigSetLength(r.mapConfig!, page(ctx));
@@ -232,6 +234,7 @@ const cases: CaseDef[] = [
     situation: 'SDS on a device whose id is longer than PMEMSET_SDS_DEVICE_ID_LEN',
     run: () => ({
       skip: 'needs a device with unsafe-shutdown support and an id longer than PMEMSET_SDS_DEVICE_ID_LEN; no fixture provides one',
+      technique: 'fixture:sds',
     }),
   },
   {
@@ -241,18 +244,20 @@ const cases: CaseDef[] = [
       skip: ctx.caps.sds
         ? 'needs a device whose shutdown state is unacceptable (an unsafe shutdown to inject); not provoked'
         : `needs a device with unsafe-shutdown support (libpmem2 here answers ${ctx.caps.sdsError ?? 'nothing: not probed'})`,
+      technique: 'fixture:sds',
     }),
   },
   {
     key: 'pmemset_map/PMEMSET_E_IO_FAIL#1',
     situation: 'bad-block detection on a source with a bad block the callback does not clear',
-    run: () => ({ skip: 'needs a device with bad blocks; no fixture injects them' }),
+    run: () => ({ skip: 'needs a device with bad blocks; no fixture injects them', technique: 'fixture:badblocks' }),
   },
   {
     key: 'pmemset_map/PMEMSET_E_DAX_REGION_NOT_FOUND#1',
     situation: 'bad-block detection on a DAX source without a DAX region',
     run: (ctx) => ({
       skip: ctx.caps.dax ? 'needs a DAX source without a region (not provoked)' : 'needs a DAX source (the fixture is not DAX)',
+      technique: 'fixture:dax',
     }),
   },
   {
@@ -262,12 +267,13 @@ const cases: CaseDef[] = [
       skip: ctx.caps.dax
         ? 'needs a namespace whose bounds cannot be read (not provoked)'
         : 'needs a DAX namespace (the fixture is not DAX)',
+      technique: 'fixture:dax',
     }),
   },
   {
     key: 'pmemset_map/PMEMSET_E_BADBLOCK_NOSUPP#1',
     situation: 'bad-block detection on an OS without bad-block handling',
-    run: () => ({ skip: 'Linux supports bad-block handling; the clause is about other operating systems' }),
+    run: () => ({ skip: 'Linux supports bad-block handling; the clause is about other operating systems', technique: 'platform:OS' }),
   },
   {
     key: 'pmemset_map/-errno#1',
@@ -280,6 +286,7 @@ const cases: CaseDef[] = [
       if (r.code === 0)
         return {
           skip: `pmem2_badblock_context_new succeeds for a ${ctx.caps.filesystem} file (observed: the map succeeded), so there is no failure to pass through`,
+          technique: 'precondition',
         };
       return {
         observed: observed(`${FN}(bad-block detection on a ${ctx.caps.filesystem} file)`, r),

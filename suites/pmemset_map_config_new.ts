@@ -3,7 +3,7 @@
  */
 import type { CaseDef, Suite } from './framework.js';
 import { observed } from './pmem2_util.js';
-import { NO_MALLOC_FAULT } from './pmemset_page_util.js';
+import { oomOutcome } from './pmemset_page_util.js';
 
 const cases: CaseDef[] = [
   {
@@ -27,7 +27,11 @@ const cases: CaseDef[] = [
       return { observed: observed('pmemset_map_config_delete', ctx.addon.setMapConfigDelete(c.mapConfig)), permitted: ['0'] };
     },
   },
-  { key: 'pmemset_map_config_new/-ENOMEM#1', situation: 'no memory for struct pmemset_map_config', run: () => ({ skip: NO_MALLOC_FAULT }) },
+  {
+    key: 'pmemset_map_config_new/-ENOMEM#1',
+    situation: 'in a forked child whose heap is exhausted (every malloc fails): pmemset_map_config_new',
+    run: (ctx) => oomOutcome(ctx, 'pmemset_map_config_new', null),
+  },
 ];
 
 export const suite: Suite = { name: 'pmemset_map_config_new', implementation: 'libpmemset', pages: ['pmemset_map_config_new'], cases };

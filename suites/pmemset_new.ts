@@ -4,7 +4,7 @@
 import type { CaseDef, Suite } from './framework.js';
 import { C, check, observed } from './pmem2_util.js';
 import { fileSource, newSet, setConfig } from './pmemset_util.js';
-import { NO_MALLOC_FAULT, page, showEvents } from './pmemset_page_util.js';
+import { oomOutcome, page, showEvents } from './pmemset_page_util.js';
 
 const cases: CaseDef[] = [
   {
@@ -32,8 +32,8 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmemset_new/-ENOMEM#1',
-    situation: 'pmemset_new when memory cannot be allocated',
-    run: () => ({ skip: NO_MALLOC_FAULT }),
+    situation: 'in a forked child whose heap is exhausted (every malloc fails): pmemset_new with a config made before',
+    run: (ctx) => oomOutcome(ctx, 'pmemset_new', setConfig(ctx)),
   },
   {
     key: 'pmemset_new/config copied into the set#1',

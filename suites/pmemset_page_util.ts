@@ -8,7 +8,9 @@ import { codeName, mustConstant } from '../runner/core/constants.js';
 import type { Observed } from '../runner/core/model.js';
 import type { Descriptor, PartMap, PmemSet, SetEvent, SetSource } from '../runner/core/native.js';
 import type { CaseContext, Outcome } from './framework.js';
-import { C, check, hex } from './pmem2_util.js';
+import type { PmemsetOomFunction } from '../runner/core/native_more.js';
+import type { SetConfig, Source } from '../runner/core/native.js';
+import { C, check, childOutcome, hex, OOM_HEADROOM } from './pmem2_util.js';
 import { fileSource, newSet } from './pmemset_util.js';
 
 export const E = {
@@ -170,7 +172,17 @@ export function effectiveGranularityFault(ctx: CaseContext, g: number | undefine
   return undefined;
 }
 
-export const NO_MALLOC_FAULT =
-  'needs malloc to fail inside this call: the addon runs only pmemset_map and pmemset_part_map in a memory-limited child, and the library has no allocation fault injection';
+/**
+ * oomOutcome -- `fn` called in a forked child whose heap is exhausted (the
+ * address space limited, then filled until a 16-byte malloc fails), as the
+ * libpmem2 source constructors are: its page lists -ENOMEM for that
+ */
+export function oomOutcome(ctx: CaseContext, fn: PmemsetOomFunction, arg: SetConfig | Source | string | null): Outcome {
+  const r = ctx.addon.forkMore('pmemset_oom', fn, arg, OOM_HEADROOM);
+  return childOutcome(`${fn}() with malloc failing, in a child`, r, ['-ENOMEM'], 'exhaust the heap', 'heap:exhausted');
+}
+
+/** the technique a skip considers for an allocation failure */
+export const NO_MALLOC_TECHNIQUE = 'heap:exhausted';
 
 export { codeName };

@@ -47,7 +47,13 @@ function outOfMemory(ctx: CaseContext): Outcome {
   check('pmemset_part_new', p);
   const r = ctx.addon.forkCall({ addressSpaceHeadroom: OOM_HEADROOM }, 'pmemset_part_map', p.part as Part);
   const permitted = ['PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE', '-ENOMEM', 'PMEMSET_E_INVALID_PMEM2_MAP'];
-  return childOutcome(`${FN}(1 GiB part) in a child with 64 MiB of address space left`, r, permitted, 'limit the address space');
+  return childOutcome(
+    `${FN}(1 GiB part) in a child with 64 MiB of address space left`,
+    r,
+    permitted,
+    'limit the address space',
+    'rlimit:AS',
+  );
 }
 
 const cases: CaseDef[] = [

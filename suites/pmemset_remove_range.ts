@@ -51,6 +51,7 @@ const cases: CaseDef[] = [
     situation: 'pmem2_map_delete failing for a part being removed',
     run: () => ({
       skip: 'pmem2_map_delete(3) fails only when unmapping or the reservation bookkeeping fails; nothing a case can do makes it fail for a mapping the set made',
+      technique: 'seccomp:munmap=EINVAL',
     }),
   },
   {

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
 import { observed } from './pmem2_util.js';
 import { closedFile, doNotGrowPage, fileSource, mapConfig, newFilePath, newSet, S, xsource } from './pmemset_util.js';
-import { NO_MALLOC_FAULT, page, umask } from './pmemset_page_util.js';
+import { oomOutcome, page, umask } from './pmemset_page_util.js';
 
 /** PMEMSET_SOURCE_FILE_CREATE_MODE(mode) of the header: the mode in bits 32..63 */
 function createMode(mode: number): bigint {
@@ -68,10 +68,34 @@ const cases: CaseDef[] = [
       return { observed: observed('pmemset_source_delete', ctx.addon.setSourceDelete(src)), permitted: ['0'] };
     },
   },
-  { key: 'pmemset_source_from_file/PMEMSET_E_INVALID_SOURCE_PATH#1', situation: 'file path NULL', run: () => ({ skip: NULL_PATH }) },
-  { key: 'pmemset_xsource_from_file/PMEMSET_E_INVALID_SOURCE_PATH#1', situation: 'file path NULL', run: () => ({ skip: NULL_PATH }) },
-  { key: 'pmemset_source_from_file/-ENOMEM#1', situation: 'no memory for struct pmemset_source', run: () => ({ skip: NO_MALLOC_FAULT }) },
-  { key: 'pmemset_xsource_from_file/-ENOMEM#1', situation: 'no memory for struct pmemset_source', run: () => ({ skip: NO_MALLOC_FAULT }) },
+  {
+    key: 'pmemset_source_from_file/PMEMSET_E_INVALID_SOURCE_PATH#1',
+    situation: 'file path NULL',
+    run: () => ({ skip: NULL_PATH, technique: 'addon:null-path' }),
+  },
+  {
+    key: 'pmemset_xsource_from_file/PMEMSET_E_INVALID_SOURCE_PATH#1',
+    situation: 'file path NULL',
+    run: () => ({ skip: NULL_PATH, technique: 'addon:null-path' }),
+  },
+  {
+    key: 'pmemset_source_from_file/-ENOMEM#1',
+    situation: 'in a forked child whose heap is exhausted (every malloc fails): pmemset_source_from_file of a 1-page file',
+    run: (ctx) => {
+      const f = ctx.file(page(ctx));
+      ctx.defer(() => fs.closeSync(f.fd));
+      return oomOutcome(ctx, 'pmemset_source_from_file', f.path);
+    },
+  },
+  {
+    key: 'pmemset_xsource_from_file/-ENOMEM#1',
+    situation: 'in a forked child whose heap is exhausted (every malloc fails): pmemset_xsource_from_file of a 1-page file, no flags',
+    run: (ctx) => {
+      const f = ctx.file(page(ctx));
+      ctx.defer(() => fs.closeSync(f.fd));
+      return oomOutcome(ctx, 'pmemset_xsource_from_file', f.path);
+    },
+  },
   {
     key: 'pmemset_xsource_from_file/PMEMSET_E_INVALID_SOURCE_FILE_CREATE_FLAGS#1',
     situation: 'flags CREATE_IF_NEEDED | 1<<20 (a bit no flag has)',

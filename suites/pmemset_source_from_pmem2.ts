@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import type { CaseDef, Suite } from './framework.js';
 import { fileSource as pmem2FileSource, observed } from './pmem2_util.js';
 import { newSet } from './pmemset_util.js';
-import { NO_MALLOC_FAULT, page } from './pmemset_page_util.js';
+import { oomOutcome, page } from './pmemset_page_util.js';
 
 const FN = 'pmemset_source_from_pmem2';
 
@@ -20,7 +20,12 @@ const cases: CaseDef[] = [
       return { observed: observed(`${FN}(pmem2 file source)`, r), permitted: ['0'] };
     },
   },
-  { key: `${FN}/-ENOMEM#1`, situation: 'no memory for struct pmemset_source', run: () => ({ skip: NO_MALLOC_FAULT }) },
+  {
+    key: `${FN}/-ENOMEM#1`,
+    situation:
+      'in a forked child whose heap is exhausted (every malloc fails): pmemset_source_from_pmem2 of a pmem2 source of a 1-page file',
+    run: (ctx) => oomOutcome(ctx, 'pmemset_source_from_pmem2', pmem2FileSource(ctx, page(ctx)).src),
+  },
   {
     key: `${FN}/PMEMSET_E_INVALID_PMEM2_SOURCE#1`,
     situation: 'pmem2_src NULL',

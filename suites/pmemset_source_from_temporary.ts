@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import type { CaseDef, Suite } from './framework.js';
 import { check, observed } from './pmem2_util.js';
 import { mapConfig, newFilePath, newSet } from './pmemset_util.js';
-import { NO_MALLOC_FAULT, fdsIn, page, temporaryWithFd, umask } from './pmemset_page_util.js';
+import { oomOutcome, fdsIn, page, temporaryWithFd, umask } from './pmemset_page_util.js';
 
 const FN = 'pmemset_source_from_temporary';
 
@@ -39,7 +39,11 @@ const cases: CaseDef[] = [
       return { observed: observed(`${FN}(/proc)`, r), permitted: ['PMEMSET_E_CANNOT_CREATE_TEMP_FILE'] };
     },
   },
-  { key: `${FN}/-ENOMEM#1`, situation: 'no memory for struct pmemset_source', run: () => ({ skip: NO_MALLOC_FAULT }) },
+  {
+    key: `${FN}/-ENOMEM#1`,
+    situation: "in a forked child whose heap is exhausted (every malloc fails): pmemset_source_from_temporary in the fixture's directory",
+    run: (ctx) => oomOutcome(ctx, 'pmemset_source_from_temporary', ctx.fixture.directory()),
+  },
   {
     key: `${FN}/created with mode 0600#1`,
     situation: 'a temporary source: the file it opened in the directory has mode 0600 and size 0',

@@ -71,6 +71,7 @@ Init(Napi::Env env, Napi::Object exports)
 	fault_init(env, exports);
 	errormsg_init(env, exports);
 	more_init(env, exports);
+	inject_init(env, exports);
 	pmemset_config_init(env, exports);
 	pmemset_events_init(env, exports);
 	pmemset_set_init(env, exports);

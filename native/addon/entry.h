@@ -24,6 +24,7 @@ void child_init(Napi::Env env, Napi::Object exports);
 void fault_init(Napi::Env env, Napi::Object exports);
 void errormsg_init(Napi::Env env, Napi::Object exports);
 void more_init(Napi::Env env, Napi::Object exports);
+void inject_init(Napi::Env env, Napi::Object exports);
 
 /*
  * read_full -- reads up to len bytes of a child's report from fd until the

@@ -8,6 +8,8 @@
  * dlsym, so a build that lacks one fails only the cases that need it.
  */
 #include "entry.h"
+#include "missing.h"
+#include "pmemset_api.h"
 
 #include <atomic>
 #include <cerrno>
@@ -337,6 +339,36 @@ fail_munmap()
 	return 0;
 }
 
+/*
+ * pmemset_oom_call -- the libpmemset constructor `what`, made with every
+ * malloc failing; what it made is left (the child exits)
+ */
+static int
+pmemset_oom_call(const PmemsetApi &set, const std::string &what,
+	pmemset_config *cfg, pmem2_source *p2src, const char *path)
+{
+	if (what == "pmemset_new") {
+		pmemset *s = nullptr;
+		return set.pmemset_new(&s, cfg);
+	}
+	if (what == "pmemset_config_new") {
+		pmemset_config *c = nullptr;
+		return set.pmemset_config_new(&c);
+	}
+	if (what == "pmemset_map_config_new") {
+		pmemset_map_config *mc = nullptr;
+		return set.pmemset_map_config_new(&mc);
+	}
+	pmemset_source *src = nullptr;
+	if (what == "pmemset_source_from_pmem2")
+		return set.pmemset_source_from_pmem2(&src, p2src);
+	if (what == "pmemset_source_from_file")
+		return set.pmemset_source_from_file(&src, path);
+	if (what == "pmemset_xsource_from_file")
+		return set.pmemset_xsource_from_file(&src, path, 0);
+	return set.pmemset_source_from_temporary(&src, path);
+}
+
 /* lib_size -- the size of a map, as the library reports it */
 static uint64_t
 lib_size(Napi::Env env, pmem2_map *map)
@@ -410,6 +442,9 @@ ForkMore(const Napi::CallbackInfo &info)
 	uint64_t addr = 0, len = 0, headroom = 0;
 	int gran = 0;
 	map_from_existing_fn from_existing = nullptr;
+	std::string set_what, set_path;
+	pmemset_config *set_cfg = nullptr;
+	const PmemsetApi *setlib = nullptr;
 	if (op == "map_from_existing_oom") {
 		src = static_cast<pmem2_source *>(
 			handle_get(info[1], HK_SOURCE)->ptr);
@@ -427,6 +462,29 @@ ForkMore(const Napi::CallbackInfo &info)
 		/* the descriptor, or the anonymous size */
 		addr = arg_u64(info, 1, "fd or size");
 		headroom = arg_u64(info, 2, "headroom");
+	} else if (op == "pmemset_oom") {
+		set_what = arg_string(info, 1, "function");
+		setlib = pmemset_api();
+		if (setlib == nullptr)
+			throw Napi::Error::New(env, "libpmemset is not loaded");
+		if (set_what == "pmemset_new")
+			set_cfg = static_cast<pmemset_config *>(
+				handle_get(info[2], HK_SET_CONFIG)->ptr);
+		else if (set_what == "pmemset_source_from_pmem2")
+			src = static_cast<pmem2_source *>(
+				handle_get(info[2], HK_SOURCE)->ptr);
+		else if (set_what == "pmemset_source_from_file" ||
+			set_what == "pmemset_xsource_from_file" ||
+			set_what == "pmemset_source_from_temporary")
+			set_path = arg_string(info, 2, "path");
+		else if (set_what != "pmemset_config_new" &&
+			set_what != "pmemset_map_config_new")
+			throw Napi::TypeError::New(env,
+				"pmemset_oom: unknown function '" + set_what +
+					"'");
+		headroom = arg_u64(info, 3, "headroom");
+		missing_require("libpmemset", setlib->missing,
+			set_what.c_str());
 	} else if (op == "map_memset_cpu_limited") {
 		HandleRecord *rec = handle_get(info[1], HK_MAP);
 		map = static_cast<pmem2_map *>(rec->ptr);
@@ -495,6 +553,18 @@ ForkMore(const Napi::CallbackInfo &info)
 					lib.pmem2_source_from_fd(&s, (int)addr);
 			else if (!err)
 				rep.code = lib.pmem2_source_from_anon(&s, addr);
+		} else if (op == "pmemset_oom") {
+			/* its message buffer, as any earlier caller holds it */
+			(void)setlib->pmemset_errormsg();
+			err = exhaust_heap(lib, headroom);
+			if (!err)
+				rep.code = pmemset_oom_call(*setlib, set_what,
+					set_cfg, src, set_path.c_str());
+			if (!err && rep.code != 0) {
+				const char *m = setlib->pmemset_errormsg();
+				(void)snprintf(rep.message, sizeof(rep.message),
+					"%s", m ? m : "");
+			}
 		} else if (op == "map_memset_cpu_limited") {
 			err = cpu_limit(headroom);
 			if (!err)
@@ -512,7 +582,7 @@ ForkMore(const Napi::CallbackInfo &info)
 			/* cut to the report's size on purpose */
 			(void)snprintf(rep.message, sizeof(rep.message), "%s",
 				strerror(err));
-		} else if (rep.code != 0) {
+		} else if (rep.code != 0 && op != "pmemset_oom") {
 			const char *m = lib.pmem2_errormsg();
 			(void)snprintf(rep.message, sizeof(rep.message), "%s",
 				m ? m : "");

@@ -66,6 +66,11 @@ export interface CaseResult {
   reason?: string;
   /** a note on the clause (page contradictions, our reading) */
   note?: string;
+  /**
+   * how the situation was provoked (a case that ran: 'natural', 'seccomp:munmap=EINVAL', 'mountns:sysfs-dax',
+   * ...), or for a skip the technique that was considered and cannot apply (runner/core/technique.ts)
+   */
+  technique?: string;
   durationMs: number;
   /** property cases: the seed and shrink path that reproduce it */
   seed?: number;

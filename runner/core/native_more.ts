@@ -6,7 +6,7 @@
  * threads at once. Functions a build does not export throw when called;
  * pmem2Exports tells beforehand.
  */
-import type { CallResult, Config, Map as Pmem2Map, PointerState, Reservation, Source } from './native.js';
+import type { CallResult, Config, Map as Pmem2Map, PointerState, Reservation, SetConfig, Source } from './native.js';
 
 type Size = number | bigint;
 
@@ -30,7 +30,49 @@ export interface ReservationRace {
   live: { map: Pmem2Map; offset: bigint; size: bigint }[];
 }
 
+/** what forkInject changes in its child before the one call (native/addon/inject.cc) */
+export interface Injection {
+  /** this system call fails with `errno` (a positive errno number) ... */
+  syscall?: 'munmap' | 'mmap' | 'msync' | 'fstat' | 'newfstatat' | 'openat' | 'readlink' | 'readlinkat';
+  errno?: number;
+  /** ... only when its argument `argIndex` equals `argValue` */
+  argIndex?: number;
+  argValue?: Size;
+  /** /dev/zero looks like a device DAX: its /sys/dev/char subsystem link, in a private mount namespace, names "dax" */
+  fakeDevdax?: boolean;
+}
+
+export type DevdaxOp =
+  | 'devdax_source_from_fd'
+  | 'devdax_source_size'
+  | 'devdax_source_alignment'
+  | 'devdax_numa_node'
+  | 'devdax_badblock_context_new'
+  | 'devdax_device_id'
+  | 'devdax_device_usc';
+
+export type PmemsetOomFunction =
+  | 'pmemset_new'
+  | 'pmemset_config_new'
+  | 'pmemset_map_config_new'
+  | 'pmemset_source_from_pmem2'
+  | 'pmemset_source_from_file'
+  | 'pmemset_xsource_from_file'
+  | 'pmemset_source_from_temporary';
+
 export interface MoreAddon {
+  /** pmem2_map_new in a child put into the injection's condition */
+  forkInject(inj: Injection, op: 'map_new', cfg: Config, src: Source): MoreChildResult;
+  /** pmem2_deep_flush(map, address + offset, length) in such a child */
+  forkInject(inj: Injection, op: 'deep_flush', map: Pmem2Map, offset: Size, length: Size): MoreChildResult;
+  /** a reservation of `size` made in the child before the condition, then deleted, shrunk or extended under it */
+  forkInject(inj: Injection, op: 'reservation_delete', size: Size): MoreChildResult;
+  forkInject(inj: Injection, op: 'reservation_shrink', size: Size, offset: Size, length: Size): MoreChildResult;
+  forkInject(inj: Injection, op: 'reservation_extend', size: Size, length: Size): MoreChildResult;
+  /** with fakeDevdax: a source of /dev/zero made in the child, then the call on it */
+  forkInject(inj: Injection, op: DevdaxOp): MoreChildResult;
+  /** with fakeDevdax: pmem2_map_new of `length`, or a shared mmap of /dev/zero given to pmem2_map_from_existing (CACHE_LINE) and deep-flushed */
+  forkInject(inj: Injection, op: 'devdax_map_new' | 'devdax_deep_flush', length: Size): MoreChildResult;
   pmem2Exports(name: string): boolean;
   /** a private anonymous mmap(2) of `length` bytes with PROT_* `prot`, made outside libpmem2 */
   plainMap(length: Size, prot: number): bigint;
@@ -55,6 +97,8 @@ export interface MoreAddon {
   /** pmem2_source_from_fd(fd) / pmem2_source_from_anon(size) with the heap exhausted */
   forkMore(op: 'source_from_fd_oom' | 'source_from_anon_oom', fdOrSize: Size, headroom: Size): MoreChildResult;
   forkMore(op: 'map_delete_stale' | 'map_delete_munmap_einval', map: Pmem2Map): MoreChildResult;
+  /** a libpmemset constructor with every malloc failing (the heap exhausted, as for the source_*_oom ops); `arg`: the config, the pmem2 source, or the path it needs */
+  forkMore(op: 'pmemset_oom', fn: PmemsetOomFunction, arg: SetConfig | Source | string | null, headroom: Size): MoreChildResult;
   /** the map's memset of 0x5a + persist over [offset, +length) in a child limited to `cpuSeconds` of CPU; code 1: bytes wrong */
   forkMore(op: 'map_memset_cpu_limited', map: Pmem2Map, offset: Size, length: Size, cpuSeconds: number): MoreChildResult;
   /** machine code of a function returning 42 on this architecture, null where unknown */

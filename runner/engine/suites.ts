@@ -13,6 +13,7 @@ import { companionLibpmem2 } from '../core/implementation.js';
 import type { BuildExports, MissingFunctionError } from '../core/partial.js';
 import { buildExports, isMissingFunction, missingOutcome } from '../core/partial.js';
 import { judge, platformSkip } from '../core/verdict.js';
+import { NATURAL, platformTechnique } from '../core/technique.js';
 import type { Fixture } from '../../fixtures/fixture.js';
 import type { CaseContext, Implementation, Outcome, Suite } from '../../suites/framework.js';
 import { clauseKey, makeFile, makeMedium } from '../../suites/framework.js';
@@ -96,11 +97,12 @@ export function runClause(sel: Selected, fixture: Fixture, opts: RunOptions, cat
       verdict: 'skip',
       permitted: [],
       reason: `device DAX: ${def.notOnDevdax ?? 'this case needs files, and runs on the file fixtures'}`,
+      technique: 'fixture:files',
       ...withNote,
     });
   }
   const skipWhy = platformSkip(clause);
-  if (skipWhy) return done({ verdict: 'skip', permitted: [], reason: skipWhy, ...withNote });
+  if (skipWhy) return done({ verdict: 'skip', permitted: [], reason: skipWhy, technique: platformTechnique(skipWhy), ...withNote });
   if (def.textMatches && !def.textMatches.test(clause.text)) {
     return done({
       verdict: 'error',
@@ -153,19 +155,28 @@ export function runClause(sel: Selected, fixture: Fixture, opts: RunOptions, cat
       verdict: m.verdict,
       permitted: [],
       reason: m.reason,
+      technique: 'build:missing-function',
       ...(m.verdict === 'diverge' ? { observed: { code: 0, name: 'not exported', at: `${fn}()` } } : {}),
       ...withNote,
     });
   }
   if (harnessError !== undefined || !outcome)
     return done({ verdict: 'error', permitted: [], reason: harnessError ?? 'the case returned nothing', ...withNote });
-  if ('skip' in outcome) return done({ verdict: 'skip', permitted: [], reason: outcome.skip, ...withNote });
+  if ('skip' in outcome)
+    return done({
+      verdict: 'skip',
+      permitted: [],
+      reason: outcome.skip,
+      ...(outcome.technique ? { technique: outcome.technique } : {}),
+      ...withNote,
+    });
   if ('crash' in outcome) {
     return done({
       verdict: 'crash',
       permitted: outcome.permitted,
       observed: outcome.observed,
       reason: outcome.crash,
+      technique: outcome.technique ?? NATURAL,
       ...withNote,
       ...withCalls,
     });
@@ -188,6 +199,7 @@ export function runClause(sel: Selected, fixture: Fixture, opts: RunOptions, cat
     ...(reason ? { reason } : {}),
     ...(notes ? { note: notes } : {}),
     ...(outcome.unchecked ? { unchecked: outcome.unchecked } : {}),
+    technique: outcome.technique ?? NATURAL,
     ...(verdict === 'diverge' ? withCalls : {}),
   });
 }

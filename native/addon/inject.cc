@@ -1,0 +1,503 @@
+/*
+ * Fault injection for the paths no fixture reaches: one library call in a
+ * forked child whose process is changed first -- a seccomp filter that
+ * makes one system call (optionally only with one argument value) fail
+ * with a chosen errno, or a private mount namespace in which a character
+ * device looks like a device DAX to the library. The child exits after the
+ * call, so neither the filter nor the mounts ever reach the parent.
+ */
+#include "entry.h"
+
+#include <cerrno>
+#include <cstddef>
+#include <cstring>
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+typedef int (*map_from_existing_fn)(struct pmem2_map **,
+	const struct pmem2_source *, void *, size_t, enum pmem2_granularity);
+typedef int (*numa_node_fn)(const struct pmem2_source *, int *);
+typedef int (*bb_new_fn)(struct pmem2_badblock_context **,
+	const struct pmem2_source *);
+typedef int (*device_id_fn)(const struct pmem2_source *, char *, size_t *);
+typedef int (*device_usc_fn)(const struct pmem2_source *, uint64_t *);
+
+struct Injection {
+	int nr = -1; /* the system call made to fail; -1: none */
+	int err = 0;
+	int arg_index = -1; /* match only this argument ... */
+	uint64_t arg_value = 0; /* ... with this value */
+	bool fake_devdax = false;
+};
+
+/* syscall_nr -- the number of a system call this filter knows, or -1 */
+static int
+syscall_nr(const std::string &name)
+{
+	if (name == "munmap")
+		return __NR_munmap;
+	if (name == "mmap")
+		return __NR_mmap;
+	if (name == "msync")
+		return __NR_msync;
+	if (name == "newfstatat")
+		return __NR_newfstatat;
+	if (name == "openat")
+		return __NR_openat;
+	if (name == "readlinkat")
+		return __NR_readlinkat;
+#if defined(__NR_fstat)
+	if (name == "fstat")
+		return __NR_fstat;
+#endif
+#if defined(__NR_readlink)
+	if (name == "readlink")
+		return __NR_readlink;
+#endif
+	return -1;
+}
+
+static Injection
+read_injection(Napi::Env env, const Napi::Object &o)
+{
+	Injection in;
+	std::string name;
+	if (o.Has("syscall")) {
+		Napi::Value v = o.Get("syscall");
+		if (!v.IsString())
+			throw Napi::TypeError::New(env,
+				"injection.syscall must be a string");
+		name = v.As<Napi::String>().Utf8Value();
+		in.nr = syscall_nr(name);
+		if (in.nr < 0)
+			throw Napi::TypeError::New(env,
+				"unknown system call '" + name +
+					"' (known: munmap, mmap, msync, fstat, "
+					"newfstatat, openat, readlink, "
+					"readlinkat)");
+		int32_t e = 0;
+		if (!prop_i32(o, "errno", e) || e <= 0 || e > 4095)
+			throw Napi::TypeError::New(env,
+				"injection.errno must be 1..4095");
+		in.err = e;
+		int32_t idx = -1;
+		if (prop_i32(o, "argIndex", idx)) {
+			if (idx < 0 || idx > 5 ||
+				!prop_u64(o, "argValue", in.arg_value))
+				throw Napi::TypeError::New(env,
+					"injection.argIndex must be 0..5 and "
+					"come with argValue");
+			in.arg_index = idx;
+		}
+	}
+	prop_bool(o, "fakeDevdax", in.fake_devdax);
+	return in;
+}
+
+/*
+ * install_filter -- from now on, the system call `in.nr` (with argument
+ * `in.arg_index` equal to `in.arg_value`, when given) fails with `in.err`;
+ * every other call is allowed. The argument is compared in two 32-bit
+ * halves, as classic BPF loads words.
+ */
+static int
+install_filter(const Injection &in)
+{
+#if defined(__x86_64__)
+	const uint32_t arch = AUDIT_ARCH_X86_64;
+#elif defined(__aarch64__)
+	const uint32_t arch = AUDIT_ARCH_AARCH64;
+#else
+	return ENOSYS;
+#endif
+	const uint32_t ret_err =
+		SECCOMP_RET_ERRNO | ((uint32_t)in.err & SECCOMP_RET_DATA);
+	uint32_t lo = (uint32_t)(in.arg_value & 0xffffffffU);
+	uint32_t hi = (uint32_t)(in.arg_value >> 32);
+	uint32_t arg_off = in.arg_index < 0 ?
+		0 :
+		(uint32_t)(offsetof(struct seccomp_data, args) +
+			8 * (size_t)in.arg_index);
+	/* little-endian: the low half first */
+	struct sock_filter with_arg[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 0, 6),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)in.nr, 0, 4),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, arg_off),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, lo, 0, 2),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, arg_off + 4),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, hi, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_RET | BPF_K, ret_err),
+	};
+	struct sock_filter any_arg[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 0, 2),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)in.nr, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_RET | BPF_K, ret_err),
+	};
+	struct sock_fprog prog;
+	if (in.arg_index >= 0)
+		prog = {(unsigned short)(sizeof(with_arg) /
+				sizeof(with_arg[0])),
+			with_arg};
+	else
+		prog = {(unsigned short)(sizeof(any_arg) / sizeof(any_arg[0])),
+			any_arg};
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return errno;
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+		return errno;
+	return 0;
+}
+
+/* write_text -- a whole small file, created */
+static int
+write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return errno;
+	size_t len = strlen(text);
+	ssize_t n = write(fd, text, len);
+	int err = n < 0 ? errno : (size_t)n != len ? EIO : 0;
+	if (close(fd) != 0 && err == 0)
+		err = errno;
+	return err;
+}
+
+/*
+ * fake_devdax -- in a private mount namespace, /sys/dev/char is replaced
+ * by a tmpfs in which MAJ:MIN of `dev` has a subsystem link to a
+ * directory named "dax": libpmem2 reads that link (realpath of
+ * /sys/dev/char/MAJ:MIN/subsystem) to decide that a character device is a
+ * device DAX. Everything else of sysfs stays as it is, so libndctl finds
+ * no region or namespace for the device. The namespace is made private
+ * before the mount, so nothing propagates to the parent's mounts.
+ */
+static int
+fake_devdax(dev_t dev)
+{
+	if (unshare(CLONE_NEWNS) != 0)
+		return errno;
+	if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+		return errno;
+	if (mount("pmem-conform-fake-devdax", "/sys/dev/char", "tmpfs",
+		    MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") != 0)
+		return errno;
+	char dir[64], link[96];
+	(void)snprintf(dir, sizeof(dir), "/sys/dev/char/%u:%u", major(dev),
+		minor(dev));
+	(void)snprintf(link, sizeof(link), "%s/subsystem", dir);
+	if (mkdir("/sys/dev/char/dax", 0755) != 0 || mkdir(dir, 0755) != 0 ||
+		symlink("../dax", link) != 0)
+		return errno;
+	/* what a device DAX holds beside its subsystem link */
+	char attr[128];
+	(void)snprintf(attr, sizeof(attr), "%s/dev", dir);
+	char devtext[32];
+	(void)snprintf(devtext, sizeof(devtext), "%u:%u\n", major(dev),
+		minor(dev));
+	return write_text(attr, devtext);
+}
+
+struct InjectReport {
+	int stage; /* 0: the call ran; 1: setting up the condition failed */
+	int code;
+	char message[512];
+};
+
+/* what the child is asked to do; resolved before fork */
+struct InjectOp {
+	std::string name;
+	pmem2_config *cfg = nullptr;
+	pmem2_source *src = nullptr;
+	pmem2_map *map = nullptr;
+	uint64_t a = 0, b = 0, c = 0;
+};
+
+/*
+ * devdax_call -- the op on a source of /dev/zero made after the device was
+ * made to look like a device DAX; /dev/zero because it can be mapped
+ * shared, as a device DAX can
+ */
+static int
+devdax_call(const Pmem2Api &lib, const InjectOp &op, int *stage)
+{
+	int fd = open("/dev/zero", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		*stage = 1;
+		return errno;
+	}
+	pmem2_source *src = nullptr;
+	int ret = lib.pmem2_source_from_fd(&src, fd);
+	if (op.name == "devdax_source_from_fd" || ret != 0)
+		return ret;
+	if (op.name == "devdax_source_size") {
+		size_t size = 0;
+		return lib.pmem2_source_size(src, &size);
+	}
+	if (op.name == "devdax_source_alignment") {
+		size_t al = 0;
+		return lib.pmem2_source_alignment(src, &al);
+	}
+	if (op.name == "devdax_map_new") {
+		pmem2_config *cfg = nullptr;
+		ret = lib.pmem2_config_new(&cfg);
+		if (ret == 0)
+			ret = lib.pmem2_config_set_required_store_granularity(
+				cfg, PMEM2_GRANULARITY_PAGE);
+		if (ret == 0)
+			ret = lib.pmem2_config_set_length(cfg, op.a);
+		if (ret != 0) {
+			*stage = 1;
+			return -ret;
+		}
+		pmem2_map *m = nullptr;
+		return lib.pmem2_map_new(&m, cfg, src);
+	}
+	void *dl = lib.dl;
+	if (op.name == "devdax_deep_flush") {
+		auto from_existing = reinterpret_cast<map_from_existing_fn>(
+			dlsym(dl, "pmem2_map_from_existing"));
+		if (from_existing == nullptr) {
+			*stage = 1;
+			return ENOSYS;
+		}
+		void *p = mmap(nullptr, op.a, PROT_READ | PROT_WRITE,
+			MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED) {
+			*stage = 1;
+			return errno;
+		}
+		pmem2_map *m = nullptr;
+		ret = from_existing(&m, src, p, op.a,
+			PMEM2_GRANULARITY_CACHE_LINE);
+		if (ret != 0) {
+			*stage = 1;
+			return -ret;
+		}
+		return lib.pmem2_deep_flush(m, p, op.a);
+	}
+	if (op.name == "devdax_numa_node") {
+		auto fn = reinterpret_cast<numa_node_fn>(
+			dlsym(dl, "pmem2_source_numa_node"));
+		int node = 0;
+		return fn ? fn(src, &node) : (*stage = 1, ENOSYS);
+	}
+	if (op.name == "devdax_badblock_context_new") {
+		auto fn = reinterpret_cast<bb_new_fn>(
+			dlsym(dl, "pmem2_badblock_context_new"));
+		pmem2_badblock_context *ctx = nullptr;
+		return fn ? fn(&ctx, src) : (*stage = 1, ENOSYS);
+	}
+	if (op.name == "devdax_device_id") {
+		auto fn = reinterpret_cast<device_id_fn>(
+			dlsym(dl, "pmem2_source_device_id"));
+		size_t len = 0;
+		return fn ? fn(src, nullptr, &len) : (*stage = 1, ENOSYS);
+	}
+	if (op.name == "devdax_device_usc") {
+		auto fn = reinterpret_cast<device_usc_fn>(
+			dlsym(dl, "pmem2_source_device_usc"));
+		uint64_t usc = 0;
+		return fn ? fn(src, &usc) : (*stage = 1, ENOSYS);
+	}
+	*stage = 1;
+	return EINVAL;
+}
+
+/*
+ * child_run -- the child's part: the condition, then exactly one call of
+ * the library (a reservation the call needs is made before the filter,
+ * so that only the call under test meets it)
+ */
+static void
+child_run(const Pmem2Api &lib, const Injection &in, const InjectOp &op,
+	InjectReport *rep)
+{
+	int stage = 0;
+	pmem2_vm_reservation *rsv = nullptr;
+	if (op.name.rfind("reservation_", 0) == 0) {
+		int ret = lib.pmem2_vm_reservation_new(&rsv, nullptr, op.a);
+		if (ret != 0) {
+			rep->stage = 1;
+			rep->code = -ret;
+			return;
+		}
+	}
+	if (in.fake_devdax) {
+		struct stat st;
+		int err = stat("/dev/zero", &st) != 0 ? errno :
+							fake_devdax(st.st_rdev);
+		if (err) {
+			rep->stage = 1;
+			rep->code = err;
+			return;
+		}
+	}
+	if (in.nr >= 0) {
+		int err = install_filter(in);
+		if (err) {
+			rep->stage = 1;
+			rep->code = err;
+			return;
+		}
+	}
+	int code;
+	if (op.name == "map_new") {
+		pmem2_map *m = nullptr;
+		code = lib.pmem2_map_new(&m, op.cfg, op.src);
+	} else if (op.name == "deep_flush") {
+		char *base =
+			static_cast<char *>(lib.pmem2_map_get_address(op.map));
+		code = lib.pmem2_deep_flush(op.map, base + op.a, op.b);
+	} else if (op.name == "reservation_delete") {
+		code = lib.pmem2_vm_reservation_delete(&rsv);
+	} else if (op.name == "reservation_shrink") {
+		code = lib.pmem2_vm_reservation_shrink(rsv, op.b, op.c);
+	} else if (op.name == "reservation_extend") {
+		code = lib.pmem2_vm_reservation_extend(rsv, op.b);
+	} else {
+		code = devdax_call(lib, op, &stage);
+	}
+	rep->stage = stage;
+	rep->code = code;
+}
+
+/*
+ * ForkInject -- forkInject(injection, op, ...args) -> {stage, code,
+ * message?} or {signal}. injection: {syscall?, errno?, argIndex?,
+ * argValue?, fakeDevdax?}. Ops: "map_new"(config, source),
+ * "deep_flush"(map, offset, length), "reservation_delete"(size),
+ * "reservation_shrink"(size, offset, length), "reservation_extend"(size,
+ * length), and with fakeDevdax "devdax_source_from_fd",
+ * "devdax_source_size", "devdax_source_alignment", "devdax_map_new"(length),
+ * "devdax_deep_flush"(length), "devdax_numa_node",
+ * "devdax_badblock_context_new", "devdax_device_id", "devdax_device_usc".
+ * stage "setup": putting the child into the condition failed, code is the
+ * errno (or the negated library code) of that step.
+ */
+static Napi::Value
+ForkInject(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	Injection in = read_injection(env, arg_object(info, 0, "injection"));
+	InjectOp op;
+	op.name = arg_string(info, 1, "operation");
+	const Pmem2Api &lib = api(env);
+	if (op.name == "map_new") {
+		op.cfg = static_cast<pmem2_config *>(
+			handle_get(info[2], HK_CONFIG)->ptr);
+		op.src = static_cast<pmem2_source *>(
+			handle_get(info[3], HK_SOURCE)->ptr);
+	} else if (op.name == "deep_flush") {
+		op.map = static_cast<pmem2_map *>(
+			handle_get(info[2], HK_MAP)->ptr);
+		op.a = arg_u64(info, 3, "offset");
+		op.b = arg_u64(info, 4, "length");
+	} else if (op.name == "reservation_delete") {
+		op.a = arg_u64(info, 2, "size");
+	} else if (op.name == "reservation_shrink") {
+		op.a = arg_u64(info, 2, "size");
+		op.b = arg_u64(info, 3, "offset");
+		op.c = arg_u64(info, 4, "length");
+	} else if (op.name == "reservation_extend") {
+		op.a = arg_u64(info, 2, "size");
+		op.b = arg_u64(info, 3, "length");
+	} else if (op.name.rfind("devdax_", 0) == 0) {
+		if (!in.fake_devdax)
+			throw Napi::TypeError::New(env,
+				op.name + " needs injection.fakeDevdax");
+		if (op.name == "devdax_map_new" ||
+			op.name == "devdax_deep_flush")
+			op.a = arg_u64(info, 2, "length");
+	} else {
+		throw Napi::TypeError::New(env,
+			"unknown child operation '" + op.name + "'");
+	}
+
+	int pipefd[2];
+	if (pipe(pipefd) != 0)
+		throw Napi::Error::New(env,
+			std::string("pipe: ") + strerror(errno));
+	pid_t pid = fork();
+	if (pid < 0) {
+		int err = errno;
+		(void)close(
+			pipefd[0]); /* the fork error is the one to report */
+		(void)close(pipefd[1]);
+		throw Napi::Error::New(env,
+			std::string("fork: ") + strerror(err));
+	}
+	if (pid == 0) {
+		(void)close(pipefd[0]); /* changes nothing in the child */
+		InjectReport rep;
+		memset(&rep, 0, sizeof(rep));
+		child_run(lib, in, op, &rep);
+		if (rep.stage == 1) {
+			/* cut to the report's size on purpose */
+			(void)snprintf(rep.message, sizeof(rep.message), "%s",
+				strerror(rep.code < 0 ? -rep.code : rep.code));
+		} else if (rep.code != 0) {
+			const char *m = lib.pmem2_errormsg();
+			(void)snprintf(rep.message, sizeof(rep.message), "%s",
+				m ? m : "");
+		}
+		const char *p = reinterpret_cast<const char *>(&rep);
+		size_t len = sizeof(rep);
+		while (len > 0) {
+			ssize_t n = write(pipefd[1], p, len);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				_exit(3);
+			p += n;
+			len -= (size_t)n;
+		}
+		_exit(0);
+	}
+	(void)close(pipefd[1]); /* Linux releases it even on error */
+	InjectReport rep;
+	int read_err = 0;
+	size_t got = read_full(pipefd[0], &rep, sizeof(rep), &read_err);
+	(void)close(pipefd[0]); /* everything was read */
+	int status = wait_child(env, pid);
+	Napi::Object r = Napi::Object::New(env);
+	if (WIFSIGNALED(status)) {
+		r.Set("signal", Napi::Number::New(env, WTERMSIG(status)));
+		return r;
+	}
+	if (read_err != 0 || got != sizeof(rep))
+		throw Napi::Error::New(env, "child exited without a report");
+	r.Set("stage", Napi::String::New(env, rep.stage ? "setup" : "call"));
+	r.Set("code", Napi::Number::New(env, rep.code));
+	if (rep.message[0])
+		r.Set("message", Napi::String::New(env, rep.message));
+	return r;
+}
+
+void
+inject_init(Napi::Env env, Napi::Object exports)
+{
+	exports.Set("forkInject", Napi::Function::New(env, ForkInject));
+}
