@@ -35,10 +35,14 @@ for (const [name, cmd, args] of [
 }
 
 // 1. unit, binding and conformance tests: the test files node --test would
-// find in dist/ (its default patterns), two at a time, since most of them
-// wait on child processes; the emulated-guest files after them, one at a
-// time as before (each boots QEMU guests, which take a core each).
-// PMEM_CONFORM_TEST_CONCURRENCY=N changes the first figure.
+// find in dist/ (its default patterns); the emulated-guest files after the
+// rest, one at a time (each boots QEMU guests, which take a core each).
+// PMEM_CONFORM_TEST_CONCURRENCY=N runs N of the other files at once. It
+// stays 1: with 2, runner/cli/interrupt.test.ts failed (a run of another
+// file removed the killed run's leftover the test waits to see its own next
+// run remove: every run sweeps what dead runs left), and the CPU-limited
+// child of pmem2_map_from_existing/usable without pmem2_map_new#1 ran into
+// the case timeout on the loaded machine (repro.test.ts).
 const GUEST_FILES = ['dist/fixtures/emulated.test.js', 'dist/runner/engine/durability/durability.test.js'];
 const TEST_FILE = /(^|\/)(test|test-[^/]*|[^/]*[._-]test)\.[cm]?js$|\/test\/[^/]*\.[cm]?js$/;
 function testFiles(dir) {
@@ -52,7 +56,7 @@ function testFiles(dir) {
   return found.sort();
 }
 const all = [...testFiles('dist'), 'scripts/gen-constants.test.cjs'];
-const concurrency = process.env.PMEM_CONFORM_TEST_CONCURRENCY ?? '2';
+const concurrency = process.env.PMEM_CONFORM_TEST_CONCURRENCY ?? '1';
 const phases = [
   { files: all.filter((f) => !GUEST_FILES.includes(f)), concurrency },
   { files: all.filter((f) => GUEST_FILES.includes(f)), concurrency: '1' },
