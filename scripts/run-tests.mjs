@@ -38,11 +38,11 @@ for (const [name, cmd, args] of [
 // find in dist/ (its default patterns); the emulated-guest files after the
 // rest, one at a time (each boots QEMU guests, which take a core each).
 // PMEM_CONFORM_TEST_CONCURRENCY=N runs N of the other files at once. It
-// stays 1: with 2, runner/cli/interrupt.test.ts failed (a run of another
-// file removed the killed run's leftover the test waits to see its own next
-// run remove: every run sweeps what dead runs left), and the CPU-limited
-// child of pmem2_map_from_existing/usable without pmem2_map_new#1 ran into
-// the case timeout on the loaded machine (repro.test.ts).
+// stays 1 until a whole run with 2 is green: the one tried (a machine at
+// load average 15) failed runner/cli/repro.test.ts, whose CPU-limited child
+// of pmem2_map_from_existing/usable without pmem2_map_new#1 passes alone,
+// and interrupt.test.ts's kill -9 case, which fails alone too on a machine
+// where other checkouts' runs sweep the killed run's leftover first.
 const GUEST_FILES = ['dist/fixtures/emulated.test.js', 'dist/runner/engine/durability/durability.test.js'];
 const TEST_FILE = /(^|\/)(test|test-[^/]*|[^/]*[._-]test)\.[cm]?js$|\/test\/[^/]*\.[cm]?js$/;
 function testFiles(dir) {
