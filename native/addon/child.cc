@@ -145,8 +145,12 @@ apply(const Conditions &c, uint64_t *as_base)
 	return 0;
 }
 
-static void
-write_all(int fd, const void *buf, size_t len)
+/*
+ * write_report -- in a child: writes all of a report to fd; a short write
+ * is exit status 3, which the parent reads as no report
+ */
+void
+write_report(int fd, const void *buf, size_t len)
 {
 	const char *p = static_cast<const char *>(buf);
 	while (len > 0) {
@@ -219,19 +223,7 @@ ForkCall(const Napi::CallbackInfo &info)
 					  "pmem2_vm_reservation_new");
 
 	int pipefd[2];
-	if (pipe(pipefd) != 0)
-		throw Napi::Error::New(env,
-			std::string("pipe: ") + strerror(errno));
-
-	pid_t pid = fork();
-	if (pid < 0) {
-		int err = errno;
-		/* the fork error is the one to report */
-		(void)close(pipefd[0]);
-		(void)close(pipefd[1]);
-		throw Napi::Error::New(env,
-			std::string("fork: ") + strerror(err));
-	}
+	pid_t pid = fork_piped(env, pipefd);
 	if (pid == 0) {
 		/* an unclosed read end in the child changes nothing */
 		(void)close(pipefd[0]);
@@ -271,20 +263,15 @@ ForkCall(const Napi::CallbackInfo &info)
 			rep.has_growth = 1;
 			rep.growth = now > as_base ? now - as_base : 0;
 		}
-		write_all(pipefd[1], &rep, sizeof(rep));
+		write_report(pipefd[1], &rep, sizeof(rep));
 		_exit(0);
 	}
 
-	/*
-	 * Linux releases a descriptor even when close() reports an error, so
-	 * the read below still sees the end of the pipe when the child exits.
-	 */
-	(void)close(pipefd[1]);
 	ChildReport rep;
-	int read_err = 0;
-	size_t got = read_full(pipefd[0], &rep, sizeof(rep), &read_err);
-	(void)close(pipefd[0]); /* everything was read */
-	int status = wait_child(env, pid);
+	int read_err;
+	bool complete;
+	int status = reap_report(env, pid, pipefd, &rep, sizeof(rep), &complete,
+		&read_err);
 	if (read_err != 0)
 		throw Napi::Error::New(env,
 			std::string("reading the child's report: ") +
@@ -295,7 +282,7 @@ ForkCall(const Napi::CallbackInfo &info)
 		r.Set("signal", Napi::Number::New(env, WTERMSIG(status)));
 		return r;
 	}
-	if (got != sizeof(rep))
+	if (!complete)
 		throw Napi::Error::New(env, "child exited without a report");
 	r.Set("stage", Napi::String::New(env, rep.stage ? "setup" : "call"));
 	r.Set("code", Napi::Number::New(env, rep.code));
@@ -305,6 +292,24 @@ ForkCall(const Napi::CallbackInfo &info)
 		r.Set("addressSpaceGrowth",
 			Napi::Number::New(env, (double)rep.growth));
 	return r;
+}
+
+pid_t
+fork_piped(Napi::Env env, int pipefd[2])
+{
+	if (pipe(pipefd) != 0)
+		throw Napi::Error::New(env,
+			std::string("pipe: ") + strerror(errno));
+	pid_t pid = fork();
+	if (pid < 0) {
+		int err = errno;
+		/* the fork error is the one to report */
+		(void)close(pipefd[0]);
+		(void)close(pipefd[1]);
+		throw Napi::Error::New(env,
+			std::string("fork: ") + strerror(err));
+	}
+	return pid;
 }
 
 size_t
@@ -336,6 +341,22 @@ wait_child(Napi::Env env, pid_t pid)
 		throw Napi::Error::New(env,
 			std::string("waitpid: ") + strerror(errno));
 	return status;
+}
+
+int
+reap_report(Napi::Env env, pid_t pid, int pipefd[2], void *buf, size_t len,
+	bool *complete, int *read_err)
+{
+	/*
+	 * Linux releases a descriptor even when close() reports an error, so
+	 * the read below still sees the end of the pipe when the child exits.
+	 */
+	(void)close(pipefd[1]);
+	*read_err = 0;
+	size_t got = read_full(pipefd[0], buf, len, read_err);
+	(void)close(pipefd[0]); /* everything was read */
+	*complete = got == len;
+	return wait_child(env, pid);
 }
 
 void

@@ -35,6 +35,23 @@ size_t read_full(int fd, void *buf, size_t len, int *err);
 /* wait_child -- waits for pid (through EINTR); its status, or a JS Error */
 int wait_child(Napi::Env env, pid_t pid);
 
+/*
+ * fork_piped -- makes pipefd and forks; the child's pid (0 in the child), or
+ * a JS Error with both ends closed
+ */
+pid_t fork_piped(Napi::Env env, int pipefd[2]);
+
+/* write_report -- in a child: writes all of a report to fd, or _exit(3) */
+void write_report(int fd, const void *buf, size_t len);
+
+/*
+ * reap_report -- in the parent of fork_piped: reads the child's report into
+ * buf (*complete when all len bytes came, *read_err the errno of a failed
+ * read), closes the pipe and reaps the child; its wait status
+ */
+int reap_report(Napi::Env env, pid_t pid, int pipefd[2], void *buf, size_t len,
+	bool *complete, int *read_err);
+
 /* the protection a config handle will give its maps (tracked by the addon) */
 unsigned config_prot(const HandleRecord *cfg);
 

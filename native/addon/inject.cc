@@ -437,18 +437,7 @@ ForkInject(const Napi::CallbackInfo &info)
 	}
 
 	int pipefd[2];
-	if (pipe(pipefd) != 0)
-		throw Napi::Error::New(env,
-			std::string("pipe: ") + strerror(errno));
-	pid_t pid = fork();
-	if (pid < 0) {
-		int err = errno;
-		(void)close(
-			pipefd[0]); /* the fork error is the one to report */
-		(void)close(pipefd[1]);
-		throw Napi::Error::New(env,
-			std::string("fork: ") + strerror(err));
-	}
+	pid_t pid = fork_piped(env, pipefd);
 	if (pid == 0) {
 		(void)close(pipefd[0]); /* changes nothing in the child */
 		InjectReport rep;
@@ -463,31 +452,20 @@ ForkInject(const Napi::CallbackInfo &info)
 			(void)snprintf(rep.message, sizeof(rep.message), "%s",
 				m ? m : "");
 		}
-		const char *p = reinterpret_cast<const char *>(&rep);
-		size_t len = sizeof(rep);
-		while (len > 0) {
-			ssize_t n = write(pipefd[1], p, len);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				_exit(3);
-			p += n;
-			len -= (size_t)n;
-		}
+		write_report(pipefd[1], &rep, sizeof(rep));
 		_exit(0);
 	}
-	(void)close(pipefd[1]); /* Linux releases it even on error */
 	InjectReport rep;
-	int read_err = 0;
-	size_t got = read_full(pipefd[0], &rep, sizeof(rep), &read_err);
-	(void)close(pipefd[0]); /* everything was read */
-	int status = wait_child(env, pid);
+	int read_err;
+	bool complete;
+	int status = reap_report(env, pid, pipefd, &rep, sizeof(rep), &complete,
+		&read_err);
 	Napi::Object r = Napi::Object::New(env);
 	if (WIFSIGNALED(status)) {
 		r.Set("signal", Napi::Number::New(env, WTERMSIG(status)));
 		return r;
 	}
-	if (read_err != 0 || got != sizeof(rep))
+	if (read_err != 0 || !complete)
 		throw Napi::Error::New(env, "child exited without a report");
 	r.Set("stage", Napi::String::New(env, rep.stage ? "setup" : "call"));
 	r.Set("code", Napi::Number::New(env, rep.code));

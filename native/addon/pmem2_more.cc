@@ -236,22 +236,6 @@ struct MoreReport {
 	char message[512];
 };
 
-static void
-write_report(int fd, const MoreReport &rep)
-{
-	const char *p = reinterpret_cast<const char *>(&rep);
-	size_t len = sizeof(rep);
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			_exit(3);
-		p += n;
-		len -= (size_t)n;
-	}
-}
-
 /*
  * exhaust_heap -- with the address space limited to what the child holds
  * plus `headroom`, allocates until even a 16-byte malloc fails, so that
@@ -505,18 +489,7 @@ ForkMore(const Napi::CallbackInfo &info)
 	const Pmem2Api &lib = api(env);
 
 	int pipefd[2];
-	if (pipe(pipefd) != 0)
-		throw Napi::Error::New(env,
-			std::string("pipe: ") + strerror(errno));
-	pid_t pid = fork();
-	if (pid < 0) {
-		int err = errno;
-		(void)close(
-			pipefd[0]); /* the fork error is the one to report */
-		(void)close(pipefd[1]);
-		throw Napi::Error::New(env,
-			std::string("fork: ") + strerror(err));
-	}
+	pid_t pid = fork_piped(env, pipefd);
 	if (pid == 0) {
 		(void)close(pipefd[0]); /* changes nothing in the child */
 		MoreReport rep;
@@ -587,21 +560,20 @@ ForkMore(const Napi::CallbackInfo &info)
 			(void)snprintf(rep.message, sizeof(rep.message), "%s",
 				m ? m : "");
 		}
-		write_report(pipefd[1], rep);
+		write_report(pipefd[1], &rep, sizeof(rep));
 		_exit(0);
 	}
-	(void)close(pipefd[1]); /* Linux releases it even on error */
 	MoreReport rep;
-	int read_err = 0;
-	size_t got = read_full(pipefd[0], &rep, sizeof(rep), &read_err);
-	(void)close(pipefd[0]); /* everything was read */
-	int status = wait_child(env, pid);
+	int read_err;
+	bool complete;
+	int status = reap_report(env, pid, pipefd, &rep, sizeof(rep), &complete,
+		&read_err);
 	Napi::Object r = Napi::Object::New(env);
 	if (WIFSIGNALED(status)) {
 		r.Set("signal", Napi::Number::New(env, WTERMSIG(status)));
 		return r;
 	}
-	if (got != sizeof(rep))
+	if (!complete)
 		throw Napi::Error::New(env, "child exited without a report");
 	r.Set("stage", Napi::String::New(env, rep.stage ? "setup" : "call"));
 	r.Set("code", Napi::Number::New(env, rep.code));
