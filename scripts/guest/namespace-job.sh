@@ -13,6 +13,9 @@
 # the host's /var/lib is read-only in here: the markers go to the guest's /run
 export PMEM_CONFORM_NAMESPACE_STATE=/run/pmem-conform/namespaces
 wait_for /sys/bus/nd/devices/region0 10 || fail "no NVDIMM region"
+# xfs is not in the initramfs, and the kernel's own module loading runs the initramfs's modprobe,
+# which cannot find it: load it here, in the chroot, from the host's /lib/modules
+modprobe xfs 2>> "$R/ndctl.log" || fail "modprobe xfs: $(tail -1 "$R/ndctl.log")"
 { ndctl disable-region all && ndctl init-labels -f all && ndctl enable-region all; } > "$R/ndctl.log" 2>&1 || fail "ndctl init-labels: $(tail -2 "$R/ndctl.log" | tr '\n' ' ')"
 ndctl create-namespace -r region0 -m fsdax -s 512M -a 2M -n pmc-test >> "$R/ndctl.log" 2>&1 || fail "create-namespace: $(tail -2 "$R/ndctl.log" | tr '\n' ' ')"
 ndctl list -N -v > "$R/before.json"
