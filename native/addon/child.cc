@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -300,7 +301,20 @@ fork_piped(Napi::Env env, int pipefd[2])
 	if (pipe(pipefd) != 0)
 		throw Napi::Error::New(env,
 			std::string("pipe: ") + strerror(errno));
+	pid_t parent = getpid();
 	pid_t pid = fork();
+	if (pid == 0) {
+		/*
+		 * A child that hangs (a sanitizer runtime deadlocking on a lock
+		 * another thread held at fork) must not outlive a worker the
+		 * runner kills for its timeout: it holds the worker's inherited
+		 * descriptors, and the runner waits for them to close.
+		 */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
+			getppid() != parent)
+			_exit(126);
+		return 0;
+	}
 	if (pid < 0) {
 		int err = errno;
 		/* the fork error is the one to report */
