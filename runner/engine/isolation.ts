@@ -142,6 +142,9 @@ function lastLine(text: string): string {
   return text.trim().split('\n').filter(Boolean).slice(-1)[0]?.slice(0, 300) ?? '';
 }
 
+/** how long after a worker's exit its pipes may stay open before the runner lets them go */
+const EXIT_GRACE_MS = 3000;
+
 /** one worker over units[from..]; resolves when it ends, however it ends */
 function runWorker(o: IsolationOptions, from: number): Promise<WorkerEnd> {
   return new Promise((resolve) => {
@@ -170,12 +173,29 @@ function runWorker(o: IsolationOptions, from: number): Promise<WorkerEnd> {
         end.next = m.index + 1;
       } else if (m.type === 'fatal') end.fatal = m.message;
     });
-    // 'close', not 'exit': by then every message the worker sent has been read
-    child.on('close', (code, sig) => {
+    let settled = false;
+    let grace: NodeJS.Timeout | undefined;
+    const settle = (code: number | null, sig: NodeJS.Signals | null) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
+      clearTimeout(grace);
       o.signal.removeEventListener('abort', onAbort);
       end.exit = sig ? `signal ${sig}` : `exit status ${code}`;
       resolve(end);
+    };
+    // 'close', not 'exit': by then every message the worker sent has been read
+    child.on('close', settle);
+    // but a process the library forked inherits the worker's pipes, and one that lives on (hung, or
+    // sleeping) would hold 'close' back for good: a short while after the worker is gone, its pipes
+    // are let go, whatever still holds their other ends
+    child.on('exit', (code, sig) => {
+      grace = setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        if (child.connected) child.disconnect();
+        settle(code, sig);
+      }, EXIT_GRACE_MS);
     });
     const job: Job = { ...o.job, units: o.units.slice(from), suiteCases: o.suiteCases() };
     // indices in the worker's messages are of o.units: the worker is told where its list starts
