@@ -55,7 +55,7 @@ function play(opts: Partial<ConsoleOptions>, isTTY: boolean, baseline?: Baseline
 test('CI (no terminal): a header, a plain [n/N] line per finished block, the summary, the gate verdict last; no colour, no carriage return', () => {
   const out = play({}, false);
   const lines = out.trimEnd().split('\n');
-  assert.equal(lines[0], 'pmem-conform: libpmem2 on tmpfs, fsdax, seed 7, 5 cases planned');
+  assert.equal(lines[0], 'pmem-conform: libpmem2 on tmpfs, fsdax, seed 7, 5 clause cases planned');
   assert.match(out, /^\[4\/5\] libpmem2 on tmpfs, suites: 1 pass, 2 diverge, 1 skip/m);
   assert.match(out, /^\[5\/5\] libpmem2 on fsdax, suites: 0 pass, 1 diverge, 0 skip/m);
   // the three cases are one finding: one line, across page copies and fixtures

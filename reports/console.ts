@@ -263,7 +263,7 @@ export class ConsoleReporter implements Reporter {
       const seed = start.seed !== undefined ? `, seed ${start.seed}` : '';
       this.line(
         `pmem-conform: ${start.implementations.join(' + ') || 'no implementation'} on ${start.fixtures.join(', ') || 'no fixture'}${seed}` +
-          (this.total ? `, ${this.total} cases planned` : ''),
+          plannedText(this.planned),
       );
     }
     const beat = this.tty ? 1 : 5;
@@ -370,4 +370,23 @@ export class ConsoleReporter implements Reporter {
     this.line(`reports: ${this.opts.files.map((f) => path.relative(process.cwd(), f) || f).join(', ')}`);
     this.line(gateLine(gate, this.paint));
   }
+}
+
+/**
+ * plannedText -- the header's count of what the [n/N] counter counts: a
+ * clause's case is one case, but a property is one unit that reports a case
+ * per finding, so the summary's case count may be higher than the units
+ */
+function plannedText(planned: PlannedGroup[]): string {
+  let clauses = 0;
+  let properties = 0;
+  for (const g of planned) {
+    if (g.campaign === 'properties') properties += g.units.length;
+    else clauses += g.units.length;
+  }
+  if (!clauses && !properties) return '';
+  const parts = [];
+  if (clauses) parts.push(`${clauses} clause case${clauses === 1 ? '' : 's'}`);
+  if (properties) parts.push(`${properties} propert${properties === 1 ? 'y' : 'ies'}`);
+  return `, ${parts.join(' and ')} planned`;
 }

@@ -56,7 +56,7 @@ test('conformance run of libpmem2 and libpmemset on tmpfs: a case per seed claus
   // a default run's output fits a screen or two: a header, a line per finished block, the summary, the verdict last
   const lines = r.stdout.trimEnd().split('\n');
   assert.ok(lines.length <= 60, `${lines.length} lines:\n${r.stdout}`);
-  assert.match(lines[0]!, /^pmem-conform: libpmem2 \+ libpmemset on tmpfs, seed 1, \d+ cases planned$/);
+  assert.match(lines[0]!, /^pmem-conform: libpmem2 \+ libpmemset on tmpfs, seed 1, \d+ clause cases and \d+ properties planned$/);
   assert.match(lines.at(-1)!, /^GATE GREEN: nothing new against the baseline/);
   assert.ok(
     lines.every((l) => l.length <= 200),
