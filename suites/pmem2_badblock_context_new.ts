@@ -7,7 +7,7 @@
  */
 import type { CaseDef, Suite } from './framework.js';
 import { anonSource } from './pmem2_source_from_anon.js';
-import { notProvoked } from './pmem2_source_identity.js';
+import { badblockContextOom, ndctlOom, notProvoked } from './pmem2_source_identity.js';
 import { childOutcome, fileSource, observed } from './pmem2_util.js';
 
 const FN = 'pmem2_badblock_context_new';
@@ -91,18 +91,8 @@ const cases: CaseDef[] = [
       return { observed: observed(`${FN}(anonymous source)`, r), permitted: ['PMEM2_E_NOSUPP'] };
     },
   },
-  notProvoked(
-    'pmem2_badblock_context_new/-ENOMEM#1',
-    'malloc(3) failing for the context',
-    'heap:exhausted',
-    "the addon's children exhaust the heap only around the map and source constructors; none makes a bad-block context",
-  ),
-  notProvoked(
-    'pmem2_badblock_context_new/-errno#1',
-    'ndctl_new() failing inside the library',
-    'heap:exhausted',
-    "ndctl_new() fails only when its own allocations fail; the addon exhausts a child's heap only around the map and source constructors",
-  ),
+  badblockContextOom('pmem2_badblock_context_new/-ENOMEM#1'),
+  ndctlOom('pmem2_badblock_context_new/-errno#1', FN, 'ndctl_new() failing inside the library'),
   notProvoked(
     'pmem2_badblock_context_new/-errno#2',
     'fstat(2) failing',
