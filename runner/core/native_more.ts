@@ -6,7 +6,7 @@
  * threads at once. Functions a build does not export throw when called;
  * pmem2Exports tells beforehand.
  */
-import type { CallResult, Config, Map as Pmem2Map, PointerState, Reservation, SetConfig, SetSource, Source } from './native.js';
+import type { CallResult, Config, Map as Pmem2Map, PointerState, Reservation, PmemSet, SetConfig, SetSource, Source } from './native.js';
 
 type Size = number | bigint;
 
@@ -70,6 +70,8 @@ export interface MoreAddon {
   forkInject(inj: Injection, op: 'reservation_delete', size: Size): MoreChildResult;
   forkInject(inj: Injection, op: 'reservation_shrink', size: Size, offset: Size, length: Size): MoreChildResult;
   forkInject(inj: Injection, op: 'reservation_extend', size: Size, length: Size): MoreChildResult;
+  /** pmemset_remove_range(set, address, length) of the loaded libpmemset in such a child */
+  forkInject(inj: Injection, op: 'set_remove_range', set: PmemSet, address: Size, length: Size): MoreChildResult;
   /** with fakeDevdax: a source of /dev/zero made in the child, then the call on it */
   forkInject(inj: Injection, op: DevdaxOp): MoreChildResult;
   /** with fakeDevdax: pmem2_map_new of `length`, or a shared mmap of /dev/zero given to pmem2_map_from_existing (CACHE_LINE) and deep-flushed */
