@@ -62,7 +62,7 @@ const cases: CaseDef[] = [
     'pmem2_source_device_id/-errno#2',
     'fstat(2) failing on the descriptor',
     'seccomp:fstat=EIO',
-    'this call makes no fstat(2) for a filter to fail: the library identifies the device it recorded (st_dev/st_rdev) when the source was made',
+    "this call makes no fstat(2) for a filter to fail: PMDK 1.12.1's usc_ndctl.c asks pmem2_region_namespace (region_namespace_ndctl.c), which matches the st_dev/st_rdev pmem2_source_from_fd recorded; libpmem2's only fstat(2)s of a source's descriptor after it was made are pmem2_source_size's and the fsdax extent lookup's, neither reached from this call",
   ),
   ndctlOom('pmem2_source_device_id/-errno#3', 'pmem2_source_device_id', 'ndctl_new() failing inside the library'),
 ];
