@@ -9,6 +9,7 @@
  */
 import path from 'node:path';
 import type { CaseResult, RunResult } from '../runner/core/model.js';
+import { skippedEverywhere, skippedLine } from '../runner/core/everywhere.js';
 import { summarise } from '../runner/core/model.js';
 import type { Baseline } from './baseline.js';
 import { fixtureNames, formatDuration, suites, versionOf } from './common.js';
@@ -164,6 +165,14 @@ export function summaryText(result: RunResult, opts: SummaryOptions = {}): strin
         fit(`  ${paint('FIXED', gate.strict ? 'red' : 'green')}    ${e.implementation} ${clauseTail(e.clauseId)} (was ${e.observedName})`),
       );
     if (shown.length < gate.fixed.length) lines.push(`  \u2026 and ${gate.fixed.length - shown.length} more`);
+  }
+  // the clauses no fixture ran: one line, and with --verbose each with why (the first reason, where they differ by fixture)
+  const nowhere = result.skippedEverywhere ?? skippedEverywhere(result.cases);
+  if (nowhere.clauses.length) {
+    lines.push('', skippedLine(nowhere));
+    if (verbose)
+      for (const s of nowhere.clauses.filter((x) => !x.platformOnly))
+        for (const w of s.why) lines.push(`  ${s.clause} [${w.technique}; ${w.fixtures.join(',')}]: ${w.reason}`);
   }
   const undef = result.undefinedNames ?? [];
   const gaps = result.catalogueGaps ?? [];

@@ -14,11 +14,9 @@ import type { Baseline, BaselineEntry } from './baseline.js';
 import { compareWithBaseline } from './baseline.js';
 import { str } from './common.js';
 
-/** clauseTail -- a clause id without its page copy: "pmem2_map_new@seed-md/pmem2_map_new/X#2" -> "pmem2_map_new/X#2" */
-export function clauseTail(clauseId: string): string {
-  const m = /^[^@/]+@[^/]+\/(.*)$/.exec(clauseId);
-  return m ? m[1]! : clauseId;
-}
+import { clauseTail } from '../runner/core/everywhere.js';
+
+export { clauseTail };
 
 /** pageCopy -- the copy of the page a clause comes from ("seed-md"), or '' for properties */
 export function pageCopy(clauseId: string): string {

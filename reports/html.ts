@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { writeAtomic } from './write.js';
 import type { CaseResult, RunResult, Summary, Verdict } from '../runner/core/model.js';
 import { summarise, VERDICTS } from '../runner/core/model.js';
+import { skippedEverywhere, skippedLine } from '../runner/core/everywhere.js';
 import type { Baseline } from './baseline.js';
 import { clauseTail, differingCases, type Finding, type Gate, gateOf, pageCopy, rerunCommand, sourceOf } from './findings.js';
 import {
@@ -517,6 +518,28 @@ function renderDurability(result: RunResult): string {
 </section>`;
 }
 
+/** renderSkippedEverywhere -- the clauses no fixture ran (page copies merged), each with why, platform-only ones last */
+function renderSkippedEverywhere(result: RunResult): string {
+  const s = result.skippedEverywhere ?? skippedEverywhere(result.cases);
+  const rows = s.clauses
+    .map((c) => {
+      const why = c.why
+        .map(
+          (w) =>
+            `<li><code class="tag technique">${e(w.technique)}</code> ${e(w.reason)} <span class="muted">[${e(w.fixtures.join(', '))}]</span></li>`,
+        )
+        .join('');
+      return `<tr${c.platformOnly ? ' class="platform-only"' : ''}><th scope="row"><code>${e(c.clause)}</code></th><td>${c.platformOnly ? 'yes' : ''}</td><td><ul>${why}</ul></td></tr>`;
+    })
+    .join('\n');
+  return `<h3 id="skipped-everywhere">${e(skippedLine(s))}</h3>
+  ${
+    rows
+      ? `<table class="skipped-everywhere"><thead><tr><th scope="col">Clause (all page copies)</th><th scope="col">Windows/FreeBSD only</th><th scope="col">Why each fixture skipped it</th></tr></thead><tbody>${rows}</tbody></table>`
+      : '<p>None: every clause ran on at least one fixture.</p>'
+  }`;
+}
+
 function renderCoverage(result: RunResult): string {
   const rows = result.coverage ?? [];
   let clauses = 0;
@@ -543,6 +566,7 @@ function renderCoverage(result: RunResult): string {
     <tbody>${body || '<tr><td colspan="5">No coverage recorded.</td></tr>'}</tbody>
     <tfoot><tr><th scope="row">All pages</th><td class="num">${clauses}</td><td class="num">${ran}</td><td class="num">${pctAll}%</td><td></td></tr></tfoot>
   </table>
+  ${renderSkippedEverywhere(result)}
   <h3>Documented names the installed header does not define</h3>
   ${
     undefRows

@@ -21,6 +21,7 @@ import type {
   ImplementationInfo,
   RunResult,
 } from '../runner/core/model.js';
+import { skippedEverywhere } from '../runner/core/everywhere.js';
 import { SCHEMA } from '../runner/core/model.js';
 import { reproCommand } from './repro.js';
 
@@ -158,6 +159,7 @@ export function mergeResults(inputs: MergeInput[], command: string): MergedResul
     environment,
     cases,
     coverage: mergedCoverage(first.coverage, cases),
+    skippedEverywhere: skippedEverywhere(cases),
     undefinedNames: first.undefinedNames,
     ...(first.catalogueGaps ? { catalogueGaps: first.catalogueGaps } : {}),
     hosts,

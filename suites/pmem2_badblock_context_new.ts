@@ -7,7 +7,7 @@
  */
 import type { CaseDef, Suite } from './framework.js';
 import { anonSource } from './pmem2_source_from_anon.js';
-import { notProvoked } from './pmem2_source_identity.js';
+import { badblockContextOom, ndctlOom, notProvoked } from './pmem2_source_identity.js';
 import { childOutcome, fileSource, observed } from './pmem2_util.js';
 
 const FN = 'pmem2_badblock_context_new';
@@ -53,7 +53,7 @@ const cases: CaseDef[] = [
     'pmem2_badblock_context_new/PMEM2_E_INVALID_FILE_TYPE#1',
     'a source that is neither a regular file nor a character device',
     'fd:swapped',
-    'pmem2_source_from_fd refuses every such descriptor first, and a descriptor re-opened afterwards does not change the type the source recorded',
+    "pmem2_source_from_fd refuses every such descriptor first (PMDK 1.12.1 source_posix.c), and pmem2_region_namespace checks the type the source recorded; the one re-examination of the descriptor is pmem2_extents_create_get's fstat(2) (extent_linux.c), made only for a regular file on an fsdax namespace ndctl finds (a region found), where dup2(2) of a directory over the source's descriptor would reach it: no host fixture has such a file, and that dup2 is not wired into the guest runs",
   ),
   {
     key: 'pmem2_badblock_context_new/PMEM2_E_DAX_REGION_NOT_FOUND#1',
@@ -91,23 +91,13 @@ const cases: CaseDef[] = [
       return { observed: observed(`${FN}(anonymous source)`, r), permitted: ['PMEM2_E_NOSUPP'] };
     },
   },
-  notProvoked(
-    'pmem2_badblock_context_new/-ENOMEM#1',
-    'malloc(3) failing for the context',
-    'heap:exhausted',
-    "the addon's children exhaust the heap only around the map and source constructors; none makes a bad-block context",
-  ),
-  notProvoked(
-    'pmem2_badblock_context_new/-errno#1',
-    'ndctl_new() failing inside the library',
-    'heap:exhausted',
-    "ndctl_new() fails only when its own allocations fail; the addon exhausts a child's heap only around the map and source constructors",
-  ),
+  badblockContextOom('pmem2_badblock_context_new/-ENOMEM#1'),
+  ndctlOom('pmem2_badblock_context_new/-errno#1', FN, 'ndctl_new() failing inside the library'),
   notProvoked(
     'pmem2_badblock_context_new/-errno#2',
     'fstat(2) failing',
     'seccomp:fstat=EIO',
-    'this call makes no fstat(2) for a filter to fail: the library uses what it recorded when the source was made',
+    "the call's only fstat(2) is pmem2_extents_create_get's (PMDK 1.12.1 extent_linux.c), made only for a regular file on an fsdax namespace ndctl finds (a region found): for any other source the call makes none for a filter to fail (it matches the st_dev/st_rdev recorded when the source was made); no host fixture has such a file, and the filter is not wired into the guest runs",
   ),
   notProvoked(
     'pmem2_badblock_context_new/-errno#3',

@@ -185,7 +185,9 @@ const cases: CaseDef[] = [
   {
     key: 'pmem2_map_new/PMEM2_E_NOSUPP#1',
     fixtures: DEV,
-    situation: 'every combination of PMEM2_PROT_READ/WRITE/EXEC (and NONE) on a file opened read-write',
+    situation:
+      "every combination of PMEM2_PROT_READ/WRITE/EXEC (and NONE) on a file opened read-write; when none is refused, in a forked child whose mmap(2) of the file's descriptor a seccomp filter makes fail with EOPNOTSUPP, map the file",
+    note: "Linux refuses no combination of the protection flags for a file opened read-write, so the library's refusal is mmap(2)'s: PMDK 1.12.1 (map_posix.c) turns an mmap ENOTSUP (EOPNOTSUPP) into PMEM2_E_NOSUPP, after its retry without MAP_SYNC fails too. Where no combination is refused, that errno is injected at the system call, matched on the descriptor, so every mmap of the file fails with it: what is checked is that the library answers PMEM2_E_NOSUPP, as the page says; the technique names the injection.",
     textMatches: /protection flags combination/,
     run: (ctx) => {
       // the page does not say which combination is unsupported: try them all
@@ -210,10 +212,23 @@ const cases: CaseDef[] = [
           return { observed: observed(`${FN}(protection ${name})`, r, { tried: seen.join('; ') }), permitted: ['PMEM2_E_NOSUPP'] };
         }
       }
-      return {
-        skip: `no protection combination is refused here, so the clause cannot be provoked on this platform (observed: ${seen.join('; ')})`,
-        technique: 'platform:OS',
-      };
+      // no combination is refused by Linux: the library's translation of mmap's ENOTSUP is what is left to check
+      const { src, fd } = fileSource(ctx, page(ctx));
+      const r = ctx.addon.forkInject(
+        { syscall: 'mmap', errno: os.constants.errno.EOPNOTSUPP, argIndex: 4, argValue: fd },
+        'map_new',
+        config(ctx),
+        src,
+      );
+      const o = childOutcome(
+        `${FN}(1-page file, every mmap of it failing with EOPNOTSUPP) in a child`,
+        r,
+        ['PMEM2_E_NOSUPP'],
+        'install the seccomp filter',
+        seccomp('mmap', 'EOPNOTSUPP'),
+      );
+      if ('observed' in o) o.observed.details = { ...o.observed.details, tried: seen.join('; ') };
+      return o;
     },
   },
   {
@@ -381,11 +396,24 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_new/-ETXTBSY#1',
-    situation: 'MAP_DENYWRITE on a file open for writing',
-    run: () => ({
-      skip: 'Linux ignores MAP_DENYWRITE (and libpmem2 does not pass it), so no mmap(2) path returns ETXTBSY: a seccomp filter could return one, but it would test a path the kernel never takes',
-      technique: seccomp('mmap', 'ETXTBSY'),
-    }),
+    situation: "in a forked child whose mmap(2) of the file's descriptor a seccomp filter makes fail with ETXTBSY: map a 2-page file",
+    note: "The page's situation (MAP_DENYWRITE on a file open for writing) does not arise on Linux, which ignores MAP_DENYWRITE (and libpmem2 does not pass it), so no mmap(2) returns ETXTBSY naturally. The clause is an errno passthrough, so the errno is injected at the system call, matched on the descriptor argument: what is checked is that the library passes an mmap ETXTBSY through, as the page says; the technique names the injection.",
+    run: (ctx) => {
+      const { src, fd } = fileSource(ctx, 2 * page(ctx));
+      const r = ctx.addon.forkInject(
+        { syscall: 'mmap', errno: os.constants.errno.ETXTBSY, argIndex: 4, argValue: fd },
+        'map_new',
+        config(ctx),
+        src,
+      );
+      return childOutcome(
+        `${FN}(2-page file, mmap failing with ETXTBSY) in a child`,
+        r,
+        ['-ETXTBSY'],
+        'install the seccomp filter',
+        seccomp('mmap', 'ETXTBSY'),
+      );
+    },
   },
   {
     key: 'pmem2_map_new/errors of pmem2_source_size()#1',

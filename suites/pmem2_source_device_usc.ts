@@ -3,7 +3,7 @@
  */
 import type { CaseDef, Suite } from './framework.js';
 import { anonSource } from './pmem2_source_from_anon.js';
-import { notProvoked, onPmem } from './pmem2_source_identity.js';
+import { ndctlOom, notProvoked, onPmem } from './pmem2_source_identity.js';
 import { fileSource, observed } from './pmem2_util.js';
 
 const FN = 'pmem2_source_device_usc';
@@ -42,14 +42,9 @@ const cases: CaseDef[] = [
     'pmem2_source_device_usc/-errno#2',
     'fstat(2) failing on the descriptor',
     'seccomp:fstat=EIO',
-    'this call makes no fstat(2) for a filter to fail: the library identifies the device it recorded (st_dev/st_rdev) when the source was made',
+    "this call makes no fstat(2) for a filter to fail: PMDK 1.12.1's usc_ndctl.c asks pmem2_region_namespace (region_namespace_ndctl.c), which matches the st_dev/st_rdev pmem2_source_from_fd recorded; libpmem2's only fstat(2)s of a source's descriptor after it was made are pmem2_source_size's and the fsdax extent lookup's, neither reached from this call",
   ),
-  notProvoked(
-    'pmem2_source_device_usc/-errno#3',
-    'ndctl_new() failing inside the library',
-    'heap:exhausted',
-    "ndctl_new() fails only when its own allocations fail; the addon exhausts a child's heap only around the map and source constructors",
-  ),
+  ndctlOom('pmem2_source_device_usc/-errno#3', 'pmem2_source_device_usc', 'ndctl_new() failing inside the library'),
   notProvoked(
     'pmem2_source_device_usc/-errno#4',
     'ndctl_dimm_get_dirty_shutdown() failing',

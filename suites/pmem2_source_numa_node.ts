@@ -62,7 +62,7 @@ const cases: CaseDef[] = [
     'pmem2_source_numa_node/PMEM2_E_INVALID_FILE_TYPE#1',
     'a source of a directory',
     'fd:swapped',
-    'pmem2_source_from_fd refuses directories, and a descriptor re-opened on one afterwards does not change the type the source recorded',
+    "the type is checked only in pmem2_region_namespace (PMDK 1.12.1 region_namespace_ndctl.c), against the type pmem2_source_from_fd recorded; pmem2_source_from_fd returns PMEM2_E_INVALID_FILE_TYPE for a directory (source_posix.c), so no source records one, and pmem2_source_numa_node never fstat(2)s the descriptor again, so dup2(2) of a directory over the source's descriptor changes nothing it reads",
   ),
 ];
 

@@ -2,7 +2,7 @@
  * pmemset_errormsg(3).
  */
 import type { CaseContext, CaseDef, Suite } from './framework.js';
-import { check } from './pmem2_util.js';
+import { check, SetupError } from './pmem2_util.js';
 import { newSet } from './pmemset_util.js';
 import { labelled } from './pmemset_page_util.js';
 
@@ -25,8 +25,33 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmemset_errormsg/message thread-local#1',
-    situation: 'an error in one thread, pmemset_errormsg read in another',
-    run: () => ({ skip: 'the cases run on one thread and the addon makes no library call on another thread', technique: 'addon:threads' }),
+    situation:
+      'this thread fails pmemset_set_contiguous_part_coalescing(42); another thread fails pmemset_xsource_from_file (an undefined flag bit) and reads its message; a third thread reads its message without a failure; then this thread reads its own again',
+    run: (ctx) => {
+      const { code, msg: before } = failAndRead(ctx);
+      if (code === 0) return { skip: 'pmemset_set_contiguous_part_coalescing(42) did not fail (see its suite)' };
+      const other = ctx.addon.setErrormsgInThread(true);
+      if (other.code === 0) throw new SetupError('pmemset_xsource_from_file with an undefined flag bit succeeded on the other thread');
+      const fresh = ctx.addon.setErrormsgInThread(false);
+      const after = ctx.addon.setErrormsg();
+      const details = { thisThread: before, otherThread: other.message, freshThread: fresh.message, thisThreadAfter: after };
+      let seen = 'a message per thread';
+      let why = '';
+      if (before === '') {
+        seen = 'no message after a failure';
+        why = "pmemset_errormsg() is empty after this thread's failed call: there is no message whose thread could be told";
+      } else if (after !== before) {
+        seen = "changed by another thread's error";
+        why = `this thread's message became ${JSON.stringify(after)} after the other thread's failure (it was ${JSON.stringify(before)})`;
+      } else if (other.message === before) {
+        seen = "another thread reads this thread's message";
+        why = `the other thread read ${JSON.stringify(other.message)} right after its own failure: this thread's message`;
+      } else if (fresh.message === before) {
+        seen = "another thread reads this thread's message";
+        why = `a new thread that made no call read ${JSON.stringify(fresh.message)}: this thread's message`;
+      }
+      return labelled('pmemset_errormsg() on three threads', seen, 'a message per thread', details, why);
+    },
   },
   {
     key: 'pmemset_errormsg/message never cleared#1',

@@ -18,8 +18,6 @@ function cleanupFile(ctx: CaseContext, p: string): string {
   return p;
 }
 
-const NULL_PATH = 'the addon passes the path as a JS string: a NULL path cannot be passed to the library';
-
 /** map `len` bytes of `src` at `off` into a fresh set */
 function mapLen(ctx: CaseContext, src: Parameters<CaseContext['addon']['setMap']>[1], len: number, off = 0) {
   const { set } = newSet(ctx);
@@ -70,13 +68,24 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmemset_source_from_file/PMEMSET_E_INVALID_SOURCE_PATH#1',
-    situation: 'file path NULL',
-    run: () => ({ skip: NULL_PATH, technique: 'addon:null-path' }),
+    situation: 'file path NULL (the addon passes a JS null as NULL)',
+    run: (ctx) => {
+      const r = ctx.addon.setSourceFromFile(null);
+      if (r.source) ctx.defer(() => void ctx.addon.setSourceDelete(r.source!));
+      return { observed: observed('pmemset_source_from_file(NULL)', r), permitted: ['PMEMSET_E_INVALID_SOURCE_PATH'] };
+    },
   },
   {
     key: 'pmemset_xsource_from_file/PMEMSET_E_INVALID_SOURCE_PATH#1',
-    situation: 'file path NULL',
-    run: () => ({ skip: NULL_PATH, technique: 'addon:null-path' }),
+    situation: 'file path NULL (the addon passes a JS null as NULL), flags CREATE_IF_NEEDED',
+    run: (ctx) => {
+      const r = ctx.addon.setXsourceFromFile(null, S.CREATE_IF_NEEDED);
+      if (r.source) ctx.defer(() => void ctx.addon.setSourceDelete(r.source!));
+      return {
+        observed: observed('pmemset_xsource_from_file(NULL, CREATE_IF_NEEDED)', r),
+        permitted: ['PMEMSET_E_INVALID_SOURCE_PATH'],
+      };
+    },
   },
   {
     key: 'pmemset_source_from_file/-ENOMEM#1',

@@ -6,7 +6,7 @@
  */
 import { codeName } from '../runner/core/constants.js';
 import type { CaseDef, Suite } from './framework.js';
-import { observed } from './pmem2_util.js';
+import { childOutcome, OOM_HEADROOM, observed } from './pmem2_util.js';
 import { fileSource, newSet } from './pmemset_util.js';
 import { E, NO_MALLOC_TECHNIQUE, page } from './pmemset_page_util.js';
 
@@ -33,11 +33,32 @@ const cases: CaseDef[] = [
   },
   {
     key: `${FN}/-ENOMEM#1`,
-    situation: 'no memory while storing the SDS',
-    run: () => ({
-      skip: "needs malloc to fail inside this call: the addon's heap-exhausted child makes only the libpmemset constructors (pmemset_oom), and pmemset_source_set_sds of native/libpmemset keeps the caller's struct without allocating",
-      technique: NO_MALLOC_TECHNIQUE,
-    }),
+    situation:
+      'in a forked child whose heap is exhausted (every malloc fails): set an SDS on a file source; when that returns 0, set it again: PMEMSET_E_SDS_ALREADY_SET shows the first call stored it',
+    note: "PMDK's libpmemset duplicated the SDS (pmemset_sds_duplicate), an allocation that fails here; native/libpmemset keeps the caller's struct and allocates nothing, so 0 is permitted too, but only when the SDS really was stored: a call that returns 0 and stored nothing swallowed its failure.",
+    run: (ctx) => {
+      if (/libasan/.test(process.env.LD_PRELOAD ?? ''))
+        return {
+          skip: 'AddressSanitizer is preloaded: its runtime allocates from the heap this technique exhausts, so the child would die in the sanitizer, not in the library; the runs without sanitizers provoke this clause',
+          technique: NO_MALLOC_TECHNIQUE,
+        };
+      const { src } = fileSource(ctx, page(ctx));
+      const r = ctx.addon.forkMore('pmemset_oom', FN, src, OOM_HEADROOM);
+      const o = childOutcome(
+        `${FN}(file source) with malloc failing, in a child`,
+        r,
+        ['-ENOMEM', '0'],
+        'exhaust the heap',
+        NO_MALLOC_TECHNIQUE,
+      );
+      if ('observed' in o && !('crash' in o) && r.code === 0) {
+        const again = r.again === undefined ? 'not made' : codeName(r.again);
+        o.observed.details = { ...o.observed.details, secondCall: again };
+        if (again !== 'PMEMSET_E_SDS_ALREADY_SET')
+          o.failure = `returned 0 with malloc failing, but a second ${FN} on the source returned ${again}, not PMEMSET_E_SDS_ALREADY_SET: the SDS was not stored`;
+      }
+      return o;
+    },
   },
   {
     key: `${FN}/part state returned by pmemset_map#1`,

@@ -7,6 +7,8 @@
  * call, so neither the filter nor the mounts ever reach the parent.
  */
 #include "entry.h"
+#include "missing.h"
+#include "pmemset_api.h"
 
 #include <cerrno>
 #include <cstddef>
@@ -232,6 +234,8 @@ struct InjectOp {
 	pmem2_config *cfg = nullptr;
 	pmem2_source *src = nullptr;
 	pmem2_map *map = nullptr;
+	pmemset *set = nullptr;
+	const PmemsetApi *setlib = nullptr;
 	uint64_t a = 0, b = 0, c = 0;
 };
 
@@ -377,6 +381,9 @@ child_run(const Pmem2Api &lib, const Injection &in, const InjectOp &op,
 		code = lib.pmem2_vm_reservation_shrink(rsv, op.b, op.c);
 	} else if (op.name == "reservation_extend") {
 		code = lib.pmem2_vm_reservation_extend(rsv, op.b);
+	} else if (op.name == "set_remove_range") {
+		code = op.setlib->pmemset_remove_range(op.set,
+			reinterpret_cast<void *>(op.a), op.b);
 	} else {
 		code = devdax_call(lib, op, &stage);
 	}
@@ -390,7 +397,8 @@ child_run(const Pmem2Api &lib, const Injection &in, const InjectOp &op,
  * argValue?, fakeDevdax?}. Ops: "map_new"(config, source),
  * "deep_flush"(map, offset, length), "reservation_delete"(size),
  * "reservation_shrink"(size, offset, length), "reservation_extend"(size,
- * length), and with fakeDevdax "devdax_source_from_fd",
+ * length), "set_remove_range"(set, address, length): pmemset_remove_range
+ * of the loaded libpmemset, and with fakeDevdax "devdax_source_from_fd",
  * "devdax_source_size", "devdax_source_alignment", "devdax_map_new"(length),
  * "devdax_deep_flush"(length), "devdax_numa_node",
  * "devdax_badblock_context_new", "devdax_device_id", "devdax_device_usc".
@@ -424,6 +432,16 @@ ForkInject(const Napi::CallbackInfo &info)
 	} else if (op.name == "reservation_extend") {
 		op.a = arg_u64(info, 2, "size");
 		op.b = arg_u64(info, 3, "length");
+	} else if (op.name == "set_remove_range") {
+		op.setlib = pmemset_api();
+		if (op.setlib == nullptr)
+			throw Napi::Error::New(env, "libpmemset is not loaded");
+		missing_require("libpmemset", op.setlib->missing,
+			"pmemset_remove_range");
+		op.set = static_cast<pmemset *>(
+			handle_get(info[2], HK_SET)->ptr);
+		op.a = arg_u64(info, 3, "address");
+		op.b = arg_u64(info, 4, "length");
 	} else if (op.name.rfind("devdax_", 0) == 0) {
 		if (!in.fake_devdax)
 			throw Napi::TypeError::New(env,
@@ -448,7 +466,9 @@ ForkInject(const Napi::CallbackInfo &info)
 			(void)snprintf(rep.message, sizeof(rep.message), "%s",
 				strerror(rep.code < 0 ? -rep.code : rep.code));
 		} else if (rep.code != 0) {
-			const char *m = lib.pmem2_errormsg();
+			const char *m = op.setlib ?
+				op.setlib->pmemset_errormsg() :
+				lib.pmem2_errormsg();
 			(void)snprintf(rep.message, sizeof(rep.message), "%s",
 				m ? m : "");
 		}

@@ -323,14 +323,30 @@ fail_munmap()
 	return 0;
 }
 
+/* the SDS a child's pmemset_source_set_sds is given: the library may keep pointers to it */
+static pmemset_sds oom_sds;
+static pmemset_part_state oom_state;
+
 /*
- * pmemset_oom_call -- the libpmemset constructor `what`, made with every
- * malloc failing; what it made is left (the child exits)
+ * pmemset_oom_call -- the libpmemset call `what`, made with every malloc
+ * failing; what it made is left (the child exits). For
+ * pmemset_source_set_sds, `again` gets the code of a second call on the
+ * same source, still out of memory: PMEMSET_E_SDS_ALREADY_SET tells that a
+ * first call that returned 0 did store the SDS.
  */
 static int
 pmemset_oom_call(const PmemsetApi &set, const std::string &what,
-	pmemset_config *cfg, pmem2_source *p2src, const char *path)
+	pmemset_config *cfg, pmem2_source *p2src, const char *path,
+	pmemset_source *setsrc, int *again)
 {
+	if (what == "pmemset_source_set_sds") {
+		int ret = set.pmemset_source_set_sds(setsrc, &oom_sds,
+			&oom_state);
+		if (ret == 0)
+			*again = set.pmemset_source_set_sds(setsrc, &oom_sds,
+				&oom_state);
+		return ret;
+	}
 	if (what == "pmemset_new") {
 		pmemset *s = nullptr;
 		return set.pmemset_new(&s, cfg);
@@ -351,6 +367,47 @@ pmemset_oom_call(const PmemsetApi &set, const std::string &what,
 	if (what == "pmemset_xsource_from_file")
 		return set.pmemset_xsource_from_file(&src, path, 0);
 	return set.pmemset_source_from_temporary(&src, path);
+}
+
+struct ndctl_ctx;
+typedef int (*ndctl_new_fn)(struct ndctl_ctx **);
+
+/*
+ * find_ndctl_new -- libndctl's ndctl_new, from the libndctl the library
+ * under test loaded (none: nullptr); resolved before the heap is exhausted
+ */
+static ndctl_new_fn
+find_ndctl_new()
+{
+	void *h = dlopen("libndctl.so.6", RTLD_NOW | RTLD_NOLOAD);
+	if (h == nullptr)
+		return nullptr;
+	ndctl_new_fn fn = reinterpret_cast<ndctl_new_fn>(dlsym(h, "ndctl_new"));
+	/* still loaded: libpmem2 holds it; the pointer stays valid */
+	(void)dlclose(h);
+	return fn;
+}
+
+typedef int (*device_id_fn)(const struct pmem2_source *, char *, size_t *);
+typedef int (*device_usc_fn)(const struct pmem2_source *, uint64_t *);
+
+/*
+ * source_query -- one of the source queries that ask libndctl about the
+ * source's device (each begins with ndctl_new); what it made is left
+ */
+static int
+source_query(const std::string &what, void *fn, pmem2_source *src)
+{
+	if (what == "pmem2_badblock_context_new") {
+		pmem2_badblock_context *bb = nullptr;
+		return reinterpret_cast<bb_new_fn>(fn)(&bb, src);
+	}
+	if (what == "pmem2_source_device_id") {
+		size_t len = 0;
+		return reinterpret_cast<device_id_fn>(fn)(src, nullptr, &len);
+	}
+	uint64_t usc = 0;
+	return reinterpret_cast<device_usc_fn>(fn)(src, &usc);
 }
 
 /* lib_size -- the size of a map, as the library reports it */
@@ -410,6 +467,14 @@ memset_check(const Pmem2Api &lib, pmem2_map *map, uint64_t off, uint64_t len)
  *	failing with EINVAL
  *  "source_from_fd_oom"(fd, headroom), "source_from_anon_oom"(size,
  *	headroom): the source constructors with the heap exhausted
+ *  "pmemset_oom"(function, arg, headroom): a libpmemset constructor, or
+ *	pmemset_source_set_sds(source) (then `again`: a second call's code),
+ *	with the heap exhausted
+ *  "source_query_oom"(function, source, headroom):
+ *	pmem2_badblock_context_new, pmem2_source_device_id or
+ *	pmem2_source_device_usc of the source with the heap exhausted;
+ *	`ndctlNew`: what libndctl's ndctl_new answered right after, in the
+ *	same state (absent when the library loaded no libndctl.so.6)
  *  "map_memset_cpu_limited"(map, offset, length, seconds): the map's
  *	memset and persist over the range with RLIMIT_CPU set, so that a
  *	loop that never ends kills the child (SIGXCPU) instead of hanging
@@ -428,6 +493,9 @@ ForkMore(const Napi::CallbackInfo &info)
 	map_from_existing_fn from_existing = nullptr;
 	std::string set_what, set_path;
 	pmemset_config *set_cfg = nullptr;
+	pmemset_source *set_src = nullptr;
+	void *query = nullptr; /* source_query_oom: the function */
+	ndctl_new_fn ndctl_new = nullptr; /* ... and libndctl's ndctl_new */
 	const PmemsetApi *setlib = nullptr;
 	if (op == "map_from_existing_oom") {
 		src = static_cast<pmem2_source *>(
@@ -457,6 +525,9 @@ ForkMore(const Napi::CallbackInfo &info)
 		else if (set_what == "pmemset_source_from_pmem2")
 			src = static_cast<pmem2_source *>(
 				handle_get(info[2], HK_SOURCE)->ptr);
+		else if (set_what == "pmemset_source_set_sds")
+			set_src = static_cast<pmemset_source *>(
+				handle_get(info[2], HK_SET_SOURCE)->ptr);
 		else if (set_what == "pmemset_source_from_file" ||
 			set_what == "pmemset_xsource_from_file" ||
 			set_what == "pmemset_source_from_temporary")
@@ -469,6 +540,19 @@ ForkMore(const Napi::CallbackInfo &info)
 		headroom = arg_u64(info, 3, "headroom");
 		missing_require("libpmemset", setlib->missing,
 			set_what.c_str());
+	} else if (op == "source_query_oom") {
+		set_what = arg_string(info, 1, "function");
+		if (set_what != "pmem2_badblock_context_new" &&
+			set_what != "pmem2_source_device_id" &&
+			set_what != "pmem2_source_device_usc")
+			throw Napi::TypeError::New(env,
+				"source_query_oom: unknown function '" +
+					set_what + "'");
+		src = static_cast<pmem2_source *>(
+			handle_get(info[2], HK_SOURCE)->ptr);
+		headroom = arg_u64(info, 3, "headroom");
+		query = sym(env, set_what.c_str());
+		ndctl_new = find_ndctl_new();
 	} else if (op == "map_memset_cpu_limited") {
 		HandleRecord *rec = handle_get(info[1], HK_MAP);
 		map = static_cast<pmem2_map *>(rec->ptr);
@@ -532,11 +616,20 @@ ForkMore(const Napi::CallbackInfo &info)
 			err = exhaust_heap(lib, headroom);
 			if (!err)
 				rep.code = pmemset_oom_call(*setlib, set_what,
-					set_cfg, src, set_path.c_str());
+					set_cfg, src, set_path.c_str(), set_src,
+					&rep.first_code);
 			if (!err && rep.code != 0) {
 				const char *m = setlib->pmemset_errormsg();
 				(void)snprintf(rep.message, sizeof(rep.message),
 					"%s", m ? m : "");
+			}
+		} else if (op == "source_query_oom") {
+			err = exhaust_heap(lib, headroom);
+			if (!err) {
+				rep.code = source_query(set_what, query, src);
+				/* what ndctl_new itself answers out of memory */
+				struct ndctl_ctx *nc = nullptr;
+				rep.first_code = ndctl_new ? ndctl_new(&nc) : 1;
 			}
 		} else if (op == "map_memset_cpu_limited") {
 			err = cpu_limit(headroom);
@@ -579,6 +672,11 @@ ForkMore(const Napi::CallbackInfo &info)
 	r.Set("code", Napi::Number::New(env, rep.code));
 	if (op == "map_delete_stale" && rep.stage == 0)
 		r.Set("firstCode", Napi::Number::New(env, rep.first_code));
+	if (op == "source_query_oom" && rep.stage == 0 && rep.first_code <= 0)
+		r.Set("ndctlNew", Napi::Number::New(env, rep.first_code));
+	if (set_what == "pmemset_source_set_sds" && rep.stage == 0 &&
+		rep.code == 0)
+		r.Set("again", Napi::Number::New(env, rep.first_code));
 	if (rep.message[0])
 		r.Set("message", Napi::String::New(env, rep.message));
 	return r;

@@ -8,6 +8,8 @@
 
 #include <cerrno>
 #include <climits>
+#include <cstring>
+#include <pthread.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -224,6 +226,64 @@ Errormsg(const Napi::CallbackInfo &info)
 	return Napi::String::New(env, m ? m : "");
 }
 
+/* what the other thread did and read; no N-API call is made on it */
+struct SetThreadErr {
+	const PmemsetApi *api;
+	bool fail;
+	int code;
+	std::string message;
+};
+
+/*
+ * set_errormsg_thread -- on its own thread: optionally fails
+ * pmemset_xsource_from_file (a flag bit no flag has, on a path that does
+ * not exist: whichever check comes first fails it), then reads
+ * pmemset_errormsg()
+ */
+static void *
+set_errormsg_thread(void *arg)
+{
+	SetThreadErr *t = static_cast<SetThreadErr *>(arg);
+	if (t->fail) {
+		pmemset_source *src = nullptr;
+		t->code = t->api->pmemset_xsource_from_file(&src,
+			"/nonexistent/pmem-conform/other-thread", 1ULL << 20);
+		if (t->code == 0)
+			(void)t->api->pmemset_source_delete(&src);
+	}
+	const char *m = t->api->pmemset_errormsg();
+	t->message = m ? m : "";
+	return nullptr;
+}
+
+/*
+ * ErrormsgInThread -- setErrormsgInThread(fail) -> {code?, message}:
+ * pmemset_errormsg() as a new thread sees it; with `fail`, right after
+ * that thread's failed pmemset_xsource_from_file (whose code is returned).
+ * The thread is joined before returning.
+ */
+static Napi::Value
+ErrormsgInThread(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	SetThreadErr t{&set_api(env),
+		arg_present(info, 0) && info[0].ToBoolean(), 0, std::string()};
+	pthread_t th;
+	int err = pthread_create(&th, nullptr, set_errormsg_thread, &t);
+	if (err)
+		throw Napi::Error::New(env,
+			std::string("pthread_create: ") + strerror(err));
+	err = pthread_join(th, nullptr);
+	if (err)
+		throw Napi::Error::New(env,
+			std::string("pthread_join: ") + strerror(err));
+	Napi::Object r = Napi::Object::New(env);
+	if (t.fail)
+		r.Set("code", Napi::Number::New(env, t.code));
+	r.Set("message", Napi::String::New(env, t.message));
+	return r;
+}
+
 static Napi::Value
 Load(const Napi::CallbackInfo &info)
 {
@@ -248,6 +308,8 @@ pmemset_data_init(Napi::Env env, Napi::Object exports)
 	exports.Set("pmemsetLoad", Napi::Function::New(env, Load));
 	exports.Set("pmemsetMissing", Napi::Function::New(env, Missing));
 	exports.Set("setErrormsg", Napi::Function::New(env, Errormsg));
+	exports.Set("setErrormsgInThread",
+		Napi::Function::New(env, ErrormsgInThread));
 	exports.Set("setErrToErrno", Napi::Function::New(env, ErrToErrno));
 	exports.Set("setMemcpy", Napi::Function::New(env, Memcpy));
 	exports.Set("setMemmove", Napi::Function::New(env, Memmove));

@@ -23,13 +23,28 @@ SourceFromPmem2(const Napi::CallbackInfo &info)
 	return source_result(env, ret, src);
 }
 
+/*
+ * path_arg -- the path argument at `i`: a JS null is passed to the
+ * library as NULL (the pages list an error for a NULL path), a string as
+ * its characters; `keep` holds them for the call
+ */
+static const char *
+path_arg(const Napi::CallbackInfo &info, size_t i, std::string &keep)
+{
+	if (i < info.Length() && info[i].IsNull())
+		return nullptr;
+	keep = arg_string(info, i, "path");
+	return keep.c_str();
+}
+
 static Napi::Value
 SourceFromFile(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	std::string path = arg_string(info, 0, "path");
+	std::string keep;
+	const char *path = path_arg(info, 0, keep);
 	pmemset_source *src = nullptr;
-	int ret = set_api(env).pmemset_source_from_file(&src, path.c_str());
+	int ret = set_api(env).pmemset_source_from_file(&src, path);
 	return source_result(env, ret, src);
 }
 
@@ -37,11 +52,11 @@ static Napi::Value
 XsourceFromFile(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
-	std::string path = arg_string(info, 0, "path");
+	std::string keep;
+	const char *path = path_arg(info, 0, keep);
 	uint64_t flags = arg_u64(info, 1, "flags");
 	pmemset_source *src = nullptr;
-	int ret = set_api(env).pmemset_xsource_from_file(&src, path.c_str(),
-		flags);
+	int ret = set_api(env).pmemset_xsource_from_file(&src, path, flags);
 	return source_result(env, ret, src);
 }
 

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PROJECT_ROOT } from '../core/paths.js';
 
 /** the declarations every shim needs, so a lie is only its function */
 const PRELUDE = `#define _GNU_SOURCE
@@ -43,5 +44,40 @@ export function buildLie(name: string, body: string): string {
     },
   );
   if (r.status !== 0) throw new Error(`cannot build lying build ${name}: ${r.stderr}`);
+  return so;
+}
+
+/** buildSetLie -- compiles `body` (C, after the prelude) into a lying build of our libpmemset (native/libpmemset/build); returns its path */
+export function buildSetLie(name: string, body: string): string {
+  const real = path.join(PROJECT_ROOT, 'native/libpmemset/build');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pmem-conform-lie-${name}-`));
+  const src = path.join(dir, `${name}.c`);
+  const so = path.join(dir, 'libpmemset.so.1');
+  const prelude = PRELUDE.replace('#include <libpmem2.h>', '#include <libpmem2.h>\n#include <libpmemset.h>');
+  fs.writeFileSync(src, prelude + body);
+  const r = spawnSync(
+    'cc',
+    [
+      '-shared',
+      '-fPIC',
+      '-O2',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      '-I',
+      path.join(PROJECT_ROOT, 'native/libpmemset/include'),
+      '-o',
+      so,
+      src,
+      '-Wl,--no-as-needed',
+      `-L${real}`,
+      `-Wl,-rpath,${real}`,
+      '-l:libpmemset.so.1',
+      '-lpmem2',
+      '-ldl',
+    ],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`cannot build lying libpmemset ${name}: ${r.stderr}`);
   return so;
 }

@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import { test } from 'node:test';
+import path from 'node:path';
 import { codeName, mustConstant } from './constants.js';
+import { DEFAULT_LIB } from './implementation.js';
 import { pmem2 } from './native.js';
 import { isTechnique, platformTechnique, seccomp } from './technique.js';
 import { unlinkedFile } from './testing.js';
@@ -48,6 +50,53 @@ test('a filter matched on an argument fails only that call: mmap of another desc
     assert.equal(a.mapDelete(here.map!).code, 0);
   } finally {
     a.configDelete(cfg);
+    a.sourceDelete(src);
+    fs.closeSync(fd);
+  }
+});
+
+test('a filter on the mmap that mends a set reservation fails pmemset_remove_range in the child only: here the part stays mapped and the same remove succeeds', {
+  skip: !fs.existsSync(DEFAULT_LIB.libpmemset!) && 'our libpmemset is not built (make -C native/libpmemset)',
+}, () => {
+  a.pmemsetLoad(DEFAULT_LIB.libpmemset!);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-inject-'));
+  const file = path.join(dir, 'part');
+  fs.writeFileSync(file, Buffer.alloc(ps));
+  const cfg = a.setConfigNew().config!;
+  try {
+    assert.equal(a.setConfigSetRequiredStoreGranularity(cfg, mustConstant('libpmem2', 'PMEM2_GRANULARITY_PAGE')).code, 0);
+    const set = a.setNew(cfg).set!;
+    const src = a.setSourceFromFile(file).source!;
+    const m = a.setMap(set, src, null, true);
+    assert.equal(m.code, 0);
+    const d = m.descriptor!;
+    const r = a.forkInject({ syscall: 'mmap', errno: E.EINVAL, argIndex: 0, argValue: d.addr }, 'set_remove_range', set, d.addr, d.size);
+    assert.deepEqual([r.stage, r.code], ['call', -E.EINVAL], JSON.stringify(r));
+    // the child's filter and its failed remove stayed there
+    assert.ok(a.isMapped(d.addr, d.size, 'rw'));
+    assert.equal(a.setRemoveRange(set, d.addr, d.size).code, 0);
+    assert.ok(!a.isMapped(d.addr, d.size, 'rw'));
+    assert.equal(a.setDelete(set).code, 0);
+    assert.equal(a.setSourceDelete(src).code, 0);
+  } finally {
+    a.setConfigDelete(cfg);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an exhausted heap stays in the child: there ndctl_new fails inside pmem2_source_device_id; here the same call answers as before', () => {
+  const fd = unlinkedFile(ps);
+  const src = a.sourceFromFd(fd).source!;
+  try {
+    const here = codeName(a.sourceDeviceId(src).code);
+    const r = a.forkMore('source_query_oom', 'pmem2_source_device_id', src, 64 * 1024 * 1024);
+    assert.equal(r.stage, 'call', JSON.stringify(r));
+    assert.ok(r.ndctlNew !== undefined && r.ndctlNew < 0, JSON.stringify(r));
+    assert.equal(r.code, r.ndctlNew, JSON.stringify(r));
+    assert.notEqual(codeName(r.code!), here);
+    assert.equal(codeName(a.sourceDeviceId(src).code), here);
+    assert.equal(a.badblockContextNew(src).code, 0);
+  } finally {
     a.sourceDelete(src);
     fs.closeSync(fd);
   }

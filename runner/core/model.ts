@@ -164,11 +164,41 @@ export interface CoverageRow {
   ran: number;
 }
 
+/** one reason a clause was skipped, with the fixtures and page copies it was given on */
+export interface SkipWhy {
+  technique: string;
+  reason: string;
+  fixtures: string[];
+  copies: string[];
+}
+
+/** a clause (page copies merged) that no fixture ran */
+export interface SkippedClause {
+  /** the clause id without its page copy */
+  clause: string;
+  function: string;
+  /** every case of it is about Windows or FreeBSD only */
+  platformOnly: boolean;
+  why: SkipWhy[];
+}
+
+/** the clauses no fixture of a run ran (runner/core/everywhere.ts) */
+export interface SkippedEverywhere {
+  /** clauses no fixture ran, apart from the Windows-only and FreeBSD-only ones */
+  count: number;
+  /** the Windows-only and FreeBSD-only ones */
+  platformOnly: number;
+  /** all of them, the countable ones first */
+  clauses: SkippedClause[];
+}
+
 export interface RunResult {
   schema: typeof SCHEMA;
   environment: Environment;
   cases: CaseResult[];
   coverage: CoverageRow[];
+  /** the clauses no fixture ran, page copies merged, with why (absent in reports of older harnesses) */
+  skippedEverywhere?: SkippedEverywhere;
   /** documented names the installed header does not define */
   undefinedNames: { page: string; name: string }[];
   /** what the pages leave out (an ERRORS section listing nothing, a behaviour a copy does not state) */

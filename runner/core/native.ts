@@ -114,6 +114,8 @@ export interface PmemsetAddon {
   /** the bound libpmemset functions the loaded build does not export (each call to one throws a MissingFunctionError) */
   pmemsetMissing(): string[];
   setErrormsg(): string;
+  /** pmemset_errormsg() as a new thread sees it; with `fail`, right after that thread's failed pmemset_xsource_from_file */
+  setErrormsgInThread(fail: boolean): { code?: number; message: string };
   setErrToErrno(code: number): number;
   setConfigNew(): CallResult & { config?: SetConfig };
   setConfigDelete(cfg: SetConfig): CallResult & { pointerCleared: boolean };
@@ -127,8 +129,9 @@ export interface PmemsetAddon {
   setGetStoreGranularity(set: PmemSet): CallResult & { value?: number };
   setSetContiguousPartCoalescing(set: PmemSet, v: number): CallResult;
   setSourceFromPmem2(src: Source | null): CallResult & { source?: SetSource };
-  setSourceFromFile(path: string): CallResult & { source?: SetSource };
-  setXsourceFromFile(path: string, flags: Size): CallResult & { source?: SetSource };
+  /** a null path is passed to the library as NULL */
+  setSourceFromFile(path: string | null): CallResult & { source?: SetSource };
+  setXsourceFromFile(path: string | null, flags: Size): CallResult & { source?: SetSource };
   setSourceFromTemporary(dir: string): CallResult & { source?: SetSource };
   setSourceDelete(src: SetSource): CallResult & { pointerCleared: boolean };
   setSourceAlignment(src: SetSource): CallResult & { value?: bigint };

@@ -6,7 +6,7 @@
  * threads at once. Functions a build does not export throw when called;
  * pmem2Exports tells beforehand.
  */
-import type { CallResult, Config, Map as Pmem2Map, PointerState, Reservation, SetConfig, Source } from './native.js';
+import type { CallResult, Config, Map as Pmem2Map, PointerState, Reservation, PmemSet, SetConfig, SetSource, Source } from './native.js';
 
 type Size = number | bigint;
 
@@ -58,7 +58,8 @@ export type PmemsetOomFunction =
   | 'pmemset_source_from_pmem2'
   | 'pmemset_source_from_file'
   | 'pmemset_xsource_from_file'
-  | 'pmemset_source_from_temporary';
+  | 'pmemset_source_from_temporary'
+  | 'pmemset_source_set_sds';
 
 export interface MoreAddon {
   /** pmem2_map_new in a child put into the injection's condition */
@@ -69,6 +70,8 @@ export interface MoreAddon {
   forkInject(inj: Injection, op: 'reservation_delete', size: Size): MoreChildResult;
   forkInject(inj: Injection, op: 'reservation_shrink', size: Size, offset: Size, length: Size): MoreChildResult;
   forkInject(inj: Injection, op: 'reservation_extend', size: Size, length: Size): MoreChildResult;
+  /** pmemset_remove_range(set, address, length) of the loaded libpmemset in such a child */
+  forkInject(inj: Injection, op: 'set_remove_range', set: PmemSet, address: Size, length: Size): MoreChildResult;
   /** with fakeDevdax: a source of /dev/zero made in the child, then the call on it */
   forkInject(inj: Injection, op: DevdaxOp): MoreChildResult;
   /** with fakeDevdax: pmem2_map_new of `length`, or a shared mmap of /dev/zero given to pmem2_map_from_existing (CACHE_LINE) and deep-flushed */
@@ -98,7 +101,19 @@ export interface MoreAddon {
   forkMore(op: 'source_from_fd_oom' | 'source_from_anon_oom', fdOrSize: Size, headroom: Size): MoreChildResult;
   forkMore(op: 'map_delete_stale' | 'map_delete_munmap_einval', map: Pmem2Map): MoreChildResult;
   /** a libpmemset constructor with every malloc failing (the heap exhausted, as for the source_*_oom ops); `arg`: the config, the pmem2 source, or the path it needs */
-  forkMore(op: 'pmemset_oom', fn: PmemsetOomFunction, arg: SetConfig | Source | string | null, headroom: Size): MoreChildResult;
+  forkMore(
+    op: 'pmemset_oom',
+    fn: PmemsetOomFunction,
+    arg: SetConfig | Source | SetSource | string | null,
+    headroom: Size,
+  ): MoreChildResult & { again?: number };
+  /** a source query that asks libndctl about the source's device, with the heap exhausted */
+  forkMore(
+    op: 'source_query_oom',
+    fn: 'pmem2_badblock_context_new' | 'pmem2_source_device_id' | 'pmem2_source_device_usc',
+    src: Source,
+    headroom: Size,
+  ): MoreChildResult & { ndctlNew?: number };
   /** the map's memset of 0x5a + persist over [offset, +length) in a child limited to `cpuSeconds` of CPU; code 1: bytes wrong */
   forkMore(op: 'map_memset_cpu_limited', map: Pmem2Map, offset: Size, length: Size, cpuSeconds: number): MoreChildResult;
   /** machine code of a function returning 42 on this architecture, null where unknown */

@@ -20,6 +20,7 @@ import { durabilityCampaign } from './durability/campaign.js';
 import type { Plan } from './plan.js';
 import { propertyCampaign } from './properties.js';
 import { remoteCampaign } from './remote.js';
+import { skippedEverywhere } from '../core/everywhere.js';
 import { coverage, selectClauses, suiteCampaign, undefinedNames } from './suites.js';
 
 /** the campaigns of a run, in the order they run */
@@ -93,6 +94,7 @@ export class Engine {
         },
         cases,
         coverage: coverage(catalogue, cases),
+        skippedEverywhere: skippedEverywhere(cases),
         undefinedNames: undefinedNames(catalogue),
         catalogueGaps: catalogue.gaps,
         ...(fixtureErrors.length ? { fixtureErrors } : {}),
