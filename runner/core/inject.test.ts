@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import { codeName, mustConstant } from './constants.js';
 import { pmem2 } from './native.js';
@@ -80,12 +81,51 @@ test('a device DAX faked in a private mount namespace: the child sees one, the p
   }
 });
 
+test('a file replaced by a bind in a private mount namespace: the child reads the new text, or fails to open or read it; the parent sees the file and its mounts unchanged', {
+  skip: !root && 'needs root (unshare(CLONE_NEWNS), mount(2))',
+}, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-bind-'));
+  const file = path.join(dir, 'align');
+  const link = path.join(dir, 'link');
+  fs.writeFileSync(file, '2097152\n');
+  fs.symlinkSync('align', link);
+  const before = mountinfo();
+  try {
+    // no bind: the child reads the file as it is (the check below can fail)
+    const plain = a.forkInject({}, 'read_file', file);
+    assert.deepEqual([plain.stage, plain.code, plain.text], ['call', 0, '2097152\n'], JSON.stringify(plain));
+    // the bind is on the real path: a symlink to it sees the replacement too
+    const text = a.forkInject({ binds: [{ target: link, with: 'text', text: '3000\n' }] }, 'read_file', file);
+    assert.deepEqual([text.stage, text.code, text.text], ['call', 0, '3000\n'], JSON.stringify(text));
+    const unopenable = a.forkInject({ binds: [{ target: file, with: 'unopenable' }] }, 'read_file', file);
+    assert.deepEqual([unopenable.code, unopenable.text], [E.EACCES, 'open'], JSON.stringify(unopenable));
+    const unreadable = a.forkInject({ binds: [{ target: file, with: 'unreadable' }] }, 'read_file', file);
+    assert.deepEqual([unreadable.code, unreadable.text], [E.EIO, 'read'], JSON.stringify(unreadable));
+    // a target that does not exist is a setup failure naming it, not a call
+    const gone = a.forkInject({ binds: [{ target: path.join(dir, 'none'), with: 'unreadable' }] }, 'read_file', file);
+    assert.equal(gone.stage, 'setup', JSON.stringify(gone));
+    assert.match(gone.message ?? '', /none: No such file/);
+    // nothing leaked into the parent
+    assert.equal(fs.readFileSync(file, 'utf8'), '2097152\n');
+    assert.equal(mountinfo(), before);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('bad bind injections are refused before any fork', () => {
+  assert.throws(() => a.forkInject({ binds: [] }, 'read_file', '/x'), /1\.\.8 entries/);
+  assert.throws(() => a.forkInject({ binds: [{ target: 'rel', with: 'unreadable' }] }, 'read_file', '/x'), /absolute path/);
+  assert.throws(() => a.forkInject({ binds: [{ target: '/x', with: 'nope' as 'unreadable' }] }, 'read_file', '/x'), /text, unopenable or unreadable/);
+});
+
 test('technique names: the forms technique.ts lists, and nothing else', () => {
   for (const t of [
     'natural',
     'seccomp:munmap=EINVAL',
     seccomp('mmap', 'ENFILE'),
     'mountns:sysfs-dax',
+    'mountns:sysfs-attr',
     'rlimit:AS',
     'heap:exhausted',
     'stale-map',

@@ -17,6 +17,10 @@ export type MoreChildResult = {
   signal?: number;
   /** map_delete_stale: what deleting the original map returned */
   firstCode?: number;
+  /** forkInject's source ops: the call's output when it returned 0 */
+  value?: bigint;
+  /** forkInject read_file: the text read, or the step that failed ("open", "read") */
+  text?: string;
 };
 
 export interface ReservationRace {
@@ -40,7 +44,19 @@ export interface Injection {
   argValue?: Size;
   /** /dev/zero looks like a device DAX: its /sys/dev/char subsystem link, in a private mount namespace, names "dax" */
   fakeDevdax?: boolean;
+  /**
+   * files (sysfs attributes) replaced in a private mount namespace by a bind
+   * mount over their real path: a file holding `text`, one whose open(2)
+   * for reading fails (EACCES: a write-only sysfs attribute), or one that
+   * opens and whose read(2) fails (EIO: the child's /proc/PID/mem)
+   */
+  binds?: AttrBind[];
 }
+
+export type AttrBind = { target: string } & ({ with: 'text'; text: string } | { with: 'unopenable' | 'unreadable' });
+
+/** forkInject ops on a source the parent made; `value` is the output (size, alignment, node, context made 1/0, id length, usc) */
+export type SourceOp = 'source_size' | 'source_alignment' | 'numa_node' | 'badblock_context_new' | 'device_id' | 'device_usc';
 
 export type DevdaxOp =
   | 'devdax_source_from_fd'
@@ -73,6 +89,10 @@ export interface MoreAddon {
   forkInject(inj: Injection, op: DevdaxOp): MoreChildResult;
   /** with fakeDevdax: pmem2_map_new of `length`, or a shared mmap of /dev/zero given to pmem2_map_from_existing (CACHE_LINE) and deep-flushed */
   forkInject(inj: Injection, op: 'devdax_map_new' | 'devdax_deep_flush', length: Size): MoreChildResult;
+  /** the call on a source the parent made, in a child put into the injection's condition (binds, a filter) */
+  forkInject(inj: Injection, op: SourceOp, src: Source): MoreChildResult;
+  /** no library call: the child opens and reads `path` as libndctl reads a sysfs attribute (a bind's self-check) */
+  forkInject(inj: Injection, op: 'read_file', path: string): MoreChildResult;
   pmem2Exports(name: string): boolean;
   /** a private anonymous mmap(2) of `length` bytes with PROT_* `prot`, made outside libpmem2 */
   plainMap(length: Size, prot: number): bigint;
