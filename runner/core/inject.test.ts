@@ -116,7 +116,10 @@ test('a file replaced by a bind in a private mount namespace: the child reads th
 test('bad bind injections are refused before any fork', () => {
   assert.throws(() => a.forkInject({ binds: [] }, 'read_file', '/x'), /1\.\.8 entries/);
   assert.throws(() => a.forkInject({ binds: [{ target: 'rel', with: 'unreadable' }] }, 'read_file', '/x'), /absolute path/);
-  assert.throws(() => a.forkInject({ binds: [{ target: '/x', with: 'nope' as 'unreadable' }] }, 'read_file', '/x'), /text, unopenable or unreadable/);
+  assert.throws(
+    () => a.forkInject({ binds: [{ target: '/x', with: 'nope' as 'unreadable' }] }, 'read_file', '/x'),
+    /text, unopenable or unreadable/,
+  );
 });
 
 test('technique names: the forms technique.ts lists, and nothing else', () => {
