@@ -3,8 +3,11 @@
  */
 import type { CaseDef, Suite } from './framework.js';
 import { anonSource } from './pmem2_source_from_anon.js';
-import { notProvoked, onPmem } from './pmem2_source_identity.js';
-import { fileSource, observed } from './pmem2_util.js';
+import { notProvoked, onPmem, regionDimms } from './pmem2_source_identity.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { childOutcome, fileSource, observed } from './pmem2_util.js';
+import { SYSFS_ATTR } from './sysfs_attr.js';
 
 const FN = 'pmem2_source_device_usc';
 
@@ -50,12 +53,30 @@ const cases: CaseDef[] = [
     'heap:exhausted',
     "ndctl_new() fails only when its own allocations fail; the addon exhausts a child's heap only around the map and source constructors",
   ),
-  notProvoked(
-    'pmem2_source_device_usc/-errno#4',
-    'ndctl_dimm_get_dirty_shutdown() failing',
-    'fixture:nvdimm',
-    'needs a real NVDIMM whose dirty-shutdown query fails; the emulated NVDIMMs have no dirty-shutdown count, and a faked device DAX has no DIMM (the library answers PMEM2_E_NOSUPP, measured)',
-  ),
+  {
+    key: 'pmem2_source_device_usc/-errno#4',
+    fixtures: 'devdax',
+    situation:
+      "ndctl_dimm_get_dirty_shutdown() failing for the region's DIMMs: their nfit/dirty_shutdown attribute absent (libndctl then gives -ENOENT), removed in a child's private mount namespace where a DIMM has one",
+    note: 'libndctl reads nmemN/nfit/dirty_shutdown when it enumerates the DIMMs and keeps -ENOENT when it cannot.',
+    run: (ctx) => {
+      const dimms = regionDimms(ctx.caps);
+      if (!onPmem(ctx.caps) || dimms.length === 0)
+        return {
+          skip: `needs persistent memory on DIMMs ndctl describes (an NVDIMM region): ${onPmem(ctx.caps) ? `the region ${ctx.caps.region ?? '(none found)'} has no DIMM mappings (memmap= and virtio-pmem pmem has no DIMM, so there is no dirty-shutdown query to fail)` : 'the fixture is not persistent memory'}`,
+          technique: 'fixture:nvdimm',
+        };
+      const { src } = fileSource(ctx, ctx.unit);
+      const present = dimms.map((d) => path.join(d, 'nfit', 'dirty_shutdown')).filter((f) => fs.existsSync(f));
+      const at = `${FN}(region of ${dimms.map((d) => path.basename(d)).join(', ')} without dirty_shutdown)`;
+      if (present.length === 0) {
+        const r = ctx.addon.sourceDeviceUsc(src);
+        return { observed: observed(at, r, { dimms: dimms.join(',') }), permitted: ['-ENOENT'], technique: 'natural' };
+      }
+      const r = ctx.addon.forkInject({ binds: present.map((target) => ({ target, with: 'missing' as const })) }, 'device_usc', src);
+      return childOutcome(`${at} in a child`, r, ['-ENOENT'], "remove the DIMMs' dirty_shutdown", SYSFS_ATTR);
+    },
+  },
 ];
 
 export const suite: Suite = { name: 'pmem2_source_device_usc', implementation: 'libpmem2', pages: ['pmem2_source_device_usc'], cases };

@@ -54,7 +54,7 @@ export function devdaxAttrDirs(ctx: CaseContext): DevdaxAttrDirs | { skip: strin
   return { dax, region };
 }
 
-export type AttrChange = { with: 'text'; text: string } | { with: 'unopenable' | 'unreadable' };
+export type AttrChange = { with: 'text'; text: string } | { with: 'unopenable' | 'unreadable' | 'missing' };
 
 export interface AttrCaseSpec {
   key: string;
@@ -71,6 +71,7 @@ export interface AttrCaseSpec {
 
 function changeText(c: AttrChange): string {
   if (c.with === 'text') return `holding ${JSON.stringify(c.text)}`;
+  if (c.with === 'missing') return 'missing';
   return c.with === 'unopenable' ? 'that cannot be opened (EACCES)' : 'whose read fails (EIO)';
 }
 

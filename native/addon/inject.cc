@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
+#include <dirent.h>
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <linux/audit.h>
@@ -43,6 +44,7 @@ enum BindKind {
 	BIND_TEXT, /* a file holding `text` */
 	BIND_UNOPENABLE, /* a file open(2) refuses for reading (EACCES) */
 	BIND_UNREADABLE, /* a file that opens but whose read(2) fails (EIO) */
+	BIND_MISSING, /* no such file: its directory shown without it */
 };
 
 struct Bind {
@@ -165,10 +167,12 @@ read_injection(Napi::Env env, const Napi::Object &o)
 				bind.kind = BIND_UNOPENABLE;
 			} else if (with == "unreadable") {
 				bind.kind = BIND_UNREADABLE;
+			} else if (with == "missing") {
+				bind.kind = BIND_MISSING;
 			} else {
 				throw Napi::TypeError::New(env,
 					"injection.binds[].with must be text, "
-					"unopenable or unreadable");
+					"unopenable, unreadable or missing");
 			}
 			in.binds.push_back(bind);
 		}
@@ -364,12 +368,96 @@ scratch_mount(const std::vector<std::string> &reals, std::string *where)
 }
 
 /*
+ * overlay_dir -- `dir` shown, in this namespace, as a tmpfs that holds
+ * each of its entries again -- a file or directory as a bind mount of the
+ * original (reached through a descriptor opened before the tmpfs covers
+ * it, so an attribute keeps its kernel behaviour), a symlink as a copy --
+ * except the names in `drop`; a file of `dir` can then be removed, or
+ * added (a sysfs attribute the device lacks) by the caller
+ */
+static int
+overlay_dir(const std::string &dir, const std::vector<std::string> &drop)
+{
+	int dfd = open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return errno;
+	DIR *d = opendir(dir.c_str());
+	if (d == nullptr)
+		return errno;
+	struct Entry {
+		std::string name;
+		mode_t mode;
+		std::string link;
+	};
+	std::vector<Entry> entries;
+	int err = 0;
+	struct dirent *e;
+	while (err == 0 && (e = readdir(d)) != nullptr) {
+		std::string name = e->d_name;
+		if (name == "." || name == ".." ||
+			std::find(drop.begin(), drop.end(), name) != drop.end())
+			continue;
+		struct stat st;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) !=
+			0) {
+			err = errno;
+			break;
+		}
+		Entry en{name, st.st_mode, std::string()};
+		if (S_ISLNK(st.st_mode)) {
+			char buf[PATH_MAX];
+			ssize_t n = readlinkat(dirfd(d), e->d_name, buf,
+				sizeof(buf) - 1);
+			if (n < 0) {
+				err = errno;
+				break;
+			}
+			en.link.assign(buf, (size_t)n);
+		}
+		entries.push_back(en);
+	}
+	if (closedir(d) != 0 && err == 0)
+		err = errno;
+	if (err)
+		return err;
+	if (mount("pmem-conform-attr", dir.c_str(), "tmpfs",
+		    MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") != 0)
+		return errno;
+	for (const Entry &en : entries) {
+		std::string at = dir + "/" + en.name;
+		if (S_ISLNK(en.mode)) {
+			if (symlink(en.link.c_str(), at.c_str()) != 0)
+				return errno;
+			continue;
+		}
+		if (S_ISDIR(en.mode)) {
+			if (mkdir(at.c_str(), 0755) != 0)
+				return errno;
+		} else {
+			int fd = open(at.c_str(),
+				O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+			if (fd < 0)
+				return errno;
+			(void)close(fd);
+		}
+		std::string from =
+			"/proc/self/fd/" + std::to_string(dfd) + "/" + en.name;
+		if (mount(from.c_str(), at.c_str(), nullptr, MS_BIND | MS_REC,
+			    nullptr) != 0)
+			return errno;
+	}
+	/* dfd stays open until the child exits: closing it changes nothing */
+	return 0;
+}
+
+/*
  * apply_binds -- in a private mount namespace, each target (its real
  * path, so that every symlink that leads to it sees the change) is
- * covered by a bind mount of: a memfd holding the text; a write-only
+ * covered by a bind mount of: a file holding the text; a write-only
  * sysfs attribute (open fails); or this process's /proc/PID/mem, which
  * opens and fails every read at offset 0 with EIO (nothing is mapped at
- * address 0).
+ * address 0). A missing target, and a text for a target that does not
+ * exist, change its directory instead (overlay_dir).
  */
 static int
 apply_binds(const std::vector<Bind> &binds, std::string *failed)
@@ -378,15 +466,48 @@ apply_binds(const std::vector<Bind> &binds, std::string *failed)
 	if (err)
 		return err;
 	std::vector<std::string> reals;
+	std::vector<bool> in_dir; /* the change is made to the directory */
 	bool texts = false;
 	for (const Bind &b : binds) {
+		*failed = b.target;
 		char real[PATH_MAX];
-		if (realpath(b.target.c_str(), real) == nullptr) {
-			*failed = b.target;
+		bool exists = realpath(b.target.c_str(), real) != nullptr;
+		if (!exists && (errno != ENOENT || b.kind != BIND_TEXT))
 			return errno;
+		if (!exists || b.kind == BIND_MISSING) {
+			size_t slash = b.target.find_last_of('/');
+			std::string parent = b.target.substr(0, slash);
+			if (realpath(parent.empty() ? "/" : parent.c_str(),
+				    real) == nullptr)
+				return errno;
+			reals.push_back(std::string(real) + "/" +
+				b.target.substr(slash + 1));
+			in_dir.push_back(true);
+		} else {
+			reals.push_back(real);
+			in_dir.push_back(false);
 		}
-		reals.push_back(real);
 		texts = texts || b.kind == BIND_TEXT;
+	}
+	/* each directory changed once, without every name it loses or gains */
+	std::vector<std::string> dirs;
+	for (size_t i = 0; i < binds.size(); i++) {
+		if (!in_dir[i])
+			continue;
+		std::string dir =
+			reals[i].substr(0, reals[i].find_last_of('/'));
+		if (std::find(dirs.begin(), dirs.end(), dir) != dirs.end())
+			continue;
+		std::vector<std::string> drop;
+		for (size_t j = 0; j < binds.size(); j++)
+			if (in_dir[j] &&
+				reals[j].compare(0, dir.size() + 1,
+					dir + "/") == 0)
+				drop.push_back(reals[j].substr(dir.size() + 1));
+		*failed = dir;
+		if ((err = overlay_dir(dir, drop)) != 0)
+			return err;
+		dirs.push_back(dir);
 	}
 	std::string scratch;
 	if (texts && (err = scratch_mount(reals, &scratch)) != 0) {
@@ -396,6 +517,8 @@ apply_binds(const std::vector<Bind> &binds, std::string *failed)
 	for (size_t i = 0; i < binds.size(); i++) {
 		const Bind &b = binds[i];
 		*failed = b.target;
+		if (b.kind == BIND_MISSING)
+			continue; /* its directory no longer shows it */
 		std::string src;
 		if (b.kind == BIND_TEXT) {
 			src = scratch + "/" + std::to_string(i);
@@ -409,6 +532,14 @@ apply_binds(const std::vector<Bind> &binds, std::string *failed)
 			src = f;
 		} else {
 			src = "/proc/" + std::to_string(getpid()) + "/mem";
+		}
+		if (in_dir[i]) {
+			/* a name the directory lacked: a placeholder to cover */
+			int fd = open(reals[i].c_str(),
+				O_WRONLY | O_CREAT | O_CLOEXEC, 0444);
+			if (fd < 0)
+				return errno;
+			(void)close(fd);
 		}
 		if (mount(src.c_str(), reals[i].c_str(), nullptr, MS_BIND,
 			    nullptr) != 0)

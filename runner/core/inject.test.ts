@@ -105,6 +105,19 @@ test('a file replaced by a bind in a private mount namespace: the child reads th
     const gone = a.forkInject({ binds: [{ target: path.join(dir, 'none'), with: 'unreadable' }] }, 'read_file', file);
     assert.equal(gone.stage, 'setup', JSON.stringify(gone));
     assert.match(gone.message ?? '', /none: No such file/);
+    // missing: the directory without the file, every other entry as it was (the symlink, a sibling)
+    fs.writeFileSync(path.join(dir, 'size'), '4096\n');
+    const missing = a.forkInject({ binds: [{ target: file, with: 'missing' }] }, 'read_file', file);
+    assert.deepEqual([missing.code, missing.text], [E.ENOENT, 'open'], JSON.stringify(missing));
+    const sibling = a.forkInject({ binds: [{ target: file, with: 'missing' }] }, 'read_file', path.join(dir, 'size'));
+    assert.deepEqual([sibling.code, sibling.text], [0, '4096\n'], JSON.stringify(sibling));
+    // a text for a file the directory lacks adds it (an attribute the device does not have)
+    const added = path.join(dir, 'dirty_shutdown');
+    const create = a.forkInject({ binds: [{ target: added, with: 'text', text: '7\n' }] }, 'read_file', added);
+    assert.deepEqual([create.code, create.text], [0, '7\n'], JSON.stringify(create));
+    const createSibling = a.forkInject({ binds: [{ target: added, with: 'text', text: '7\n' }] }, 'read_file', link);
+    assert.deepEqual([createSibling.code, createSibling.text], [0, '2097152\n'], JSON.stringify(createSibling));
+    assert.ok(!fs.existsSync(added));
     // nothing leaked into the parent
     assert.equal(fs.readFileSync(file, 'utf8'), '2097152\n');
     assert.equal(mountinfo(), before);
@@ -118,7 +131,7 @@ test('bad bind injections are refused before any fork', () => {
   assert.throws(() => a.forkInject({ binds: [{ target: 'rel', with: 'unreadable' }] }, 'read_file', '/x'), /absolute path/);
   assert.throws(
     () => a.forkInject({ binds: [{ target: '/x', with: 'nope' as 'unreadable' }] }, 'read_file', '/x'),
-    /text, unopenable or unreadable/,
+    /text, unopenable, unreadable or missing/,
   );
 });
 

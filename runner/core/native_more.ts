@@ -48,12 +48,15 @@ export interface Injection {
    * files (sysfs attributes) replaced in a private mount namespace by a bind
    * mount over their real path: a file holding `text`, one whose open(2)
    * for reading fails (EACCES: a write-only sysfs attribute), or one that
-   * opens and whose read(2) fails (EIO: the child's /proc/PID/mem)
+   * opens and whose read(2) fails (EIO: the child's /proc/PID/mem); or
+   * 'missing': its directory shown without it (a tmpfs over the directory
+   * holding binds of every other entry). A text for a file that does not
+   * exist adds it to its directory that way.
    */
   binds?: AttrBind[];
 }
 
-export type AttrBind = { target: string } & ({ with: 'text'; text: string } | { with: 'unopenable' | 'unreadable' });
+export type AttrBind = { target: string } & ({ with: 'text'; text: string } | { with: 'unopenable' | 'unreadable' | 'missing' });
 
 /** forkInject ops on a source the parent made; `value` is the output (size, alignment, node, context made 1/0, id length, usc) */
 export type SourceOp = 'source_size' | 'source_alignment' | 'numa_node' | 'badblock_context_new' | 'device_id' | 'device_usc';
