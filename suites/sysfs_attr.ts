@@ -12,10 +12,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { MoreChildResult, SourceOp } from '../runner/core/native_more.js';
+import type { PmemSet, Sds, SetSource } from '../runner/core/native.js';
+import type { AttrBind, MoreChildResult, SourceOp } from '../runner/core/native_more.js';
 import { devNumbers } from '../fixtures/hardware.js';
 import type { CaseContext, CaseDef, Outcome } from './framework.js';
 import { childOutcome, config, fileSource } from './pmem2_util.js';
+import { regionDimms } from './pmem2_source_identity.js';
 
 export const SYSFS_ATTR = 'mountns:sysfs-attr';
 
@@ -119,4 +121,47 @@ export function attrCase(s: AttrCaseSpec): CaseDef {
       return o;
     },
   };
+}
+
+/**
+ * sdsBinds -- the binds that give the fixture's NVDIMM region's DIMMs an
+ * unsafe shutdown count (nmemN/nfit/dirty_shutdown, which the emulated
+ * NVDIMMs lack, so libpmem2 answers PMEM2_E_NOSUPP) and, with `longId`, a
+ * first DIMM whose id (nfit/id) is that long: a device with unsafe-shutdown
+ * data to libpmem2 in a child. A skip says why the fixture has no DIMMs.
+ */
+export function sdsBinds(ctx: CaseContext, o: { longId?: number } = {}): AttrBind[] | { skip: string; technique: string } {
+  const dimms = regionDimms(ctx.caps);
+  if (dimms.length === 0)
+    return {
+      skip: `no DIMM for unsafe-shutdown data: the fixture's storage (${ctx.caps.filesystem}) is not on an NVDIMM region ndctl describes (${ctx.caps.region ?? 'no region'}), so there is no dirty-shutdown count or device id to give it`,
+      technique: 'fixture:nvdimm',
+    };
+  const binds: AttrBind[] = dimms.map((d) => ({ target: path.join(d, 'nfit', 'dirty_shutdown'), with: 'text', text: '0\n' }));
+  // the id libpmem2 builds is every DIMM's nfit/id joined; libndctl reads at most 1023 bytes of one
+  if (o.longId !== undefined) binds.push({ target: path.join(dimms[0]!, 'nfit', 'id'), with: 'text', text: `${'8'.repeat(o.longId)}\n` });
+  return binds;
+}
+
+/**
+ * sdsMapInChild -- pmemset_map of `src` into `set` `times` times in a
+ * child whose NVDIMM has unsafe-shutdown data (sdsBinds), the SDS record's
+ * part state after; or the outcome that ends the case (a skip, a crash)
+ */
+export function sdsMapInChild(
+  ctx: CaseContext,
+  set: PmemSet,
+  src: SetSource,
+  sds: Sds | null,
+  times: number,
+  at: string,
+  permitted: string[],
+  o: { longId?: number } = {},
+): { code: number; message?: string; state?: number } | Outcome {
+  const binds = sdsBinds(ctx, o);
+  if ('skip' in binds) return binds;
+  const r = ctx.addon.forkInject({ binds }, 'set_map', set, src, sds, times);
+  const out = childOutcome(at, r, permitted, "give the region's DIMMs unsafe-shutdown data", SYSFS_ATTR);
+  if ('skip' in out || 'crash' in out) return out;
+  return { code: r.code!, ...(r.message ? { message: r.message } : {}), ...(r.value !== undefined ? { state: Number(r.value) } : {}) };
 }

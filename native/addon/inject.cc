@@ -7,6 +7,7 @@
  * call, so neither the filter nor the mounts ever reach the parent.
  */
 #include "entry.h"
+#include "pmemset_entry.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -571,6 +572,10 @@ struct InjectOp {
 	pmem2_map *map = nullptr;
 	uint64_t a = 0, b = 0, c = 0;
 	std::string path; /* read_file */
+	const PmemsetApi *set_lib = nullptr; /* set_map */
+	pmemset *set = nullptr;
+	pmemset_source *set_src = nullptr;
+	void *sds_box = nullptr;
 };
 
 /*
@@ -827,6 +832,16 @@ child_run(const Pmem2Api &lib, const Injection &in, const InjectOp &op,
 		code = source_call(lib, op, rep, &stage);
 	} else if (op.name == "read_file") {
 		code = read_file(op.path, rep);
+	} else if (op.name == "set_map") {
+		/* the set's parts mapped `a` times, as far as the first failure */
+		code = 0;
+		for (uint64_t i = 0; i < op.a && code == 0; i++)
+			code = op.set_lib->pmemset_map(op.set, op.set_src,
+				nullptr, nullptr);
+		if (op.sds_box != nullptr) {
+			rep->value = (uint64_t)sds_box_state(op.sds_box);
+			rep->has_value = 1;
+		}
 	} else {
 		code = devdax_call(lib, op, &stage);
 	}
@@ -849,7 +864,10 @@ child_run(const Pmem2Api &lib, const Injection &in, const InjectOp &op,
  * "device_usc"(source), each giving `value` on success; and
  * "read_file"(path), no library call, giving `text` (or the errno, with
  * "open" or "read" in `text`). binds: [{target, with: "text"|"unopenable"|
- * "unreadable", text?}] replaces files in a private mount namespace.
+ * "unreadable"|"missing", text?}] replaces files in a private mount
+ * namespace. "set_map"(set, source, sds|null, times): pmemset_map of the
+ * source into the set `times` times (libpmemset), `value` the SDS
+ * record's part state.
  * stage "setup": putting the child into the condition failed, code is the
  * errno (or the negated library code) of that step.
  */
@@ -885,6 +903,15 @@ ForkInject(const Napi::CallbackInfo &info)
 			handle_get(info[2], HK_SOURCE)->ptr);
 	} else if (op.name == "read_file") {
 		op.path = arg_string(info, 2, "path");
+	} else if (op.name == "set_map") {
+		op.set_lib = &set_api(env);
+		op.set = set_ptr<pmemset>(info[2], HK_SET);
+		op.set_src = set_ptr<pmemset_source>(info[3], HK_SET_SOURCE);
+		if (!info[4].IsNull() && !info[4].IsUndefined())
+			op.sds_box = handle_get(info[4], HK_SET_SDS)->ptr;
+		op.a = arg_u64(info, 5, "times");
+		if (op.a < 1 || op.a > 8)
+			throw Napi::TypeError::New(env, "times must be 1..8");
 	} else if (op.name.rfind("devdax_", 0) == 0) {
 		if (!in.fake_devdax)
 			throw Napi::TypeError::New(env,
@@ -913,6 +940,10 @@ ForkInject(const Napi::CallbackInfo &info)
 			size_t n = std::min(m.size(), sizeof(rep.message) - 1);
 			memcpy(rep.message, m.data(), n);
 			rep.message[n] = '\0';
+		} else if (rep.code != 0 && op.set_lib != nullptr) {
+			const char *m = op.set_lib->pmemset_errormsg();
+			(void)snprintf(rep.message, sizeof(rep.message), "%s",
+				m ? m : "");
 		} else if (rep.code != 0) {
 			const char *m = lib.pmem2_errormsg();
 			(void)snprintf(rep.message, sizeof(rep.message), "%s",

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { codeName, mustConstant } from './constants.js';
 import { pmem2 } from './native.js';
+import { DEFAULT_LIB } from './implementation.js';
 import { isTechnique, platformTechnique, seccomp } from './technique.js';
 import { unlinkedFile } from './testing.js';
 
@@ -133,6 +134,36 @@ test('bad bind injections are refused before any fork', () => {
     () => a.forkInject({ binds: [{ target: '/x', with: 'nope' as 'unreadable' }] }, 'read_file', '/x'),
     /text, unopenable, unreadable or missing/,
   );
+});
+
+test('set_map: pmemset_map in the child only; the parent set gets no part, the SDS record its state there', () => {
+  const s = pmem2();
+  s.pmemsetLoad(DEFAULT_LIB.libpmemset!);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-setmap-'));
+  const file = path.join(dir, 'f');
+  fs.writeFileSync(file, Buffer.alloc(ps));
+  const cfg = s.setConfigNew().config!;
+  assert.equal(s.setConfigSetRequiredStoreGranularity(cfg, mustConstant('libpmem2', 'PMEM2_GRANULARITY_PAGE')).code, 0);
+  const set = s.setNew(cfg).set!;
+  const src = s.setSourceFromFile(file).source!;
+  try {
+    const r = s.forkInject({}, 'set_map', set, src, null, 1);
+    assert.deepEqual([r.stage, r.code], ['call', 0], JSON.stringify(r));
+    // no unsafe-shutdown data on this file: the SDS answer comes back, with the child's record state
+    const sds = s.setSourceSetSds(src, {});
+    const nosupp = s.forkInject({}, 'set_map', set, src, sds.sds, 1);
+    assert.equal(codeName(nosupp.code!), 'PMEMSET_E_SDS_NOSUPP', JSON.stringify(nosupp, (_k, v) => (typeof v === 'bigint' ? String(v) : v)));
+    assert.match(nosupp.message ?? '', /./);
+    assert.equal(typeof nosupp.value, 'bigint');
+    // the parent's set is as it was: no part map
+    assert.equal(s.setFirstPartMap(set).partMap, undefined);
+    assert.throws(() => s.forkInject({}, 'set_map', set, src, null, 0), /times must be 1\.\.8/);
+  } finally {
+    s.setSourceDelete(src);
+    s.setDelete(set);
+    s.setConfigDelete(cfg);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('technique names: the forms technique.ts lists, and nothing else', () => {

@@ -6,7 +6,18 @@
  * threads at once. Functions a build does not export throw when called;
  * pmem2Exports tells beforehand.
  */
-import type { CallResult, Config, Map as Pmem2Map, PointerState, Reservation, SetConfig, Source } from './native.js';
+import type {
+  CallResult,
+  Config,
+  Map as Pmem2Map,
+  PmemSet,
+  PointerState,
+  Reservation,
+  Sds,
+  SetConfig,
+  SetSource,
+  Source,
+} from './native.js';
 
 type Size = number | bigint;
 
@@ -94,6 +105,8 @@ export interface MoreAddon {
   forkInject(inj: Injection, op: 'devdax_map_new' | 'devdax_deep_flush', length: Size): MoreChildResult;
   /** the call on a source the parent made, in a child put into the injection's condition (binds, a filter) */
   forkInject(inj: Injection, op: SourceOp, src: Source): MoreChildResult;
+  /** libpmemset: pmemset_map(set, src) `times` times (1..8) in such a child, as far as the first failure; `value` the SDS record's part state */
+  forkInject(inj: Injection, op: 'set_map', set: PmemSet, src: SetSource, sds: Sds | null, times: number): MoreChildResult;
   /** no library call: the child opens and reads `path` as libndctl reads a sysfs attribute (a bind's self-check) */
   forkInject(inj: Injection, op: 'read_file', path: string): MoreChildResult;
   pmem2Exports(name: string): boolean;
