@@ -152,7 +152,11 @@ test('set_map: pmemset_map in the child only; the parent set gets no part, the S
     // no unsafe-shutdown data on this file: the SDS answer comes back, with the child's record state
     const sds = s.setSourceSetSds(src, {});
     const nosupp = s.forkInject({}, 'set_map', set, src, sds.sds, 1);
-    assert.equal(codeName(nosupp.code!), 'PMEMSET_E_SDS_NOSUPP', JSON.stringify(nosupp, (_k, v) => (typeof v === 'bigint' ? String(v) : v)));
+    assert.equal(
+      codeName(nosupp.code!),
+      'PMEMSET_E_SDS_NOSUPP',
+      JSON.stringify(nosupp, (_k, v) => (typeof v === 'bigint' ? String(v) : v)),
+    );
     assert.match(nosupp.message ?? '', /./);
     assert.equal(typeof nosupp.value, 'bigint');
     // the parent's set is as it was: no part map
