@@ -9,6 +9,7 @@ import type { CaseDef, Suite } from './framework.js';
 import { anonSource } from './pmem2_source_from_anon.js';
 import { badblockContextOom, ndctlOom, notProvoked } from './pmem2_source_identity.js';
 import { childOutcome, fileSource, observed } from './pmem2_util.js';
+import { attrCase } from './sysfs_attr.js';
 
 const FN = 'pmem2_badblock_context_new';
 
@@ -76,12 +77,16 @@ const cases: CaseDef[] = [
       );
     },
   },
-  notProvoked(
-    'pmem2_badblock_context_new/PMEM2_E_CANNOT_READ_BOUNDS#1',
-    'a namespace whose offset or size cannot be read',
-    'mountns:sysfs-dax',
-    'needs a namespace ndctl finds, with an unreadable resource or size; a device faked in a mount namespace has no namespace at all, and faking a whole nvdimm bus for libndctl is not done',
-  ),
+  attrCase({
+    key: 'pmem2_badblock_context_new/PMEM2_E_CANNOT_READ_BOUNDS#1',
+    situation:
+      "a device DAX whose namespace offset cannot be read: its dax device's resource attribute replaced by a file whose reads fail, in a child's private mount namespace",
+    attr: 'resource',
+    change: { with: 'unreadable' },
+    op: 'badblock_context_new',
+    permitted: ['PMEM2_E_CANNOT_READ_BOUNDS'],
+    note: 'libndctl takes an unreadable resource as ULLONG_MAX, which libpmem2 checks for.',
+  }),
   {
     key: 'pmem2_badblock_context_new/PMEM2_E_NOSUPP#1',
     fixtures: 'devdax',
@@ -117,12 +122,16 @@ const cases: CaseDef[] = [
     'fixture:fsdax',
     'reached only for a file on an fsdax namespace ndctl describes (the emulated guest), where the seccomp injection is not wired in',
   ),
-  notProvoked(
-    'pmem2_badblock_context_new/-errno#6',
-    'ndctl_region_get_resource failing',
-    'mountns:sysfs-dax',
-    'needs a region ndctl finds whose resource attribute is unreadable; the host has no nvdimm bus to fake it on',
-  ),
+  attrCase({
+    key: 'pmem2_badblock_context_new/-errno#6',
+    situation:
+      "ndctl_region_get_resource failing: the device DAX's region's resource attribute replaced by a file whose reads fail (EIO), in a child's private mount namespace",
+    attr: 'region/resource',
+    change: { with: 'unreadable' },
+    op: 'badblock_context_new',
+    permitted: ['-EIO'],
+    note: 'ndctl_region_get_resource reads the attribute at each call and sets errno from the failed read.',
+  }),
   notProvoked(
     'pmem2_badblock_context_new/-errno#7',
     'the fiemap ioctl(2) failing on an fsdax file',

@@ -6,7 +6,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { seccomp } from '../runner/core/technique.js';
-import { NDCTL_DEVDAX } from './pmem2_source_identity.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
 import {
   C,
@@ -23,6 +22,8 @@ import {
 } from './pmem2_util.js';
 import { codeName } from '../runner/core/constants.js';
 import { GRANULARITY_ORDER, GRANULARITY_RULE, grantedBecause, granularityOutcome } from '../runner/core/granularity.js';
+
+import { attrCase } from './sysfs_attr.js';
 
 const FN = 'pmem2_map_new';
 
@@ -430,17 +431,16 @@ const cases: CaseDef[] = [
       return { observed: observed(`${FN}(closed descriptor)`, r, { sourceSize: codeName(size.code) }), permitted: expect };
     },
   },
-  {
+  attrCase({
     key: 'pmem2_map_new/errors of pmem2_source_alignment()#1',
-    fixtures: 'devdax',
-    situation: 'pmem2_source_alignment() failing inside pmem2_map_new',
-    run: () => {
-      return {
-        skip: `needs a device DAX whose alignment cannot be read (for regular files the alignment is the page size and cannot fail): ${NDCTL_DEVDAX}`,
-        technique: 'mountns:sysfs-dax',
-      };
-    },
-  },
+    situation:
+      "pmem2_source_alignment() failing inside pmem2_map_new: the device DAX's align attribute saying 3000 (not a power of two), in a child's private mount namespace; the map is of one alignment unit",
+    attr: 'align',
+    change: { with: 'text', text: '3000\n' },
+    op: 'map_new',
+    permitted: ['PMEM2_E_INVALID_ALIGNMENT_VALUE'],
+    note: 'pmem2_source_alignment() of the same device in the same condition returns PMEM2_E_INVALID_ALIGNMENT_VALUE (pmem2_source_alignment/PMEM2_E_INVALID_ALIGNMENT_VALUE#1).',
+  }),
   {
     key: 'pmem2_map_new/map_ptr NULL on failure#1',
     fixtures: DEV,

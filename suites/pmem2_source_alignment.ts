@@ -5,6 +5,7 @@ import { NDCTL_DEVDAX } from './pmem2_source_identity.js';
 import type { CaseDef, Suite } from './framework.js';
 import { config, fileSource, mapNew, observed } from './pmem2_util.js';
 import { charDevice, swappedSource } from './pmem2_source_fds.js';
+import { attrCase } from './sysfs_attr.js';
 
 const FN = 'pmem2_source_alignment';
 
@@ -47,15 +48,14 @@ const cases: CaseDef[] = [
       };
     },
   },
-  {
+  attrCase({
     key: 'pmem2_source_alignment/PMEM2_E_INVALID_ALIGNMENT_VALUE#1',
-    situation: 'the operating system reporting an alignment that is not a power of two',
-    fixtures: 'devdax',
-    run: () => ({
-      skip: `needs the system to report an alignment that is not a power of two: for a regular file the alignment is the page size, and only a device DAX with a malformed align attribute could. ${NDCTL_DEVDAX}`,
-      technique: 'mountns:sysfs-dax',
-    }),
-  },
+    situation: "the device DAX's align attribute saying 3000 (not a power of two), in a child's private mount namespace",
+    attr: 'align',
+    change: { with: 'text', text: '3000\n' },
+    op: 'source_alignment',
+    permitted: ['PMEM2_E_INVALID_ALIGNMENT_VALUE'],
+  }),
   {
     key: 'pmem2_source_alignment/PMEM2_E_INVALID_FILE_TYPE#1',
     situation: "the source's descriptor number re-opened on /dev/null",
@@ -71,7 +71,15 @@ const cases: CaseDef[] = [
       };
     },
   },
-  devdaxOnly('pmem2_source_alignment/PMEM2_E_INVALID_ALIGNMENT_FORMAT#1', 'the alignment query return data in an invalid format'),
+  attrCase({
+    key: 'pmem2_source_alignment/PMEM2_E_INVALID_ALIGNMENT_FORMAT#1',
+    situation: "the device DAX's align attribute holding text that is no number, in a child's private mount namespace",
+    attr: 'align',
+    change: { with: 'text', text: 'not-a-number\n' },
+    op: 'source_alignment',
+    permitted: ['PMEM2_E_INVALID_ALIGNMENT_FORMAT'],
+    note: 'libndctl parses the attribute with strtoul(3) and no check, so the library sees 0.',
+  }),
   {
     key: 'pmem2_source_alignment/-errno#1',
     situation: "fstat(2) failing: the source's descriptor closed before the call",
@@ -88,8 +96,25 @@ const cases: CaseDef[] = [
     },
   },
   devdaxOnly('pmem2_source_alignment/-errno#2', 'realpath(3) of the device fail'),
-  devdaxOnly('pmem2_source_alignment/-errno#3', 'read(2) of the align attribute fail'),
-  devdaxOnly('pmem2_source_alignment/-errno#4', 'strtoull(3) of the align attribute fail'),
+  attrCase({
+    key: 'pmem2_source_alignment/-errno#3',
+    situation:
+      "read(2) of the device DAX's align attribute failing with EIO (the attribute replaced by a file whose reads fail), in a child's private mount namespace",
+    attr: 'align',
+    change: { with: 'unreadable' },
+    op: 'source_alignment',
+    permitted: ['-EIO'],
+    note: 'libndctl reads the attribute when it enumerates and takes an unreadable one as 0.',
+  }),
+  attrCase({
+    key: 'pmem2_source_alignment/-errno#4',
+    situation:
+      "strtoull(3) of the device DAX's align attribute failing with ERANGE (a number above ULLONG_MAX), in a child's private mount namespace",
+    attr: 'align',
+    change: { with: 'text', text: '99999999999999999999999\n' },
+    op: 'source_alignment',
+    permitted: ['-ERANGE'],
+  }),
   freebsdOnly('pmem2_source_alignment/PMEM2_E_INVALID_FILE_TYPE#2'),
   freebsdOnly('pmem2_source_alignment/-errno#5'),
   {

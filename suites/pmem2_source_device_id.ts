@@ -5,6 +5,7 @@ import type { CaseDef, Suite } from './framework.js';
 import { anonSource } from './pmem2_source_from_anon.js';
 import { ndctlOom, notProvoked, onPmem, regionFacts } from './pmem2_source_identity.js';
 import { fileSource, observed } from './pmem2_util.js';
+import { codeName } from '../runner/core/constants.js';
 
 const FN = 'pmem2_source_device_id';
 
@@ -35,13 +36,30 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_source_device_id/PMEM2_E_BUFFER_TOO_SMALL#1',
-    situation: 'a buffer one byte shorter than the identifier',
-    run: (ctx) => ({
-      skip: onPmem(ctx.caps)
-        ? "needs a call with a short *len, which the addon's two-step sourceDeviceId does not make; not provoked"
-        : 'needs a source whose device can be identified (persistent memory); the fixture is not, and a device DAX faked in a mount namespace has no identity either (the library answers PMEM2_E_NOSUPP, measured)',
-      technique: onPmem(ctx.caps) ? 'addon:short-length' : 'fixture:pmem',
-    }),
+    fixtures: 'devdax',
+    situation: 'the two-step protocol with the second call given a *len one byte shorter than the one the first call returned',
+    run: (ctx) => {
+      if (!onPmem(ctx.caps))
+        return {
+          skip: 'needs a source whose device can be identified (persistent memory); the fixture is not, and a device DAX faked in a mount namespace has no identity either (the library answers PMEM2_E_NOSUPP, measured)',
+          technique: 'fixture:pmem',
+        };
+      const { src, device } = fileSource(ctx, ctx.unit);
+      const whole = ctx.addon.sourceDeviceId(src);
+      if (whole.code !== 0)
+        return {
+          skip: `the device has no identifier to fall short of: ${FN} answers ${codeName(whole.code)}${whole.message ? ` (${whole.message})` : ''}`,
+          technique: 'fixture:pmem',
+        };
+      const r = ctx.addon.sourceDeviceId(src, 1);
+      return {
+        observed: observed(`${FN}(${device ? 'device DAX' : 'file on the fixture'}, *len = ${(r.length ?? 1) - 1})`, r, {
+          length: String(r.length),
+          id: whole.value ?? '',
+        }),
+        permitted: ['PMEM2_E_BUFFER_TOO_SMALL'],
+      };
+    },
   },
   {
     key: 'pmem2_source_device_id/PMEM2_E_NOSUPP#1',

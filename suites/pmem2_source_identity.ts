@@ -116,6 +116,19 @@ function readSysfs(p: string): string | undefined {
   }
 }
 
+/** regionDimms -- the sysfs directories (nmemN) of the DIMMs the region's mappings lie on */
+export function regionDimms(caps: { region?: string }): string[] {
+  const out: string[] = [];
+  if (!caps.region) return out;
+  for (let i = 0; ; i++) {
+    const m = readSysfs(path.join(caps.region, `mapping${i}`));
+    if (m === undefined) break;
+    const nmem = m.split(',')[0];
+    if (nmem) out.push(fs.realpathSync(path.join(caps.region, '..', nmem)));
+  }
+  return out;
+}
+
 /**
  * regionFacts -- what sysfs says of the nd region behind a device DAX
  * fixture (caps.region, found by the fixture): its numa_node, and the ids

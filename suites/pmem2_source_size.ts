@@ -7,6 +7,7 @@ import type { CaseDef, Suite } from './framework.js';
 import { codeName } from '../runner/core/constants.js';
 import { fileSource, observed, sourceFromFd } from './pmem2_util.js';
 import { charDevice, swappedSource } from './pmem2_source_fds.js';
+import { attrCase } from './sysfs_attr.js';
 
 const FN = 'pmem2_source_size';
 
@@ -102,7 +103,15 @@ const cases: CaseDef[] = [
       };
     },
   },
-  devdaxOnly('pmem2_source_size/PMEM2_E_INVALID_SIZE_FORMAT#1', 'the size query return data in an invalid format'),
+  attrCase({
+    key: 'pmem2_source_size/PMEM2_E_INVALID_SIZE_FORMAT#1',
+    situation: "the device DAX's size attribute holding text that is no number, in a child's private mount namespace",
+    attr: 'size',
+    change: { with: 'text', text: 'not-a-number\n' },
+    op: 'source_size',
+    permitted: ['PMEM2_E_INVALID_SIZE_FORMAT'],
+    note: 'libndctl parses the attribute with strtoull(3) and no check, so the library sees 0.',
+  }),
   {
     key: 'pmem2_source_size/-errno#1',
     situation: "fstat(2) failing: the source's descriptor closed before the call",
@@ -118,9 +127,35 @@ const cases: CaseDef[] = [
     },
   },
   devdaxOnly('pmem2_source_size/-errno#2', 'realpath(3) of the device fail'),
-  devdaxOnly('pmem2_source_size/-errno#3', 'open(2) of the size attribute fail'),
-  devdaxOnly('pmem2_source_size/-errno#4', 'read(2) of the size attribute fail'),
-  devdaxOnly('pmem2_source_size/-errno#5', 'strtoull(3) of the size attribute fail'),
+  attrCase({
+    key: 'pmem2_source_size/-errno#3',
+    situation:
+      "open(2) of the device DAX's size attribute failing with EACCES (the attribute replaced by a write-only sysfs attribute), in a child's private mount namespace",
+    attr: 'size',
+    change: { with: 'unopenable' },
+    op: 'source_size',
+    permitted: ['-EACCES'],
+    note: 'libndctl takes a size it cannot read as ULLONG_MAX.',
+  }),
+  attrCase({
+    key: 'pmem2_source_size/-errno#4',
+    situation:
+      "read(2) of the device DAX's size attribute failing with EIO (the attribute replaced by a file whose reads fail), in a child's private mount namespace",
+    attr: 'size',
+    change: { with: 'unreadable' },
+    op: 'source_size',
+    permitted: ['-EIO'],
+    note: 'libndctl takes a size it cannot read as ULLONG_MAX.',
+  }),
+  attrCase({
+    key: 'pmem2_source_size/-errno#5',
+    situation:
+      "strtoull(3) of the device DAX's size attribute failing with ERANGE (a number above ULLONG_MAX), in a child's private mount namespace",
+    attr: 'size',
+    change: { with: 'text', text: '99999999999999999999999\n' },
+    op: 'source_size',
+    permitted: ['-ERANGE'],
+  }),
   freebsdOnly('pmem2_source_size/PMEM2_E_INVALID_FILE_TYPE#4'),
   freebsdOnly('pmem2_source_size/-errno#6'),
   {

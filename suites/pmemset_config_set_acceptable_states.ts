@@ -3,6 +3,7 @@
  * for sources with SDS (unsafe-shutdown data), which needs hardware with
  * SMART; where pmemset_map answers PMEMSET_E_SDS_NOSUPP the behaviours skip.
  */
+import { SYSFS_ATTR, sdsMapInChild } from './sysfs_attr.js';
 import { codeName } from '../runner/core/constants.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
 import { check, observed } from './pmem2_util.js';
@@ -44,16 +45,28 @@ const cases: CaseDef[] = [
     run: (ctx): Outcome => {
       const { set, src, sds } = sdsSituation(ctx);
       const r1 = ctx.addon.setMap(set, src, null, false);
-      if (codeName(r1.code) === 'PMEMSET_E_SDS_NOSUPP') return { skip: NOSUPP(ctx.caps.filesystem), technique: 'fixture:sds' };
-      if (r1.code !== 0) return { observed: observed('pmemset_map(first part, SDS)', r1), permitted: ['0'] };
-      const r2 = ctx.addon.setMap(set, src, null, false);
-      const st = ctx.addon.setSdsRead(sds).state;
+      let technique = 'natural';
+      let at = 'pmemset_map(second part of the same SDS source)';
+      let r2: { code: number; message?: string };
+      let st: number;
+      if (codeName(r1.code) === 'PMEMSET_E_SDS_NOSUPP') {
+        at = 'pmemset_map(second part of the same SDS source, its DIMMs given a dirty-shutdown count) in a child';
+        const c = sdsMapInChild(ctx, set, src, sds, 2, at, ['0']);
+        if ('skip' in c) return { skip: `${NOSUPP(ctx.caps.filesystem)}; ${c.skip}`, technique: c.technique ?? 'fixture:sds' };
+        if (!('code' in c)) return c;
+        [r2, st, technique] = [c, c.state ?? -1, SYSFS_ATTR];
+      } else {
+        if (r1.code !== 0) return { observed: observed('pmemset_map(first part, SDS)', r1), permitted: ['0'] };
+        r2 = ctx.addon.setMap(set, src, null, false);
+        st = ctx.addon.setSdsRead(sds).state;
+      }
       const failure =
         r2.code === 0 && st !== E.OK_BUT_ALREADY_OPEN
           ? `the second part's state is ${st}, not OK_BUT_ALREADY_OPEN (${E.OK_BUT_ALREADY_OPEN})`
           : undefined;
       return {
-        observed: observed('pmemset_map(second part of the same SDS source)', r2, { state: st }),
+        technique,
+        observed: observed(at, r2, { state: st }),
         permitted: ['0'],
         ...(failure ? { failure } : {}),
       };
@@ -64,12 +77,21 @@ const cases: CaseDef[] = [
     situation: 'acceptable states INDETERMINATE only; a source with SDS mapped (its state is not INDETERMINATE on a healthy device)',
     run: (ctx): Outcome => {
       const { set, src, sds } = sdsSituation(ctx, E.INDETERMINATE);
-      const r = ctx.addon.setMap(set, src, null, false);
-      if (codeName(r.code) === 'PMEMSET_E_SDS_NOSUPP') return { skip: NOSUPP(ctx.caps.filesystem), technique: 'fixture:sds' };
-      const st = ctx.addon.setSdsRead(sds).state;
+      let r: { code: number; message?: string } = ctx.addon.setMap(set, src, null, false);
+      let st = ctx.addon.setSdsRead(sds).state;
+      let technique = 'natural';
+      let at = 'pmemset_map(SDS source, only INDETERMINATE acceptable)';
+      if (codeName(r.code) === 'PMEMSET_E_SDS_NOSUPP') {
+        at = 'pmemset_map(SDS source, only INDETERMINATE acceptable, its DIMMs given a dirty-shutdown count) in a child';
+        const c = sdsMapInChild(ctx, set, src, sds, 1, at, ['PMEMSET_E_UNDESIRABLE_PART_STATE']);
+        if ('skip' in c) return { skip: `${NOSUPP(ctx.caps.filesystem)}; ${c.skip}`, technique: c.technique ?? 'fixture:sds' };
+        if (!('code' in c)) return c;
+        [r, st, technique] = [c, c.state ?? -1, SYSFS_ATTR];
+      }
       if (st === E.INDETERMINATE) return { skip: 'the device reported an indeterminate state, which this config accepts' };
       return {
-        observed: observed('pmemset_map(SDS source, only INDETERMINATE acceptable)', r, { state: st }),
+        technique,
+        observed: observed(at, r, { state: st }),
         permitted: ['PMEMSET_E_UNDESIRABLE_PART_STATE'],
       };
     },

@@ -5,6 +5,8 @@
  * between pages that disagree.
  */
 import { codeName } from '../runner/core/constants.js';
+import { SYSFS_ATTR, sdsMapInChild } from './sysfs_attr.js';
+import { E } from './pmemset_page_util.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
 import { C, check, childOutcome, observed, OOM_HEADROOM, OOM_REQUEST, reservation } from './pmem2_util.js';
 import {
@@ -231,21 +233,48 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmemset_map/PMEMSET_E_SDS_DEVICE_ID_LEN_TOO_BIG#1',
-    situation: 'SDS on a device whose id is longer than PMEMSET_SDS_DEVICE_ID_LEN',
-    run: () => ({
-      skip: 'needs a device with unsafe-shutdown support and an id longer than PMEMSET_SDS_DEVICE_ID_LEN; no fixture provides one',
-      technique: 'fixture:sds',
-    }),
+    situation:
+      "SDS on a device whose id is longer than PMEMSET_SDS_DEVICE_ID_LEN (512): in a child's private mount namespace, the NVDIMM region's first DIMM given a 600-byte nfit/id and every DIMM a dirty-shutdown count",
+    run: (ctx) => {
+      const { set } = newSet(ctx);
+      const { src } = fileSource(ctx, ctx.caps.pageSize);
+      const s = ctx.addon.setSourceSetSds(src, {});
+      check('pmemset_source_set_sds', s);
+      const at = 'pmemset_map(source with SDS, device id of 600 bytes) in a child';
+      const permitted = ['PMEMSET_E_SDS_DEVICE_ID_LEN_TOO_BIG'];
+      const c = sdsMapInChild(ctx, set, src, s.sds, 1, at, permitted, { longId: 600 });
+      if ('skip' in c)
+        return { ...c, skip: `needs a device with unsafe-shutdown support and an id longer than PMEMSET_SDS_DEVICE_ID_LEN: ${c.skip}` };
+      if (!('code' in c)) return c;
+      return { technique: SYSFS_ATTR, observed: observed(at, c), permitted };
+    },
   },
   {
     key: 'pmemset_map/PMEMSET_E_UNDESIRABLE_PART_STATE#1',
-    situation: 'SDS on a device whose shutdown state is not among the acceptable states',
-    run: (ctx) => ({
-      skip: ctx.caps.sds
-        ? 'needs a device whose shutdown state is unacceptable (an unsafe shutdown to inject); not provoked'
-        : `needs a device with unsafe-shutdown support (libpmem2 here answers ${ctx.caps.sdsError ?? 'nothing: not probed'})`,
-      technique: 'fixture:sds',
-    }),
+    situation:
+      'SDS on a device whose shutdown state is not among the acceptable states: acceptable states INDETERMINATE only, a fresh SDS record (its part state is not INDETERMINATE on a healthy device); where the device has no unsafe-shutdown data, its DIMMs are given a dirty-shutdown count in a child',
+    run: (ctx) => {
+      const { set } = newSet(ctx, { states: E.INDETERMINATE });
+      const { src } = fileSource(ctx, ctx.caps.pageSize);
+      const s = ctx.addon.setSourceSetSds(src, {});
+      check('pmemset_source_set_sds', s);
+      const permitted = ['PMEMSET_E_UNDESIRABLE_PART_STATE'];
+      const r = ctx.addon.setMap(set, src, null, false);
+      if (codeName(r.code) !== 'PMEMSET_E_SDS_NOSUPP')
+        return {
+          observed: observed('pmemset_map(SDS source, only INDETERMINATE acceptable)', r, { state: ctx.addon.setSdsRead(s.sds).state }),
+          permitted,
+        };
+      const at = 'pmemset_map(SDS source, only INDETERMINATE acceptable, its DIMMs given a dirty-shutdown count) in a child';
+      const c = sdsMapInChild(ctx, set, src, s.sds, 1, at, permitted);
+      if ('skip' in c)
+        return {
+          ...c,
+          skip: `needs a device with unsafe-shutdown support (libpmem2 here answers ${ctx.caps.sdsError ?? 'nothing: not probed'}): ${c.skip}`,
+        };
+      if (!('code' in c)) return c;
+      return { technique: SYSFS_ATTR, observed: observed(at, c, { state: c.state ?? -1 }), permitted };
+    },
   },
   {
     key: 'pmemset_map/PMEMSET_E_IO_FAIL#1',

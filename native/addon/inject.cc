@@ -9,10 +9,15 @@
 #include "entry.h"
 #include "missing.h"
 #include "pmemset_api.h"
+#include "pmemset_entry.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstddef>
+#include <cstdlib>
 #include <cstring>
+#include <dirent.h>
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <linux/audit.h>
@@ -27,6 +32,7 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 typedef int (*map_from_existing_fn)(struct pmem2_map **,
 	const struct pmem2_source *, void *, size_t, enum pmem2_granularity);
@@ -36,12 +42,27 @@ typedef int (*bb_new_fn)(struct pmem2_badblock_context **,
 typedef int (*device_id_fn)(const struct pmem2_source *, char *, size_t *);
 typedef int (*device_usc_fn)(const struct pmem2_source *, uint64_t *);
 
+/* what a file (a sysfs attribute) is replaced with in the child */
+enum BindKind {
+	BIND_TEXT, /* a file holding `text` */
+	BIND_UNOPENABLE, /* a file open(2) refuses for reading (EACCES) */
+	BIND_UNREADABLE, /* a file that opens but whose read(2) fails (EIO) */
+	BIND_MISSING, /* no such file: its directory shown without it */
+};
+
+struct Bind {
+	std::string target;
+	BindKind kind = BIND_TEXT;
+	std::string text;
+};
+
 struct Injection {
 	int nr = -1; /* the system call made to fail; -1: none */
 	int err = 0;
 	int arg_index = -1; /* match only this argument ... */
 	uint64_t arg_value = 0; /* ... with this value */
 	bool fake_devdax = false;
+	std::vector<Bind> binds; /* files replaced in a private mount ns */
 };
 
 /* syscall_nr -- the number of a system call this filter knows, or -1 */
@@ -105,6 +126,60 @@ read_injection(Napi::Env env, const Napi::Object &o)
 		}
 	}
 	prop_bool(o, "fakeDevdax", in.fake_devdax);
+	if (o.Has("binds")) {
+		Napi::Value v = o.Get("binds");
+		if (!v.IsArray())
+			throw Napi::TypeError::New(env,
+				"injection.binds must be an array");
+		Napi::Array arr = v.As<Napi::Array>();
+		if (arr.Length() == 0 || arr.Length() > 8)
+			throw Napi::TypeError::New(env,
+				"injection.binds must hold 1..8 entries");
+		for (uint32_t i = 0; i < arr.Length(); i++) {
+			Napi::Value e = arr.Get(i);
+			if (!e.IsObject())
+				throw Napi::TypeError::New(env,
+					"injection.binds[] must be objects");
+			Napi::Object b = e.As<Napi::Object>();
+			Bind bind;
+			Napi::Value t = b.Get("target");
+			if (!t.IsString() ||
+				t.As<Napi::String>().Utf8Value().empty() ||
+				t.As<Napi::String>().Utf8Value()[0] != '/')
+				throw Napi::TypeError::New(env,
+					"injection.binds[].target must be an "
+					"absolute path");
+			bind.target = t.As<Napi::String>().Utf8Value();
+			Napi::Value w = b.Get("with");
+			std::string with = w.IsString() ?
+				w.As<Napi::String>().Utf8Value() :
+				"";
+			if (with == "text") {
+				Napi::Value x = b.Get("text");
+				if (!x.IsString())
+					throw Napi::TypeError::New(env,
+						"injection.binds[].text must "
+						"be a string");
+				bind.text = x.As<Napi::String>().Utf8Value();
+				if (bind.text.size() > 4096)
+					throw Napi::TypeError::New(env,
+						"injection.binds[].text is "
+						"longer than 4096 bytes");
+				bind.kind = BIND_TEXT;
+			} else if (with == "unopenable") {
+				bind.kind = BIND_UNOPENABLE;
+			} else if (with == "unreadable") {
+				bind.kind = BIND_UNREADABLE;
+			} else if (with == "missing") {
+				bind.kind = BIND_MISSING;
+			} else {
+				throw Napi::TypeError::New(env,
+					"injection.binds[].with must be text, "
+					"unopenable, unreadable or missing");
+			}
+			in.binds.push_back(bind);
+		}
+	}
 	return in;
 }
 
@@ -222,10 +297,273 @@ fake_devdax(dev_t dev)
 	return write_text(attr, devtext);
 }
 
+/*
+ * private_mounts -- from now on this process has a mount namespace of its
+ * own whose mounts propagate nowhere, so what it mounts stays in it
+ */
+static int
+private_mounts(void)
+{
+	if (unshare(CLONE_NEWNS) != 0)
+		return errno;
+	if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+		return errno;
+	return 0;
+}
+
+/*
+ * unopenable_file -- a file that exists but that open(2) for reading
+ * refuses even for root: a write-only sysfs attribute (kernfs answers
+ * EACCES to a read open of an attribute without a show method, whatever
+ * the caller's capabilities). Mode 000 would not do: root overrides it.
+ */
+static const char *
+unopenable_file(void)
+{
+	static const char *const candidates[] = {
+		"/sys/bus/platform/drivers_probe",
+		"/sys/bus/cpu/drivers_probe",
+		"/sys/bus/nd/drivers_probe",
+		"/sys/bus/pci/drivers_probe",
+	};
+	for (const char *c : candidates) {
+		int fd = open(c, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			(void)close(fd);
+			continue;
+		}
+		if (errno == EACCES)
+			return c;
+	}
+	return nullptr;
+}
+
+/*
+ * scratch_mount -- a tmpfs mounted, in this (private) namespace only, on
+ * a directory that exists and holds none of the targets, so the texts can
+ * be files of a mount of this namespace (mount(2) refuses a bind whose
+ * source is a memfd or an unlinked file); unmounted again after the binds
+ */
+static int
+scratch_mount(const std::vector<std::string> &reals, std::string *where)
+{
+	static const char *const dirs[] = {"/dev/shm", "/run", "/mnt", "/tmp",
+		"/media", "/srv"};
+	for (const char *d : dirs) {
+		struct stat st;
+		if (stat(d, &st) != 0 || !S_ISDIR(st.st_mode))
+			continue;
+		size_t len = strlen(d);
+		bool holds = false;
+		for (const std::string &r : reals)
+			if (r.compare(0, len, d) == 0 &&
+				(r.size() == len || r[len] == '/'))
+				holds = true;
+		if (holds)
+			continue;
+		if (mount("pmem-conform-attr", d, "tmpfs",
+			    MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") != 0)
+			return errno;
+		*where = d;
+		return 0;
+	}
+	return ENOENT;
+}
+
+/*
+ * overlay_dir -- `dir` shown, in this namespace, as a tmpfs that holds
+ * each of its entries again -- a file or directory as a bind mount of the
+ * original (reached through a descriptor opened before the tmpfs covers
+ * it, so an attribute keeps its kernel behaviour), a symlink as a copy --
+ * except the names in `drop`; a file of `dir` can then be removed, or
+ * added (a sysfs attribute the device lacks) by the caller
+ */
+static int
+overlay_dir(const std::string &dir, const std::vector<std::string> &drop)
+{
+	int dfd = open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return errno;
+	DIR *d = opendir(dir.c_str());
+	if (d == nullptr)
+		return errno;
+	struct Entry {
+		std::string name;
+		mode_t mode;
+		std::string link;
+	};
+	std::vector<Entry> entries;
+	int err = 0;
+	struct dirent *e;
+	while (err == 0 && (e = readdir(d)) != nullptr) {
+		std::string name = e->d_name;
+		if (name == "." || name == ".." ||
+			std::find(drop.begin(), drop.end(), name) != drop.end())
+			continue;
+		struct stat st;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) !=
+			0) {
+			err = errno;
+			break;
+		}
+		Entry en{name, st.st_mode, std::string()};
+		if (S_ISLNK(st.st_mode)) {
+			char buf[PATH_MAX];
+			ssize_t n = readlinkat(dirfd(d), e->d_name, buf,
+				sizeof(buf) - 1);
+			if (n < 0) {
+				err = errno;
+				break;
+			}
+			en.link.assign(buf, (size_t)n);
+		}
+		entries.push_back(en);
+	}
+	if (closedir(d) != 0 && err == 0)
+		err = errno;
+	if (err)
+		return err;
+	if (mount("pmem-conform-attr", dir.c_str(), "tmpfs",
+		    MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") != 0)
+		return errno;
+	for (const Entry &en : entries) {
+		std::string at = dir + "/" + en.name;
+		if (S_ISLNK(en.mode)) {
+			if (symlink(en.link.c_str(), at.c_str()) != 0)
+				return errno;
+			continue;
+		}
+		if (S_ISDIR(en.mode)) {
+			if (mkdir(at.c_str(), 0755) != 0)
+				return errno;
+		} else {
+			int fd = open(at.c_str(),
+				O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+			if (fd < 0)
+				return errno;
+			(void)close(fd);
+		}
+		std::string from =
+			"/proc/self/fd/" + std::to_string(dfd) + "/" + en.name;
+		if (mount(from.c_str(), at.c_str(), nullptr, MS_BIND | MS_REC,
+			    nullptr) != 0)
+			return errno;
+	}
+	/* dfd stays open until the child exits: closing it changes nothing */
+	return 0;
+}
+
+/*
+ * apply_binds -- in a private mount namespace, each target (its real
+ * path, so that every symlink that leads to it sees the change) is
+ * covered by a bind mount of: a file holding the text; a write-only
+ * sysfs attribute (open fails); or this process's /proc/PID/mem, which
+ * opens and fails every read at offset 0 with EIO (nothing is mapped at
+ * address 0). A missing target, and a text for a target that does not
+ * exist, change its directory instead (overlay_dir).
+ */
+static int
+apply_binds(const std::vector<Bind> &binds, std::string *failed)
+{
+	int err = private_mounts();
+	if (err)
+		return err;
+	std::vector<std::string> reals;
+	std::vector<bool> in_dir; /* the change is made to the directory */
+	bool texts = false;
+	for (const Bind &b : binds) {
+		*failed = b.target;
+		char real[PATH_MAX];
+		bool exists = realpath(b.target.c_str(), real) != nullptr;
+		if (!exists && (errno != ENOENT || b.kind != BIND_TEXT))
+			return errno;
+		if (!exists || b.kind == BIND_MISSING) {
+			size_t slash = b.target.find_last_of('/');
+			std::string parent = b.target.substr(0, slash);
+			if (realpath(parent.empty() ? "/" : parent.c_str(),
+				    real) == nullptr)
+				return errno;
+			reals.push_back(std::string(real) + "/" +
+				b.target.substr(slash + 1));
+			in_dir.push_back(true);
+		} else {
+			reals.push_back(real);
+			in_dir.push_back(false);
+		}
+		texts = texts || b.kind == BIND_TEXT;
+	}
+	/* each directory changed once, without every name it loses or gains */
+	std::vector<std::string> dirs;
+	for (size_t i = 0; i < binds.size(); i++) {
+		if (!in_dir[i])
+			continue;
+		std::string dir =
+			reals[i].substr(0, reals[i].find_last_of('/'));
+		if (std::find(dirs.begin(), dirs.end(), dir) != dirs.end())
+			continue;
+		std::vector<std::string> drop;
+		for (size_t j = 0; j < binds.size(); j++)
+			if (in_dir[j] &&
+				reals[j].compare(0, dir.size() + 1,
+					dir + "/") == 0)
+				drop.push_back(reals[j].substr(dir.size() + 1));
+		*failed = dir;
+		if ((err = overlay_dir(dir, drop)) != 0)
+			return err;
+		dirs.push_back(dir);
+	}
+	std::string scratch;
+	if (texts && (err = scratch_mount(reals, &scratch)) != 0) {
+		*failed = "a scratch tmpfs";
+		return err;
+	}
+	for (size_t i = 0; i < binds.size(); i++) {
+		const Bind &b = binds[i];
+		*failed = b.target;
+		if (b.kind == BIND_MISSING)
+			continue; /* its directory no longer shows it */
+		std::string src;
+		if (b.kind == BIND_TEXT) {
+			src = scratch + "/" + std::to_string(i);
+			err = write_text(src.c_str(), b.text.c_str());
+			if (err)
+				return err;
+		} else if (b.kind == BIND_UNOPENABLE) {
+			const char *f = unopenable_file();
+			if (f == nullptr)
+				return ENOENT;
+			src = f;
+		} else {
+			src = "/proc/" + std::to_string(getpid()) + "/mem";
+		}
+		if (in_dir[i]) {
+			/* a name the directory lacked: a placeholder to cover */
+			int fd = open(reals[i].c_str(),
+				O_WRONLY | O_CREAT | O_CLOEXEC, 0444);
+			if (fd < 0)
+				return errno;
+			(void)close(fd);
+		}
+		if (mount(src.c_str(), reals[i].c_str(), nullptr, MS_BIND,
+			    nullptr) != 0)
+			return errno;
+	}
+	/* the binds hold their files; the directory is given back */
+	if (!scratch.empty() && umount2(scratch.c_str(), MNT_DETACH) != 0) {
+		*failed = scratch;
+		return errno;
+	}
+	failed->clear();
+	return 0;
+}
+
 struct InjectReport {
 	int stage; /* 0: the call ran; 1: setting up the condition failed */
 	int code;
+	int has_value; /* the call's output, when it succeeded */
+	uint64_t value;
 	char message[512];
+	char text[512]; /* read_file: what the child read */
 };
 
 /* what the child is asked to do; resolved before fork */
@@ -234,9 +572,12 @@ struct InjectOp {
 	pmem2_config *cfg = nullptr;
 	pmem2_source *src = nullptr;
 	pmem2_map *map = nullptr;
-	pmemset *set = nullptr;
-	const PmemsetApi *setlib = nullptr;
 	uint64_t a = 0, b = 0, c = 0;
+	std::string path; /* read_file */
+	const PmemsetApi *set_lib = nullptr; /* set_map, set_remove_range */
+	pmemset *set = nullptr;
+	pmemset_source *set_src = nullptr;
+	void *sds_box = nullptr;
 };
 
 /*
@@ -331,6 +672,103 @@ devdax_call(const Pmem2Api &lib, const InjectOp &op, int *stage)
 }
 
 /*
+ * source_call -- the op on a source the parent made (its descriptor is
+ * inherited), so that only what the library reads during the call meets
+ * the condition; `value` is the call's output when it returns 0
+ */
+static int
+source_call(const Pmem2Api &lib, const InjectOp &op, InjectReport *rep,
+	int *stage)
+{
+	void *dl = lib.dl;
+	int ret;
+	if (op.name == "source_size") {
+		size_t size = 0;
+		ret = lib.pmem2_source_size(op.src, &size);
+		rep->value = size;
+	} else if (op.name == "source_alignment") {
+		size_t al = 0;
+		ret = lib.pmem2_source_alignment(op.src, &al);
+		rep->value = al;
+	} else if (op.name == "numa_node") {
+		auto fn = reinterpret_cast<numa_node_fn>(
+			dlsym(dl, "pmem2_source_numa_node"));
+		if (fn == nullptr) {
+			*stage = 1;
+			return ENOSYS;
+		}
+		int node = -1;
+		ret = fn(op.src, &node);
+		rep->value = (uint64_t)(int64_t)node;
+	} else if (op.name == "badblock_context_new") {
+		auto fn = reinterpret_cast<bb_new_fn>(
+			dlsym(dl, "pmem2_badblock_context_new"));
+		if (fn == nullptr) {
+			*stage = 1;
+			return ENOSYS;
+		}
+		pmem2_badblock_context *ctx = nullptr;
+		ret = fn(&ctx, op.src);
+		/* the child exits at once: the context dies with it */
+		rep->value = ctx != nullptr;
+	} else if (op.name == "device_id") {
+		auto fn = reinterpret_cast<device_id_fn>(
+			dlsym(dl, "pmem2_source_device_id"));
+		if (fn == nullptr) {
+			*stage = 1;
+			return ENOSYS;
+		}
+		size_t len = 0;
+		ret = fn(op.src, nullptr, &len);
+		rep->value = len;
+	} else {
+		auto fn = reinterpret_cast<device_usc_fn>(
+			dlsym(dl, "pmem2_source_device_usc"));
+		if (fn == nullptr) {
+			*stage = 1;
+			return ENOSYS;
+		}
+		uint64_t usc = 0;
+		ret = fn(op.src, &usc);
+		rep->value = usc;
+	}
+	rep->has_value = ret == 0;
+	return ret;
+}
+
+/*
+ * read_file -- the op that calls no library: open and read `path` as
+ * libndctl reads a sysfs attribute, so a bind can be checked anywhere;
+ * the text read is reported, or the errno of the step that failed
+ */
+static int
+read_file(const std::string &path, InjectReport *rep)
+{
+	int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		(void)snprintf(rep->text, sizeof(rep->text), "open");
+		return errno;
+	}
+	ssize_t n = read(fd, rep->text, sizeof(rep->text) - 1);
+	int err = n < 0 ? errno : 0;
+	(void)close(fd);
+	if (n < 0) {
+		(void)snprintf(rep->text, sizeof(rep->text), "read");
+		return err;
+	}
+	rep->text[n] = '\0';
+	return 0;
+}
+
+static bool
+is_source_op(const std::string &name)
+{
+	return name == "source_size" || name == "source_alignment" ||
+		name == "numa_node" || name == "badblock_context_new" ||
+		name == "device_id" || name == "device_usc";
+}
+
+/*
  * child_run -- the child's part: the condition, then exactly one call of
  * the library (a reservation the call needs is made before the filter,
  * so that only the call under test meets it)
@@ -359,6 +797,17 @@ child_run(const Pmem2Api &lib, const Injection &in, const InjectOp &op,
 			return;
 		}
 	}
+	if (!in.binds.empty()) {
+		std::string failed;
+		int err = apply_binds(in.binds, &failed);
+		if (err) {
+			rep->stage = 1;
+			rep->code = err;
+			(void)snprintf(rep->text, sizeof(rep->text), "%s",
+				failed.c_str());
+			return;
+		}
+	}
 	if (in.nr >= 0) {
 		int err = install_filter(in);
 		if (err) {
@@ -382,8 +831,22 @@ child_run(const Pmem2Api &lib, const Injection &in, const InjectOp &op,
 	} else if (op.name == "reservation_extend") {
 		code = lib.pmem2_vm_reservation_extend(rsv, op.b);
 	} else if (op.name == "set_remove_range") {
-		code = op.setlib->pmemset_remove_range(op.set,
+		code = op.set_lib->pmemset_remove_range(op.set,
 			reinterpret_cast<void *>(op.a), op.b);
+	} else if (is_source_op(op.name)) {
+		code = source_call(lib, op, rep, &stage);
+	} else if (op.name == "read_file") {
+		code = read_file(op.path, rep);
+	} else if (op.name == "set_map") {
+		/* the set's parts mapped `a` times, as far as the first failure */
+		code = 0;
+		for (uint64_t i = 0; i < op.a && code == 0; i++)
+			code = op.set_lib->pmemset_map(op.set, op.set_src,
+				nullptr, nullptr);
+		if (op.sds_box != nullptr) {
+			rep->value = (uint64_t)sds_box_state(op.sds_box);
+			rep->has_value = 1;
+		}
 	} else {
 		code = devdax_call(lib, op, &stage);
 	}
@@ -401,7 +864,16 @@ child_run(const Pmem2Api &lib, const Injection &in, const InjectOp &op,
  * of the loaded libpmemset, and with fakeDevdax "devdax_source_from_fd",
  * "devdax_source_size", "devdax_source_alignment", "devdax_map_new"(length),
  * "devdax_deep_flush"(length), "devdax_numa_node",
- * "devdax_badblock_context_new", "devdax_device_id", "devdax_device_usc".
+ * "devdax_badblock_context_new", "devdax_device_id", "devdax_device_usc";
+ * on a source the parent made: "source_size", "source_alignment",
+ * "numa_node", "badblock_context_new", "device_id" (the length asked),
+ * "device_usc"(source), each giving `value` on success; and
+ * "read_file"(path), no library call, giving `text` (or the errno, with
+ * "open" or "read" in `text`). binds: [{target, with: "text"|"unopenable"|
+ * "unreadable"|"missing", text?}] replaces files in a private mount
+ * namespace. "set_map"(set, source, sds|null, times): pmemset_map of the
+ * source into the set `times` times (libpmemset), `value` the SDS
+ * record's part state.
  * stage "setup": putting the child into the condition failed, code is the
  * errno (or the negated library code) of that step.
  */
@@ -433,15 +905,29 @@ ForkInject(const Napi::CallbackInfo &info)
 		op.a = arg_u64(info, 2, "size");
 		op.b = arg_u64(info, 3, "length");
 	} else if (op.name == "set_remove_range") {
-		op.setlib = pmemset_api();
-		if (op.setlib == nullptr)
+		op.set_lib = pmemset_api();
+		if (op.set_lib == nullptr)
 			throw Napi::Error::New(env, "libpmemset is not loaded");
-		missing_require("libpmemset", op.setlib->missing,
+		missing_require("libpmemset", op.set_lib->missing,
 			"pmemset_remove_range");
 		op.set = static_cast<pmemset *>(
 			handle_get(info[2], HK_SET)->ptr);
 		op.a = arg_u64(info, 3, "address");
 		op.b = arg_u64(info, 4, "length");
+	} else if (is_source_op(op.name)) {
+		op.src = static_cast<pmem2_source *>(
+			handle_get(info[2], HK_SOURCE)->ptr);
+	} else if (op.name == "read_file") {
+		op.path = arg_string(info, 2, "path");
+	} else if (op.name == "set_map") {
+		op.set_lib = &set_api(env);
+		op.set = set_ptr<pmemset>(info[2], HK_SET);
+		op.set_src = set_ptr<pmemset_source>(info[3], HK_SET_SOURCE);
+		if (!info[4].IsNull() && !info[4].IsUndefined())
+			op.sds_box = handle_get(info[4], HK_SET_SDS)->ptr;
+		op.a = arg_u64(info, 5, "times");
+		if (op.a < 1 || op.a > 8)
+			throw Napi::TypeError::New(env, "times must be 1..8");
 	} else if (op.name.rfind("devdax_", 0) == 0) {
 		if (!in.fake_devdax)
 			throw Napi::TypeError::New(env,
@@ -463,12 +949,19 @@ ForkInject(const Napi::CallbackInfo &info)
 		child_run(lib, in, op, &rep);
 		if (rep.stage == 1) {
 			/* cut to the report's size on purpose */
+			std::string m = rep.text[0] ?
+				std::string(rep.text) + ": " :
+				std::string();
+			m += strerror(rep.code < 0 ? -rep.code : rep.code);
+			size_t n = std::min(m.size(), sizeof(rep.message) - 1);
+			memcpy(rep.message, m.data(), n);
+			rep.message[n] = '\0';
+		} else if (rep.code != 0 && op.set_lib != nullptr) {
+			const char *m = op.set_lib->pmemset_errormsg();
 			(void)snprintf(rep.message, sizeof(rep.message), "%s",
-				strerror(rep.code < 0 ? -rep.code : rep.code));
+				m ? m : "");
 		} else if (rep.code != 0) {
-			const char *m = op.setlib ?
-				op.setlib->pmemset_errormsg() :
-				lib.pmem2_errormsg();
+			const char *m = lib.pmem2_errormsg();
 			(void)snprintf(rep.message, sizeof(rep.message), "%s",
 				m ? m : "");
 		}
@@ -491,6 +984,12 @@ ForkInject(const Napi::CallbackInfo &info)
 	r.Set("code", Napi::Number::New(env, rep.code));
 	if (rep.message[0])
 		r.Set("message", Napi::String::New(env, rep.message));
+	if (rep.stage == 0 && rep.has_value)
+		r.Set("value",
+			Napi::BigInt::New(env,
+				static_cast<uint64_t>(rep.value)));
+	if (rep.stage == 0 && op.name == "read_file")
+		r.Set("text", Napi::String::New(env, rep.text));
 	return r;
 }
 

@@ -29,6 +29,9 @@ pmemset_part_descriptor descriptor_sentinel();
 void descriptor_report(Napi::Env env, Napi::Object r,
 	const pmemset_part_descriptor &d);
 
+/* the part state pmemset wrote through the SDS record's handle */
+int sds_box_state(const void *box);
+
 template <typename T>
 T *
 set_ptr(const Napi::Value &v, HandleKind kind)

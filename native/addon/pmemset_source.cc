@@ -170,6 +170,12 @@ SourceSetSds(const Napi::CallbackInfo &info)
 	return r;
 }
 
+int
+sds_box_state(const void *box)
+{
+	return static_cast<const SdsBox *>(box)->state;
+}
+
 static Napi::Value
 SdsRead(const Napi::CallbackInfo &info)
 {

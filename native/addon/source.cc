@@ -83,9 +83,22 @@ SourceDeviceId(const Napi::CallbackInfo &info)
 	int ret = api(env).pmem2_source_device_id(src, nullptr, &len);
 	if (ret != 0)
 		return result_object(env, ret);
+	/* shortBy: the second step given a buffer that many bytes short */
+	uint32_t short_by = 0;
+	if (info.Length() > 1 && !info[1].IsUndefined()) {
+		if (!info[1].IsNumber() ||
+			info[1].As<Napi::Number>().Int64Value() < 1 ||
+			(size_t)info[1].As<Napi::Number>().Int64Value() > len)
+			throw Napi::TypeError::New(env,
+				"shortBy must be 1..the identifier's length");
+		short_by = info[1].As<Napi::Number>().Uint32Value();
+	}
+	size_t asked = len;
+	size_t buf_len = len - short_by;
 	std::string id(len, '\0');
-	ret = api(env).pmem2_source_device_id(src, &id[0], &len);
+	ret = api(env).pmem2_source_device_id(src, &id[0], &buf_len);
 	Napi::Object r = result_object(env, ret);
+	r.Set("length", Napi::Number::New(env, (double)asked));
 	if (ret == 0)
 		r.Set("value", Napi::String::New(env, id.c_str()));
 	return r;

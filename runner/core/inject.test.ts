@@ -6,11 +6,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import path from 'node:path';
 import { codeName, mustConstant } from './constants.js';
 import { DEFAULT_LIB } from './implementation.js';
 import { pmem2 } from './native.js';
+import { DEFAULT_LIB } from './implementation.js';
 import { isTechnique, platformTechnique, seccomp } from './technique.js';
 import { unlinkedFile } from './testing.js';
 
@@ -129,12 +131,101 @@ test('a device DAX faked in a private mount namespace: the child sees one, the p
   }
 });
 
+test('a file replaced by a bind in a private mount namespace: the child reads the new text, or fails to open or read it; the parent sees the file and its mounts unchanged', {
+  skip: !root && 'needs root (unshare(CLONE_NEWNS), mount(2))',
+}, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-bind-'));
+  const file = path.join(dir, 'align');
+  const link = path.join(dir, 'link');
+  fs.writeFileSync(file, '2097152\n');
+  fs.symlinkSync('align', link);
+  const before = mountinfo();
+  try {
+    // no bind: the child reads the file as it is (the check below can fail)
+    const plain = a.forkInject({}, 'read_file', file);
+    assert.deepEqual([plain.stage, plain.code, plain.text], ['call', 0, '2097152\n'], JSON.stringify(plain));
+    // the bind is on the real path: a symlink to it sees the replacement too
+    const text = a.forkInject({ binds: [{ target: link, with: 'text', text: '3000\n' }] }, 'read_file', file);
+    assert.deepEqual([text.stage, text.code, text.text], ['call', 0, '3000\n'], JSON.stringify(text));
+    const unopenable = a.forkInject({ binds: [{ target: file, with: 'unopenable' }] }, 'read_file', file);
+    assert.deepEqual([unopenable.code, unopenable.text], [E.EACCES, 'open'], JSON.stringify(unopenable));
+    const unreadable = a.forkInject({ binds: [{ target: file, with: 'unreadable' }] }, 'read_file', file);
+    assert.deepEqual([unreadable.code, unreadable.text], [E.EIO, 'read'], JSON.stringify(unreadable));
+    // a target that does not exist is a setup failure naming it, not a call
+    const gone = a.forkInject({ binds: [{ target: path.join(dir, 'none'), with: 'unreadable' }] }, 'read_file', file);
+    assert.equal(gone.stage, 'setup', JSON.stringify(gone));
+    assert.match(gone.message ?? '', /none: No such file/);
+    // missing: the directory without the file, every other entry as it was (the symlink, a sibling)
+    fs.writeFileSync(path.join(dir, 'size'), '4096\n');
+    const missing = a.forkInject({ binds: [{ target: file, with: 'missing' }] }, 'read_file', file);
+    assert.deepEqual([missing.code, missing.text], [E.ENOENT, 'open'], JSON.stringify(missing));
+    const sibling = a.forkInject({ binds: [{ target: file, with: 'missing' }] }, 'read_file', path.join(dir, 'size'));
+    assert.deepEqual([sibling.code, sibling.text], [0, '4096\n'], JSON.stringify(sibling));
+    // a text for a file the directory lacks adds it (an attribute the device does not have)
+    const added = path.join(dir, 'dirty_shutdown');
+    const create = a.forkInject({ binds: [{ target: added, with: 'text', text: '7\n' }] }, 'read_file', added);
+    assert.deepEqual([create.code, create.text], [0, '7\n'], JSON.stringify(create));
+    const createSibling = a.forkInject({ binds: [{ target: added, with: 'text', text: '7\n' }] }, 'read_file', link);
+    assert.deepEqual([createSibling.code, createSibling.text], [0, '2097152\n'], JSON.stringify(createSibling));
+    assert.ok(!fs.existsSync(added));
+    // nothing leaked into the parent
+    assert.equal(fs.readFileSync(file, 'utf8'), '2097152\n');
+    assert.equal(mountinfo(), before);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('bad bind injections are refused before any fork', () => {
+  assert.throws(() => a.forkInject({ binds: [] }, 'read_file', '/x'), /1\.\.8 entries/);
+  assert.throws(() => a.forkInject({ binds: [{ target: 'rel', with: 'unreadable' }] }, 'read_file', '/x'), /absolute path/);
+  assert.throws(
+    () => a.forkInject({ binds: [{ target: '/x', with: 'nope' as 'unreadable' }] }, 'read_file', '/x'),
+    /text, unopenable, unreadable or missing/,
+  );
+});
+
+test('set_map: pmemset_map in the child only; the parent set gets no part, the SDS record its state there', () => {
+  const s = pmem2();
+  s.pmemsetLoad(DEFAULT_LIB.libpmemset!);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-setmap-'));
+  const file = path.join(dir, 'f');
+  fs.writeFileSync(file, Buffer.alloc(ps));
+  const cfg = s.setConfigNew().config!;
+  assert.equal(s.setConfigSetRequiredStoreGranularity(cfg, mustConstant('libpmem2', 'PMEM2_GRANULARITY_PAGE')).code, 0);
+  const set = s.setNew(cfg).set!;
+  const src = s.setSourceFromFile(file).source!;
+  try {
+    const r = s.forkInject({}, 'set_map', set, src, null, 1);
+    assert.deepEqual([r.stage, r.code], ['call', 0], JSON.stringify(r));
+    // no unsafe-shutdown data on this file: the SDS answer comes back, with the child's record state
+    const sds = s.setSourceSetSds(src, {});
+    const nosupp = s.forkInject({}, 'set_map', set, src, sds.sds, 1);
+    assert.equal(
+      codeName(nosupp.code!),
+      'PMEMSET_E_SDS_NOSUPP',
+      JSON.stringify(nosupp, (_k, v) => (typeof v === 'bigint' ? String(v) : v)),
+    );
+    assert.match(nosupp.message ?? '', /./);
+    assert.equal(typeof nosupp.value, 'bigint');
+    // the parent's set is as it was: no part map
+    assert.equal(s.setFirstPartMap(set).partMap, undefined);
+    assert.throws(() => s.forkInject({}, 'set_map', set, src, null, 0), /times must be 1\.\.8/);
+  } finally {
+    s.setSourceDelete(src);
+    s.setDelete(set);
+    s.setConfigDelete(cfg);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('technique names: the forms technique.ts lists, and nothing else', () => {
   for (const t of [
     'natural',
     'seccomp:munmap=EINVAL',
     seccomp('mmap', 'ENFILE'),
     'mountns:sysfs-dax',
+    'mountns:sysfs-attr',
     'rlimit:AS',
     'heap:exhausted',
     'stale-map',

@@ -188,7 +188,8 @@ export interface Addon extends PmemsetAddon, MoreAddon {
   sourceSize(src: Source): CallResult & { value?: bigint };
   sourceAlignment(src: Source): CallResult & { value?: bigint };
   sourceGetFd(src: Source): CallResult & { value?: number };
-  sourceDeviceId(src: Source): CallResult & { value?: string };
+  /** the two-step protocol; `shortBy`: the second call is given a length that many bytes short of the one the first returned (`length`) */
+  sourceDeviceId(src: Source, shortBy?: number): CallResult & { value?: string; length?: number };
   sourceDeviceUsc(src: Source): CallResult & { value?: bigint };
   sourceDelete(src: Source): CallResult & { pointerCleared: boolean };
 

@@ -6,7 +6,18 @@
  * threads at once. Functions a build does not export throw when called;
  * pmem2Exports tells beforehand.
  */
-import type { CallResult, Config, Map as Pmem2Map, PointerState, Reservation, PmemSet, SetConfig, SetSource, Source } from './native.js';
+import type {
+  CallResult,
+  Config,
+  Map as Pmem2Map,
+  PmemSet,
+  PointerState,
+  Reservation,
+  Sds,
+  SetConfig,
+  SetSource,
+  Source,
+} from './native.js';
 
 type Size = number | bigint;
 
@@ -17,6 +28,10 @@ export type MoreChildResult = {
   signal?: number;
   /** map_delete_stale: what deleting the original map returned */
   firstCode?: number;
+  /** forkInject's source ops: the call's output when it returned 0 */
+  value?: bigint;
+  /** forkInject read_file: the text read, or the step that failed ("open", "read") */
+  text?: string;
 };
 
 export interface ReservationRace {
@@ -40,7 +55,22 @@ export interface Injection {
   argValue?: Size;
   /** /dev/zero looks like a device DAX: its /sys/dev/char subsystem link, in a private mount namespace, names "dax" */
   fakeDevdax?: boolean;
+  /**
+   * files (sysfs attributes) replaced in a private mount namespace by a bind
+   * mount over their real path: a file holding `text`, one whose open(2)
+   * for reading fails (EACCES: a write-only sysfs attribute), or one that
+   * opens and whose read(2) fails (EIO: the child's /proc/PID/mem); or
+   * 'missing': its directory shown without it (a tmpfs over the directory
+   * holding binds of every other entry). A text for a file that does not
+   * exist adds it to its directory that way.
+   */
+  binds?: AttrBind[];
 }
+
+export type AttrBind = { target: string } & ({ with: 'text'; text: string } | { with: 'unopenable' | 'unreadable' | 'missing' });
+
+/** forkInject ops on a source the parent made; `value` is the output (size, alignment, node, context made 1/0, id length, usc) */
+export type SourceOp = 'source_size' | 'source_alignment' | 'numa_node' | 'badblock_context_new' | 'device_id' | 'device_usc';
 
 export type DevdaxOp =
   | 'devdax_source_from_fd'
@@ -76,6 +106,12 @@ export interface MoreAddon {
   forkInject(inj: Injection, op: DevdaxOp): MoreChildResult;
   /** with fakeDevdax: pmem2_map_new of `length`, or a shared mmap of /dev/zero given to pmem2_map_from_existing (CACHE_LINE) and deep-flushed */
   forkInject(inj: Injection, op: 'devdax_map_new' | 'devdax_deep_flush', length: Size): MoreChildResult;
+  /** the call on a source the parent made, in a child put into the injection's condition (binds, a filter) */
+  forkInject(inj: Injection, op: SourceOp, src: Source): MoreChildResult;
+  /** libpmemset: pmemset_map(set, src) `times` times (1..8) in such a child, as far as the first failure; `value` the SDS record's part state */
+  forkInject(inj: Injection, op: 'set_map', set: PmemSet, src: SetSource, sds: Sds | null, times: number): MoreChildResult;
+  /** no library call: the child opens and reads `path` as libndctl reads a sysfs attribute (a bind's self-check) */
+  forkInject(inj: Injection, op: 'read_file', path: string): MoreChildResult;
   pmem2Exports(name: string): boolean;
   /** a private anonymous mmap(2) of `length` bytes with PROT_* `prot`, made outside libpmem2 */
   plainMap(length: Size, prot: number): bigint;
