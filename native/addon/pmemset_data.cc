@@ -196,6 +196,11 @@ ReadRanges(const Napi::CallbackInfo &info)
 	return out;
 }
 
+/*
+ * isMapped(addr, len, perms?, how?): how "text" reads the whole of
+ * /proc/self/maps, as kernels before PROCMAP_QUERY make every check do,
+ * so a test can hold the two answers side by side
+ */
 static Napi::Value
 IsMapped(const Napi::CallbackInfo &info)
 {
@@ -204,8 +209,20 @@ IsMapped(const Napi::CallbackInfo &info)
 	uint64_t len = arg_u64(info, 1, "length");
 	std::string perms =
 		arg_present(info, 2) ? arg_string(info, 2, "perms") : "";
+	std::string how =
+		arg_present(info, 3) ? arg_string(info, 3, "how") : "";
+	if (how != "" && how != "text" && how != "query")
+		throw Napi::RangeError::New(env, "how must be text or query");
 	return Napi::Boolean::New(env,
-		range_accessible((uintptr_t)addr, len, perms.c_str()));
+		range_accessible_by((uintptr_t)addr, len, perms.c_str(),
+			how == "text"));
+}
+
+/* mapsQuery() -> whether range checks ask the kernel per address: 1 yes, 0 no (older kernel), -1 none made yet */
+static Napi::Value
+MapsQuery(const Napi::CallbackInfo &info)
+{
+	return Napi::Number::New(info.Env(), range_query_support());
 }
 
 static Napi::Value
@@ -258,5 +275,6 @@ pmemset_data_init(Napi::Env env, Napi::Object exports)
 	exports.Set("setDeepFlush", Napi::Function::New(env, DeepFlush));
 	exports.Set("readAddress", Napi::Function::New(env, ReadAddress));
 	exports.Set("isMapped", Napi::Function::New(env, IsMapped));
+	exports.Set("mapsQuery", Napi::Function::New(env, MapsQuery));
 	exports.Set("readRanges", Napi::Function::New(env, ReadRanges));
 }
