@@ -319,6 +319,35 @@ query_cover(int fd, uintptr_t addr, uintptr_t end, bool need_r, bool need_w)
 	return 1;
 }
 
+MapsQuery::~MapsQuery()
+{
+	if (fd >= 0)
+		(void)close(fd); /* read-only: a failed close loses nothing */
+}
+
+int
+MapsQuery::cover(uintptr_t addr, size_t len, const char *perms)
+{
+	if (len == 0)
+		return 1;
+	uintptr_t end = addr + len;
+	if (end < addr)
+		return 0;
+	if (procmap_query_works == 0)
+		return -1;
+	if (fd < 0) {
+		/* opened per check (not cached for the process): a descriptor inherited by a forked child answers for the parent */
+		fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -1;
+	}
+	int r = query_cover(fd, addr, end, strchr(perms, 'r') != nullptr,
+		strchr(perms, 'w') != nullptr);
+	if (r >= 0)
+		procmap_query_works = 1;
+	return r;
+}
+
 bool
 range_accessible(uintptr_t addr, size_t len, const char *perms)
 {
@@ -334,22 +363,13 @@ range_accessible_by(uintptr_t addr, size_t len, const char *perms, bool text)
 	 */
 	if (len == 0)
 		return true;
-	uintptr_t end = addr + len;
-	if (end < addr)
+	if (addr + len < addr)
 		return false;
-	if (!text && procmap_query_works != 0) {
-		/* opened per call: a cached descriptor would answer for the parent in a forked child */
-		int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return false;
-		int r = query_cover(fd, addr, end,
-			strchr(perms, 'r') != nullptr,
-			strchr(perms, 'w') != nullptr);
-		(void)close(fd); /* read-only: a failed close loses nothing */
-		if (r >= 0) {
-			procmap_query_works = 1;
+	if (!text) {
+		MapsQuery q;
+		int r = q.cover(addr, len, perms);
+		if (r >= 0)
 			return r == 1;
-		}
 	}
 	std::vector<MapsEntry> maps;
 	return maps_read(maps) && maps_cover(maps, addr, len, perms);
