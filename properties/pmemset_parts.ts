@@ -549,6 +549,7 @@ export const setParts: PropertyDef = {
   function: 'pmemset_map, pmemset_remove_*, pmemset_*_part_map',
   title:
     'sequences of map (NONE/OPPORTUNISTIC/FULL coalescing), remove_range, remove_part_map, first/next, by_address and drop on one set agree with a model of parts and part maps after every step: return codes, placement, mapped ranges, data, part maps',
+  weight: 1.4,
   reads: READS,
   run: (ctx) => runParts(ctx, false),
 };
@@ -559,6 +560,7 @@ export const setPartsReservation: PropertyDef = {
   page: 'pmemset_config_set_reservation(3) [model]',
   function: 'pmemset_map, pmemset_remove_*, pmemset_*_part_map',
   title: `the same sequences on a set bound to a ${RSV_PAGES}-page pmem2 reservation: parts stay inside it, coalescing is decided by its free space, PMEMSET_E_CANNOT_FIT_PART_MAP when it is full`,
+  weight: 1.3,
   reads: `${READS}, pmemset_config_set_reservation(3)`,
   run: (ctx) => runParts(ctx, true),
 };
