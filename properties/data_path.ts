@@ -125,6 +125,7 @@ export const pmem2DataPath: PropertyDef = {
   function: 'pmem2_memcpy_fn, pmem2_memmove_fn, pmem2_memset_fn, pmem2_persist_fn, pmem2_deep_flush',
   title:
     'the map functions leave exactly the bytes memcpy/memmove/memset would; persisted bytes read back through a second mapping and after remap; deep flush refuses ranges outside the map',
+  weight: 2.0,
   reads: 'pmem2_get_memmove_fn(3), pmem2_get_persist_fn(3), pmem2_deep_flush(3)',
   run(ctx: PropertyContext) {
     const a = ctx.addon;
@@ -196,6 +197,7 @@ export const pmemsetDataPath: PropertyDef = {
   function: 'pmemset_memcpy, pmemset_memmove, pmemset_memset, pmemset_persist',
   title:
     "pmemset's memcpy/memmove/memset leave exactly the bytes the C functions would in a part; persisted bytes read back through an independent libpmem2 mapping of the part's file",
+  weight: 0.6,
   reads: 'pmemset_memmove(3), pmemset_persist(3)',
   run(ctx: PropertyContext) {
     const a = ctx.addon;

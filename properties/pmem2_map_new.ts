@@ -141,6 +141,7 @@ export const mapNewParameters: PropertyDef = {
   page: 'pmem2_map_new(3) [model]',
   function: 'pmem2_map_new',
   title: 'every answer of pmem2_map_new is one the pages permit for its situation; a successful map has the promised size and granularity',
+  weight: 1.5,
   reads:
     'pmem2_map_new(3), pmem2_config_set_offset(3), pmem2_config_set_length(3), pmem2_config_set_protection(3), pmem2_config_set_vm_reservation(3), pmem2_source_from_anon(3), libpmem2(7)',
   run(ctx) {

@@ -253,6 +253,7 @@ export const reservationSequences: PropertyDef = {
   function: 'pmem2_vm_reservation_*',
   title:
     'sequences of map, delete, extend, shrink and map_find/first/last/next/prev on one reservation agree with an interval model after every step',
+  weight: 0.9,
   reads:
     'pmem2_vm_reservation_new(3), pmem2_vm_reservation_extend(3), pmem2_vm_reservation_map_find(3), pmem2_map_new(3), pmem2_map_delete(3)',
   run(ctx: PropertyContext) {

@@ -68,14 +68,21 @@ function fail(real: Real, clause: string, key: string, message: string): void {
   stateDivergence(real, [clause], key, message);
 }
 
+/** the model's part maps with their ranges, in address order */
+function groupRanges(m: PartsModel): { id: number; at: bigint; size: bigint }[] {
+  return [...M.groups(m)].map(([id, parts]) => ({ id, ...M.groupRange(parts) }));
+}
+
 /** the part map a handle stands for, by its descriptor: the model's part map id, or undefined */
-function groupOf(m: PartsModel, real: Real, h: PartMap): { id?: number; at: bigint; size: bigint } {
+function groupOf(
+  m: PartsModel,
+  real: Real,
+  h: PartMap,
+  ranges: { id: number; at: bigint; size: bigint }[] = groupRanges(m),
+): { id?: number; at: bigint; size: bigint } {
   const d = real.a.setDescriptorPartMap(h);
-  for (const [id, parts] of M.groups(m)) {
-    const r = M.groupRange(parts);
-    if (r.at === d.addr && r.size === d.size) return { id, at: d.addr, size: d.size };
-  }
-  return { at: d.addr, size: d.size };
+  const g = ranges.find((r) => r.at === d.addr && r.size === d.size);
+  return g ? { id: g.id, at: d.addr, size: d.size } : { at: d.addr, size: d.size };
 }
 
 function describeGroup(m: PartsModel, id: number): string {
@@ -85,20 +92,22 @@ function describeGroup(m: PartsModel, id: number): string {
 }
 
 /** first/next until NULL, dropping each reference; the part map ids in iteration order, undefined where a part map matches none */
-function iterate(m: PartsModel, real: Real): { order: (number | undefined)[]; seen: string[]; endless: boolean } {
+function iterate(m: PartsModel, real: Real): { order: (number | undefined)[]; seen: { at: bigint; size: bigint }[]; endless: boolean } {
   const a = real.a;
-  const limit = M.groups(m).size + 2;
+  // the model does not change while the set is iterated: its part maps once, not once per part map
+  const ranges = groupRanges(m);
+  const limit = ranges.length + 2;
   const order: (number | undefined)[] = [];
-  const seen: string[] = [];
+  const seen: { at: bigint; size: bigint }[] = [];
   let h = a.setFirstPartMap(real.set).partMap;
   while (h) {
     if (order.length >= limit) {
       a.setPartMapDrop(h);
       return { order, seen, endless: true };
     }
-    const g = groupOf(m, real, h);
+    const g = groupOf(m, real, h, ranges);
     order.push(g.id);
-    seen.push(`${hex(g.at)} +${g.size}`);
+    seen.push(g);
     const n = a.setNextPartMap(real.set, h).partMap;
     a.setPartMapDrop(h);
     h = n;
@@ -138,20 +147,28 @@ function checkInvariants(m: PartsModel, real: Real): void {
   }
   const it = iterate(m, real);
   const groups = M.groups(m);
-  const want = [...groups.keys()].map((g) => describeGroup(m, g));
-  const where = `first/next iterate ${it.seen.length ? it.seen.join(', ') : 'nothing'}; the model's part maps are ${want.length ? want.join(', ') : 'none'}`;
+  // the message only when it is needed: it was built after every step
+  const where = () => {
+    const want = [...groups.keys()].map((g) => describeGroup(m, g));
+    return `first/next iterate ${it.seen.length ? it.seen.map((g) => `${hex(g.at)} +${g.size}`).join(', ') : 'nothing'}; the model's part maps are ${want.length ? want.join(', ') : 'none'}`;
+  };
   if (it.endless)
-    return fail(real, CL.next, 'iteration', `iteration with first/next does not end after ${it.order.length} part maps: ${where}`);
+    return fail(real, CL.next, 'iteration', `iteration with first/next does not end after ${it.order.length} part maps: ${where()}`);
   const ids = it.order.filter((x): x is number => x !== undefined);
   if (it.order.some((x) => x === undefined) || new Set(ids).size !== ids.length || ids.length !== groups.size)
-    fail(real, CL.coalescedAppear, 'part maps', where);
+    fail(real, CL.coalescedAppear, 'part maps', where());
 }
 
 /** one file of `pages` pages in the fixture, a source over it */
 function newSource(real: Real, pages: number): { src: SetSource; file: string } {
   const file = path.join(real.dir, `prop-parts-${process.pid}-${real.files.length}`);
-  fs.writeFileSync(file, Buffer.alloc(0));
-  fs.truncateSync(file, pages * Number(real.page));
+  // one open, not the two of writeFileSync and truncateSync: a run makes up to a file a step
+  const fd = fs.openSync(file, 'w');
+  try {
+    fs.ftruncateSync(fd, pages * Number(real.page));
+  } finally {
+    fs.closeSync(fd);
+  }
   real.files.push(file);
   const r = real.a.setSourceFromFile(file);
   if (r.code !== 0) throw new Error(`pmemset_source_from_file failed: ${codeName(r.code)}`);
@@ -549,6 +566,7 @@ export const setParts: PropertyDef = {
   function: 'pmemset_map, pmemset_remove_*, pmemset_*_part_map',
   title:
     'sequences of map (NONE/OPPORTUNISTIC/FULL coalescing), remove_range, remove_part_map, first/next, by_address and drop on one set agree with a model of parts and part maps after every step: return codes, placement, mapped ranges, data, part maps',
+  weight: 1.4,
   reads: READS,
   run: (ctx) => runParts(ctx, false),
 };
@@ -559,6 +577,7 @@ export const setPartsReservation: PropertyDef = {
   page: 'pmemset_config_set_reservation(3) [model]',
   function: 'pmemset_map, pmemset_remove_*, pmemset_*_part_map',
   title: `the same sequences on a set bound to a ${RSV_PAGES}-page pmem2 reservation: parts stay inside it, coalescing is decided by its free space, PMEMSET_E_CANNOT_FIT_PART_MAP when it is full`,
+  weight: 1.3,
   reads: `${READS}, pmemset_config_set_reservation(3)`,
   run: (ctx) => runParts(ctx, true),
 };

@@ -272,6 +272,7 @@ export const setSources: PropertyDef = {
   function: 'pmemset_xsource_from_file, pmemset_map',
   title:
     'sequences of pmemset_xsource_from_file (CREATE_ALWAYS / CREATE_IF_NEEDED / DO_NOT_GROW, modes, invalid flags) on existing and missing files and pmemset_map of parts that fit or run past the file agree with a model of the files after every step: return codes, existence, size, mode, data',
+  weight: 0.8,
   reads: 'pmemset_source_from_file(3), pmemset_map(3), pmemset_source_delete(3)',
   run(ctx: PropertyContext) {
     const page = ctx.caps.pageSize;

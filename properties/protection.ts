@@ -40,6 +40,7 @@ export const protectionFaults: PropertyDef = {
   page: 'pmem2_config_set_protection(3) [model]',
   function: 'pmem2_map_new',
   title: 'accesses the protection forbids, and accesses past the end of a mapping, fault (in a child); permitted accesses complete',
+  weight: 0.9,
   reads: 'pmem2_config_set_protection(3), pmem2_map_new(3)',
   run(ctx: PropertyContext) {
     const a = ctx.addon;

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <string>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include <unordered_map>
 
@@ -254,8 +255,107 @@ maps_cover(const std::vector<MapsEntry> &maps, uintptr_t addr, size_t len,
 	return false;
 }
 
+/*
+ * PROCMAP_QUERY (Linux 6.11, uapi/linux/fs.h, which Debian's headers may
+ * predate): the mapping that covers one address, asked of /proc/self/maps
+ * by ioctl. A process holding hundreds of mappings (Debian's libpmem2
+ * leaves most of each deleted reservation's 4 MiB mapped, and a property
+ * makes thousands) made the whole text of maps, read on every data-path
+ * call, most of a pmemset property's time.
+ */
+struct procmap_query_abi {
+	uint64_t size;
+	uint64_t query_flags;
+	uint64_t query_addr;
+	uint64_t vma_start;
+	uint64_t vma_end;
+	uint64_t vma_flags;
+	uint64_t vma_page_size;
+	uint64_t vma_offset;
+	uint64_t inode;
+	uint32_t dev_major;
+	uint32_t dev_minor;
+	uint32_t vma_name_size;
+	uint32_t build_id_size;
+	uint64_t vma_name_addr;
+	uint64_t build_id_addr;
+};
+static_assert(sizeof(procmap_query_abi) == 104, "the kernel's struct size");
+#define PROCMAP_QUERY_ABI _IOWR('f', 17, struct procmap_query_abi)
+#define PROCMAP_VMA_READABLE 0x01
+#define PROCMAP_VMA_WRITABLE 0x02
+
+/* -1: not asked yet, 0: the kernel has no PROCMAP_QUERY, 1: it has */
+static int procmap_query_works = -1;
+
+/*
+ * query_cover -- maps_cover's answer from the kernel, one mapping at a
+ * time: 1 covered, 0 not, -1 the kernel cannot answer (read the text)
+ */
+static int
+query_cover(int fd, uintptr_t addr, uintptr_t end, bool need_r, bool need_w)
+{
+	uintptr_t covered = addr;
+	while (covered < end) {
+		procmap_query_abi q;
+		memset(&q, 0, sizeof(q));
+		q.size = sizeof(q);
+		q.query_addr = covered;
+		if (ioctl(fd, PROCMAP_QUERY_ABI, &q) != 0) {
+			if (errno == ENOENT) /* nothing covers this address */
+				return 0;
+			/* an older kernel: the text from now on */
+			if (errno == ENOTTY || errno == EINVAL)
+				procmap_query_works = 0;
+			return -1;
+		}
+		if (q.vma_start > covered || q.vma_end <= covered)
+			return -1; /* not the answer asked for: trust the text */
+		if ((need_r && !(q.vma_flags & PROCMAP_VMA_READABLE)) ||
+			(need_w && !(q.vma_flags & PROCMAP_VMA_WRITABLE)))
+			return 0;
+		covered = q.vma_end;
+	}
+	return 1;
+}
+
+MapsQuery::~MapsQuery()
+{
+	if (fd >= 0)
+		(void)close(fd); /* read-only: a failed close loses nothing */
+}
+
+int
+MapsQuery::cover(uintptr_t addr, size_t len, const char *perms)
+{
+	if (len == 0)
+		return 1;
+	uintptr_t end = addr + len;
+	if (end < addr)
+		return 0;
+	if (procmap_query_works == 0)
+		return -1;
+	if (fd < 0) {
+		/* opened per check (not cached for the process): a descriptor inherited by a forked child answers for the parent */
+		fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -1;
+	}
+	int r = query_cover(fd, addr, end, strchr(perms, 'r') != nullptr,
+		strchr(perms, 'w') != nullptr);
+	if (r >= 0)
+		procmap_query_works = 1;
+	return r;
+}
+
 bool
 range_accessible(uintptr_t addr, size_t len, const char *perms)
+{
+	return range_accessible_by(addr, len, perms, false);
+}
+
+bool
+range_accessible_by(uintptr_t addr, size_t len, const char *perms, bool text)
 {
 	/*
 	 * Read from /proc/self/maps rather than asked of the library under
@@ -263,6 +363,20 @@ range_accessible(uintptr_t addr, size_t len, const char *perms)
 	 */
 	if (len == 0)
 		return true;
+	if (addr + len < addr)
+		return false;
+	if (!text) {
+		MapsQuery q;
+		int r = q.cover(addr, len, perms);
+		if (r >= 0)
+			return r == 1;
+	}
 	std::vector<MapsEntry> maps;
 	return maps_read(maps) && maps_cover(maps, addr, len, perms);
+}
+
+int
+range_query_support()
+{
+	return procmap_query_works;
 }

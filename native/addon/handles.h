@@ -90,6 +90,30 @@ Napi::Object set_result_object(Napi::Env env, int code);
 /* is [addr, addr+len) mapped with at least the permissions in `perms` ("r", "rw")? */
 bool range_accessible(uintptr_t addr, size_t len, const char *perms);
 
+/* the same, from the whole text of /proc/self/maps when `text` (the kernel's per-address query otherwise) */
+bool range_accessible_by(uintptr_t addr, size_t len, const char *perms,
+	bool text);
+
+/*
+ * Checks of several ranges against the kernel's per-address answers
+ * (PROCMAP_QUERY), with one open of /proc/self/maps
+ */
+class MapsQuery
+{
+	int fd = -1;
+
+      public:
+	MapsQuery() = default;
+	MapsQuery(const MapsQuery &) = delete;
+	MapsQuery &operator=(const MapsQuery &) = delete;
+	~MapsQuery();
+	/* 1: [addr, addr+len) is mapped with `perms`, 0: it is not, -1: the kernel cannot say (use range_accessible_by's text) */
+	int cover(uintptr_t addr, size_t len, const char *perms);
+};
+
+/* does the kernel answer per-address queries of /proc/self/maps? (-1: not asked yet) */
+int range_query_support();
+
 /* one line of /proc/self/maps: [lo, hi) and whether it is readable, writable */
 struct MapsEntry {
 	uintptr_t lo, hi;

@@ -168,7 +168,10 @@ self_copy(char *local, uint64_t remote, uint64_t len, bool write)
  * process_vm_readv, and for "rw" written back unchanged with
  * process_vm_writev, which fails on a mapping that does not allow writing.
  * Model-based properties check every part of a set after every step, and
- * parsing /proc/self/maps for it was most of their time.
+ * parsing /proc/self/maps for it was most of their time. Where the kernel
+ * answers per address (PROCMAP_QUERY), "rw" is its answer instead of the
+ * write-back, and every range is read with one system call when all are
+ * readable (one per range otherwise, to say which is not).
  */
 static Napi::Value
 ReadRanges(const Napi::CallbackInfo &info)
@@ -183,21 +186,63 @@ ReadRanges(const Napi::CallbackInfo &info)
 	if (perms != "r" && perms != "rw")
 		throw Napi::RangeError::New(env, "perms must be r or rw");
 	bool write = perms == "rw";
-	Napi::Array out = Napi::Array::New(env, addrs.size());
-	for (size_t k = 0; k < addrs.size(); k++) {
-		if (addrs[k] + lens[k] < addrs[k] || lens[k] > SSIZE_MAX) {
-			out.Set((uint32_t)k, env.Null());
+	size_t n = addrs.size();
+	/* 1: writable by the kernel's answer, 0: not, -1: write back to know */
+	std::vector<int> writable(n, 1);
+	std::vector<bool> valid(n, true);
+	MapsQuery q;
+	for (size_t k = 0; k < n; k++) {
+		valid[k] =
+			addrs[k] + lens[k] >= addrs[k] && lens[k] <= SSIZE_MAX;
+		if (valid[k] && write)
+			writable[k] = q.cover((uintptr_t)addrs[k],
+				(size_t)lens[k], "rw");
+	}
+	std::vector<Napi::Buffer<char>> bufs;
+	std::vector<struct iovec> local, remote;
+	size_t total = 0;
+	bool batch = true;
+	for (size_t k = 0; k < n; k++) {
+		bufs.push_back(Napi::Buffer<char>::New(env,
+			valid[k] && writable[k] != 0 ? lens[k] : 0));
+		if (!valid[k] || writable[k] == 0 || lens[k] == 0)
 			continue;
-		}
-		Napi::Buffer<char> b = Napi::Buffer<char>::New(env, lens[k]);
-		bool ok = self_copy(b.Data(), addrs[k], lens[k], false) &&
-			(!write ||
-				self_copy(b.Data(), addrs[k], lens[k], true));
-		out.Set((uint32_t)k, ok ? Napi::Value(b) : env.Null());
+		local.push_back({bufs[k].Data(), (size_t)lens[k]});
+		remote.push_back(
+			{reinterpret_cast<void *>(addrs[k]), (size_t)lens[k]});
+		if (total + lens[k] < total || total + lens[k] > SSIZE_MAX)
+			batch = false;
+		total += lens[k];
+	}
+	/* IOV_MAX iovecs at most in one call; the per-range reads below otherwise */
+	batch = batch && local.size() <= IOV_MAX;
+	bool all_read = false;
+	if (batch && !local.empty()) {
+		ssize_t got;
+		do
+			got = process_vm_readv(getpid(), local.data(),
+				local.size(), remote.data(), remote.size(), 0);
+		while (got < 0 && errno == EINTR);
+		all_read = got >= 0 && (size_t)got == total;
+	}
+	Napi::Array out = Napi::Array::New(env, n);
+	for (size_t k = 0; k < n; k++) {
+		bool ok = valid[k] && writable[k] != 0;
+		if (ok && !all_read)
+			ok = self_copy(bufs[k].Data(), addrs[k], lens[k],
+				false);
+		if (ok && writable[k] < 0)
+			ok = self_copy(bufs[k].Data(), addrs[k], lens[k], true);
+		out.Set((uint32_t)k, ok ? Napi::Value(bufs[k]) : env.Null());
 	}
 	return out;
 }
 
+/*
+ * isMapped(addr, len, perms?, how?): how "text" reads the whole of
+ * /proc/self/maps, as kernels before PROCMAP_QUERY make every check do,
+ * so a test can hold the two answers side by side
+ */
 static Napi::Value
 IsMapped(const Napi::CallbackInfo &info)
 {
@@ -206,8 +251,20 @@ IsMapped(const Napi::CallbackInfo &info)
 	uint64_t len = arg_u64(info, 1, "length");
 	std::string perms =
 		arg_present(info, 2) ? arg_string(info, 2, "perms") : "";
+	std::string how =
+		arg_present(info, 3) ? arg_string(info, 3, "how") : "";
+	if (how != "" && how != "text" && how != "query")
+		throw Napi::RangeError::New(env, "how must be text or query");
 	return Napi::Boolean::New(env,
-		range_accessible((uintptr_t)addr, len, perms.c_str()));
+		range_accessible_by((uintptr_t)addr, len, perms.c_str(),
+			how == "text"));
+}
+
+/* mapsQuery() -> whether range checks ask the kernel per address: 1 yes, 0 no (older kernel), -1 none made yet */
+static Napi::Value
+MapsQuery(const Napi::CallbackInfo &info)
+{
+	return Napi::Number::New(info.Env(), range_query_support());
 }
 
 static Napi::Value
@@ -320,5 +377,6 @@ pmemset_data_init(Napi::Env env, Napi::Object exports)
 	exports.Set("setDeepFlush", Napi::Function::New(env, DeepFlush));
 	exports.Set("readAddress", Napi::Function::New(env, ReadAddress));
 	exports.Set("isMapped", Napi::Function::New(env, IsMapped));
+	exports.Set("mapsQuery", Napi::Function::New(env, MapsQuery));
 	exports.Set("readRanges", Napi::Function::New(env, ReadRanges));
 }

@@ -11,8 +11,13 @@ import type { CallRecord, Observed } from './model.js';
 import type { Addon } from './native.js';
 
 let current: CallRecord[] | undefined;
-/** the record of the call a result object came from, to mark the one a case judged */
-const origin = new WeakMap<object, CallRecord>();
+/**
+ * the record of the call a result object came from, to mark the one a case
+ * judged; of the current (or last) recording only, emptied when the next
+ * starts: a WeakMap of every result a property ever made cost more in
+ * garbage collection than the calls it logged
+ */
+const origin = new Map<object, CallRecord>();
 /**
  * The buffers of the current log, copied when the call was made and turned
  * into hex only when the log is kept: a property logs every run and keeps
@@ -28,47 +33,87 @@ export function encode(v: unknown): unknown {
 
 /** encodeWith -- encode, with `buffer` making the form of a buffer */
 function encodeWith(v: unknown, buffer: (b: Buffer) => unknown): unknown {
-  if (typeof v === 'bigint') return { n: v.toString() };
+  // the common values first, without allocating: a property logs a few hundred thousand of them
+  switch (typeof v) {
+    case 'number':
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return v;
+    case 'bigint':
+      return { n: v.toString() };
+    case 'function':
+    case 'symbol':
+      return undefined;
+  }
+  if (v === null) return v;
   if (Buffer.isBuffer(v)) return buffer(v);
-  if (v === null || typeof v !== 'object') return typeof v === 'function' ? undefined : v;
-  if (Array.isArray(v)) return v.map((x) => encodeWith(x, buffer));
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = encodeWith(v[i], buffer);
+    return out;
+  }
   const o = v as Record<string, unknown>;
   if (typeof o.kind === 'string' && typeof o.id === 'number' && Object.keys(o).length === 2) return { h: o.kind, id: o.id };
-  return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, encodeWith(x, buffer)]));
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) out[k] = encodeWith(o[k], buffer);
+  return out;
 }
 
-/** the form of a buffer in the current log: its bytes as they are now, hex filled in if the log is kept */
+/** the form of a buffer the call was given in the current log: its bytes as they are now (the caller may reuse it), hex filled in if the log is kept */
 function laterHex(b: Buffer): { buf: string } {
   const holder = { buf: '' };
   pendingHex.push({ holder, bytes: Buffer.from(b) });
   return holder;
 }
 
+/**
+ * the same for a buffer the addon returned: its own copy of memory, which
+ * the harness only reads, so it is kept as it is rather than copied again
+ * (a parts property reads every part back after every step)
+ */
+function laterHexReturned(b: Buffer): { buf: string } {
+  const holder = { buf: '' };
+  pendingHex.push({ holder, bytes: b });
+  return holder;
+}
+
 function push(fn: string, args: unknown[]): CallRecord | undefined {
   if (!current) return undefined;
-  const rec: CallRecord = { fn, args: args.map((a) => encodeWith(a, laterHex)) };
+  const enc = new Array<unknown>(args.length);
+  for (let i = 0; i < args.length; i++) enc[i] = encodeWith(args[i], laterHex);
+  const rec: CallRecord = { fn, args: enc };
   current.push(rec);
   return rec;
 }
 
 function finish(rec: CallRecord | undefined, ret: unknown): void {
   if (!rec) return;
-  if (ret !== undefined) rec.ret = encodeWith(ret, laterHex);
+  if (ret !== undefined) rec.ret = encodeWith(ret, laterHexReturned);
   if (ret !== null && typeof ret === 'object') origin.set(ret, rec);
 }
 
 /** recordingAddon -- the addon, with every method call logged while a recording runs */
 export function recordingAddon(addon: Addon): Addon {
+  // one logging wrapper per method, made on its first use (not one per property access)
+  const wrappers = new Map<string, (...args: unknown[]) => unknown>();
   return new Proxy(addon, {
     get(target, prop, receiver) {
       const v = Reflect.get(target, prop, receiver);
       if (typeof v !== 'function' || typeof prop !== 'string') return v;
-      return (...args: unknown[]) => {
-        const rec = push(prop, args);
-        const ret = (v as (...a: unknown[]) => unknown).apply(target, args);
-        finish(rec, ret);
-        return ret;
-      };
+      let w = wrappers.get(prop);
+      if (w === undefined || (w as { of?: unknown }).of !== v) {
+        const fn = v as (...a: unknown[]) => unknown;
+        w = (...args: unknown[]) => {
+          const rec = push(prop, args);
+          const ret = fn.apply(target, args);
+          finish(rec, ret);
+          return ret;
+        };
+        (w as { of?: unknown }).of = v;
+        wrappers.set(prop, w);
+      }
+      return w;
     },
   });
 }
@@ -102,6 +147,7 @@ export function startRecording(): void {
   if (current) unpatchFs();
   current = [];
   pendingHex = [];
+  origin.clear();
   patchFs();
 }
 

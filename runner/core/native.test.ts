@@ -90,6 +90,52 @@ test('readRanges gives the bytes of mapped ranges, and null where the access ask
   fs.closeSync(fd);
 });
 
+test('a range check asked of the kernel per address (PROCMAP_QUERY) answers as the whole text of /proc/self/maps does', () => {
+  const ps = a.pageSize();
+  const fd = unlinkedFile(2 * ps);
+  const src = a.sourceFromFd(fd).source!;
+  // a reservation of 6 pages: a read-write map of 2 pages at its start, a read-only one of 2 right after it,
+  // 2 pages of reservation (PROT_NONE) left at its end
+  const rsv = a.reservationNew(0, 6 * ps).reservation!;
+  const base = a.reservationGetAddress(rsv);
+  const cfg = a.configNew().config!;
+  a.configSetRequiredStoreGranularity(cfg, 2);
+  assert.equal(a.configSetVmReservation(cfg, rsv, 0).code, 0);
+  const rw = a.mapNew(cfg, src).map!;
+  a.configSetProtection(cfg, 1 << 30); // PMEM2_PROT_READ
+  assert.equal(a.configSetVmReservation(cfg, rsv, 2 * ps).code, 0);
+  const ro = a.mapNew(cfg, src).map!;
+  const p = (n: number) => base + BigInt(n * ps);
+  const situations: [string, bigint, number, string, boolean][] = [
+    ['inside the rw map', p(0) + 10n, 100, 'rw', true],
+    ['the whole rw map', p(0), 2 * ps, 'rw', true],
+    ['the rw map and the ro one, for reading', p(1), 2 * ps, 'r', true],
+    ['the rw map and the ro one, for writing', p(1), 2 * ps, 'rw', false],
+    ['the ro map, for writing', p(2), ps, 'rw', false],
+    ['the ro map, for reading', p(3) + 1n, ps - 1, 'r', true],
+    ['the reservation past the maps, for reading', p(4), ps, 'r', false],
+    ['the reservation past the maps, mapped at all', p(4), 2 * ps, '', true],
+    ['from the ro map into the reservation, for reading', p(3), 2 * ps, 'r', false],
+    ['the zero page', 0x1000n, 1, '', false],
+    ['wrapping past the end of the address space', 0xffff_ffff_ffff_f000n, 0x2000, '', false],
+  ];
+  for (const [what, at, len, perms, want] of situations) {
+    assert.equal(a.isMapped(at, len, perms, 'text'), want, `${what}: the text of /proc/self/maps`);
+    assert.equal(a.isMapped(at, len, perms, 'query'), want, `${what}: the per-address query`);
+  }
+  // the data path's checks take the same answer: a read-only map refuses a write in JS
+  assert.throws(() => a.mapWrite(ro, 0, Buffer.from('x')), /protection|not mapped/);
+  // a kernel before 6.11 has no PROCMAP_QUERY: the checks then read the text, and say so
+  assert.ok([0, 1].includes(a.mapsQuery()), `mapsQuery() is ${a.mapsQuery()} after a check`);
+  assert.throws(() => a.isMapped(p(0), 1, 'r', 'guess' as 'text'), /how must be text or query/);
+  assert.equal(a.mapDelete(ro).code, 0);
+  assert.equal(a.mapDelete(rw).code, 0);
+  a.configDelete(cfg);
+  a.reservationDelete(rsv);
+  a.sourceDelete(src);
+  fs.closeSync(fd);
+});
+
 test('loading another library in the same process, or a missing one, is refused', () => {
   assert.throws(() => a.load('/nonexistent/libpmem2.so.1'), /already loaded|cannot load/);
   assert.equal(a.load('libpmem2.so.1'), 'libpmem2.so.1');

@@ -171,7 +171,10 @@ export interface PmemsetAddon {
   setDrain(set: PmemSet): CallResult;
   setDeepFlush(set: PmemSet, addr: Size, len: Size): CallResult;
   readAddress(addr: Size, len: Size): Buffer;
-  isMapped(addr: Size, len: Size, perms?: string): boolean;
+  /** how 'text' reads the whole of /proc/self/maps, as every check does on a kernel without PROCMAP_QUERY */
+  isMapped(addr: Size, len: Size, perms?: string, how?: 'text' | 'query'): boolean;
+  /** whether range checks ask the kernel per address (PROCMAP_QUERY): 1 yes, 0 no, -1 none made yet */
+  mapsQuery(): number;
   /** each range's bytes when it is mapped with `perms` ('r' or 'rw'), else null; for 'rw' the bytes are written back unchanged (so a private mapping's pages get copied: use it on shared ones) */
   readRanges(addrs: Size[], lens: Size[], perms: string): (Buffer | null)[];
 }

@@ -205,62 +205,90 @@ export const propertyCampaign: Campaign = {
       const prefix = replayPrefix(f.name, r.impl, plan.numRuns);
       const units: Unit[] = properties.map((p) => ({ type: 'property', name: p.name }));
       // the properties are independent (each its own set, files named by its worker's pid): they run
-      // side by side, one worker each, as many at once as there are cores; their cases are reported in
-      // the plan's order all the same, each property's once every property before it is done
+      // side by side in lanes, as many as there are cores, each lane one worker that runs its properties
+      // one after the other (a new one only after a crash or timeout: a worker's start costs as much as a
+      // short property); their cases are reported in the plan's order all the same, each property's once
+      // every property before it is done
       const byUnit: CaseResult[][] = units.map(() => []);
       const done = units.map(() => false);
       let reported = 0;
       const report = () => {
         for (; reported < units.length && done[reported]; reported++) for (const c of byUnit[reported]!) ctx.emit(c);
       };
-      let taken = 0;
-      const lane = async () => {
-        for (let i = taken++; i < units.length && !ctx.signal.aborted; i = taken++) {
-          await runIsolated({
-            job: {
-              impl: r.impl,
-              fixture: fixtureView(f),
+      const lanes = laneAssignment(properties, os.availableParallelism());
+      const lane = async (mine: number[]) => {
+        if (ctx.signal.aborted) return;
+        // a property reports its cases when it ends, and a lane runs its properties in order: a case of
+        // one means every property before it in the lane is done
+        const unitOf = (c: CaseResult) =>
+          mine.find((i) => c.clauseId === `property:${properties[i]!.name}` || c.clauseId.startsWith(`property:${properties[i]!.name}/`)) ??
+          // every case of a property names it: were one not to, it belongs to the first property not done
+          mine.find((i) => !done[i]) ??
+          mine[mine.length - 1]!;
+        await runIsolated({
+          job: {
+            impl: r.impl,
+            fixture: fixtureView(f),
+            seed: plan.seed,
+            numRuns: plan.numRuns,
+            ...(plan.replayPath !== undefined ? { replayPath: plan.replayPath } : {}),
+            commandPrefix: prefix,
+          },
+          units: mine.map((i) => units[i]!),
+          suiteCases: () =>
+            [...ctx.cases, ...ctx.shadow].filter((c) => c.implementation === r.impl.name && c.fixture === f.name && c.kind !== 'property'),
+          describe: (u) => {
+            const p = r.properties.find((x) => u.type === 'property' && x.name === u.name)!;
+            return {
+              id: `property:${p.name}@${f.name}/${r.impl.name}`,
+              clauseId: `property:${p.name}`,
+              page: p.page,
+              function: p.function,
+              clause: p.name,
+              clauseText: `${p.title} (model read from ${p.reads})`,
+              kind: 'property',
+              fixture: f.name,
+              implementation: r.impl.name,
               seed: plan.seed,
-              numRuns: plan.numRuns,
-              ...(plan.replayPath !== undefined ? { replayPath: plan.replayPath } : {}),
-              commandPrefix: prefix,
-            },
-            units: [units[i]!],
-            suiteCases: () =>
-              [...ctx.cases, ...ctx.shadow].filter(
-                (c) => c.implementation === r.impl.name && c.fixture === f.name && c.kind !== 'property',
-              ),
-            describe: (u) => {
-              const p = r.properties.find((x) => u.type === 'property' && x.name === u.name)!;
-              return {
-                id: `property:${p.name}@${f.name}/${r.impl.name}`,
-                clauseId: `property:${p.name}`,
-                page: p.page,
-                function: p.function,
-                clause: p.name,
-                clauseText: `${p.title} (model read from ${p.reads})`,
-                kind: 'property',
-                fixture: f.name,
-                implementation: r.impl.name,
-                seed: plan.seed,
-                replay: `${prefix} --property ${p.name} --seed ${plan.seed}`,
-              };
-            },
-            timeoutMs: () => plan.caseTimeoutMs * PROPERTY_TIMEOUT_FACTOR,
-            emit: (c) => byUnit[i]!.push(c),
-            signal: ctx.signal,
-          });
-          done[i] = true;
-          report();
-        }
+              replay: `${prefix} --property ${p.name} --seed ${plan.seed}`,
+            };
+          },
+          timeoutMs: () => plan.caseTimeoutMs * PROPERTY_TIMEOUT_FACTOR,
+          emit: (c) => {
+            const i = unitOf(c);
+            byUnit[i]!.push(c);
+            for (const k of mine.slice(0, mine.indexOf(i))) done[k] = true;
+            report();
+          },
+          signal: ctx.signal,
+        });
+        // stopped: the lane's properties not run are not done, and not reported as if they were
+        if (ctx.signal.aborted) return;
+        for (const k of mine) done[k] = true;
+        report();
       };
-      const lanes = Math.max(1, Math.min(os.availableParallelism(), units.length));
-      await Promise.all(Array.from({ length: lanes }, lane));
+      await Promise.all(lanes.map(lane));
       // stopped: what finished is reported, in order, though an earlier property was abandoned
       for (; reported < units.length; reported++) for (const c of byUnit[reported]!) ctx.emit(c);
     }
   },
 };
+
+/**
+ * laneAssignment -- the indices of `properties` each lane runs, in plan order within a lane: at most
+ * `cores` lanes, the heaviest property first into the lane with the least work so far (by weight)
+ */
+export function laneAssignment(properties: Pick<PropertyDef, 'weight'>[], cores: number): number[][] {
+  const n = Math.max(1, Math.min(cores, properties.length));
+  const lanes = Array.from({ length: n }, () => ({ load: 0, mine: [] as number[] }));
+  const order = properties.map((p, i) => ({ i, w: p.weight ?? 1 })).sort((x, y) => y.w - x.w || x.i - y.i);
+  for (const { i, w } of order) {
+    const l = lanes.reduce((a, b) => (b.load < a.load ? b : a));
+    l.load += w;
+    l.mine.push(i);
+  }
+  return lanes.filter((l) => l.mine.length).map((l) => l.mine.sort((x, y) => x - y));
+}
 
 /** a property makes a few hundred calls: it may take this many case timeouts */
 const PROPERTY_TIMEOUT_FACTOR = 30;

@@ -13,10 +13,7 @@ import { loadAddon } from '../core/native.js';
 import { dieWithParent, PARENT_PID_ENV } from '../core/ownership.js';
 import type { Addon } from '../core/native.js';
 import type { Fixture } from '../../fixtures/fixture.js';
-import { PROPERTIES } from '../../properties/index.js';
-import { SUITES } from '../../suites/index.js';
 import type { Job, Unit, WorkerMessage } from './isolation.js';
-import { runProperties } from './properties.js';
 import { loadedBuild, runClause } from './suites.js';
 
 /** send -- one message to the parent, resolved once it is written: nothing may be lost to a crash after it */
@@ -66,6 +63,9 @@ async function runUnit(
   fixture: Fixture,
 ): Promise<CaseResult[]> {
   if (unit.type === 'clause') {
+    // a worker loads the suites, or the properties and fast-check, only for a unit that needs them:
+    // most workers run one kind, and loading the other was a good part of their start
+    const { SUITES } = await import('../../suites/index.js');
     const suite = SUITES.find((s) => s.name === unit.suite);
     const clause = catalogue.clauses.find((c) => c.id === unit.clauseId);
     if (!suite || !clause) throw new Error(`unknown unit ${unit.suite}/${unit.clauseId}`);
@@ -78,6 +78,7 @@ async function runUnit(
       ),
     ];
   }
+  const [{ PROPERTIES }, { runProperties }] = await Promise.all([import('../../properties/index.js'), import('./properties.js')]);
   const property = PROPERTIES.find((p) => p.name === unit.name);
   if (!property) throw new Error(`unknown property ${unit.name}`);
   return runProperties({
