@@ -66,7 +66,7 @@ event ready
 
 # the devdax fixture needs the destructive-use opt-in: the flag when this CLI has it, the variable anyway
 flag=()
-grep -q 'allow-destroy-devdax' "$PROJECT/dist/runner/cli/options.js" 2>/dev/null && flag=(--allow-destroy-devdax)
+grep -q 'allow-destroy-devdax' "$CLI_ROOT/dist/runner/cli/options.js" 2>/dev/null && flag=(--allow-destroy-devdax)
 read -r -a args <<< "${CLI_ARGS:-}"
 # one CLI run for all the guest's fixtures: node starts once (it is about 20 times slower here than on the host)
 fargs=()
@@ -77,7 +77,7 @@ for f in "${fixtures[@]}"; do
 done
 echo "${fixtures[*]}" > "$R/spec-1"
 event "run 1 ${fixtures[*]}"
-PMEM_CONFORM_ALLOW_DESTROY_DEVDAX=1 node "$PROJECT/runner/bin.cjs" run "${fargs[@]}" "${extra[@]}" --json "$R/out-1.json" --out /tmp/reports --quiet "${args[@]}" > "$R/log-1.txt" 2>&1
+PMEM_CONFORM_ALLOW_DESTROY_DEVDAX=1 node "$CLI_ROOT/runner/bin.cjs" run "${fargs[@]}" "${extra[@]}" --json "$R/out-1.json" --out /tmp/reports --quiet "${args[@]}" > "$R/log-1.txt" 2>&1
 rc=$?
 echo "$rc" > "$R/rc-1"
 event "ran 1 rc=$rc"
