@@ -36,7 +36,10 @@ for (const [name, cmd, args] of [
 
 // 1. unit, binding and conformance tests: the test files node --test would
 // find in dist/ (its default patterns); the emulated-guest files after the
-// rest, one at a time (each boots QEMU guests, which take a core each).
+// rest, two at a time with one vCPU per guest (PMEM_CONFORM_GUEST_CPUS=1):
+// a TCG vCPU is a host thread that keeps a core busy, so two one-vCPU guests
+// fill the two cores the rest of the machine kind has. PMEM_CONFORM_GUEST_TEST_CONCURRENCY=1
+// runs them one at a time again (with the guests' default two vCPUs).
 // PMEM_CONFORM_TEST_CONCURRENCY=N runs N of the other files at once. It
 // stays 1 until a whole run with 2 is green: the one tried (a machine at
 // load average 15) failed runner/cli/repro.test.ts, whose CPU-limited child
@@ -61,15 +64,17 @@ function testFiles(dir) {
 }
 const all = [...testFiles('dist'), 'scripts/gen-constants.test.cjs'];
 const concurrency = process.env.PMEM_CONFORM_TEST_CONCURRENCY ?? '1';
+const guestConcurrency = process.env.PMEM_CONFORM_GUEST_TEST_CONCURRENCY ?? '2';
 const phases = [
   { files: all.filter((f) => !GUEST_FILES.includes(f)), concurrency },
-  { files: all.filter((f) => GUEST_FILES.includes(f)), concurrency: '1' },
+  { files: all.filter((f) => GUEST_FILES.includes(f)), concurrency: guestConcurrency, guest: true },
 ].filter((p) => p.files.length);
 const nodeStart = Date.now();
 let tapText = '';
 let unitStatus = 0;
 for (const [i, phase] of phases.entries()) {
   const tap = path.join(tmp, `node-${i}.tap`);
+  const phaseStart = Date.now();
   const unit = spawnSync(
     process.execPath,
     [
@@ -81,9 +86,19 @@ for (const [i, phase] of phases.entries()) {
       `--test-reporter-destination=${tap}`,
       ...phase.files,
     ],
-    { cwd: root, stdio: 'inherit' },
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env:
+        phase.guest && guestConcurrency !== '1'
+          ? { ...process.env, PMEM_CONFORM_GUEST_CPUS: process.env.PMEM_CONFORM_GUEST_CPUS ?? '1' }
+          : process.env,
+    },
   );
   if (unit.status !== 0) unitStatus = unit.status ?? 1;
+  console.log(
+    `node test phase ${i + 1} (${phase.guest ? 'guest files' : 'host files'}): ${((Date.now() - phaseStart) / 1000).toFixed(1)} s`,
+  );
   tapText += fs.existsSync(tap) ? `${fs.readFileSync(tap, 'utf8')}\n` : '';
 }
 const nodeSeconds = (Date.now() - nodeStart) / 1000;

@@ -19,7 +19,7 @@ import { durabilityAvailable, runTrials } from '../engine/durability/trials.js';
 const DEFAULT_MODES: EmulatedMode[] = [...DEFAULT_EMULATED_MODES];
 
 export interface GuestRound {
-  perGuest: { mode: EmulatedMode; bootToReadySeconds: number; bootToResultsSeconds: number }[];
+  perGuest: { mode: EmulatedMode; bootToReadySeconds: number; bootToResultsSeconds: number; nodeProcesses?: number }[];
   totalSeconds: number;
   cases: number;
   loadAverage: number;
@@ -69,14 +69,19 @@ export async function guestBench(rounds: number, log: (l: string) => void = cons
     const fx = new EmulatedFixture(DEFAULT_MODES);
     const r = await fx.run({ cliArgs: [], onLog: () => undefined });
     const round: GuestRound = {
-      perGuest: fx.timings.map((t) => ({ mode: t.mode, bootToReadySeconds: t.bootSeconds, bootToResultsSeconds: t.totalSeconds })),
+      perGuest: fx.timings.map((t) => ({
+        mode: t.mode,
+        bootToReadySeconds: t.bootSeconds,
+        bootToResultsSeconds: t.totalSeconds,
+        ...(t.nodeProcesses !== undefined ? { nodeProcesses: t.nodeProcesses } : {}),
+      })),
       totalSeconds: r.totalSeconds,
       cases: r.result.cases.length,
       loadAverage: os.loadavg()[0]!,
     };
     out.rounds.push(round);
     log(
-      `  round ${i + 1}: ${round.perGuest.map((g) => `${g.mode} ready ${g.bootToReadySeconds.toFixed(1)} s, results ${g.bootToResultsSeconds.toFixed(1)} s`).join('; ')}; all ${round.cases} cases in ${round.totalSeconds.toFixed(1)} s (load ${round.loadAverage.toFixed(1)})`,
+      `  round ${i + 1}: ${round.perGuest.map((g) => `${g.mode} ready ${g.bootToReadySeconds.toFixed(1)} s, results ${g.bootToResultsSeconds.toFixed(1)} s${g.nodeProcesses !== undefined ? `, ${g.nodeProcesses} node processes` : ''}`).join('; ')}; all ${round.cases} cases in ${round.totalSeconds.toFixed(1)} s (load ${round.loadAverage.toFixed(1)})`,
     );
   }
   const dur = durabilityAvailable();

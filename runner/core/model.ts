@@ -155,6 +155,8 @@ export interface Environment {
   /** the harness's version (package.json) and a digest of its catalogue: merge refuses reports that differ */
   harness?: string;
   catalogue?: string;
+  /** Node processes this run's process started, itself included (its isolation workers: runner/engine/isolation.ts) */
+  nodeProcesses?: number;
 }
 
 export interface CoverageRow {

@@ -18,6 +18,7 @@ import type { PlannedGroup, Reporter } from '../../reports/reporter.js';
 import type { Campaign, CampaignContext } from './campaign.js';
 import { durabilityCampaign } from './durability/campaign.js';
 import type { Plan } from './plan.js';
+import { releaseWorkers, workersStarted } from './isolation.js';
 import { propertyCampaign } from './properties.js';
 import { remoteCampaign } from './remote.js';
 import { skippedEverywhere } from '../core/everywhere.js';
@@ -91,6 +92,7 @@ export class Engine {
           ...(plan.shard ? { shard: plan.shard } : {}),
           harness: harnessVersion(),
           catalogue: catalogueDigest(catalogue.clauses),
+          nodeProcesses: 1 + workersStarted(),
         },
         cases,
         coverage: coverage(catalogue, cases),
@@ -103,6 +105,8 @@ export class Engine {
       await reporter.end?.(result);
       return result;
     } finally {
+      // the workers kept for the next job of their implementation (isolation.ts): the run has no next job
+      releaseWorkers();
       await this.teardown();
     }
   }

@@ -24,7 +24,15 @@ function send(m: WorkerMessage): Promise<void> {
   });
 }
 
+/** the implementation this worker loaded: a worker the parent keeps for the next job gets only jobs of the same one */
+let loaded: { impl: string; addon: Addon } | undefined;
+
 function load(job: Job): Addon {
+  const key = JSON.stringify(job.impl);
+  if (loaded) {
+    if (loaded.impl !== key) throw new Error(`this worker loaded ${loaded.impl}, not ${key}`);
+    return loaded.addon;
+  }
   const addon = loadAddon();
   if (job.impl.name === 'libpmem2') addon.load(job.impl.path);
   else {
@@ -33,6 +41,7 @@ function load(job: Job): Addon {
     addon.load(companionLibpmem2(job.impl));
     addon.pmemsetLoad(job.impl.path);
   }
+  loaded = { impl: key, addon };
   return addon;
 }
 
@@ -117,7 +126,9 @@ async function work(job: Job, offset: number): Promise<void> {
 // call (which never sees the channel close) is killed by the kernel (PR_SET_PDEATHSIG)
 process.on('disconnect', () => process.exit(0));
 dieWithParent(loadAddon(), 'SIGKILL', Number(process.env[PARENT_PID_ENV] ?? process.ppid));
-process.once('message', (m: { job: Job; offset: number } | { probe: Implementation }) => {
+// one task at a time: after each the worker says it is idle, and the parent either gives it the next job
+// of the same implementation (isolation.ts keeps it) or lets it go (the channel closes: 'disconnect' above)
+process.on('message', (m: { job: Job; offset: number } | { probe: Implementation }) => {
   const task =
     'probe' in m
       ? (async () => {
@@ -138,5 +149,5 @@ process.once('message', (m: { job: Job; offset: number } | { probe: Implementati
     .catch(async (e) => {
       await send({ type: 'fatal', message: (e as Error).stack ?? String(e) }).catch(() => undefined);
     })
-    .finally(() => process.disconnect());
+    .finally(() => send({ type: 'idle' }).catch(() => process.exit(0)));
 });

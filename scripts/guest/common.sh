@@ -12,6 +12,14 @@ fail() { echo "PMC FAIL $*"; echo "$*" > "$R/failure"; exit 1; }
 . "$R/job.env" || fail "no job.env in the results share"
 cd /tmp || exit 1
 uname -r > "$R/kernel"
+# where the CLI runs from: RUNTIME=1, the copy the host appended to the initramfs (fixtures/guest-runtime.ts),
+# which node reads from memory; otherwise the project over 9p, file by file (about half of a node start here)
+CLI_ROOT=$PROJECT
+if [ "${RUNTIME:-0}" = 1 ]; then
+  mkdir -p /run/pmc-rt
+  mount --bind /proc/1/root/pmc-rt /run/pmc-rt 2> "$R/runtime.log" || fail "cannot bind the initramfs runtime: $(cat "$R/runtime.log")"
+  CLI_ROOT=/run/pmc-rt
+fi
 
 wait_for() { # path, seconds
   local i=0

@@ -1,7 +1,9 @@
 #!/bin/bash
 # Runs inside the pmem-conform guest, chrooted into the host's / (read-only;
 # /tmp, /run, /mnt are the guest's tmpfs). Reads the job the host wrote to
-# /mnt/results/job.env (MODE, PROJECT, CLI_ARGS; PREPARED=1: the NVDIMM image
+# /mnt/results/job.env (MODE, PROJECT, CLI_ARGS; FORMATTED=1: the host made the
+# ext4 on the virtio-pmem backing file; RUNTIME=1: run the CLI from the copy in
+# the initramfs (common.sh); PREPARED=1: the NVDIMM image
 # already holds the labels, namespaces and filesystem an earlier run prepared;
 # SNAPSHOT=1: prepare them, then sync, print "PMC prepared" and wait for the
 # host to keep the image and write prepared-ack), prepares the emulated pmem
@@ -20,7 +22,13 @@ fixtures=()
 case "$MODE" in
   memmap|virtio-pmem)
     wait_for /dev/pmem0 10 || fail "no /dev/pmem0 ($MODE): $(ls /dev | tr '\n' ' ')"
-    fsdax_on /dev/pmem0
+    if [ "${FORMATTED:-0}" = 1 ]; then
+      # virtio-pmem: the host ran the same mkfs.ext4 on the backing file before the boot (milliseconds there)
+      mkdir -p /mnt/fsdax
+      mount -o dax=always /dev/pmem0 /mnt/fsdax 2> "$R/mount.log" || fail "mount -o dax=always /dev/pmem0 (formatted by the host): $(cat "$R/mount.log") $(dmesg | tail -3 | tr '\n' ' ')"
+    else
+      fsdax_on /dev/pmem0
+    fi
     fixtures+=("fsdax:/mnt/fsdax")
     ;;
   nvdimm|nvdimm-eadr)
@@ -66,7 +74,7 @@ event ready
 
 # the devdax fixture needs the destructive-use opt-in: the flag when this CLI has it, the variable anyway
 flag=()
-grep -q 'allow-destroy-devdax' "$PROJECT/dist/runner/cli/options.js" 2>/dev/null && flag=(--allow-destroy-devdax)
+grep -q 'allow-destroy-devdax' "$CLI_ROOT/dist/runner/cli/options.js" 2>/dev/null && flag=(--allow-destroy-devdax)
 read -r -a args <<< "${CLI_ARGS:-}"
 # one CLI run for all the guest's fixtures: node starts once (it is about 20 times slower here than on the host)
 fargs=()
@@ -77,7 +85,7 @@ for f in "${fixtures[@]}"; do
 done
 echo "${fixtures[*]}" > "$R/spec-1"
 event "run 1 ${fixtures[*]}"
-PMEM_CONFORM_ALLOW_DESTROY_DEVDAX=1 node "$PROJECT/runner/bin.cjs" run "${fargs[@]}" "${extra[@]}" --json "$R/out-1.json" --out /tmp/reports --quiet "${args[@]}" > "$R/log-1.txt" 2>&1
+PMEM_CONFORM_ALLOW_DESTROY_DEVDAX=1 node "$CLI_ROOT/runner/bin.cjs" run "${fargs[@]}" "${extra[@]}" --json "$R/out-1.json" --out /tmp/reports --quiet "${args[@]}" > "$R/log-1.txt" 2>&1
 rc=$?
 echo "$rc" > "$R/rc-1"
 event "ran 1 rc=$rc"

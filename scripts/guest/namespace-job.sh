@@ -21,7 +21,7 @@ ndctl create-namespace -r region0 -m fsdax -s 512M -a 2M -n pmc-test >> "$R/ndct
 ndctl list -N -v > "$R/before.json"
 event ready
 read -r -a args <<< "${CLI_ARGS:-}"
-cli() { node "$PROJECT/runner/bin.cjs" run --allow-destroy-pmem "$@" "${args[@]}"; }
+cli() { node "$CLI_ROOT/runner/bin.cjs" run --allow-destroy-pmem "$@" "${args[@]}"; }
 
 # 0. in use (mounted): refused in one line, exit 2, nothing changed
 mkdir -p /mnt/busy
@@ -38,7 +38,7 @@ echo $? > "$R/rc-1"
 ndctl list -N -v > "$R/after-1.json"
 
 event "run 2"
-setsid bash -c 'exec "$@"' cli node "$PROJECT/runner/bin.cjs" run --fixture namespace:namespace0.0:sector --allow-destroy-pmem \
+setsid bash -c 'exec "$@"' cli node "$CLI_ROOT/runner/bin.cjs" run --fixture namespace:namespace0.0:sector --allow-destroy-pmem \
   --json "$R/out-2.json" --out /tmp/r2 "${args[@]}" > "$R/log-2.txt" 2>&1 &
 pid=$!
 i=0
