@@ -8,11 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import path from 'node:path';
 import { codeName, mustConstant } from './constants.js';
 import { DEFAULT_LIB } from './implementation.js';
 import { pmem2 } from './native.js';
-import { DEFAULT_LIB } from './implementation.js';
 import { isTechnique, platformTechnique, seccomp } from './technique.js';
 import { unlinkedFile } from './testing.js';
 
