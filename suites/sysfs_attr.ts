@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PmemSet, Sds, SetSource } from '../runner/core/native.js';
-import type { AttrBind, MoreChildResult, SourceOp } from '../runner/core/native_more.js';
+import type { AttrBind, Injection, MoreChildResult, SourceOp } from '../runner/core/native_more.js';
 import { devNumbers } from '../fixtures/hardware.js';
 import type { CaseContext, CaseDef, Outcome } from './framework.js';
 import { childOutcome, config, fileSource } from './pmem2_util.js';
@@ -164,4 +164,57 @@ export function sdsMapInChild(
   const out = childOutcome(at, r, permitted, "give the region's DIMMs unsafe-shutdown data", SYSFS_ATTR);
   if ('skip' in out || 'crash' in out) return out;
   return { code: r.code!, ...(r.message ? { message: r.message } : {}), ...(r.value !== undefined ? { state: Number(r.value) } : {}) };
+}
+
+/**
+ * fsdaxBadblockCase -- pmem2_badblock_context_new of a file on an fsdax
+ * fixture in a child put into `inj` (which the file's block device, found
+ * from the fixture directory's st_dev, may name: libndctl's match of an
+ * fsdax namespace opens and reads /sys/block/pmemN/dev); the same call in
+ * a child without it must return 0
+ */
+export function fsdaxBadblockCase(s: {
+  key: string;
+  situation: string;
+  permitted: string[];
+  technique: string;
+  injection: (devAttr: string) => Injection;
+  note?: string;
+}): CaseDef {
+  return {
+    key: s.key,
+    situation: s.situation,
+    ...(s.note ? { note: s.note } : {}),
+    run: (ctx): Outcome => {
+      if (!ctx.caps.dax || ctx.caps.devdax || !ctx.caps.region)
+        return {
+          skip: `needs a file on an fsdax namespace ndctl describes (the emulated guests' fsdax): ${ctx.caps.dax ? 'the fixture has no nd region' : 'the fixture is not DAX'}, so the library takes no fsdax path`,
+          technique: 'fixture:fsdax',
+        };
+      const [maj, min] = devNumbers(fs.statSync(ctx.fixture.directory(), { bigint: true }).dev);
+      let devAttr: string;
+      try {
+        devAttr = path.join(fs.realpathSync(`/sys/dev/block/${maj}:${min}`), 'dev');
+      } catch (e) {
+        return { skip: `no sysfs directory for the fixture's block device ${maj}:${min}: ${(e as Error).message}`, technique: s.technique };
+      }
+      const { src } = fileSource(ctx, ctx.caps.pageSize);
+      const control = ctx.addon.forkInject({}, 'badblock_context_new', src);
+      if (control.signal || control.code !== 0)
+        return {
+          skip: `the same call in a child without the injection did not return 0 (${control.signal ? `signal ${control.signal}` : control.code}${control.message ? `: ${control.message}` : ''})`,
+          technique: s.technique,
+        };
+      const r = ctx.addon.forkInject(s.injection(devAttr), 'badblock_context_new', src);
+      const o = childOutcome(
+        `pmem2_badblock_context_new(file on fsdax, ${s.technique}) in a child`,
+        r,
+        s.permitted,
+        s.technique,
+        s.technique,
+      );
+      if ('observed' in o && !('crash' in o)) o.observed.details = { ...(o.observed.details ?? {}), blockDevAttr: devAttr };
+      return o;
+    },
+  };
 }
