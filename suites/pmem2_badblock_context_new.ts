@@ -116,12 +116,16 @@ const cases: CaseDef[] = [
     'seccomp:fstat=EIO',
     'this call makes no fstat(2) for a filter to fail: the library uses what it recorded when the source was made',
   ),
-  notProvoked(
-    'pmem2_badblock_context_new/-errno#3',
-    'realpath(3) of a device DAX failing',
-    'mountns:sysfs-dax',
-    "the realpath is made only once ndctl found the device's region; for a faked device it finds none and the library answers 0 first (see DAX_REGION_NOT_FOUND#1)",
-  ),
+  attrCase({
+    key: 'pmem2_badblock_context_new/-errno#3',
+    situation:
+      "realpath(3) of the device DAX's sysfs path failing: the source of the device made before, then /sys/dev/char/MAJ:MIN removed in a child's private mount namespace (an overlay of /sys/dev/char without it), so a realpath(3) of its subsystem link fails with ENOENT",
+    attr: 'devchar',
+    change: { with: 'missing' },
+    op: 'badblock_context_new',
+    permitted: ['-ENOENT'],
+    note: '1.12.1 matches the device to its namespace by stat(2) of /dev/daxX.Y (ndctl_match_devdax), and resolves the subsystem link only in pmem2_source_from_fd; no realpath is made in this call.',
+  }),
   fsdaxBadblockCase({
     key: 'pmem2_badblock_context_new/-errno#4',
     situation:

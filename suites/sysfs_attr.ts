@@ -25,6 +25,8 @@ export const SYSFS_ATTR = 'mountns:sysfs-attr';
 export interface DevdaxAttrDirs {
   dax: string;
   region: string;
+  /** /sys/dev/char/MAJ:MIN, the link whose subsystem libpmem2 resolves to tell a device DAX */
+  devchar: string;
 }
 
 /**
@@ -53,7 +55,7 @@ export function devdaxAttrDirs(ctx: CaseContext): DevdaxAttrDirs | { skip: strin
       skip: `${ctx.caps.devdaxPath} is not on an nd region (${real}): a dax_hmem or CXL device, whose attributes libndctl does not read`,
       technique: SYSFS_ATTR,
     };
-  return { dax, region };
+  return { dax, region, devchar: `/sys/dev/char/${maj}:${min}` };
 }
 
 export type AttrChange = { with: 'text'; text: string } | { with: 'unopenable' | 'unreadable' | 'missing' };
@@ -61,7 +63,7 @@ export type AttrChange = { with: 'text'; text: string } | { with: 'unopenable' |
 export interface AttrCaseSpec {
   key: string;
   situation: string;
-  /** the attribute, relative to the nd dax device ('align', 'size', 'resource') or 'region/resource' */
+  /** the attribute, relative to the nd dax device ('align', 'size', 'resource'), 'region/resource', or 'devchar' (/sys/dev/char/MAJ:MIN) */
   attr: string;
   change: AttrChange;
   /** the call made in the child on a source of the device the parent made */
@@ -93,7 +95,12 @@ export function attrCase(s: AttrCaseSpec): CaseDef {
     run: (ctx): Outcome => {
       const dirs = devdaxAttrDirs(ctx);
       if ('skip' in dirs) return dirs;
-      const target = s.attr.startsWith('region/') ? path.join(dirs.region, s.attr.slice(7)) : path.join(dirs.dax, s.attr);
+      const target =
+        s.attr === 'devchar'
+          ? dirs.devchar
+          : s.attr.startsWith('region/')
+            ? path.join(dirs.region, s.attr.slice(7))
+            : path.join(dirs.dax, s.attr);
       const { src } = fileSource(ctx, ctx.unit);
       const call = (binds: boolean): MoreChildResult => {
         const inj = binds ? { binds: [{ target, ...s.change }] } : {};
