@@ -9,7 +9,9 @@ import type { CaseDef, Suite } from './framework.js';
 import { anonSource } from './pmem2_source_from_anon.js';
 import { badblockContextOom, ndctlOom, notProvoked } from './pmem2_source_identity.js';
 import { childOutcome, fileSource, observed } from './pmem2_util.js';
-import { attrCase } from './sysfs_attr.js';
+import os from 'node:os';
+import { seccomp } from '../runner/core/technique.js';
+import { attrCase, fsdaxBadblockCase, SYSFS_ATTR } from './sysfs_attr.js';
 
 const FN = 'pmem2_badblock_context_new';
 
@@ -104,24 +106,32 @@ const cases: CaseDef[] = [
     'seccomp:fstat=EIO',
     "the call's only fstat(2) is pmem2_extents_create_get's (PMDK 1.12.1 extent_linux.c), made only for a regular file on an fsdax namespace ndctl finds (a region found): for any other source the call makes none for a filter to fail (it matches the st_dev/st_rdev recorded when the source was made); no host fixture has such a file, and the filter is not wired into the guest runs",
   ),
-  notProvoked(
-    'pmem2_badblock_context_new/-errno#3',
-    'realpath(3) of a device DAX failing',
-    'mountns:sysfs-dax',
-    "the realpath is made only once ndctl found the device's region; for a faked device it finds none and the library answers 0 first (see DAX_REGION_NOT_FOUND#1)",
-  ),
-  notProvoked(
-    'pmem2_badblock_context_new/-errno#4',
-    'open(2) of the FSDAX device failing',
-    'fixture:fsdax',
-    'reached only for a file on an fsdax namespace ndctl describes (the emulated guest), where the seccomp injection is not wired in',
-  ),
-  notProvoked(
-    'pmem2_badblock_context_new/-errno#5',
-    'read(2) from the FSDAX device failing',
-    'fixture:fsdax',
-    'reached only for a file on an fsdax namespace ndctl describes (the emulated guest), where the seccomp injection is not wired in',
-  ),
+  attrCase({
+    key: 'pmem2_badblock_context_new/-errno#3',
+    situation:
+      "realpath(3) of the device DAX's sysfs path failing: the source of the device made before, then /sys/dev/char/MAJ:MIN removed in a child's private mount namespace (an overlay of /sys/dev/char without it), so a realpath(3) of its subsystem link fails with ENOENT",
+    attr: 'devchar',
+    change: { with: 'missing' },
+    op: 'badblock_context_new',
+    permitted: ['-ENOENT'],
+    note: '1.12.1 matches the device to its namespace by stat(2) of /dev/daxX.Y (ndctl_match_devdax), and resolves the subsystem link only in pmem2_source_from_fd; no realpath is made in this call.',
+  }),
+  fsdaxBadblockCase({
+    key: 'pmem2_badblock_context_new/-errno#4',
+    situation:
+      "open(2) of the FSDAX device failing: for a file on fsdax, libpmem2 matches the namespace by opening /sys/block/pmemN/dev; that attribute replaced by one open(2) refuses (EACCES), in a child's private mount namespace",
+    permitted: ['-EACCES'],
+    technique: SYSFS_ATTR,
+    injection: (target) => ({ binds: [{ target, with: 'unopenable' }] }),
+  }),
+  fsdaxBadblockCase({
+    key: 'pmem2_badblock_context_new/-errno#5',
+    situation:
+      "read(2) from the FSDAX device failing: /sys/block/pmemN/dev, which libpmem2 reads to match the namespace, replaced by a file whose reads fail (EIO), in a child's private mount namespace",
+    permitted: ['-EIO'],
+    technique: SYSFS_ATTR,
+    injection: (target) => ({ binds: [{ target, with: 'unreadable' }] }),
+  }),
   attrCase({
     key: 'pmem2_badblock_context_new/-errno#6',
     situation:
@@ -132,12 +142,14 @@ const cases: CaseDef[] = [
     permitted: ['-EIO'],
     note: 'ndctl_region_get_resource reads the attribute at each call and sets errno from the failed read.',
   }),
-  notProvoked(
-    'pmem2_badblock_context_new/-errno#7',
-    'the fiemap ioctl(2) failing on an fsdax file',
-    'fixture:fsdax',
-    'reached only for a file on an fsdax namespace ndctl describes (the emulated guest), where the seccomp injection is not wired in',
-  ),
+  fsdaxBadblockCase({
+    key: 'pmem2_badblock_context_new/-errno#7',
+    situation: 'the fiemap ioctl(2) failing on an fsdax file: a seccomp filter fails ioctl(FS_IOC_FIEMAP) with EIO in a child',
+    permitted: ['-EIO'],
+    technique: seccomp('ioctl', 'EIO'),
+    // FS_IOC_FIEMAP = _IOWR('f', 11, struct fiemap)
+    injection: () => ({ syscall: 'ioctl', errno: os.constants.errno.EIO, argIndex: 1, argValue: 0xc020660b }),
+  }),
 ];
 
 export const suite: Suite = {

@@ -94,14 +94,6 @@ export function notProvoked(key: string, situation: string, technique: string, w
   return { key, situation, run: () => ({ skip: `${situation}: ${why}`, technique }) };
 }
 
-/**
- * Why the device DAX attribute errors of pmem2_source_size(3) and
- * pmem2_source_alignment(3) are not provoked with a faked device
- * (measured with forkInject({fakeDevdax: true}, 'devdax_source_size')).
- */
-export const NDCTL_DEVDAX =
-  "Debian's libpmem2 1.12.1 reads a device DAX's size and alignment through libndctl (the dax of the namespace that holds the device), not by open/read/strtoull of sysfs files as the page says. A private mount namespace makes a character device a device DAX to the library (its /sys/dev/char subsystem link) but gives libndctl no namespace for it, and then pmem2_source_size, pmem2_source_alignment and pmem2_map_new die of SIGSEGV (measured), so these errors cannot be reached that way; on a fixture with a real device DAX, a bind mount over its namespace's attribute is the way, not wired in";
-
 /** the fixture is persistent memory ndctl can describe (device DAX, or fsdax with MAP_SYNC) */
 export function onPmem(caps: { devdax: boolean; mapSync: boolean }): boolean {
   return caps.devdax || caps.mapSync;

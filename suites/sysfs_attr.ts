@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PmemSet, Sds, SetSource } from '../runner/core/native.js';
-import type { AttrBind, MoreChildResult, SourceOp } from '../runner/core/native_more.js';
+import type { AttrBind, Injection, MoreChildResult, SourceOp } from '../runner/core/native_more.js';
 import { devNumbers } from '../fixtures/hardware.js';
 import type { CaseContext, CaseDef, Outcome } from './framework.js';
 import { childOutcome, config, fileSource } from './pmem2_util.js';
@@ -25,6 +25,8 @@ export const SYSFS_ATTR = 'mountns:sysfs-attr';
 export interface DevdaxAttrDirs {
   dax: string;
   region: string;
+  /** /sys/dev/char/MAJ:MIN, the link whose subsystem libpmem2 resolves to tell a device DAX */
+  devchar: string;
 }
 
 /**
@@ -53,7 +55,7 @@ export function devdaxAttrDirs(ctx: CaseContext): DevdaxAttrDirs | { skip: strin
       skip: `${ctx.caps.devdaxPath} is not on an nd region (${real}): a dax_hmem or CXL device, whose attributes libndctl does not read`,
       technique: SYSFS_ATTR,
     };
-  return { dax, region };
+  return { dax, region, devchar: `/sys/dev/char/${maj}:${min}` };
 }
 
 export type AttrChange = { with: 'text'; text: string } | { with: 'unopenable' | 'unreadable' | 'missing' };
@@ -61,7 +63,7 @@ export type AttrChange = { with: 'text'; text: string } | { with: 'unopenable' |
 export interface AttrCaseSpec {
   key: string;
   situation: string;
-  /** the attribute, relative to the nd dax device ('align', 'size', 'resource') or 'region/resource' */
+  /** the attribute, relative to the nd dax device ('align', 'size', 'resource'), 'region/resource', or 'devchar' (/sys/dev/char/MAJ:MIN) */
   attr: string;
   change: AttrChange;
   /** the call made in the child on a source of the device the parent made */
@@ -93,7 +95,12 @@ export function attrCase(s: AttrCaseSpec): CaseDef {
     run: (ctx): Outcome => {
       const dirs = devdaxAttrDirs(ctx);
       if ('skip' in dirs) return dirs;
-      const target = s.attr.startsWith('region/') ? path.join(dirs.region, s.attr.slice(7)) : path.join(dirs.dax, s.attr);
+      const target =
+        s.attr === 'devchar'
+          ? dirs.devchar
+          : s.attr.startsWith('region/')
+            ? path.join(dirs.region, s.attr.slice(7))
+            : path.join(dirs.dax, s.attr);
       const { src } = fileSource(ctx, ctx.unit);
       const call = (binds: boolean): MoreChildResult => {
         const inj = binds ? { binds: [{ target, ...s.change }] } : {};
@@ -164,4 +171,57 @@ export function sdsMapInChild(
   const out = childOutcome(at, r, permitted, "give the region's DIMMs unsafe-shutdown data", SYSFS_ATTR);
   if ('skip' in out || 'crash' in out) return out;
   return { code: r.code!, ...(r.message ? { message: r.message } : {}), ...(r.value !== undefined ? { state: Number(r.value) } : {}) };
+}
+
+/**
+ * fsdaxBadblockCase -- pmem2_badblock_context_new of a file on an fsdax
+ * fixture in a child put into `inj` (which the file's block device, found
+ * from the fixture directory's st_dev, may name: libndctl's match of an
+ * fsdax namespace opens and reads /sys/block/pmemN/dev); the same call in
+ * a child without it must return 0
+ */
+export function fsdaxBadblockCase(s: {
+  key: string;
+  situation: string;
+  permitted: string[];
+  technique: string;
+  injection: (devAttr: string) => Injection;
+  note?: string;
+}): CaseDef {
+  return {
+    key: s.key,
+    situation: s.situation,
+    ...(s.note ? { note: s.note } : {}),
+    run: (ctx): Outcome => {
+      if (!ctx.caps.dax || ctx.caps.devdax || !ctx.caps.region)
+        return {
+          skip: `needs a file on an fsdax namespace ndctl describes (the emulated guests' fsdax): ${ctx.caps.dax ? 'the fixture has no nd region' : 'the fixture is not DAX'}, so the library takes no fsdax path`,
+          technique: 'fixture:fsdax',
+        };
+      const [maj, min] = devNumbers(fs.statSync(ctx.fixture.directory(), { bigint: true }).dev);
+      let devAttr: string;
+      try {
+        devAttr = path.join(fs.realpathSync(`/sys/dev/block/${maj}:${min}`), 'dev');
+      } catch (e) {
+        return { skip: `no sysfs directory for the fixture's block device ${maj}:${min}: ${(e as Error).message}`, technique: s.technique };
+      }
+      const { src } = fileSource(ctx, ctx.caps.pageSize);
+      const control = ctx.addon.forkInject({}, 'badblock_context_new', src);
+      if (control.signal || control.code !== 0)
+        return {
+          skip: `the same call in a child without the injection did not return 0 (${control.signal ? `signal ${control.signal}` : control.code}${control.message ? `: ${control.message}` : ''})`,
+          technique: s.technique,
+        };
+      const r = ctx.addon.forkInject(s.injection(devAttr), 'badblock_context_new', src);
+      const o = childOutcome(
+        `pmem2_badblock_context_new(file on fsdax, ${s.technique}) in a child`,
+        r,
+        s.permitted,
+        s.technique,
+        s.technique,
+      );
+      if ('observed' in o && !('crash' in o)) o.observed.details = { ...(o.observed.details ?? {}), blockDevAttr: devAttr };
+      return o;
+    },
+  };
 }

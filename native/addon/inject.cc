@@ -81,6 +81,8 @@ syscall_nr(const std::string &name)
 		return __NR_openat;
 	if (name == "readlinkat")
 		return __NR_readlinkat;
+	if (name == "ioctl")
+		return __NR_ioctl;
 #if defined(__NR_fstat)
 	if (name == "fstat")
 		return __NR_fstat;
@@ -109,7 +111,7 @@ read_injection(Napi::Env env, const Napi::Object &o)
 				"unknown system call '" + name +
 					"' (known: munmap, mmap, msync, fstat, "
 					"newfstatat, openat, readlink, "
-					"readlinkat)");
+					"readlinkat, ioctl)");
 		int32_t e = 0;
 		if (!prop_i32(o, "errno", e) || e <= 0 || e > 4095)
 			throw Napi::TypeError::New(env,

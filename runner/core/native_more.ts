@@ -48,7 +48,7 @@ export interface ReservationRace {
 /** what forkInject changes in its child before the one call (native/addon/inject.cc) */
 export interface Injection {
   /** this system call fails with `errno` (a positive errno number) ... */
-  syscall?: 'munmap' | 'mmap' | 'msync' | 'fstat' | 'newfstatat' | 'openat' | 'readlink' | 'readlinkat';
+  syscall?: 'munmap' | 'mmap' | 'msync' | 'fstat' | 'newfstatat' | 'openat' | 'readlink' | 'readlinkat' | 'ioctl';
   errno?: number;
   /** ... only when its argument `argIndex` equals `argValue` */
   argIndex?: number;
