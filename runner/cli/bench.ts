@@ -188,6 +188,8 @@ interface SuiteRun {
   wallSeconds: number;
   /** CPU time of the CLI and its workers (user + system, from this process's reaped children) */
   cpuSeconds: number;
+  /** the 1-minute load average when the run started: the wall figures swing with it on a shared machine */
+  loadAverage: number;
   inProcessSeconds?: number;
   cases?: number;
   casesPerSecond?: number;
@@ -215,6 +217,7 @@ const CLOCK_TICKS = 100;
 function suiteRun(impl: string, run: number): SuiteRun {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-bench-out-'));
   try {
+    const loadAverage = os.loadavg()[0]!;
     const cpu0 = childrenCpuSeconds();
     const start = performance.now();
     const r = spawnSync(process.execPath, [CLI, 'run', '--quiet', '--fixture', 'tmpfs', '--impl', impl, '--out', out], {
@@ -223,7 +226,7 @@ function suiteRun(impl: string, run: number): SuiteRun {
     });
     const wallSeconds = (performance.now() - start) / 1000;
     const cpuSeconds = childrenCpuSeconds() - cpu0;
-    const res: SuiteRun = { implementation: impl, run, exitCode: r.status, wallSeconds, cpuSeconds };
+    const res: SuiteRun = { implementation: impl, run, exitCode: r.status, wallSeconds, cpuSeconds, loadAverage };
     const file = path.join(out, 'results.json');
     if (fs.existsSync(file)) {
       const j = JSON.parse(fs.readFileSync(file, 'utf8')) as {
@@ -373,6 +376,7 @@ function suiteRuns(n: number): SuiteRun[] {
     s.cpuSeconds.toFixed(2),
     s.inProcessSeconds === undefined ? '-' : s.inProcessSeconds.toFixed(3),
     s.casesPerSecond === undefined ? '-' : fmt(s.casesPerSecond, 1),
+    s.loadAverage.toFixed(1),
     String(s.exitCode ?? 'signal'),
   ]);
   for (const impl of ['libpmem2', 'libpmemset']) {
@@ -381,9 +385,18 @@ function suiteRuns(n: number): SuiteRun[] {
     const wall = median(mine.map((s) => s.wallSeconds));
     const cases = counted.length ? String(median(counted.map((s) => s.cases!))) : '-';
     const rate = counted.length ? fmt(median(counted.map((s) => s.casesPerSecond!)), 1) : '-';
-    srows.push([`${impl} median`, cases, wall.toFixed(3), median(mine.map((s) => s.cpuSeconds)).toFixed(2), '', rate, '']);
+    srows.push([
+      `${impl} median`,
+      cases,
+      wall.toFixed(3),
+      median(mine.map((s) => s.cpuSeconds)).toFixed(2),
+      '',
+      rate,
+      median(mine.map((s) => s.loadAverage)).toFixed(1),
+      '',
+    ]);
   }
-  console.log(table(['suite run', 'cases', 'wall s', 'CPU s', 'in-process s', 'cases/s (wall)', 'exit'], srows));
+  console.log(table(['suite run', 'cases', 'wall s', 'CPU s', 'in-process s', 'cases/s (wall)', 'load', 'exit'], srows));
   propertyThroughput(suites);
   return suites;
 }
@@ -448,7 +461,7 @@ function issueFigures(m: Awaited<ReturnType<typeof mapUnmap>>, suites: SuiteRun[
     const cpu = median(set.map((s) => s.cpuSeconds));
     rows.push({
       what: 'libpmemset run on tmpfs',
-      measured: `${wall.toFixed(1)} s wall, ${cpu.toFixed(1)} s CPU`,
+      measured: `${wall.toFixed(1)} s wall, ${cpu.toFixed(1)} s CPU (load average ${median(set.map((s) => s.loadAverage)).toFixed(1)})`,
       baseline: p2.length
         ? `libpmem2 run ${median(p2.map((s) => s.wallSeconds)).toFixed(1)} s (x${(wall / median(p2.map((s) => s.wallSeconds))).toFixed(2)})`
         : '-',

@@ -13,6 +13,7 @@ import type { Reporter } from '../../reports/reporter.js';
 import { makeCase } from '../../reports/testing.js';
 import type { Campaign } from './campaign.js';
 import { Engine } from './engine.js';
+import { laneAssignment } from './properties.js';
 import type { Plan } from './plan.js';
 
 function plan(impls: string[]): Plan {
@@ -125,4 +126,22 @@ test('a failing campaign still tears the fixtures down', async () => {
   const engine = new Engine(p, { addon: {} as Addon, log: () => undefined, notice: () => undefined, campaigns: [boom] });
   await assert.rejects(engine.run(new Multiplexer([]), new AbortController().signal), /boom/);
   assert.equal(tornDown, 1);
+});
+
+test('property lanes: at most one a core, the heaviest first into the lightest lane, plan order within a lane', () => {
+  const w = (...xs: (number | undefined)[]) => xs.map((weight) => (weight === undefined ? {} : { weight }));
+  // the libpmemset properties' weights: two lanes of 2.0 and 2.1, not the 1.9 and 2.2 of taking them in turn
+  assert.deepEqual(laneAssignment(w(0.6, 1.4, 1.3, 0.8), 2), [
+    [0, 1],
+    [2, 3],
+  ]);
+  assert.deepEqual(laneAssignment(w(2.0, 1.5, 0.9, 0.9), 2), [
+    [0, 3],
+    [1, 2],
+  ]);
+  // more cores than properties: a lane each; one core: one lane in plan order; no weight counts as 1
+  assert.deepEqual(laneAssignment(w(1, 1), 8), [[0], [1]]);
+  assert.deepEqual(laneAssignment(w(0.6, 1.4, undefined), 1), [[0, 1, 2]]);
+  assert.deepEqual(laneAssignment(w(undefined, undefined, undefined), 2), [[0, 2], [1]]);
+  assert.deepEqual(laneAssignment([], 2), []);
 });
