@@ -342,7 +342,8 @@ export function probeBuild(impl: Implementation): Promise<{ why?: string; builds
       else if (m.type === 'idle') {
         // a build that loaded leaves the worker ready for the implementation's first job
         if (answer !== undefined) {
-          child.disconnect();
+          // (the worker goes by itself after a fatal error; this is for one that did not say why)
+          child.kill('SIGKILL');
           return;
         }
         child.stderr?.off('data', onStderr);

@@ -17,7 +17,10 @@ import type { Job, Unit, WorkerMessage } from './isolation.js';
 import { loadedBuild, runClause } from './suites.js';
 
 /** send -- one message to the parent, resolved once it is written: nothing may be lost to a crash after it */
+let fatalSent = false;
+
 function send(m: WorkerMessage): Promise<void> {
+  if (m.type === 'fatal') fatalSent = true;
   return new Promise((resolve, reject) => {
     if (!process.send) return reject(new Error('the worker has no IPC channel to its parent'));
     process.send(m, undefined, {}, (e) => (e ? reject(e) : resolve()));
@@ -149,5 +152,7 @@ process.on('message', (m: { job: Job; offset: number } | { probe: Implementation
     .catch(async (e) => {
       await send({ type: 'fatal', message: (e as Error).stack ?? String(e) }).catch(() => undefined);
     })
-    .finally(() => send({ type: 'idle' }).catch(() => process.exit(0)));
+    // a task that failed leaves a worker not worth keeping: it goes, closing its own channel (the parent's
+    // 'close' counts on that); a whole one waits to be given the next job or let go
+    .finally(() => (fatalSent ? process.disconnect() : send({ type: 'idle' }).catch(() => process.exit(0))));
 });
