@@ -5,7 +5,7 @@
  * between pages that disagree.
  */
 import { codeName } from '../runner/core/constants.js';
-import { SYSFS_ATTR, sdsMapInChild } from './sysfs_attr.js';
+import { fsdaxDevAttr, SYSFS_ATTR, sdsMapInChild } from './sysfs_attr.js';
 import { E } from './pmemset_page_util.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
 import { C, check, childOutcome, observed, OOM_HEADROOM, OOM_REQUEST, reservation } from './pmem2_util.js';
@@ -312,11 +312,26 @@ const cases: CaseDef[] = [
       ctx.addon.setSourceSetBadblockDetection(src, true);
       const { set } = newSet(ctx);
       const r = ctx.addon.setMap(set, src, null, false);
-      if (r.code === 0)
-        return {
-          skip: `pmem2_badblock_context_new succeeds for a ${ctx.caps.filesystem} file (observed: the map succeeded; PMDK 1.12.1's badblocks_ndctl.c returns a context without a region), so there is no failure to pass through; its own failures (ndctl_new, provoked by an exhausted heap in pmem2_badblock_context_new/-errno#1) cannot be made to happen inside pmemset_map alone, whose own allocations an exhausted heap fails first`,
-          technique: 'precondition',
-        };
+      if (r.code === 0) {
+        // a file on fsdax: libpmem2 matches its namespace by reading /sys/block/pmemN/dev; made unopenable in a child
+        const dev = fsdaxDevAttr(ctx, SYSFS_ATTR);
+        if (typeof dev !== 'string')
+          return {
+            skip: `pmem2_badblock_context_new succeeds for a ${ctx.caps.filesystem} file (observed: the map succeeded; PMDK 1.12.1's badblocks_ndctl.c returns a context without a region), and it cannot be made to fail here: ${dev.skip}`,
+            technique: dev.technique,
+          };
+        const { src: src2 } = fileSource(ctx, page(ctx));
+        ctx.addon.setSourceSetBadblockDetection(src2, true);
+        const { set: set2 } = newSet(ctx);
+        const c = ctx.addon.forkInject({ binds: [{ target: dev, with: 'unopenable' }] }, 'set_map', set2, src2, null, 1);
+        return childOutcome(
+          `${FN}(bad-block detection on an fsdax file, ${dev} unopenable) in a child`,
+          c,
+          ['-EACCES'],
+          `make ${dev} unopenable`,
+          SYSFS_ATTR,
+        );
+      }
       return {
         observed: observed(`${FN}(bad-block detection on a ${ctx.caps.filesystem} file)`, r),
         permitted: [codeName(r.code).startsWith('-E') ? codeName(r.code) : '-errno'],

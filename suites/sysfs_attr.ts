@@ -174,6 +174,25 @@ export function sdsMapInChild(
 }
 
 /**
+ * fsdaxDevAttr -- /sys/block/pmemN/dev (its real path) of the block device
+ * holding an fsdax fixture, which libndctl's fsdax match opens and reads
+ * for a file's bad-block context; or a skip saying why there is none
+ */
+export function fsdaxDevAttr(ctx: CaseContext, technique: string): string | { skip: string; technique: string } {
+  if (!ctx.caps.dax || ctx.caps.devdax || !ctx.caps.region)
+    return {
+      skip: `needs a file on an fsdax namespace ndctl describes (the emulated guests' fsdax): ${ctx.caps.dax ? 'the fixture has no nd region' : 'the fixture is not DAX'}, so the library takes no fsdax path`,
+      technique: 'fixture:fsdax',
+    };
+  const [maj, min] = devNumbers(fs.statSync(ctx.fixture.directory(), { bigint: true }).dev);
+  try {
+    return path.join(fs.realpathSync(`/sys/dev/block/${maj}:${min}`), 'dev');
+  } catch (e) {
+    return { skip: `no sysfs directory for the fixture's block device ${maj}:${min}: ${(e as Error).message}`, technique };
+  }
+}
+
+/**
  * fsdaxBadblockCase -- pmem2_badblock_context_new of a file on an fsdax
  * fixture in a child put into `inj` (which the file's block device, found
  * from the fixture directory's st_dev, may name: libndctl's match of an
@@ -193,18 +212,8 @@ export function fsdaxBadblockCase(s: {
     situation: s.situation,
     ...(s.note ? { note: s.note } : {}),
     run: (ctx): Outcome => {
-      if (!ctx.caps.dax || ctx.caps.devdax || !ctx.caps.region)
-        return {
-          skip: `needs a file on an fsdax namespace ndctl describes (the emulated guests' fsdax): ${ctx.caps.dax ? 'the fixture has no nd region' : 'the fixture is not DAX'}, so the library takes no fsdax path`,
-          technique: 'fixture:fsdax',
-        };
-      const [maj, min] = devNumbers(fs.statSync(ctx.fixture.directory(), { bigint: true }).dev);
-      let devAttr: string;
-      try {
-        devAttr = path.join(fs.realpathSync(`/sys/dev/block/${maj}:${min}`), 'dev');
-      } catch (e) {
-        return { skip: `no sysfs directory for the fixture's block device ${maj}:${min}: ${(e as Error).message}`, technique: s.technique };
-      }
+      const devAttr = fsdaxDevAttr(ctx, s.technique);
+      if (typeof devAttr !== 'string') return devAttr;
       const { src } = fileSource(ctx, ctx.caps.pageSize);
       const control = ctx.addon.forkInject({}, 'badblock_context_new', src);
       if (control.signal || control.code !== 0)
