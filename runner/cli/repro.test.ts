@@ -20,6 +20,9 @@ const BIN = path.join(PROJECT_ROOT, 'runner/bin.cjs');
 const DEBUG_LIB = '/usr/lib/x86_64-linux-gnu/pmdk_dbg/libpmem2.so.1';
 const root = process.getuid?.() === 0;
 
+/** the skips that say a clause needs a guest's (or a lab's) pmem: their baseline entries are checked there */
+const GUEST_ONLY = new Set(['fixture:devdax', 'fixture:nvdimm', 'fixture:fsdax', 'fixture:pmem']);
+
 function cli(args: string[], cwd = PROJECT_ROOT) {
   return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd });
 }
@@ -75,6 +78,7 @@ test('every divergence of the shipped baseline has a C reproducer that compiles 
     runs.push(JSON.parse(fs.readFileSync(path.join(dir, name, 'results.json'), 'utf8')) as RunResult);
   }
   const failures: string[] = [];
+  const guestOnly: string[] = [];
   let checked = 0;
   let properties = 0;
   for (const entry of baseline.entries) {
@@ -92,6 +96,13 @@ test('every divergence of the shipped baseline has a C reproducer that compiles 
     if (property) properties += found.length;
     // a property's finding is what its seed reaches: one this seed does not reach is no failure (the gate calls it unexercised)
     if (found.length === 0 && !property) {
+      // a finding only a guest's pmem shows (a device DAX on an nd region, an NVDIMM) is checked by the guest
+      // tests; here every case of its clause must be a skip that names the fixture it needs
+      const here = runs.flatMap((r) => r.cases.filter((c) => c.clauseId === entry.clauseId));
+      if (here.length > 0 && here.every((c) => c.verdict === 'skip' && GUEST_ONLY.has(c.technique ?? ''))) {
+        guestOnly.push(entry.clauseId);
+        continue;
+      }
       failures.push(`${entry.clauseId}: no run here diverged as the baseline says (${entry.observedName})`);
       continue;
     }
@@ -102,6 +113,8 @@ test('every divergence of the shipped baseline has a C reproducer that compiles 
     }
   }
   assert.deepEqual(failures, []);
+  // today's guest-only findings: device DAX attributes libndctl parses unchecked, the realpath made once, the DIMMs' missing USC
+  assert.ok(guestOnly.length <= 11, `guest-only entries: ${guestOnly.join(', ')}`);
   assert.ok(checked >= 28, `only ${checked} reproducers checked`);
   assert.ok(properties >= 4, `only ${properties} property findings checked`);
 
