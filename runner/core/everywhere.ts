@@ -15,7 +15,13 @@ export function clauseTail(clauseId: string): string {
   return m ? m[1]! : clauseId;
 }
 
-/** isPlatformOnly -- a skip because the clause is about another operating system that is not Linux-like */
+/**
+ * isPlatformOnly -- a skip because the clause is about another operating
+ * system that is not Linux-like. That is a fact of the clause, not of the
+ * fixture: one such skip makes the clause platform-only, even where another
+ * fixture skipped it earlier for its own reason (a device DAX skips the
+ * Windows file-type clauses as "needs files" before the platform is asked)
+ */
 function isPlatformOnly(c: CaseResult): boolean {
   if (c.technique !== undefined) return /^platform:(Windows|FreeBSD)$/.test(c.technique);
   // a report written before techniques were recorded: verdict.ts's platformSkip reasons
@@ -59,7 +65,7 @@ export function skippedEverywhere(cases: readonly CaseResult[]): SkippedEverywhe
       if (copy && !w.copies.includes(copy)) w.copies.push(copy);
       why.set(key, w);
     }
-    clauses.push({ clause, function: list[0]!.function, platformOnly: list.every(isPlatformOnly), why: [...why.values()] });
+    clauses.push({ clause, function: list[0]!.function, platformOnly: list.some(isPlatformOnly), why: [...why.values()] });
   }
   // the ones that count first, each group in the order the cases came
   clauses.sort((a, b) => Number(a.platformOnly) - Number(b.platformOnly));
