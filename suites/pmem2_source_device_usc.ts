@@ -16,13 +16,19 @@ const cases: CaseDef[] = [
     key: 'pmem2_source_device_usc/RETURN VALUE#1',
     fixtures: 'devdax',
     situation: 'the source of a file on the fixture (on device DAX: the device)',
-    note: 'Where the fixture is not persistent memory no unsafe shutdown count exists: PMEM2_E_NOSUPP is permitted there, 0 only.',
+    note: "Where the fixture is not persistent memory, or its region's DIMMs expose no dirty-shutdown count (no nfit/dirty_shutdown: QEMU's NVDIMMs), no unsafe shutdown count exists and PMEM2_E_NOSUPP (the platform does not expose it) is permitted beside 0; on DIMMs that have one, 0 only.",
     run: (ctx) => {
       const { src } = fileSource(ctx, ctx.unit);
       const r = ctx.addon.sourceDeviceUsc(src);
+      const dimms = regionDimms(ctx.caps);
+      const exposed = dimms.some((d) => fs.existsSync(path.join(d, 'nfit', 'dirty_shutdown')));
+      const strict = onPmem(ctx.caps) && (dimms.length === 0 || exposed);
       return {
-        observed: observed(`${FN}(file on the fixture)`, r, r.value !== undefined ? { usc: String(r.value) } : {}),
-        permitted: onPmem(ctx.caps) ? ['0'] : ['0', 'PMEM2_E_NOSUPP'],
+        observed: observed(`${FN}(file on the fixture)`, r, {
+          ...(r.value !== undefined ? { usc: String(r.value) } : {}),
+          ...(dimms.length ? { dirtyShutdownExposed: String(exposed) } : {}),
+        }),
+        permitted: strict ? ['0'] : ['0', 'PMEM2_E_NOSUPP'],
       };
     },
   },
