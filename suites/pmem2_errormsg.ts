@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { codeName } from '../runner/core/constants.js';
 import type { CallResult, Config, Map as P2Map, Reservation, Source } from '../runner/core/native.js';
 import type { CaseContext, CaseDef, Suite } from './framework.js';
-import { labelled } from './pmem2_fn_util.js';
+import { labelled, threadMessages } from './pmem2_fn_util.js';
 import { C, check, config, fileSource, mapNew, SetupError } from './pmem2_util.js';
 
 /** a config the case owns, with nothing set */
@@ -172,23 +172,7 @@ const cases: CaseDef[] = [
       if (other.code === 0) throw new SetupError('pmem2_config_set_required_store_granularity(77) succeeded on the other thread');
       const fresh = ctx.addon.errormsgInThread();
       const after = ctx.addon.errormsg();
-      const details = { thisThread: before, otherThread: other.message, freshThread: fresh.message, thisThreadAfter: after };
-      let seen = 'a message per thread';
-      let why = '';
-      if (before === '') {
-        seen = 'no message after a failure';
-        why = "pmem2_errormsg() is empty after this thread's failed call: there is no message whose thread could be told";
-      } else if (after !== before) {
-        seen = "changed by another thread's error";
-        why = `this thread's message became ${JSON.stringify(after)} after the other thread's failure (it was ${JSON.stringify(before)})`;
-      } else if (other.message === before) {
-        seen = "another thread reads this thread's message";
-        why = `the other thread read ${JSON.stringify(other.message)} right after its own failure: this thread's message`;
-      } else if (fresh.message === before) {
-        seen = "another thread reads this thread's message";
-        why = `a new thread that made no call read ${JSON.stringify(fresh.message)}: this thread's message`;
-      }
-      return labelled('pmem2_errormsg() on three threads', seen, 'a message per thread', details, why);
+      return threadMessages('pmem2_errormsg', before, other.message, fresh.message, after);
     },
   },
   {

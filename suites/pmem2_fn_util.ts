@@ -82,6 +82,33 @@ export function labelled(at: string, seen: string, want: string | string[], deta
   };
 }
 
+/**
+ * threadMessages -- judges an error-message function read on three threads:
+ * this one after its own failure (`before`, and `after` the others ran), a
+ * thread that failed on its own (`other`) and a new thread that made no call
+ * (`fresh`). Both libraries' pages say the message is thread-local, so the
+ * same four readings decide it for pmem2_errormsg and pmemset_errormsg.
+ */
+export function threadMessages(fn: string, before: string, other: string, fresh: string, after: string): Outcome {
+  const details = { thisThread: before, otherThread: other, freshThread: fresh, thisThreadAfter: after };
+  let seen = 'a message per thread';
+  let why = '';
+  if (before === '') {
+    seen = 'no message after a failure';
+    why = `${fn}() is empty after this thread's failed call: there is no message whose thread could be told`;
+  } else if (after !== before) {
+    seen = "changed by another thread's error";
+    why = `this thread's message became ${JSON.stringify(after)} after the other thread's failure (it was ${JSON.stringify(before)})`;
+  } else if (other === before) {
+    seen = "another thread reads this thread's message";
+    why = `the other thread read ${JSON.stringify(other)} right after its own failure: this thread's message`;
+  } else if (fresh === before) {
+    seen = "another thread reads this thread's message";
+    why = `a new thread that made no call read ${JSON.stringify(fresh)}: this thread's message`;
+  }
+  return labelled(`${fn}() on three threads`, seen, 'a message per thread', details, why);
+}
+
 export interface FileMap {
   map: P2Map;
   addr: bigint;

@@ -4,6 +4,7 @@
 import type { CaseContext, CaseDef, Suite } from './framework.js';
 import { check, SetupError } from './pmem2_util.js';
 import { newSet } from './pmemset_util.js';
+import { threadMessages } from './pmem2_fn_util.js';
 import { labelled } from './pmemset_page_util.js';
 
 /** provoke a libpmemset error (coalescing value 42) and read the message */
@@ -34,23 +35,7 @@ const cases: CaseDef[] = [
       if (other.code === 0) throw new SetupError('pmemset_xsource_from_file with an undefined flag bit succeeded on the other thread');
       const fresh = ctx.addon.setErrormsgInThread(false);
       const after = ctx.addon.setErrormsg();
-      const details = { thisThread: before, otherThread: other.message, freshThread: fresh.message, thisThreadAfter: after };
-      let seen = 'a message per thread';
-      let why = '';
-      if (before === '') {
-        seen = 'no message after a failure';
-        why = "pmemset_errormsg() is empty after this thread's failed call: there is no message whose thread could be told";
-      } else if (after !== before) {
-        seen = "changed by another thread's error";
-        why = `this thread's message became ${JSON.stringify(after)} after the other thread's failure (it was ${JSON.stringify(before)})`;
-      } else if (other.message === before) {
-        seen = "another thread reads this thread's message";
-        why = `the other thread read ${JSON.stringify(other.message)} right after its own failure: this thread's message`;
-      } else if (fresh.message === before) {
-        seen = "another thread reads this thread's message";
-        why = `a new thread that made no call read ${JSON.stringify(fresh.message)}: this thread's message`;
-      }
-      return labelled('pmemset_errormsg() on three threads', seen, 'a message per thread', details, why);
+      return threadMessages('pmemset_errormsg', before, other.message, fresh.message, after);
     },
   },
   {
