@@ -2,10 +2,12 @@
  * pmemset_deep_flush(3).
  */
 import fs from 'node:fs';
+import os from 'node:os';
+import { seccomp } from '../runner/core/technique.js';
 import type { CaseDef, Suite } from './framework.js';
-import { check, observed } from './pmem2_util.js';
+import { C, check, childOutcome, observed } from './pmem2_util.js';
 import { fileSource, newSet } from './pmemset_util.js';
-import { E, page } from './pmemset_page_util.js';
+import { E, granularityName, page } from './pmemset_page_util.js';
 
 const cases: CaseDef[] = [
   {
@@ -24,13 +26,38 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmemset_deep_flush/PMEMSET_E_DEEP_FLUSH_FAIL#1',
-    situation: 'a DAX device whose region id cannot be detected, or msync failing on a DAX volume',
-    run: (ctx) => ({
-      skip: ctx.caps.dax
-        ? 'needs a DAX device whose region id cannot be detected or whose msync fails (not provoked on this fixture)'
-        : 'needs a DAX device (the fixture is not DAX: deep flush is an msync, which succeeds)',
-      technique: 'fixture:dax',
-    }),
+    situation:
+      "a 1-page part of a file mapped, then, in a forked child whose msync(2) a seccomp filter makes fail with EIO, pmemset_deep_flush of 100 bytes of it (where the part's granularity is finer than PAGE: a DAX volume with MAP_SYNC, or a forced one)",
+    note: "The page's second cause: msync failing on a regular DAX volume. On a DAX file libpmem2 deep-flushes a CACHE_LINE or BYTE map with msync(2) of the file's range, which fails only with EIO (a write-back error of the storage), so the failure is injected at the system call. A PAGE part's deep flush makes no msync at all (libpmem2 msyncs such a map at every persist), so there the clause cannot be reached. The first cause, a device DAX whose region cannot be found, needs a device DAX source.",
+    run: (ctx) => {
+      const { set } = newSet(ctx);
+      const { src } = fileSource(ctx, page(ctx));
+      const m = ctx.addon.setMap(set, src, null, true);
+      check('pmemset_map', m);
+      const g = ctx.addon.setGetStoreGranularity(set);
+      check('pmemset_get_store_granularity', g);
+      if (g.value === C.PAGE)
+        return {
+          skip: ctx.caps.dax
+            ? "the part's granularity is PMEM2_GRANULARITY_PAGE (DAX without MAP_SYNC): libpmem2's deep flush of a PAGE map makes no msync(2), so no failure can reach pmemset_deep_flush"
+            : 'needs a DAX volume (or a forced granularity): on this fixture a part gets PMEM2_GRANULARITY_PAGE, whose deep flush makes no msync(2) (libpmem2 msyncs such a map at every persist), so no failure can reach pmemset_deep_flush',
+          technique: 'fixture:dax',
+        };
+      const r = ctx.addon.forkInject(
+        { syscall: 'msync', errno: os.constants.errno.EIO },
+        'set_deep_flush',
+        set,
+        m.descriptor!.addr + 64n,
+        100,
+      );
+      return childOutcome(
+        `pmemset_deep_flush(100 bytes of a ${granularityName(g.value)} part, msync failing with EIO) in a child`,
+        r,
+        ['PMEMSET_E_DEEP_FLUSH_FAIL'],
+        'install the seccomp filter',
+        seccomp('msync', 'EIO'),
+      );
+    },
   },
   {
     key: 'pmemset_deep_flush/changes stored durably#1',

@@ -41,6 +41,7 @@ typedef int (*bb_new_fn)(struct pmem2_badblock_context **,
 	const struct pmem2_source *);
 typedef int (*device_id_fn)(const struct pmem2_source *, char *, size_t *);
 typedef int (*device_usc_fn)(const struct pmem2_source *, uint64_t *);
+typedef int (*mcsafe_io_fn)(struct pmem2_source *, void *, size_t, size_t);
 
 /* what a file (a sysfs attribute) is replaced with in the child */
 enum BindKind {
@@ -83,6 +84,10 @@ syscall_nr(const std::string &name)
 		return __NR_readlinkat;
 	if (name == "ioctl")
 		return __NR_ioctl;
+	if (name == "pread64")
+		return __NR_pread64;
+	if (name == "pwrite64")
+		return __NR_pwrite64;
 #if defined(__NR_fstat)
 	if (name == "fstat")
 		return __NR_fstat;
@@ -111,7 +116,8 @@ read_injection(Napi::Env env, const Napi::Object &o)
 				"unknown system call '" + name +
 					"' (known: munmap, mmap, msync, fstat, "
 					"newfstatat, openat, readlink, "
-					"readlinkat, ioctl)");
+					"readlinkat, ioctl, pread64, "
+					"pwrite64)");
 		int32_t e = 0;
 		if (!prop_i32(o, "errno", e) || e <= 0 || e > 4095)
 			throw Napi::TypeError::New(env,
@@ -723,6 +729,21 @@ source_call(const Pmem2Api &lib, const InjectOp &op, InjectReport *rep,
 		size_t len = 0;
 		ret = fn(op.src, nullptr, &len);
 		rep->value = len;
+	} else if (op.name == "source_pread" || op.name == "source_pwrite") {
+		bool rd = op.name == "source_pread";
+		auto fn = reinterpret_cast<mcsafe_io_fn>(dlsym(dl,
+			rd ? "pmem2_source_pread_mcsafe" :
+			     "pmem2_source_pwrite_mcsafe"));
+		/* calloc: a write stores zeros, which the parent can tell */
+		void *buf = calloc(1, op.a ? op.a : 1);
+		if (fn == nullptr || buf == nullptr) {
+			*stage = 1;
+			free(buf);
+			return fn == nullptr ? ENOSYS : ENOMEM;
+		}
+		ret = fn(op.src, buf, op.a, op.b);
+		free(buf);
+		rep->value = 0;
 	} else {
 		auto fn = reinterpret_cast<device_usc_fn>(
 			dlsym(dl, "pmem2_source_device_usc"));
@@ -767,7 +788,8 @@ is_source_op(const std::string &name)
 {
 	return name == "source_size" || name == "source_alignment" ||
 		name == "numa_node" || name == "badblock_context_new" ||
-		name == "device_id" || name == "device_usc";
+		name == "device_id" || name == "device_usc" ||
+		name == "source_pread" || name == "source_pwrite";
 }
 
 /*
@@ -835,6 +857,9 @@ child_run(const Pmem2Api &lib, const Injection &in, const InjectOp &op,
 	} else if (op.name == "set_remove_range") {
 		code = op.set_lib->pmemset_remove_range(op.set,
 			reinterpret_cast<void *>(op.a), op.b);
+	} else if (op.name == "set_deep_flush") {
+		code = op.set_lib->pmemset_deep_flush(op.set,
+			reinterpret_cast<void *>(op.a), op.b);
 	} else if (is_source_op(op.name)) {
 		code = source_call(lib, op, rep, &stage);
 	} else if (op.name == "read_file") {
@@ -869,7 +894,9 @@ child_run(const Pmem2Api &lib, const Injection &in, const InjectOp &op,
  * "devdax_badblock_context_new", "devdax_device_id", "devdax_device_usc";
  * on a source the parent made: "source_size", "source_alignment",
  * "numa_node", "badblock_context_new", "device_id" (the length asked),
- * "device_usc"(source), each giving `value` on success; and
+ * "device_usc"(source), each giving `value` on success,
+ * "source_pread"/"source_pwrite"(source, length, offset): the mcsafe I/O
+ * (a write stores zeros); and
  * "read_file"(path), no library call, giving `text` (or the errno, with
  * "open" or "read" in `text`). binds: [{target, with: "text"|"unopenable"|
  * "unreadable"|"missing", text?}] replaces files in a private mount
@@ -906,12 +933,14 @@ ForkInject(const Napi::CallbackInfo &info)
 	} else if (op.name == "reservation_extend") {
 		op.a = arg_u64(info, 2, "size");
 		op.b = arg_u64(info, 3, "length");
-	} else if (op.name == "set_remove_range") {
+	} else if (op.name == "set_remove_range" ||
+		op.name == "set_deep_flush") {
 		op.set_lib = pmemset_api();
 		if (op.set_lib == nullptr)
 			throw Napi::Error::New(env, "libpmemset is not loaded");
 		missing_require("libpmemset", op.set_lib->missing,
-			"pmemset_remove_range");
+			op.name == "set_deep_flush" ? "pmemset_deep_flush" :
+						      "pmemset_remove_range");
 		op.set = static_cast<pmemset *>(
 			handle_get(info[2], HK_SET)->ptr);
 		op.a = arg_u64(info, 3, "address");
@@ -919,6 +948,10 @@ ForkInject(const Napi::CallbackInfo &info)
 	} else if (is_source_op(op.name)) {
 		op.src = static_cast<pmem2_source *>(
 			handle_get(info[2], HK_SOURCE)->ptr);
+		if (op.name == "source_pread" || op.name == "source_pwrite") {
+			op.a = arg_u64(info, 3, "length");
+			op.b = arg_u64(info, 4, "offset");
+		}
 	} else if (op.name == "read_file") {
 		op.path = arg_string(info, 2, "path");
 	} else if (op.name == "set_map") {

@@ -20,12 +20,12 @@ import { buildLie, buildSetLie, canBuildLies } from './lying.js';
 const BIN = path.join(PROJECT_ROOT, 'runner/bin.cjs');
 const root = process.getuid?.() === 0;
 
-function run(args: string[]): { result: RunResult; junit: string; html: string } {
+function run(args: string[], fixture = 'tmpfs'): { result: RunResult; junit: string; html: string } {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-technique-'));
   const junitPath = path.join(out, 'junit.xml');
   const r = spawnSync(
     process.execPath,
-    [BIN, 'run', '--fixture', 'tmpfs', '--suites-only', '--quiet', '--seed', '1', '--out', out, '--junit', junitPath, ...args],
+    [BIN, 'run', '--fixture', fixture, '--suites-only', '--quiet', '--seed', '1', '--out', out, '--junit', junitPath, ...args],
     { encoding: 'utf8', cwd: PROJECT_ROOT },
   );
   assert.equal(r.status, 0, r.stderr);
@@ -52,6 +52,8 @@ const INJECTED: [string, string][] = [
   ['pmem2_badblock_context_new/-errno#1', 'heap:exhausted'],
   ['pmem2_source_device_id/-errno#3', 'heap:exhausted'],
   ['pmem2_source_device_usc/-errno#3', 'heap:exhausted'],
+  ['pmem2_source_pread_mcsafe/PMEM2_E_IO_FAIL#1', 'seccomp:pread64=EIO'],
+  ['pmem2_source_pwrite_mcsafe/PMEM2_E_IO_FAIL#1', 'seccomp:pwrite64=EIO'],
 ];
 /** the same for libpmemset's clauses (its one page copy), and the ones that run naturally now that the addon can make the call */
 const SET_PROVOKED: [string, string][] = [
@@ -141,6 +143,12 @@ const LIES: [string, string][] = [
     'int pmem2_source_device_usc(const struct pmem2_source *s, uint64_t *u) { int x = REAL(pmem2_source_device_usc)(s, u); return x == -6 ? -5 : x; }\n',
     'pmem2_source_device_usc/-errno#3',
   ],
+  // a bad block's EIO reported as a plain errno, or not at all
+  [
+    'int pmem2_source_pread_mcsafe(struct pmem2_source *s, void *b, size_t n, size_t o) { int x = REAL(pmem2_source_pread_mcsafe)(s, b, n, o); return x == PMEM2_E_IO_FAIL ? -5 : x; }\n' +
+      'int pmem2_source_pwrite_mcsafe(struct pmem2_source *s, void *b, size_t n, size_t o) { int x = REAL(pmem2_source_pwrite_mcsafe)(s, b, n, o); return x == PMEM2_E_IO_FAIL ? 0 : x; }\n',
+    'pmem2_source_pread_mcsafe/PMEM2_E_IO_FAIL#1 pmem2_source_pwrite_mcsafe/PMEM2_E_IO_FAIL#1',
+  ],
 ];
 
 test('a build that swallows an injected errno, or returns another, makes the provoked cases diverge', {
@@ -155,6 +163,7 @@ test('a build that swallows an injected errno, or returns another, makes the pro
     'pmem2_badblock_context_new',
     'pmem2_source_device_id',
     'pmem2_source_device_usc',
+    'pmem2_source_pread_mcsafe',
   ].flatMap((s) => ['--suite', s]);
   const honest = run([...suites, '--impl', 'libpmem2']).result;
   const lie = run([...suites, '--impl', `libpmem2=${so}`]).result;
@@ -214,5 +223,24 @@ test('a libpmemset build that swallows an injected failure, stores nothing, answ
     else assert.equal(l.technique, h.technique, tail);
   }
   assert.deepEqual(wrong, []);
+  fs.rmSync(path.dirname(so), { recursive: true, force: true });
+});
+
+// msync failing on a DAX volume: a part finer than PAGE, which tmpfs gives when the granularity is forced
+test('a libpmemset build whose deep flush swallows a failed msync makes PMEMSET_E_DEEP_FLUSH_FAIL diverge (tmpfs, CACHE_LINE forced)', {
+  skip: canBuildLies() ?? (fs.existsSync(DEFAULT_LIB.libpmemset!) ? false : 'our libpmemset is not built'),
+}, () => {
+  const so = buildSetLie(
+    'set-deep-flush',
+    'int pmemset_deep_flush(struct pmemset *s, const void *p, size_t n) { int x = REAL(pmemset_deep_flush)(s, p, n); return x == PMEMSET_E_DEEP_FLUSH_FAIL ? 0 : x; }\n',
+  );
+  const args = ['--suite', 'pmemset_deep_flush'];
+  const tail = 'pmemset_deep_flush/PMEMSET_E_DEEP_FLUSH_FAIL#1';
+  const plain = bySetTail(run([...args, '--impl', 'libpmemset']).result, tail);
+  const honest = bySetTail(run([...args, '--impl', 'libpmemset'], 'tmpfs+force=CACHE_LINE').result, tail);
+  const lie = bySetTail(run([...args, '--impl', `libpmemset=${so}`], 'tmpfs+force=CACHE_LINE').result, tail);
+  assert.equal(`${plain.verdict} ${plain.technique}`, 'skip fixture:dax', plain.reason);
+  assert.equal(`${honest.verdict} ${honest.technique}`, 'pass seccomp:msync=EIO', honest.reason);
+  assert.equal(`${lie.verdict} ${lie.technique} ${lie.observed?.name}`, 'diverge seccomp:msync=EIO 0', lie.reason);
   fs.rmSync(path.dirname(so), { recursive: true, force: true });
 });

@@ -48,7 +48,7 @@ export interface ReservationRace {
 /** what forkInject changes in its child before the one call (native/addon/inject.cc) */
 export interface Injection {
   /** this system call fails with `errno` (a positive errno number) ... */
-  syscall?: 'munmap' | 'mmap' | 'msync' | 'fstat' | 'newfstatat' | 'openat' | 'readlink' | 'readlinkat' | 'ioctl';
+  syscall?: 'munmap' | 'mmap' | 'msync' | 'fstat' | 'newfstatat' | 'openat' | 'readlink' | 'readlinkat' | 'ioctl' | 'pread64' | 'pwrite64';
   errno?: number;
   /** ... only when its argument `argIndex` equals `argValue` */
   argIndex?: number;
@@ -102,6 +102,10 @@ export interface MoreAddon {
   forkInject(inj: Injection, op: 'reservation_extend', size: Size, length: Size): MoreChildResult;
   /** pmemset_remove_range(set, address, length) of the loaded libpmemset in such a child */
   forkInject(inj: Injection, op: 'set_remove_range', set: PmemSet, address: Size, length: Size): MoreChildResult;
+  /** pmemset_deep_flush(set, address, length) of the loaded libpmemset in such a child */
+  forkInject(inj: Injection, op: 'set_deep_flush', set: PmemSet, address: Size, length: Size): MoreChildResult;
+  /** pmem2_source_pread_mcsafe / pmem2_source_pwrite_mcsafe (of zeros) of `length` bytes at `offset` of a source the parent made, in such a child */
+  forkInject(inj: Injection, op: 'source_pread' | 'source_pwrite', src: Source, length: Size, offset: Size): MoreChildResult;
   /** with fakeDevdax: a source of /dev/zero made in the child, then the call on it */
   forkInject(inj: Injection, op: DevdaxOp): MoreChildResult;
   /** with fakeDevdax: pmem2_map_new of `length`, or a shared mmap of /dev/zero given to pmem2_map_from_existing (CACHE_LINE) and deep-flushed */
