@@ -7,7 +7,7 @@
  */
 import type { CaseDef, Suite } from './framework.js';
 import { anonSource } from './pmem2_source_from_anon.js';
-import { badblockContextOom, ndctlOom, notProvoked } from './pmem2_source_identity.js';
+import { badblockContextOom, ndctlOom } from './pmem2_source_identity.js';
 import { childOutcome, fileSource, observed } from './pmem2_util.js';
 import os from 'node:os';
 import { seccomp } from '../runner/core/technique.js';
@@ -52,12 +52,15 @@ const cases: CaseDef[] = [
       return { observed: observed('pmem2_badblock_context_delete(context of a regular file)', r), permitted: ['0'] };
     },
   },
-  notProvoked(
-    'pmem2_badblock_context_new/PMEM2_E_INVALID_FILE_TYPE#1',
-    'a source that is neither a regular file nor a character device',
-    'fd:swapped',
-    "pmem2_source_from_fd refuses every such descriptor first (PMDK 1.12.1 source_posix.c), and pmem2_region_namespace checks the type the source recorded; the one re-examination of the descriptor is pmem2_extents_create_get's fstat(2) (extent_linux.c), made only for a regular file on an fsdax namespace ndctl finds (a region found), where dup2(2) of a directory over the source's descriptor would reach it: no host fixture has such a file, and that dup2 is not wired into the guest runs",
-  ),
+  fsdaxBadblockCase({
+    key: 'pmem2_badblock_context_new/PMEM2_E_INVALID_FILE_TYPE#1',
+    situation:
+      "the source of a regular file on fsdax, whose descriptor is made to name the fixture's directory (dup2) in a child before the call",
+    note: "pmem2_source_from_fd refuses a directory, so no source of one can be made; the type recorded then is what the namespace lookup checks. The one look at the descriptor itself is the extents' fstat(2) (PMDK 1.12.1 extent_linux.c), made for a regular file on an fsdax namespace ndctl finds: a descriptor swapped for a directory's after the source was made reaches the documented check there.",
+    permitted: ['PMEM2_E_INVALID_FILE_TYPE'],
+    technique: 'fd:swapped',
+    injection: (_attr, fd, dir) => ({ swapFd: fd, swapDir: dir }),
+  }),
   {
     key: 'pmem2_badblock_context_new/PMEM2_E_DAX_REGION_NOT_FOUND#1',
     situation:
@@ -100,12 +103,15 @@ const cases: CaseDef[] = [
   },
   badblockContextOom('pmem2_badblock_context_new/-ENOMEM#1'),
   ndctlOom('pmem2_badblock_context_new/-errno#1', FN, 'ndctl_new() failing inside the library'),
-  notProvoked(
-    'pmem2_badblock_context_new/-errno#2',
-    'fstat(2) failing',
-    'seccomp:fstat=EIO',
-    "the call's only fstat(2) is pmem2_extents_create_get's (PMDK 1.12.1 extent_linux.c), made only for a regular file on an fsdax namespace ndctl finds (a region found): for any other source the call makes none for a filter to fail (it matches the st_dev/st_rdev recorded when the source was made); no host fixture has such a file, and the filter is not wired into the guest runs",
-  ),
+  fsdaxBadblockCase({
+    key: 'pmem2_badblock_context_new/-errno#2',
+    situation:
+      "fstat(2) of the source's descriptor failing: a seccomp filter fails newfstatat(2) on that descriptor with EIO in a child (a file on fsdax, where the call reads the file's extents)",
+    note: "glibc's fstat(3) is the newfstatat system call with AT_EMPTY_PATH; the filter matches the source's descriptor only, so libndctl's own stats go through. The call makes this fstat only for a regular file on an fsdax namespace ndctl finds (PMDK 1.12.1 extent_linux.c).",
+    permitted: ['-EIO'],
+    technique: seccomp('newfstatat', 'EIO'),
+    injection: (_attr, fd) => ({ syscall: 'newfstatat', errno: os.constants.errno.EIO, argIndex: 0, argValue: fd }),
+  }),
   attrCase({
     key: 'pmem2_badblock_context_new/-errno#3',
     situation:

@@ -204,7 +204,8 @@ export function fsdaxBadblockCase(s: {
   situation: string;
   permitted: string[];
   technique: string;
-  injection: (devAttr: string) => Injection;
+  /** what the child is put into: `devAttr` the block device's dev attribute, `fd` the source's descriptor, `dir` the fixture's directory */
+  injection: (devAttr: string, fd: number, dir: string) => Injection;
   note?: string;
 }): CaseDef {
   return {
@@ -214,14 +215,14 @@ export function fsdaxBadblockCase(s: {
     run: (ctx): Outcome => {
       const devAttr = fsdaxDevAttr(ctx, s.technique);
       if (typeof devAttr !== 'string') return devAttr;
-      const { src } = fileSource(ctx, ctx.caps.pageSize);
+      const { src, fd } = fileSource(ctx, ctx.caps.pageSize);
       const control = ctx.addon.forkInject({}, 'badblock_context_new', src);
       if (control.signal || control.code !== 0)
         return {
           skip: `the same call in a child without the injection did not return 0 (${control.signal ? `signal ${control.signal}` : control.code}${control.message ? `: ${control.message}` : ''})`,
           technique: s.technique,
         };
-      const r = ctx.addon.forkInject(s.injection(devAttr), 'badblock_context_new', src);
+      const r = ctx.addon.forkInject(s.injection(devAttr, fd, ctx.fixture.directory()), 'badblock_context_new', src);
       const o = childOutcome(
         `pmem2_badblock_context_new(file on fsdax, ${s.technique}) in a child`,
         r,

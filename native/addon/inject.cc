@@ -64,6 +64,8 @@ struct Injection {
 	uint64_t arg_value = 0; /* ... with this value */
 	bool fake_devdax = false;
 	std::vector<Bind> binds; /* files replaced in a private mount ns */
+	int swap_fd = -1; /* this descriptor made to name ... */
+	std::string swap_dir; /* ... this directory (dup2) */
 };
 
 /* syscall_nr -- the number of a system call this filter knows, or -1 */
@@ -134,6 +136,16 @@ read_injection(Napi::Env env, const Napi::Object &o)
 		}
 	}
 	prop_bool(o, "fakeDevdax", in.fake_devdax);
+	if (o.Has("swapFd")) {
+		int32_t fd = -1;
+		if (!prop_i32(o, "swapFd", fd) || fd < 3 ||
+			!prop_string(o, "swapDir", in.swap_dir) ||
+			in.swap_dir.empty() || in.swap_dir[0] != '/')
+			throw Napi::TypeError::New(env,
+				"injection.swapFd must be a descriptor above 2 "
+				"and come with swapDir, an absolute path");
+		in.swap_fd = fd;
+	}
 	if (o.Has("binds")) {
 		Napi::Value v = o.Get("binds");
 		if (!v.IsArray())
@@ -832,6 +844,23 @@ child_run(const Pmem2Api &lib, const Injection &in, const InjectOp &op,
 			return;
 		}
 	}
+	if (in.swap_fd >= 0) {
+		/* the descriptor the source recorded now names a directory */
+		int d = open(in.swap_dir.c_str(),
+			O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		int err = d < 0 ? errno : 0;
+		if (d >= 0 && dup2(d, in.swap_fd) < 0)
+			err = errno;
+		if (d >= 0)
+			(void)close(d);
+		if (err) {
+			rep->stage = 1;
+			rep->code = err;
+			(void)snprintf(rep->text, sizeof(rep->text), "%s",
+				in.swap_dir.c_str());
+			return;
+		}
+	}
 	if (in.nr >= 0) {
 		int err = install_filter(in);
 		if (err) {
@@ -884,7 +913,8 @@ child_run(const Pmem2Api &lib, const Injection &in, const InjectOp &op,
 /*
  * ForkInject -- forkInject(injection, op, ...args) -> {stage, code,
  * message?} or {signal}. injection: {syscall?, errno?, argIndex?,
- * argValue?, fakeDevdax?}. Ops: "map_new"(config, source),
+ * argValue?, fakeDevdax?, binds?, swapFd?, swapDir?} (swapFd: dup2 of the
+ * directory swapDir over that descriptor before the call). Ops: "map_new"(config, source),
  * "deep_flush"(map, offset, length), "reservation_delete"(size),
  * "reservation_shrink"(size, offset, length), "reservation_extend"(size,
  * length), "set_remove_range"(set, address, length): pmemset_remove_range

@@ -65,6 +65,9 @@ export interface Injection {
    * exist adds it to its directory that way.
    */
   binds?: AttrBind[];
+  /** the descriptor `swapFd` made to name the directory `swapDir` (dup2) before the call: a source whose descriptor changed type after it was made */
+  swapFd?: number;
+  swapDir?: string;
 }
 
 export type AttrBind = { target: string } & ({ with: 'text'; text: string } | { with: 'unopenable' | 'unreadable' | 'missing' });
