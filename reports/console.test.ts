@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CaseResult } from '../runner/core/model.js';
 import { BASELINE_SCHEMA, type Baseline } from './baseline.js';
-import { ConsoleReporter, type ConsoleOptions } from './console.js';
+import { ConsoleReporter, type ConsoleOptions, gateLine } from './console.js';
+import { gateOf } from './findings.js';
 import type { RunStart } from './reporter.js';
 import { makeCase, makeResult } from './testing.js';
 
@@ -123,4 +124,13 @@ test('with a baseline: NEW findings first and the red verdict last, saying why; 
   const strict = play({ strict: true }, false, fixedOnly);
   assert.match(strict, /FIXED +libpmem2 pmem2_map_new\/A#1 \(was -EIO\)/);
   assert.match(strict.trimEnd().split('\n').at(-1)!, /^GATE RED: 1 baseline entry no longer diverge/);
+});
+
+test('a fixture that failed to run turns the gate red, naming it, even when every case that ran passed', () => {
+  const result = makeResult([makeCase({ clauseId: 'pmem2_map_new@seed-txt/pmem2_map_new/A#1', verdict: 'pass' })]);
+  assert.equal(gateOf(result).verdict, 'green');
+  result.fixtureErrors = [{ fixture: 'emulated:memmap', error: 'no fixture produced results' }];
+  const gate = gateOf(result);
+  assert.equal(gate.verdict, 'red');
+  assert.match(gateLine(gate), /^GATE RED: 1 fixture failed to run \(emulated:memmap\) — 0 findings/);
 });

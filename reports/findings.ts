@@ -133,6 +133,10 @@ export function gateOf(result: RunResult, baseline?: Baseline, opts: { strict?: 
   if (by('crash')) why.push(`${n(by('crash'), 'case')} crashed the library's process`);
   if (by('timeout')) why.push(`${n(by('timeout'), 'case')} timed out`);
   if (by('error')) why.push(`${n(by('error'), 'harness error')}`);
+  // a fixture that produced nothing is a run that did not happen, whatever the cases that did say
+  const failedFixtures = result.fixtureErrors ?? [];
+  if (failedFixtures.length)
+    why.push(`${n(failedFixtures.length, 'fixture')} failed to run (${failedFixtures.map((f) => f.fixture).join(', ')})`);
   if (strict && fixed.length)
     why.push(
       `${n(fixed.length, 'baseline entry', 'baseline entries')} no longer ${fixed.length === 1 ? 'diverges' : 'diverge'} (--strict: prune them)`,
