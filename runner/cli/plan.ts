@@ -98,6 +98,7 @@ export async function buildPlan(values: RunOptions, argv: string[], addon: () =>
     seeded: properties.length > 0 || wantDurability,
     numRuns,
     caseTimeoutMs: caseTimeout * 1000,
+    caseTimeoutGiven: values['case-timeout'] !== undefined,
     ...(values.replay !== undefined ? { replayPath: values.replay } : {}),
     command: ['pmem-conform', 'run', ...argv].join(' '),
     ...(shard ? { shard } : {}),

@@ -39,6 +39,8 @@ export interface Plan {
   numRuns: number;
   /** milliseconds a case may run before its worker is killed and the case is a timeout (a property gets 30 times this) */
   caseTimeoutMs: number;
+  /** --case-timeout was given: a remote run keeps it as given instead of scaling it to its speed */
+  caseTimeoutGiven?: boolean;
   replayPath?: string;
   /** the command line, as the report shows it */
   command: string;

@@ -19,6 +19,7 @@ export const remoteCampaign: Campaign = {
           onLog: (l) => ctx.log(l),
           onNotice: (l) => ctx.notice(l),
           allowDestroyDevdax: ctx.plan.allowDestroyDevdax,
+          caseTimeoutGiven: !!ctx.plan.caseTimeoutGiven,
         });
       } catch (e) {
         // stopped by a signal: the interrupted run reports what finished
