@@ -139,9 +139,11 @@ function sameResult(ctx: CaseContext, fn: Fn): Outcome {
       }
       // after each call the bytes around what it wrote (a cache line and more either side); the whole map after
       // each flags value below: on a device DAX the map is 3 x 2 MiB, and three whole reads per call ran past the
-      // case limit under emulation
+      // case limit under emulation. On a device the third view is a fresh map of it, which costs an emulated guest a
+      // third of a second each time (measured: the case ran past 60 s): after each call the map and the second
+      // mapping (both of the device's own pages, no cache between) are read, the fresh map once at the end
       const from = Math.max(0, op.dst - 4096);
-      const d = differs(from, Math.min(m.size, op.dst + op.len + 4096) - from);
+      const d = differs(from, Math.min(m.size, op.dst + op.len + 4096) - from, m.device ? 2 : 3);
       if (d) {
         wrong.set(flagsName(flags), `${at}: ${d}`);
         resync();
