@@ -102,7 +102,9 @@ const cases: CaseDef[] = [
       "an anonymous source of 4 pages mapped 1 page long at offsets of its alignment, of 8 pages (past its end) and of its alignment + 1 (unaligned): each succeeds with a 1-page map; the source's alignment is a power of two of at least a page",
     note: "pmem2_map_new/parameters (properties) searches the same clause over many offsets; this case names the offsets PMDK's own tests use (the alignment) and the two ends a reader worries about.",
     run: (ctx) => {
-      const p = ctx.unit;
+      // the system page, not ctx.unit: an anonymous source is memory, whatever the fixture (on device DAX the unit
+      // is the device's 2 MiB alignment, which no anonymous source has)
+      const p = ctx.caps.pageSize;
       const src = anonSource(ctx, 4 * p);
       const al = ctx.addon.sourceAlignment(src);
       if (al.code !== 0 || al.value === undefined) {

@@ -1,6 +1,7 @@
 /**
  * pmem2_source_numa_node(3): one case per documented clause.
  */
+import path from 'node:path';
 import type { CaseDef, Suite } from './framework.js';
 import { anonSource } from './pmem2_source_from_anon.js';
 import { notProvoked, onPmem, regionFacts } from './pmem2_source_identity.js';
@@ -29,7 +30,7 @@ const cases: CaseDef[] = [
           ...(r.value !== undefined ? { numaNode: String(r.value) } : {}),
           sysfs: sys.numaNode !== undefined ? String(sys.numaNode) : 'no region numa_node',
         }),
-        permitted: onPmem(ctx.caps) ? ['0'] : ['0', 'PMEM2_E_DAX_REGION_NOT_FOUND', 'PMEM2_E_NOSUPP'],
+        permitted: onPmem(ctx.caps) || ctx.caps.region ? ['0'] : ['0', 'PMEM2_E_DAX_REGION_NOT_FOUND', 'PMEM2_E_NOSUPP'],
         ...(failure ? { failure } : {}),
         ...(r.code === 0 && sys.numaNode === undefined ? { unchecked: 'the value (no region numa_node in sysfs to compare with)' } : {}),
       };
@@ -55,6 +56,13 @@ const cases: CaseDef[] = [
       // DAX without MAP_SYNC (virtio-pmem) is still an nd region's namespace: the library finds its region
       if (onPmem(ctx.caps) || ctx.caps.dax)
         return { skip: 'the fixture is persistent memory (an nd region): its files have a region', technique: 'fixture:not-pmem' };
+      // a sector (BTT) namespace has no DAX but is an nd region's namespace all the same: libpmem2 matches its
+      // block device to the namespace (region_namespace_ndctl.c looks at BTT devices too) and finds the region
+      if (ctx.caps.region)
+        return {
+          skip: `the fixture's block device is a namespace of the nd region ${path.basename(ctx.caps.region)} (no DAX, e.g. a sector namespace): its files have a region`,
+          technique: 'fixture:not-pmem',
+        };
       const { src } = fileSource(ctx, ctx.caps.pageSize);
       const r = ctx.addon.sourceNumaNode(src);
       return { observed: observed(`${FN}(file off pmem)`, r), permitted: ['PMEM2_E_DAX_REGION_NOT_FOUND'] };

@@ -213,6 +213,61 @@ test('a build whose persist function does nothing is caught where write-back sho
   assert.deepEqual(mountsLeftBy(lie.result), []);
 });
 
+/** the mem functions' getters of a lie, each returning the same-named `${kind}_${fn}` of its body */
+const MEM_GETTERS = (kind: string) =>
+  ['memmove', 'memcpy', 'memset']
+    .map((fn) => `pmem2_${fn}_fn pmem2_get_${fn}_fn(struct pmem2_map *m) { (void)m; return ${fn}_${kind}; }\n`)
+    .join('');
+
+test('a build whose mem functions ignore their flags is caught where write-back shows (loop-ext4): unflushed without NOFLUSH, flushed with it', {
+  skip:
+    skip ||
+    (process.getuid?.() !== 0 ? 'needs root: the loop-ext4 fixture mounts a loop device, and page flags need /proc/kpageflags' : false),
+}, () => {
+  const loop = ['--fixture', 'loop-ext4', '--suites-only', '--quiet'];
+  const pick = ['--suite', 'pmem2_get_memmove_fn', ...BASELINE];
+  const real = run('libpmem2', pick, loop);
+  // a plain memmove/memcpy/memset: the bytes are right, nothing is ever written back
+  const never = buildLie(
+    'mem-never-flush',
+    `static void *memmove_plain(void *d, const void *s, size_t n, unsigned f) { (void)f; return memmove(d, s, n); }
+static void *memcpy_plain(void *d, const void *s, size_t n, unsigned f) { (void)f; return memcpy(d, s, n); }
+static void *memset_plain(void *d, int c, size_t n, unsigned f) { (void)f; return memset(d, c, n); }
+${MEM_GETTERS('plain')}`,
+  );
+  const lieNever = run(`libpmem2=${never}`, pick, loop);
+  caughtOn(
+    lieNever,
+    real,
+    'pmem2_get_memmove_fn@man-1.12.1/pmem2_get_memmove_fn/result flushed unless NOFLUSH#1',
+    /^the page was not written back when the function returned: memcpy_fn\(0\): dirty/,
+  );
+  assert.deepEqual(mountsLeftBy(lieNever.result), []);
+  // the same, then msync of the pages it wrote whatever the flags: NOFLUSH is not honoured
+  const always = buildLie(
+    'mem-always-flush',
+    `#include <stdint.h>
+#include <sys/mman.h>
+static void *synced(void *d, size_t n) {
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), a = (uintptr_t)d & ~(page - 1);
+	if (msync((void *)a, (uintptr_t)d + n - a, MS_SYNC)) abort();
+	return d;
+}
+static void *memmove_sync(void *d, const void *s, size_t n, unsigned f) { (void)f; return synced(memmove(d, s, n), n); }
+static void *memcpy_sync(void *d, const void *s, size_t n, unsigned f) { (void)f; return synced(memcpy(d, s, n), n); }
+static void *memset_sync(void *d, int c, size_t n, unsigned f) { (void)f; return synced(memset(d, c, n), n); }
+${MEM_GETTERS('sync')}`,
+  );
+  const lieAlways = run(`libpmem2=${always}`, pick, loop);
+  caughtOn(
+    lieAlways,
+    real,
+    'pmem2_get_memmove_fn@man-1.12.1/pmem2_get_memmove_fn/NOFLUSH flushes nothing#1',
+    /^written back on return: memcpy_fn\(NOFLUSH\): clean/,
+  );
+  assert.deepEqual(mountsLeftBy(lieAlways.result), []);
+});
+
 test('a build whose pmem2_map_get_size lies by one page is caught against the mapped length and /proc/self/maps', { skip }, () => {
   const so = buildLie(
     'size-plus-page',

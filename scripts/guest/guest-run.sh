@@ -7,7 +7,10 @@
 # already holds the labels, namespaces and filesystem an earlier run prepared;
 # SNAPSHOT=1: prepare them, then sync, print "PMC prepared" and wait for the
 # host to keep the image and write prepared-ack), prepares the emulated pmem
-# of MODE, and runs the project's own CLI once over all its fixtures, writing
+# of MODE (nvdimm: fsdax, devdax and a sector namespace, the BTT one with ext4
+# mounted without DAX: a page cache that writes back to the pmem, the fixture
+# on which a persist is seen to clean dirty pages; nvdimm-eadr: fsdax and
+# devdax), and runs the project's own CLI once over all its fixtures, writing
 # /mnt/results/out-1.json, log-1.txt and the fixture specs (space-separated)
 # to spec-1.
 # shellcheck source=common.sh
@@ -33,17 +36,28 @@ case "$MODE" in
     ;;
   nvdimm|nvdimm-eadr)
     wait_for /sys/bus/nd/devices/region0 10 || fail "no NVDIMM region ($(ls /sys/bus/nd/devices 2>&1 | tr '\n' ' '))"
+    # the write-back control: only the nvdimm guest carries it (the page cache does not depend on eADR)
+    sector=0
+    [ "$MODE" = nvdimm ] && sector=1
     if [ "${PREPARED:-0}" = 1 ]; then
-      # the host started this guest on an image prepared by an earlier run (below): labels, namespaces, ext4
-      blockdev="" chardev="" i=0
-      while { [ -z "$blockdev" ] || [ -z "$chardev" ]; } && [ $i -lt 100 ]; do
-        for b in /sys/block/pmem*; do [ -e "$b" ] && blockdev="${b##*/}"; done
+      # the host started this guest on an image prepared by an earlier run (below): labels, namespaces, ext4.
+      # The block devices from sysfs: the fsdax one is pmemN (or pmemN.M), the sector (BTT) one ends in "s"
+      blockdev="" bttdev="" chardev="" i=0
+      while { [ -z "$blockdev" ] || [ -z "$chardev" ] || { [ "$sector" = 1 ] && [ -z "$bttdev" ]; }; } && [ $i -lt 100 ]; do
+        for b in /sys/block/pmem*; do
+          [ -e "$b" ] || continue
+          case "${b##*/}" in
+            *s) bttdev="${b##*/}" ;;
+            *) blockdev="${b##*/}" ;;
+          esac
+        done
         for c in /sys/bus/dax/devices/dax*; do [ -e "$c" ] && chardev="${c##*/}"; done
-        [ -n "$blockdev" ] && [ -n "$chardev" ] || sleep 0.1
+        { [ -n "$blockdev" ] && [ -n "$chardev" ] && { [ "$sector" = 0 ] || [ -n "$bttdev" ]; }; } || sleep 0.1
         i=$((i + 1))
       done
       [ -n "$blockdev" ] || fail "prepared image: no pmem block device ($(ls /sys/block | tr '\n' ' '))"
       [ -n "$chardev" ] || fail "prepared image: no device DAX ($(ls /sys/bus/dax/devices 2>&1 | tr '\n' ' '))"
+      [ "$sector" = 0 ] || [ -n "$bttdev" ] || fail "prepared image: no sector (BTT) block device ($(ls /sys/block | tr '\n' ' '))"
     else
       # a fresh label area is label-less and cannot be divided until labels exist
       { ndctl disable-region all && ndctl init-labels -f all && ndctl enable-region all; } > "$R/ndctl.log" 2>&1 || fail "ndctl init-labels: $(tail -2 "$R/ndctl.log" | tr '\n' ' ')"
@@ -55,6 +69,14 @@ case "$MODE" in
       [ -n "$chardev" ] || fail "no chardev in $(tr -d '\n' < "$R/ns-devdax.json")"
       wait_for "/dev/$blockdev" 10 || fail "no /dev/$blockdev"
       mkfs.ext4 -q -F -b 4096 "/dev/$blockdev" > "$R/mkfs.log" 2>&1 || fail "mkfs.ext4 -b 4096 /dev/$blockdev: $(tail -1 "$R/mkfs.log")"
+      if [ "$sector" = 1 ]; then
+        # BTT, as fixtures/namespace.ts makes its sector control on real hardware: no DAX, so the page cache
+        ndctl create-namespace -r region0 -m sector -s 128M > "$R/ns-sector.json" 2>> "$R/ndctl.log" || fail "ndctl create-namespace sector: $(tail -2 "$R/ndctl.log" | tr '\n' ' ')"
+        bttdev=$(tr -d ' \n' < "$R/ns-sector.json" | sed -n 's/.*"blockdev":"\([^"]*\)".*/\1/p')
+        [ -n "$bttdev" ] || fail "no blockdev in $(tr -d '\n' < "$R/ns-sector.json")"
+        wait_for "/dev/$bttdev" 10 || fail "no /dev/$bttdev"
+        mkfs.ext4 -q -F -b 4096 "/dev/$bttdev" > "$R/mkfs.log" 2>&1 || fail "mkfs.ext4 -b 4096 /dev/$bttdev: $(tail -1 "$R/mkfs.log")"
+      fi
       if [ "${SNAPSHOT:-0}" = 1 ]; then
         # the host keeps this state of the pmem for the next runs (PREPARED=1): it copies the image while we wait
         sync
@@ -67,6 +89,13 @@ case "$MODE" in
     mkdir -p /mnt/fsdax
     mount -o dax=always "/dev/$blockdev" /mnt/fsdax 2> "$R/mount.log" || fail "mount -o dax=always /dev/$blockdev: $(cat "$R/mount.log") $(dmesg | tail -3 | tr '\n' ' ')"
     fixtures+=("fsdax:/mnt/fsdax" "devdax:/dev/$chardev")
+    if [ "$sector" = 1 ]; then
+      wait_for "/dev/$bttdev" 10 || fail "no /dev/$bttdev"
+      # a BTT device has no DAX; dax=never says so to a reader and keeps ext4 from trying
+      mkdir -p /mnt/sector
+      mount -o dax=never "/dev/$bttdev" /mnt/sector 2> "$R/mount.log" || fail "mount -o dax=never /dev/$bttdev: $(cat "$R/mount.log") $(dmesg | tail -3 | tr '\n' ' ')"
+      fixtures+=("dir:/mnt/sector")
+    fi
     ;;
   *) fail "unknown mode '$MODE'" ;;
 esac
