@@ -293,8 +293,9 @@ const cases: CaseDef[] = [
   },
   {
     key: `${FN}/BADBLOCK for each bad block#1`,
-    situation: `a ${FILE_PAGES}-page file whose pages ${BAD_PAGES.join(' and ')} lie on sectors the device's bad-block list names (in a child), mapped with bad-block detection: one BADBLOCK per block, with its file offset and length`,
+    situation: `a ${FILE_PAGES}-page file (on device DAX, the device) whose pages ${BAD_PAGES.join(' and ')} lie on sectors the device's bad-block list names (in a child), mapped with bad-block detection: one BADBLOCK per block, with its file offset and length`,
     note: "The list is the child's copy of the sysfs file libndctl reads (mountns:sysfs-badblocks; suites/sysfs_badblocks.ts): the block device's badblocks for an fsdax namespace, the region's for a raw one, naming the sectors under the pages from the file's extents (FIEMAP). Each bad page is a whole filesystem block, so the offset and length are the same at sector or block granularity.",
+    fixtures: 'devdax',
     run: (ctx) => {
       const run = mapWithBadblocks(ctx, false);
       if (!('events' in run)) return run;
@@ -307,6 +308,7 @@ const cases: CaseDef[] = [
     situation:
       'the same bad blocks; the callback clears each with pmemset_badblock_clear, and the child then drops its sectors from the list: BADBLOCKS_CLEARED once, after the BADBLOCK events, and pmemset_map returns 0',
     note: "The library's clear runs for real (on fsdax a hole punched and the blocks allocated again); the list is rewritten by the child after each clear that returned 0, as the kernel drops cleared poison from a device's list.",
+    fixtures: 'devdax',
     run: (ctx) => {
       const run = mapWithBadblocks(ctx, true);
       if (!('events' in run)) return run;

@@ -336,6 +336,7 @@ const cases: CaseDef[] = [
     key: 'pmemset_map/PMEMSET_E_IO_FAIL#1',
     situation: `bad-block detection on a ${FILE_PAGES}-page file whose pages ${BAD_PAGES.join(' and ')} lie on sectors the device's bad-block list names (in a child); the callback does not clear them`,
     note: "The list is the child's copy of the sysfs file libndctl reads (mountns:sysfs-badblocks; suites/sysfs_badblocks.ts).",
+    fixtures: 'devdax',
     run: (ctx) => {
       const run = mapWithBadblocks(ctx, false);
       if (!('events' in run)) return run;
@@ -355,6 +356,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_map/PMEMSET_E_DAX_REGION_NOT_FOUND#1',
     situation: 'bad-block detection on a DAX source without a DAX region',
+    fixtures: 'devdax',
     run: (ctx) => ({
       skip: ctx.caps.dax
         ? "not reachable from outside the library: libpmem2 1.12.1 gives PMEM2_E_DAX_REGION_NOT_FOUND from pmem2_badblock_context_new only when ndctl_dax_get_daxctl_region() returns NULL for a device DAX namespace (region_namespace_ndctl.c), and libdaxctl's add_dax_region() returns NULL only when calloc/strdup fail -- its dax_region attributes missing or unreadable leave size and align at -1, and a device no ndctl region holds gives a context with no bad blocks (pmem2_badblock_context_new returns 0; README). A heap exhausted in a child (heap:exhausted) fails ndctl_new's allocations first, not that one"

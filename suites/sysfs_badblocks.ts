@@ -13,7 +13,10 @@
  * are known. When the event callback clears a block, the child drops its
  * lines from the list, which is what the kernel does when poison is
  * cleared; the library's own clear (pmem2_badblock_clear: a hole punched and
- * the blocks allocated again) runs for real.
+ * the blocks allocated again) runs for real. On device DAX the whole device
+ * is mapped and the region's list names sectors of the device (offsets from
+ * its nd dax device's resource); clearing there is an ARS command to the
+ * bus, which the emulated NVDIMM may refuse.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,6 +26,7 @@ import type { PmemSet, SetSource } from '../runner/core/native.js';
 import { devNumbers } from '../fixtures/hardware.js';
 import type { CaseContext, Outcome } from './framework.js';
 import { check } from './pmem2_util.js';
+import { devdaxAttrDirs } from './sysfs_attr.js';
 import { newSet } from './pmemset_util.js';
 
 export const SYSFS_BADBLOCKS = 'mountns:sysfs-badblocks';
@@ -47,7 +51,7 @@ export interface BadblockPlan {
 
 type Skip = { skip: string; technique: string };
 
-/** readHex -- a sysfs number ("0x..." or decimal) */
+/** readNumber -- a sysfs number ("0x..." or decimal) */
 function readNumber(file: string): bigint {
   return BigInt(fs.readFileSync(file, 'utf8').trim());
 }
@@ -88,6 +92,18 @@ export function namespaceOf(ctx: CaseContext): { block: string; ns: string; regi
  * under, or a skip saying why none can be made
  */
 export function badblockPlan(ctx: CaseContext, file: string, pages: number[]): BadblockPlan | Skip {
+  const page = BigInt(ctx.caps.pageSize);
+  if (ctx.caps.devdax) {
+    // device DAX: the region's list; the device's first byte is its nd dax device's resource
+    const dirs = devdaxAttrDirs(ctx);
+    if ('skip' in dirs) return dirs;
+    const base = readNumber(path.join(dirs.dax, 'resource')) - readNumber(path.join(dirs.region, 'resource'));
+    const lines = pages.map((p) => {
+      const off = BigInt(p) * page;
+      return { text: `${(base + off) / 512n} ${page / 512n}\n`, offset: off, length: page };
+    });
+    return { target: fs.realpathSync(path.join(dirs.region, 'badblocks')), list: 'region', lines };
+  }
   const where = namespaceOf(ctx);
   if ('skip' in where) return where;
   const kind = path.basename(where.ns);
@@ -111,7 +127,6 @@ export function badblockPlan(ctx: CaseContext, file: string, pages: number[]): B
   const x = ctx.addon.fileExtents(file);
   if (x.errno !== 0 || !x.extents)
     return { skip: `FIEMAP of ${file} failed (${x.message}): the sectors under it cannot be named`, technique: SYSFS_BADBLOCKS };
-  const page = BigInt(ctx.caps.pageSize);
   const lines: BadLine[] = [];
   for (const p of pages) {
     const off = BigInt(p) * page;
@@ -147,12 +162,17 @@ export interface BadblockRun {
  * must map with no BADBLOCK event, or the list's effect cannot be told
  */
 export function mapWithBadblocks(ctx: CaseContext, clear: boolean): BadblockRun | Outcome {
-  const size = FILE_PAGES * ctx.caps.pageSize;
-  const f = ctx.file(size);
-  // written, not sparse: the pages need blocks for FIEMAP to place them
-  fs.writeSync(f.fd, Buffer.alloc(size, 0x5a), 0, size, 0);
-  fs.fsyncSync(f.fd);
-  fs.closeSync(f.fd);
+  let f: { path: string };
+  if (ctx.caps.devdax && ctx.caps.devdaxPath) f = { path: ctx.caps.devdaxPath };
+  else {
+    const size = FILE_PAGES * ctx.caps.pageSize;
+    const w = ctx.file(size);
+    // written, not sparse: the pages need blocks for FIEMAP to place them
+    fs.writeSync(w.fd, Buffer.alloc(size, 0x5a), 0, size, 0);
+    fs.fsyncSync(w.fd);
+    fs.closeSync(w.fd);
+    f = w;
+  }
   const plan = badblockPlan(ctx, f.path, BAD_PAGES);
   if ('skip' in plan) return plan;
   const source = (): SetSource => {
