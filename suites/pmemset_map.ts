@@ -358,10 +358,11 @@ const cases: CaseDef[] = [
     situation: 'bad-block detection on a DAX source without a DAX region',
     fixtures: 'devdax',
     run: (ctx) => ({
-      skip: ctx.caps.dax
-        ? "not reachable from outside the library: libpmem2 1.12.1 gives PMEM2_E_DAX_REGION_NOT_FOUND from pmem2_badblock_context_new only when ndctl_dax_get_daxctl_region() returns NULL for a device DAX namespace (region_namespace_ndctl.c), and libdaxctl's add_dax_region() returns NULL only when calloc/strdup fail -- its dax_region attributes missing or unreadable leave size and align at -1, and a device no ndctl region holds gives a context with no bad blocks (pmem2_badblock_context_new returns 0; README). A heap exhausted in a child (heap:exhausted) fails ndctl_new's allocations first, not that one"
-        : 'needs a DAX source (the fixture is not DAX)',
-      technique: ctx.caps.dax ? 'heap:exhausted' : 'fixture:dax',
+      skip:
+        ctx.caps.dax || ctx.caps.devdax
+          ? "not reachable from outside the library: libpmem2 1.12.1 gives PMEM2_E_DAX_REGION_NOT_FOUND from pmem2_badblock_context_new only when ndctl_dax_get_daxctl_region() returns NULL for a device DAX namespace (region_namespace_ndctl.c), and libdaxctl's add_dax_region() returns NULL only when calloc/strdup fail -- its dax_region attributes missing or unreadable leave size and align at -1, and a device no ndctl region holds gives a context with no bad blocks (pmem2_badblock_context_new returns 0; README). A heap exhausted in a child (heap:exhausted) fails ndctl_new's allocations first, not that one"
+          : 'needs a DAX source (the fixture is not DAX)',
+      technique: ctx.caps.dax || ctx.caps.devdax ? 'heap:exhausted' : 'fixture:dax',
     }),
   },
   {

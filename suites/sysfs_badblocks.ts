@@ -233,6 +233,7 @@ export function mapWithBadblocks(ctx: CaseContext, clear: boolean): BadblockRun 
     rewriteErrno: r.rewriteErrno ?? 0,
     target: plan.target,
     list: plan.list,
+    device: ctx.caps.devdax === true,
   };
 }
 
@@ -282,7 +283,7 @@ export function judgeCleared(run: BadblockRun): { seen: string; want: string } |
   if (bbs.length === 0) return { notBuilt: `the library reported no bad block (pmemset_map returned ${run.code}; see the BADBLOCK case)` };
   if (bbs.some((e) => e.value === -1) || run.rewriteErrno !== 0)
     return {
-      notBuilt: `the callback could not clear every block (pmemset_badblock_clear failed for ${bbs.filter((e) => e.value === -1).length} of ${bbs.length}; rewrite errno ${run.rewriteErrno})`,
+      notBuilt: `the callback could not clear every block (pmemset_badblock_clear failed for ${bbs.filter((e) => e.value === -1).length} of ${bbs.length}; rewrite errno ${run.rewriteErrno})${run.device ? "; a device's bad block is cleared by an ARS clear-error command to its NVDIMM bus (pmem2_badblock_clear), not by the filesystem" : ''}`,
     };
   const want = 'BADBLOCKS_CLEARED once after the BADBLOCK events; pmemset_map 0';
   const cleared = run.events.filter((e) => e.type === 'BADBLOCKS_CLEARED').length;
