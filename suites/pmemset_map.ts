@@ -63,7 +63,7 @@ function outOfMemory(ctx: CaseContext): Outcome {
 /**
  * boundsUnreadable -- pmemset_map with bad-block detection in a child
  * whose namespace `resource` cannot be read: the device DAX's own on
- * devdax, the raw namespace's under a file on memmap/virtio-pmem
+ * devdax, a raw-mode namespace's under a file
  */
 function boundsUnreadable(ctx: CaseContext): Outcome {
   let attr: string;
@@ -78,9 +78,9 @@ function boundsUnreadable(ctx: CaseContext): Outcome {
   } else {
     const where = namespaceOf(ctx);
     if ('skip' in where) return where;
-    if (/^pfn/.test(path.basename(where.ns)))
+    if (where.mode !== 'raw')
       return {
-        skip: `the fixture's file is on an fsdax namespace (${path.basename(where.ns)}), whose bad blocks are its block device's own list, read with no namespace bounds; a namespace's resource and size are read only for device DAX and raw namespaces (libpmem2 1.12.1 badblocks_ndctl.c), which the devdax and memmap/virtio-pmem fixtures provide`,
+        skip: `the fixture's file is on a namespace libndctl takes as ${where.mode} (${path.basename(where.ns)}), whose bad blocks are its block device's own list, read with no namespace bounds; a namespace's resource and size are read only for device DAX and raw namespaces (libpmem2 1.12.1 badblocks_ndctl.c), which the devdax fixture provides`,
         technique: SYSFS_ATTR,
       };
     attr = path.join(where.ns, 'resource');
@@ -368,7 +368,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_map/PMEMSET_E_CANNOT_READ_BOUNDS#1',
     situation:
-      "bad-block detection where the namespace bounds cannot be read: in a child's private mount namespace, the `resource` of the device DAX's nd dax device, or of a raw namespace (memmap=, virtio-pmem) holding the file, fails every read (EIO)",
+      "bad-block detection where the namespace bounds cannot be read: in a child's private mount namespace, the `resource` of the device DAX's nd dax device, or of a namespace in mode raw holding the file, fails every read (EIO)",
     fixtures: 'devdax',
     note: "libndctl reads a namespace's resource once when it enumerates, taking an unreadable one as ULLONG_MAX, which libpmem2 answers with PMEM2_E_CANNOT_READ_BOUNDS. On device DAX the whole device is the source (its 2 MiB alignment: no map config).",
     run: (ctx) => boundsUnreadable(ctx),

@@ -20,7 +20,18 @@ const bb = (offset: bigint, length = PAGE, value = 0) => ({ type: 'BADBLOCK', va
 const ev = (type: string) => ({ type, value: 0 });
 
 function run(events: BadblockRun['events'], code = 'PMEMSET_E_IO_FAIL', o: Partial<BadblockRun> = {}): BadblockRun {
-  return { rc: 0, code, events, expected, rewrites: 0, rewriteErrno: 0, target: '/sys/block/pmem0/badblocks', list: 'block device', device: false, ...o };
+  return {
+    rc: 0,
+    code,
+    events,
+    expected,
+    rewrites: 0,
+    rewriteErrno: 0,
+    target: '/sys/block/pmem0/badblocks',
+    list: 'block device',
+    device: false,
+    ...o,
+  };
 }
 
 /** the verdict the engine gives a labelled outcome of `seen` where `want` is documented */

@@ -5,9 +5,10 @@
  * lines, 512-byte sectors), and libndctl reads nothing else to learn of
  * bad blocks. For an fsdax namespace it is the block device's
  * /sys/block/pmemN/badblocks, sectors counted from the start of the block
- * device, which is where FIEMAP counts a file's physical offsets from; for
- * a raw namespace (memmap=, virtio-pmem) it is the region's badblocks,
- * sectors counted from the start of the region. The child's copy of that
+ * device, which is where FIEMAP counts a file's physical offsets from (a
+ * raw namespace whose `mode` reads "memory", as memmap= and virtio-pmem
+ * give, is fsdax to libndctl too); for a raw namespace in mode "raw" it is
+ * the region's badblocks, sectors counted from the start of the region. The child's copy of that
  * file names the sectors under chosen pages of the mapped file (from its
  * extents), so the library finds bad blocks whose file offsets and lengths
  * are known. When the event callback clears a block, the child drops its
@@ -61,7 +62,7 @@ function readNumber(file: string): bigint {
  * fixture's block device (…/regionN/{pfnN.M,namespaceN.M}/block/pmemK),
  * or a skip saying why the fixture has none
  */
-export function namespaceOf(ctx: CaseContext): { block: string; ns: string; region: string } | Skip {
+export function namespaceOf(ctx: CaseContext): { block: string; ns: string; region: string; mode: string } | Skip {
   if (!ctx.caps.dax || ctx.caps.devdax || !ctx.caps.region)
     return {
       skip: `needs a file on pmem ndctl describes (the emulated guests' fsdax): ${ctx.caps.dax ? 'the fixture has no nd region' : 'the fixture is not DAX, its storage has no bad-block list'}`,
@@ -83,7 +84,15 @@ export function namespaceOf(ctx: CaseContext): { block: string; ns: string; regi
   const region = path.dirname(ns);
   if (!/^region\d+$/.test(path.basename(region)))
     return { skip: `the fixture's block device ${block} is not a namespace of an nd region`, technique: SYSFS_BADBLOCKS };
-  return { block, ns, region };
+  // libndctl's mode: a pfn device's namespace, or one whose `mode` reads "memory" (a raw namespace of a region
+  // mapped with struct pages: memmap=, virtio-pmem), is fsdax to it
+  let mode = path.basename(ns);
+  if (/^pfn\d+\.\d+$/.test(mode)) mode = 'fsdax';
+  else if (/^namespace\d+\.\d+$/.test(mode)) {
+    const m = fs.readFileSync(path.join(ns, 'mode'), 'utf8').trim();
+    mode = m === 'memory' || m === 'fsdax' ? 'fsdax' : m;
+  }
+  return { block, ns, region, mode };
 }
 
 /**
@@ -106,22 +115,21 @@ export function badblockPlan(ctx: CaseContext, file: string, pages: number[]): B
   }
   const where = namespaceOf(ctx);
   if ('skip' in where) return where;
-  const kind = path.basename(where.ns);
   let target: string;
   let base = 0n;
   let list: string;
-  if (/^pfn\d+\.\d+$/.test(kind)) {
+  if (where.mode === 'fsdax') {
     // fsdax: the block device's own list, sectors from the start of the block device
     target = path.join(where.block, 'badblocks');
     list = 'block device';
-  } else if (/^namespace\d+\.\d+$/.test(kind)) {
+  } else if (where.mode === 'raw') {
     // raw: the region's list, sectors from the start of the region; the namespace starts `base` bytes in
     target = path.join(where.region, 'badblocks');
     base = readNumber(path.join(where.ns, 'resource')) - readNumber(path.join(where.region, 'resource'));
     list = 'region';
   } else
     return {
-      skip: `the fixture's namespace ${where.ns} is ${kind}: a BTT or device DAX namespace's file is not mapped with DAX`,
+      skip: `the fixture's namespace ${where.ns} is in mode ${where.mode}: a BTT or device DAX namespace's file is not mapped with DAX`,
       technique: SYSFS_BADBLOCKS,
     };
   const x = ctx.addon.fileExtents(file);
@@ -153,6 +161,8 @@ export interface BadblockRun {
   rewriteErrno: number;
   target: string;
   list: string;
+  /** the source is a device DAX, not a file */
+  device: boolean;
 }
 
 /**
