@@ -203,7 +203,7 @@ export function mapWithBadblocks(ctx: CaseContext, clear: boolean): BadblockRun 
     { binds: [{ target: plan.target, with: 'text', text: '' }] },
     'set_map',
     c.set,
-    source(),
+    first,
     null,
     1,
     c.log,
