@@ -14,6 +14,7 @@ import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
 import { check, hex, observed } from './pmem2_util.js';
 import { fileSource, newSet, S } from './pmemset_util.js';
 import { E, keep, labelled, page, showEvents, voidOutcome } from './pmemset_page_util.js';
+import { BAD_PAGES, FILE_PAGES, judgeBadblockEvents, judgeCleared, mapWithBadblocks, SYSFS_BADBLOCKS, showRun } from './sysfs_badblocks.js';
 
 const FN = 'pmemset_config_set_event_callback';
 
@@ -292,38 +293,34 @@ const cases: CaseDef[] = [
   },
   {
     key: `${FN}/BADBLOCK for each bad block#1`,
-    situation: 'bad-block detection on a source with bad blocks: one BADBLOCK per block with its offset and length',
-    run: (ctx) => badblocks(ctx, 'BADBLOCK'),
+    situation: `a ${FILE_PAGES}-page file (on device DAX, the device) whose pages ${BAD_PAGES.join(' and ')} lie on sectors the device's bad-block list names (in a child), mapped with bad-block detection: one BADBLOCK per block, with its file offset and length`,
+    note: "The list is the child's copy of the sysfs file libndctl reads (mountns:sysfs-badblocks; suites/sysfs_badblocks.ts): the block device's badblocks for an fsdax namespace, the region's for a raw one, naming the sectors under the pages from the file's extents (FIEMAP). Each bad page is a whole filesystem block, so the offset and length are the same at sector or block granularity.",
+    fixtures: 'devdax',
+    run: (ctx) => {
+      const run = mapWithBadblocks(ctx, false);
+      if (!('events' in run)) return run;
+      const j = judgeBadblockEvents(run);
+      return { ...labelled('pmemset_map(bad-block detection) in a child', j.seen, j.want, showRun(run)), technique: SYSFS_BADBLOCKS };
+    },
   },
   {
     key: `${FN}/BADBLOCKS_CLEARED when all are cleared#1`,
-    situation: 'bad-block detection with a callback that clears every block: BADBLOCKS_CLEARED is fired',
-    run: (ctx) => badblocks(ctx, 'BADBLOCKS_CLEARED'),
+    situation:
+      'the same bad blocks; the callback clears each with pmemset_badblock_clear, and the child then drops its sectors from the list: BADBLOCKS_CLEARED once, after the BADBLOCK events, and pmemset_map returns 0',
+    note: "The library's clear runs for real (on fsdax a hole punched and the blocks allocated again); the list is rewritten by the child after each clear that returned 0, as the kernel drops cleared poison from a device's list.",
+    fixtures: 'devdax',
+    run: (ctx) => {
+      const run = mapWithBadblocks(ctx, true);
+      if (!('events' in run)) return run;
+      const j = judgeCleared(run);
+      if ('notBuilt' in j)
+        return { skip: `every bad block cleared in the callback is the situation: ${j.notBuilt}`, technique: SYSFS_BADBLOCKS };
+      return {
+        ...labelled('pmemset_map(bad-block detection, callback clears) in a child', j.seen, j.want, showRun(run)),
+        technique: SYSFS_BADBLOCKS,
+      };
+    },
   },
 ];
-
-function badblocks(ctx: CaseContext, want: string): Outcome {
-  const a = ctx.addon;
-  const { set, log } = newSet(ctx, { events: { clearBadblocks: true } });
-  const { src } = fileSource(ctx, page(ctx));
-  a.setSourceSetBadblockDetection(src, true);
-  const r = a.setMap(set, src, null, false);
-  const ev = a.setEventsTake(log!);
-  if (!ev.some((e) => e.type === 'BADBLOCK'))
-    return {
-      skip: `needs a source with bad blocks; no fixture injects them (detection on this ${ctx.caps.filesystem} file found none; pmemset_map returned ${codeName(r.code)})`,
-      technique: 'fixture:badblocks',
-    };
-  if (want === 'BADBLOCK') {
-    const ok = ev.filter((e) => e.type === 'BADBLOCK').every((e) => (e.badblockLength ?? 0n) > 0n);
-    return delivered('pmemset_map(bad-block detection)', ev, ok, 'BADBLOCK(offset, length) per block');
-  }
-  return delivered(
-    'pmemset_map(bad-block detection, callback clears)',
-    ev,
-    ev.some((e) => e.type === 'BADBLOCKS_CLEARED'),
-    'BADBLOCKS_CLEARED',
-  );
-}
 
 export const suite: Suite = { name: FN, implementation: 'libpmemset', pages: [FN], cases };

@@ -5,12 +5,16 @@
  * between pages that disagree.
  */
 import { codeName } from '../runner/core/constants.js';
-import { fsdaxDevAttr, SYSFS_ATTR, sdsMapInChild } from './sysfs_attr.js';
+import path from 'node:path';
+import type { SetSource } from '../runner/core/native.js';
+import { devdaxAttrDirs, fsdaxDevAttr, SYSFS_ATTR, sdsMapInChild } from './sysfs_attr.js';
+import { BAD_PAGES, FILE_PAGES, mapWithBadblocks, namespaceOf, SYSFS_BADBLOCKS, showRun } from './sysfs_badblocks.js';
 import { E } from './pmemset_page_util.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
 import { C, check, childOutcome, observed, OOM_HEADROOM, OOM_REQUEST, reservation } from './pmem2_util.js';
 import {
   blockedAfterFirstPart,
+  closedFile,
   doNotGrowPage,
   fileSource,
   mapConfig,
@@ -54,6 +58,58 @@ function outOfMemory(ctx: CaseContext): Outcome {
     'limit the address space',
     'rlimit:AS',
   );
+}
+
+/**
+ * boundsUnreadable -- pmemset_map with bad-block detection in a child
+ * whose namespace `resource` cannot be read: the device DAX's own on
+ * devdax, a raw-mode namespace's under a file
+ */
+function boundsUnreadable(ctx: CaseContext): Outcome {
+  let attr: string;
+  let file: string;
+  let what: string;
+  if (ctx.caps.devdax) {
+    const dirs = devdaxAttrDirs(ctx);
+    if ('skip' in dirs) return dirs;
+    attr = path.join(dirs.dax, 'resource');
+    file = ctx.caps.devdaxPath!;
+    what = `device DAX ${file}`;
+  } else {
+    const where = namespaceOf(ctx);
+    if ('skip' in where) return where;
+    if (where.mode !== 'raw')
+      return {
+        skip: `the fixture's file is on a namespace libndctl takes as ${where.mode} (${path.basename(where.ns)}), whose bad blocks are its block device's own list, read with no namespace bounds; a namespace's resource and size are read only for device DAX and raw namespaces (libpmem2 1.12.1 badblocks_ndctl.c), which the devdax fixture provides`,
+        technique: SYSFS_ATTR,
+      };
+    attr = path.join(where.ns, 'resource');
+    file = closedFile(ctx, page(ctx));
+    what = `file on raw namespace ${path.basename(where.ns)}`;
+  }
+  const source = (): SetSource => {
+    const r = ctx.addon.setSourceFromFile(file);
+    check(`pmemset_source_from_file(${file})`, r);
+    ctx.defer(() => void ctx.addon.setSourceDelete(r.source!));
+    ctx.addon.setSourceSetBadblockDetection(r.source!, true);
+    return r.source!;
+  };
+  const control = ctx.addon.forkInject({}, 'set_map', newSet(ctx).set, source(), null, 1);
+  if (control.signal || control.code !== 0)
+    return {
+      skip: `the same pmemset_map (bad-block detection, ${what}) in a child without the bind did not return 0 (${control.signal ? `signal ${control.signal}` : codeName(control.code ?? 0)}${control.message ? `: ${control.message}` : ''}), so the bind's effect cannot be told apart`,
+      technique: SYSFS_ATTR,
+    };
+  const r = ctx.addon.forkInject({ binds: [{ target: attr, with: 'unreadable' }] }, 'set_map', newSet(ctx).set, source(), null, 1);
+  const o = childOutcome(
+    `${FN}(bad-block detection, ${what}, ${path.relative('/sys', attr)} unreadable) in a child`,
+    r,
+    ['PMEMSET_E_CANNOT_READ_BOUNDS'],
+    `make ${attr} unreadable`,
+    SYSFS_ATTR,
+  );
+  if ('observed' in o && !('crash' in o)) o.observed.details = { ...(o.observed.details ?? {}), attribute: attr };
+  return o;
 }
 
 const cases: CaseDef[] = [
@@ -278,26 +334,44 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmemset_map/PMEMSET_E_IO_FAIL#1',
-    situation: 'bad-block detection on a source with a bad block the callback does not clear',
-    run: () => ({ skip: 'needs a device with bad blocks; no fixture injects them', technique: 'fixture:badblocks' }),
+    situation: `bad-block detection on a ${FILE_PAGES}-page file whose pages ${BAD_PAGES.join(' and ')} lie on sectors the device's bad-block list names (in a child); the callback does not clear them`,
+    note: "The list is the child's copy of the sysfs file libndctl reads (mountns:sysfs-badblocks; suites/sysfs_badblocks.ts).",
+    fixtures: 'devdax',
+    run: (ctx) => {
+      const run = mapWithBadblocks(ctx, false);
+      if (!('events' in run)) return run;
+      return {
+        observed: {
+          code: run.rc,
+          name: run.code,
+          at: `${FN}(bad-block detection, ${run.expected.length} bad blocks not cleared) in a child`,
+          ...(run.message ? { message: run.message } : {}),
+          details: showRun(run),
+        },
+        permitted: ['PMEMSET_E_IO_FAIL'],
+        technique: SYSFS_BADBLOCKS,
+      };
+    },
   },
   {
     key: 'pmemset_map/PMEMSET_E_DAX_REGION_NOT_FOUND#1',
     situation: 'bad-block detection on a DAX source without a DAX region',
+    fixtures: 'devdax',
     run: (ctx) => ({
-      skip: ctx.caps.dax ? 'needs a DAX source without a region (not provoked)' : 'needs a DAX source (the fixture is not DAX)',
-      technique: 'fixture:dax',
+      skip:
+        ctx.caps.dax || ctx.caps.devdax
+          ? "not reachable from outside the library: libpmem2 1.12.1 gives PMEM2_E_DAX_REGION_NOT_FOUND from pmem2_badblock_context_new only when ndctl_dax_get_daxctl_region() returns NULL for a device DAX namespace (region_namespace_ndctl.c), and libdaxctl's add_dax_region() returns NULL only when calloc/strdup fail -- its dax_region attributes missing or unreadable leave size and align at -1, and a device no ndctl region holds gives a context with no bad blocks (pmem2_badblock_context_new returns 0; README). A heap exhausted in a child (heap:exhausted) fails ndctl_new's allocations first, not that one"
+          : 'needs a DAX source (the fixture is not DAX)',
+      technique: ctx.caps.dax || ctx.caps.devdax ? 'heap:exhausted' : 'fixture:dax',
     }),
   },
   {
     key: 'pmemset_map/PMEMSET_E_CANNOT_READ_BOUNDS#1',
-    situation: 'bad-block detection where the namespace bounds cannot be read',
-    run: (ctx) => ({
-      skip: ctx.caps.dax
-        ? 'needs a namespace whose bounds cannot be read (not provoked)'
-        : 'needs a DAX namespace (the fixture is not DAX)',
-      technique: 'fixture:dax',
-    }),
+    situation:
+      "bad-block detection where the namespace bounds cannot be read: in a child's private mount namespace, the `resource` of the device DAX's nd dax device, or of a namespace in mode raw holding the file, fails every read (EIO)",
+    fixtures: 'devdax',
+    note: "libndctl reads a namespace's resource once when it enumerates, taking an unreadable one as ULLONG_MAX, which libpmem2 answers with PMEM2_E_CANNOT_READ_BOUNDS. On device DAX the whole device is the source (its 2 MiB alignment: no map config).",
+    run: (ctx) => boundsUnreadable(ctx),
   },
   {
     key: 'pmemset_map/PMEMSET_E_BADBLOCK_NOSUPP#1',

@@ -57,6 +57,13 @@ struct Bind {
 	std::string text;
 };
 
+/* a line of a fake bad-block list and the file range it lies under */
+struct BadLine {
+	std::string text;
+	uint64_t offset = 0, length = 0;
+	bool cleared = false;
+};
+
 struct Injection {
 	int nr = -1; /* the system call made to fail; -1: none */
 	int err = 0;
@@ -66,6 +73,8 @@ struct Injection {
 	std::vector<Bind> binds; /* files replaced in a private mount ns */
 	int swap_fd = -1; /* this descriptor made to name ... */
 	std::string swap_dir; /* ... this directory (dup2) */
+	std::string rewrite_target; /* a bound file rewritten on a clear */
+	std::vector<BadLine> rewrite_lines;
 };
 
 /* syscall_nr -- the number of a system call this filter knows, or -1 */
@@ -145,6 +154,37 @@ read_injection(Napi::Env env, const Napi::Object &o)
 				"injection.swapFd must be a descriptor above 2 "
 				"and come with swapDir, an absolute path");
 		in.swap_fd = fd;
+	}
+	if (o.Has("rewriteOnClear")) {
+		Napi::Value v = o.Get("rewriteOnClear");
+		const char *bad =
+			"injection.rewriteOnClear must be {target, "
+			"lines: [{text, offset, length}]} (1..8 lines)";
+		if (!v.IsObject())
+			throw Napi::TypeError::New(env, bad);
+		Napi::Object r = v.As<Napi::Object>();
+		Napi::Value t = r.Get("target");
+		Napi::Value l = r.Get("lines");
+		if (!t.IsString() || !l.IsArray())
+			throw Napi::TypeError::New(env, bad);
+		in.rewrite_target = t.As<Napi::String>().Utf8Value();
+		Napi::Array a = l.As<Napi::Array>();
+		if (a.Length() < 1 || a.Length() > 8)
+			throw Napi::TypeError::New(env, bad);
+		for (uint32_t i = 0; i < a.Length(); i++) {
+			Napi::Value e = a.Get(i);
+			if (!e.IsObject())
+				throw Napi::TypeError::New(env, bad);
+			Napi::Object lo = e.As<Napi::Object>();
+			BadLine line;
+			Napi::Value text = lo.Get("text");
+			if (!text.IsString() ||
+				!prop_u64(lo, "offset", line.offset) ||
+				!prop_u64(lo, "length", line.length))
+				throw Napi::TypeError::New(env, bad);
+			line.text = text.As<Napi::String>().Utf8Value();
+			in.rewrite_lines.push_back(line);
+		}
 	}
 	if (o.Has("binds")) {
 		Napi::Value v = o.Get("binds");
@@ -584,6 +624,10 @@ struct InjectReport {
 	uint64_t value;
 	char message[512];
 	char text[512]; /* read_file: what the child read */
+	int n_events; /* set_map with a log: the events recorded */
+	ChildEvent events[16];
+	int rewrites; /* rewriteOnClear: lists rewritten, and the errno of */
+	int rewrite_err; /* the first rewrite that failed */
 };
 
 /* what the child is asked to do; resolved before fork */
@@ -598,7 +642,35 @@ struct InjectOp {
 	pmemset *set = nullptr;
 	pmemset_source *set_src = nullptr;
 	void *sds_box = nullptr;
+	int64_t log_id = -1; /* set_map: the event log reported */
 };
+
+/* the child's fake bad-block list (rewriteOnClear) and its report */
+static std::vector<BadLine> *child_lines;
+static std::string child_list;
+static InjectReport *child_rep;
+
+/*
+ * badblock_cleared -- the child's hook after the callback cleared a bad
+ * block: the lines under the cleared range leave the fake list, as the
+ * kernel drops cleared poison from a device's badblocks
+ */
+static void
+badblock_cleared(uint64_t offset, uint64_t length)
+{
+	std::string text;
+	for (BadLine &l : *child_lines) {
+		if (l.offset >= offset &&
+			l.offset + l.length <= offset + length)
+			l.cleared = true;
+		if (!l.cleared)
+			text += l.text;
+	}
+	int err = write_text(child_list.c_str(), text.c_str());
+	child_rep->rewrites++;
+	if (err && child_rep->rewrite_err == 0)
+		child_rep->rewrite_err = err;
+}
 
 /*
  * devdax_call -- the op on a source of /dev/zero made after the device was
@@ -861,6 +933,13 @@ child_run(const Pmem2Api &lib, const Injection &in, const InjectOp &op,
 			return;
 		}
 	}
+	if (!in.rewrite_target.empty()) {
+		child_lines =
+			const_cast<std::vector<BadLine> *>(&in.rewrite_lines);
+		child_list = in.rewrite_target;
+		child_rep = rep;
+		pmemset_badblock_cleared_hook = badblock_cleared;
+	}
 	if (in.nr >= 0) {
 		int err = install_filter(in);
 		if (err) {
@@ -903,6 +982,9 @@ child_run(const Pmem2Api &lib, const Injection &in, const InjectOp &op,
 			rep->value = (uint64_t)sds_box_state(op.sds_box);
 			rep->has_value = 1;
 		}
+		if (op.log_id >= 0)
+			rep->n_events = pmemset_events_copy((uint64_t)op.log_id,
+				rep->events, 16);
 	} else {
 		code = devdax_call(lib, op, &stage);
 	}
@@ -993,6 +1075,8 @@ ForkInject(const Napi::CallbackInfo &info)
 		op.a = arg_u64(info, 5, "times");
 		if (op.a < 1 || op.a > 8)
 			throw Napi::TypeError::New(env, "times must be 1..8");
+		if (arg_present(info, 6))
+			op.log_id = (int64_t)arg_u64(info, 6, "log id");
 	} else if (op.name.rfind("devdax_", 0) == 0) {
 		if (!in.fake_devdax)
 			throw Napi::TypeError::New(env,
@@ -1055,6 +1139,31 @@ ForkInject(const Napi::CallbackInfo &info)
 				static_cast<uint64_t>(rep.value)));
 	if (rep.stage == 0 && op.name == "read_file")
 		r.Set("text", Napi::String::New(env, rep.text));
+	if (rep.stage == 0 && op.log_id >= 0) {
+		if (rep.n_events < 0)
+			throw Napi::RangeError::New(env, "no such event log");
+		Napi::Array ev = Napi::Array::New(env, (size_t)rep.n_events);
+		for (int i = 0; i < rep.n_events && i < 16; i++) {
+			const ChildEvent &e = rep.events[i];
+			Napi::Object o = Napi::Object::New(env);
+			o.Set("type",
+				Napi::String::New(env,
+					pmemset_event_name(e.type)));
+			o.Set("value", Napi::Number::New(env, e.value));
+			if (e.type == PMEMSET_EVENT_BADBLOCK) {
+				o.Set("badblockOffset",
+					Napi::BigInt::New(env, e.offset));
+				o.Set("badblockLength",
+					Napi::BigInt::New(env, e.length));
+			}
+			ev.Set((uint32_t)i, o);
+		}
+		r.Set("events", ev);
+	}
+	if (!in.rewrite_target.empty()) {
+		r.Set("rewrites", Napi::Number::New(env, rep.rewrites));
+		r.Set("rewriteErrno", Napi::Number::New(env, rep.rewrite_err));
+	}
 	return r;
 }
 

@@ -32,6 +32,26 @@ void descriptor_report(Napi::Env env, Napi::Object r,
 /* the part state pmemset wrote through the SDS record's handle */
 int sds_box_state(const void *box);
 
+/*
+ * called by the event callback after pmemset_badblock_clear returned 0;
+ * set only in forkInject's child, which rewrites its fake bad-block list
+ */
+extern void (*pmemset_badblock_cleared_hook)(uint64_t offset, uint64_t length);
+
+/* one recorded event as forkInject's child reports it */
+struct ChildEvent {
+	int type;
+	int value; /* BADBLOCK: -1 when the callback's clear failed */
+	uint64_t offset; /* BADBLOCK: the bad block's offset and length */
+	uint64_t length;
+};
+
+/* the name of an event type ("BADBLOCK"), or its number */
+std::string pmemset_event_name(int type);
+
+/* the events of log `id` (at most max) into out; their count, or -1 */
+int pmemset_events_copy(uint64_t id, ChildEvent *out, int max);
+
 template <typename T>
 T *
 set_ptr(const Napi::Value &v, HandleKind kind)

@@ -24,6 +24,8 @@ struct EventLog {
 	bool clear_badblocks = false;
 };
 
+void (*pmemset_badblock_cleared_hook)(uint64_t, uint64_t) = nullptr;
+
 static int
 record_event(struct pmemset *, struct pmemset_event_context *ctx, void *arg)
 {
@@ -78,6 +80,10 @@ record_event(struct pmemset *, struct pmemset_event_context *ctx, void *arg)
 					ctx->data.badblock.bb,
 					ctx->data.badblock.src) != 0)
 				e.value = -1;
+			else if (log->clear_badblocks &&
+				pmemset_badblock_cleared_hook)
+				pmemset_badblock_cleared_hook(e.bb_offset,
+					e.bb_length);
 		}
 		break;
 	default:
@@ -90,6 +96,14 @@ record_event(struct pmemset *, struct pmemset_event_context *ctx, void *arg)
 static const char *EVENT_NAMES[] = {"COPY", "MOVE", "SET", "FLUSH", "DRAIN",
 	"PERSIST", "REMOVE_RANGE", "PART_ADD", "PART_REMOVE", "SDS_UPDATE",
 	"BADBLOCK", "BADBLOCKS_CLEARED"};
+
+std::string
+pmemset_event_name(int type)
+{
+	bool known = type >= 0 &&
+		type < (int)(sizeof(EVENT_NAMES) / sizeof(EVENT_NAMES[0]));
+	return known ? EVENT_NAMES[type] : std::to_string(type);
+}
 
 /* logs by config handle id; kept for the process (the set holds the pointer) */
 static std::vector<EventLog *> logs_by_config;
@@ -113,6 +127,21 @@ ConfigSetEventCallback(const Napi::CallbackInfo &info)
 	logs_by_config.push_back(log);
 	set_api(env).pmemset_config_set_event_callback(cfg, record_event, log);
 	return Napi::Number::New(env, (double)(logs_by_config.size() - 1));
+}
+
+int
+pmemset_events_copy(uint64_t id, ChildEvent *out, int max)
+{
+	if (id >= logs_by_config.size())
+		return -1;
+	const EventLog *log = logs_by_config[id];
+	int n = 0;
+	for (const EventRecord &e : log->events) {
+		if (n == max)
+			break;
+		out[n++] = {e.type, e.value, e.bb_offset, e.bb_length};
+	}
+	return n;
 }
 
 /* eventsTake(logId) -> the events recorded since the last take */

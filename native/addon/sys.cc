@@ -9,12 +9,14 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <linux/fiemap.h>
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 #ifndef MAP_SHARED_VALIDATE
 #define MAP_SHARED_VALIDATE 0x03
@@ -243,6 +245,49 @@ SetParentDeathSignal(const Napi::CallbackInfo &info)
 	return errno_result(env, 0);
 }
 
+/*
+ * FileExtents -- fileExtents(path) -> {errno, extents?: [{logical,
+ * physical, length}]}: the file's extents from FS_IOC_FIEMAP (synced
+ * first), byte offsets in the file and on its block device, so a case can
+ * name the sectors of the device that hold a given page of the file
+ */
+static Napi::Value
+FileExtents(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	std::string path = arg_string(info, 0, "path");
+	int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno_result(env, errno);
+	const unsigned max = 64;
+	std::vector<char> buf(
+		sizeof(struct fiemap) + max * sizeof(struct fiemap_extent));
+	struct fiemap *fm = reinterpret_cast<struct fiemap *>(buf.data());
+	fm->fm_start = 0;
+	fm->fm_length = ~0ULL;
+	fm->fm_flags = FIEMAP_FLAG_SYNC;
+	fm->fm_extent_count = max;
+	int err = ioctl(fd, FS_IOC_FIEMAP, fm) != 0 ? errno : 0;
+	(void)close(fd);
+	if (err)
+		return errno_result(env, err);
+	Napi::Object r = errno_result(env, 0);
+	Napi::Array a = Napi::Array::New(env, fm->fm_mapped_extents);
+	for (unsigned i = 0; i < fm->fm_mapped_extents; i++) {
+		const struct fiemap_extent &e = fm->fm_extents[i];
+		Napi::Object o = Napi::Object::New(env);
+		o.Set("logical",
+			Napi::BigInt::New(env, (uint64_t)e.fe_logical));
+		o.Set("physical",
+			Napi::BigInt::New(env, (uint64_t)e.fe_physical));
+		o.Set("length", Napi::BigInt::New(env, (uint64_t)e.fe_length));
+		o.Set("flags", Napi::Number::New(env, e.fe_flags));
+		a.Set(i, o);
+	}
+	r.Set("extents", a);
+	return r;
+}
+
 void
 sys_init(Napi::Env env, Napi::Object exports)
 {
@@ -256,6 +301,7 @@ sys_init(Napi::Env env, Napi::Object exports)
 	exports.Set("freeAddress", Napi::Function::New(env, FreeAddress));
 	exports.Set("closeFd", Napi::Function::New(env, CloseFd));
 	exports.Set("pageFlags", Napi::Function::New(env, PageFlags));
+	exports.Set("fileExtents", Napi::Function::New(env, FileExtents));
 	exports.Set("F_SEAL_WRITE", Napi::Number::New(env, F_SEAL_WRITE));
 	exports.Set("F_SEAL_SHRINK", Napi::Number::New(env, F_SEAL_SHRINK));
 	exports.Set("F_SEAL_GROW", Napi::Number::New(env, F_SEAL_GROW));

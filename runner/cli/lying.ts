@@ -81,3 +81,65 @@ export function buildSetLie(name: string, body: string): string {
   if (r.status !== 0) throw new Error(`cannot build lying libpmemset ${name}: ${r.stderr}`);
   return so;
 }
+
+/**
+ * BADBLOCKS_LIE -- a libpmemset (buildSetLie over ours) that lies about bad
+ * blocks: each BADBLOCK reaches the callback one page early, pmemset_map
+ * swallows PMEMSET_E_IO_FAIL and answers PMEMSET_E_CANNOT_READ_BOUNDS with
+ * -EIO. The bad-block cases run only on the guests' pmem, so it is proven
+ * there by hand (`buildSetLie('badblocks', BADBLOCKS_LIE)`, named with
+ * --impl libpmemset=PATH on --fixture emulated:nvdimm); on the host
+ * suites/sysfs_badblocks.test.ts proves the judgements on made-up
+ * observations of the same lies.
+ */
+export const BADBLOCKS_LIE = `/*
+ * A libpmemset that lies about bad blocks: each BADBLOCK reaches the
+ * callback one page early, pmemset_map swallows PMEMSET_E_IO_FAIL, and
+ * PMEMSET_E_CANNOT_READ_BOUNDS comes back as -EIO.
+ */
+#include <errno.h>
+struct wrapped {
+	pmemset_event_callback *cb;
+	void *arg;
+};
+
+static int
+early(struct pmemset *set, struct pmemset_event_context *ctx, void *arg)
+{
+	struct wrapped *w = arg;
+	if (ctx->type != PMEMSET_EVENT_BADBLOCK || !ctx->data.badblock.bb)
+		return w->cb(set, ctx, w->arg);
+	struct pmemset_badblock bb = *ctx->data.badblock.bb;
+	bb.offset -= bb.offset >= 4096 ? 4096 : 0;
+	struct pmemset_event_context c = *ctx;
+	c.data.badblock.bb = &bb;
+	return w->cb(set, &c, w->arg);
+}
+
+void
+pmemset_config_set_event_callback(struct pmemset_config *cfg,
+	pmemset_event_callback *callback, void *arg)
+{
+	struct wrapped *w = malloc(sizeof(*w));
+	if (!w || !callback) {
+		free(w);
+		REAL(pmemset_config_set_event_callback)(cfg, callback, arg);
+		return;
+	}
+	w->cb = callback;
+	w->arg = arg;
+	REAL(pmemset_config_set_event_callback)(cfg, early, w);
+}
+
+int
+pmemset_map(struct pmemset *set, struct pmemset_source *src,
+	struct pmemset_map_config *map_cfg, struct pmemset_part_descriptor *desc)
+{
+	int ret = REAL(pmemset_map)(set, src, map_cfg, desc);
+	if (ret == PMEMSET_E_IO_FAIL)
+		return 0;
+	if (ret == PMEMSET_E_CANNOT_READ_BOUNDS)
+		return -EIO;
+	return ret;
+}
+`;

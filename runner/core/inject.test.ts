@@ -217,6 +217,52 @@ test('set_map: pmemset_map in the child only; the parent set gets no part, the S
   }
 });
 
+test("set_map with an event log: the child's events come back, the parent's log stays empty; a bad rewriteOnClear is refused before any fork", () => {
+  const s = pmem2();
+  s.pmemsetLoad(DEFAULT_LIB.libpmemset!);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-setmap-events-'));
+  const file = path.join(dir, 'f');
+  fs.writeFileSync(file, Buffer.alloc(ps));
+  const cfg = s.setConfigNew().config!;
+  assert.equal(s.setConfigSetRequiredStoreGranularity(cfg, mustConstant('libpmem2', 'PMEM2_GRANULARITY_PAGE')).code, 0);
+  const log = s.setConfigSetEventCallback(cfg, { clearBadblocks: true });
+  const set = s.setNew(cfg).set!;
+  const src = s.setSourceFromFile(file).source!;
+  try {
+    const r = s.forkInject({}, 'set_map', set, src, null, 1, log);
+    assert.deepEqual([r.stage, r.code], ['call', 0], JSON.stringify(r));
+    assert.deepEqual(
+      r.events?.map((e) => e.type),
+      ['PART_ADD'],
+    );
+    assert.equal(r.rewrites, undefined);
+    assert.deepEqual(s.setEventsTake(log), []);
+    const bind = { target: file, with: 'text' as const, text: '' };
+    assert.throws(
+      () => s.forkInject({ binds: [bind], rewriteOnClear: { target: file, lines: [] } }, 'set_map', set, src, null, 1, log),
+      /1\.\.8 lines/,
+    );
+    assert.throws(
+      () =>
+        s.forkInject(
+          { binds: [bind], rewriteOnClear: { target: file, lines: [{ text: '8 8\n' } as never] } },
+          'set_map',
+          set,
+          src,
+          null,
+          1,
+          log,
+        ),
+      /rewriteOnClear must be/,
+    );
+  } finally {
+    s.setSourceDelete(src);
+    s.setDelete(set);
+    s.setConfigDelete(cfg);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('technique names: the forms technique.ts lists, and nothing else', () => {
   for (const t of [
     'natural',

@@ -97,6 +97,13 @@ export interface Descriptor {
   addr: bigint;
   size: bigint;
 }
+export interface FileExtent {
+  logical: bigint;
+  physical: bigint;
+  length: bigint;
+  flags: number;
+}
+
 export interface SetEvent {
   type: string;
   addr: bigint;
@@ -259,6 +266,8 @@ export interface Addon extends PmemsetAddon, MoreAddon {
   setParentDeathSignal(sig: number, parent: number): ErrnoResult;
   /** the kernel's flags of the page backing addr (pagemap + kpageflags; root) */
   pageFlags(addr: Size): ErrnoResult & { present?: boolean; dirty?: boolean; writeback?: boolean };
+  /** the file's extents (FS_IOC_FIEMAP, synced first): byte offsets in the file and on its block device */
+  fileExtents(path: string): ErrnoResult & { extents?: FileExtent[] };
   forkCall(cond: ChildConditions, op: 'map_new', cfg: Config, src: Source): ChildResult;
   forkCall(cond: ChildConditions, op: 'reservation_new', addr: Size, size: Size): ChildResult;
   forkCall(cond: ChildConditions, op: 'pmemset_map', set: PmemSet, src: SetSource, mc: SetMapConfig | null): ChildResult;

@@ -32,6 +32,11 @@ export type MoreChildResult = {
   value?: bigint;
   /** forkInject read_file: the text read, or the step that failed ("open", "read") */
   text?: string;
+  /** set_map with an event log: the events the child's callback recorded (BADBLOCK value -1: its clear failed) */
+  events?: { type: string; value: number; badblockOffset?: bigint; badblockLength?: bigint }[];
+  /** rewriteOnClear: how often the child rewrote its fake list, and the errno of the first rewrite that failed */
+  rewrites?: number;
+  rewriteErrno?: number;
 };
 
 export interface ReservationRace {
@@ -68,6 +73,13 @@ export interface Injection {
   /** the descriptor `swapFd` made to name the directory `swapDir` (dup2) before the call: a source whose descriptor changed type after it was made */
   swapFd?: number;
   swapDir?: string;
+  /**
+   * a fake bad-block list (a text bind's target, its real path) the child
+   * rewrites after each bad block the event callback cleared: the lines
+   * whose file range lies inside the cleared block leave it, as the kernel
+   * drops cleared poison from a device's list
+   */
+  rewriteOnClear?: { target: string; lines: { text: string; offset: Size; length: Size }[] };
 }
 
 export type AttrBind = { target: string } & ({ with: 'text'; text: string } | { with: 'unopenable' | 'unreadable' | 'missing' });
@@ -116,7 +128,7 @@ export interface MoreAddon {
   /** the call on a source the parent made, in a child put into the injection's condition (binds, a filter) */
   forkInject(inj: Injection, op: SourceOp, src: Source): MoreChildResult;
   /** libpmemset: pmemset_map(set, src) `times` times (1..8) in such a child, as far as the first failure; `value` the SDS record's part state */
-  forkInject(inj: Injection, op: 'set_map', set: PmemSet, src: SetSource, sds: Sds | null, times: number): MoreChildResult;
+  forkInject(inj: Injection, op: 'set_map', set: PmemSet, src: SetSource, sds: Sds | null, times: number, log?: number): MoreChildResult;
   /** no library call: the child opens and reads `path` as libndctl reads a sysfs attribute (a bind's self-check) */
   forkInject(inj: Injection, op: 'read_file', path: string): MoreChildResult;
   pmem2Exports(name: string): boolean;
