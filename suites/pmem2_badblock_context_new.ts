@@ -63,6 +63,8 @@ const cases: CaseDef[] = [
   }),
   {
     key: 'pmem2_badblock_context_new/PMEM2_E_DAX_REGION_NOT_FOUND#1',
+    notOnDevdax:
+      "the fixture's device DAX is held by an ndctl region, which the call finds; a device DAX no region holds is faked on the file fixtures (mountns:sysfs-dax)",
     situation:
       'in a forked child with a private mount namespace in which /dev/zero looks like a device DAX (its /sys/dev/char subsystem link names dax) that no ndctl region holds: make a bad-block context of it',
     note: 'The device is faked as in pmem2_deep_flush/PMEM2_E_DAX_REGION_NOT_FOUND#1 (where the library does answer PMEM2_E_DAX_REGION_NOT_FOUND). A device DAX no nvdimm region holds is real too: dax_hmem (soft-reserved memory) and CXL devices.',

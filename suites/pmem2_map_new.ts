@@ -313,6 +313,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_new/-ENFILE#1',
+    fixtures: DEV,
     situation: "in a forked child whose mmap(2) of the file's descriptor a seccomp filter makes fail with ENFILE: map a 2-page file",
     note: 'mmap(2) gives ENFILE when the system-wide file table is full (fs.file-max); filling it would disturb every process on the machine, so the failure is injected at the system call, matched on the descriptor argument so that only the mapping of the file fails: what is checked is that the library passes it through.',
     run: (ctx) => {
@@ -397,6 +398,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_map_new/-ETXTBSY#1',
+    fixtures: DEV,
     situation: "in a forked child whose mmap(2) of the file's descriptor a seccomp filter makes fail with ETXTBSY: map a 2-page file",
     note: "The page's situation (MAP_DENYWRITE on a file open for writing) does not arise on Linux, which ignores MAP_DENYWRITE (and libpmem2 does not pass it), so no mmap(2) returns ETXTBSY naturally. The clause is an errno passthrough, so the errno is injected at the system call, matched on the descriptor argument: what is checked is that the library passes an mmap ETXTBSY through, as the page says; the technique names the injection.",
     run: (ctx) => {

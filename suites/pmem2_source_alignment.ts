@@ -45,6 +45,7 @@ const cases: CaseDef[] = [
   }),
   {
     key: 'pmem2_source_alignment/PMEM2_E_INVALID_FILE_TYPE#1',
+    fixtures: 'devdax',
     situation: "the source's descriptor number re-opened on /dev/null",
     textMatches: /character device other than Device DAX/,
     note: 'pmem2_source_from_fd() refuses /dev/null, so the situation is built by closing the descriptor of a source made from a regular file and opening /dev/null on the same number.',
@@ -69,6 +70,7 @@ const cases: CaseDef[] = [
   }),
   {
     key: 'pmem2_source_alignment/-errno#1',
+    fixtures: 'devdax',
     situation: "fstat(2) failing: the source's descriptor closed before the call",
     textMatches: /fstat/,
     note: 'fstat(2) of a closed descriptor fails with EBADF. The page lists no PMEM2_E_INVALID_FILE_HANDLE for this function.',

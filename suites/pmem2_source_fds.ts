@@ -80,14 +80,17 @@ export function charDevice(ctx: CaseContext): number {
 }
 
 /**
- * A source made from a fresh regular file, whose descriptor is then closed
+ * A source made from a fresh regular file (on device DAX, from the device),
+ * whose descriptor is then closed
  * and the same number opened on another file by `reopen`; undefined `reopen`
  * leaves it closed. Skips when the number is not reused.
  */
 export function swappedSource(ctx: CaseContext, reopen?: Opener): { src: Source; fd: number } | { skip: string } {
-  const f = ctx.file(ctx.caps.pageSize);
+  // on a device DAX the source is the device's, from a descriptor of its own (the case closes it)
+  const f = ctx.caps.devdax && ctx.caps.devdaxPath ? { fd: fs.openSync(ctx.caps.devdaxPath, 'r+') } : ctx.file(ctx.caps.pageSize);
   const s = ctx.addon.sourceFromFd(f.fd);
-  if (s.code !== 0 || !s.source) throw new SetupError(`pmem2_source_from_fd(regular file) returned ${s.code}`);
+  if (s.code !== 0 || !s.source)
+    throw new SetupError(`pmem2_source_from_fd(${ctx.caps.devdax ? 'device DAX' : 'regular file'}) returned ${s.code}`);
   const src = s.source;
   ctx.defer(() => void ctx.addon.sourceDelete(src));
   fs.closeSync(f.fd);

@@ -52,6 +52,8 @@ const cases: CaseDef[] = [
   {
     key: 'pmem2_source_numa_node/PMEM2_E_DAX_REGION_NOT_FOUND#1',
     situation: 'a file on a fixture that is not persistent memory (no ndctl region holds it)',
+    notOnDevdax:
+      "the fixture's device DAX is a namespace of an nd region, whose NUMA node the call returns (RETURN VALUE); the situation needs a file no region holds",
     run: (ctx) => {
       // DAX without MAP_SYNC (virtio-pmem) is still an nd region's namespace: the library finds its region
       if (onPmem(ctx.caps) || ctx.caps.dax)

@@ -114,6 +114,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_source_pread_mcsafe/PMEM2_E_SOURCE_TYPE_NOT_SUPPORTED#1',
+    fixtures: 'devdax',
     situation: 'read 1 byte of an anonymous source',
     run: (ctx) => {
       const r = ctx.addon.sourcePreadMcsafe(anonSource(ctx, ctx.caps.pageSize), 1, 0);
@@ -122,6 +123,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_source_pwrite_mcsafe/PMEM2_E_SOURCE_TYPE_NOT_SUPPORTED#1',
+    fixtures: 'devdax',
     situation: 'write 1 byte to an anonymous source',
     run: (ctx) => {
       const r = ctx.addon.sourcePwriteMcsafe(anonSource(ctx, ctx.caps.pageSize), Buffer.from([7]), 0);

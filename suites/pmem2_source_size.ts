@@ -43,6 +43,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_source_size/PMEM2_E_INVALID_FILE_HANDLE#1',
+    fixtures: 'devdax',
     situation: "the source's descriptor closed before the call",
     textMatches: /invalid file handle/,
     note: 'A closed descriptor is an invalid handle, and also makes fstat(2) fail with EBADF, which the page lists as -errno "On Linux"; it does not say which wins, so both are permitted.',
@@ -62,6 +63,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_source_size/PMEM2_E_INVALID_FILE_TYPE#2',
+    fixtures: 'devdax',
     situation: "the source's descriptor number re-opened on a directory",
     textMatches: /directory, block device, pipe, or socket/,
     note: SWAP_NOTE,
@@ -77,6 +79,7 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmem2_source_size/PMEM2_E_INVALID_FILE_TYPE#3',
+    fixtures: 'devdax',
     situation: "the source's descriptor number re-opened on /dev/null",
     textMatches: /character device other than Device DAX/,
     note: SWAP_NOTE,
@@ -101,6 +104,7 @@ const cases: CaseDef[] = [
   }),
   {
     key: 'pmem2_source_size/-errno#1',
+    fixtures: 'devdax',
     situation: "fstat(2) failing: the source's descriptor closed before the call",
     textMatches: /fstat/,
     note: 'fstat(2) of a closed descriptor fails with EBADF; the page also lists PMEM2_E_INVALID_FILE_HANDLE "On all systems" for an invalid handle and does not say which wins, so both are permitted.',

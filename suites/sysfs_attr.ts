@@ -212,6 +212,8 @@ export function fsdaxBadblockCase(s: {
     key: s.key,
     situation: s.situation,
     ...(s.note ? { note: s.note } : {}),
+    notOnDevdax:
+      "the path under test is an fsdax file's: for a device DAX libpmem2 1.12.1 matches the namespace by stat(2) of /dev/daxX.Y, not through /sys/block/pmemN/dev (which only a block device has), and reads no extents (FIEMAP and the extents' fstat(2) are made for a regular file only); the device's bad blocks come from its region's list",
     run: (ctx): Outcome => {
       const devAttr = fsdaxDevAttr(ctx, s.technique);
       if (typeof devAttr !== 'string') return devAttr;
