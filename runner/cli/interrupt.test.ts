@@ -30,8 +30,8 @@ interface Run {
   done: Promise<{ code: number | null; signal: string | null }>;
 }
 
-function start(args: string[], tag: string): Run {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, [RUN_TAG_ENV]: tag } });
+function start(args: string[], tag: string, env: Record<string, string> = {}): Run {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, ...env, [RUN_TAG_ENV]: tag } });
   let out = '';
   let err = '';
   const CASE = /^(PASS|DIVERGE|SKIP|ERROR)\b/m;
@@ -91,7 +91,7 @@ function hangBuild(): string {
 }
 
 /** a run that prints a few cases, then hangs in its fourth pmem2_map_new for good (the case timeout is far away) */
-function hangingRun(out: string, tag: string, extra: string[] = []): Run {
+function hangingRun(out: string, tag: string, extra: string[] = [], env: Record<string, string> = {}): Run {
   return start(
     [
       'run',
@@ -113,6 +113,7 @@ function hangingRun(out: string, tag: string, extra: string[] = []): Run {
       ...extra,
     ],
     tag,
+    env,
   );
 }
 
@@ -157,11 +158,18 @@ test('a second run on the same --out is refused with one line naming the first; 
 }, async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-lock-'));
   const tag = `lock-test-${process.pid}`;
-  const first = hangingRun(out, tag);
+  // these runs keep their temporary files (the tmpfs fixture's mount point) in a directory of their own: every run
+  // sweeps what dead runs left in its temporary directory, and a run of another test file that started between the
+  // kill and the third run took the leftover first (seen once in CI under load)
+  const tmp = path.join(out, 'tmp');
+  fs.mkdirSync(tmp);
+  const env = { TMPDIR: tmp };
+  const first = hangingRun(out, tag, [], env);
   await first.firstCase();
   const second = start(
     ['run', '--fixture', 'tmpfs', '--impl', 'libpmem2', '--suite', 'pmem2_map_new', '--suites-only', '--out', out],
     `${tag}-2`,
+    env,
   );
   const end2 = await second.done;
   assert.equal(end2.code, 2, second.out() + second.err());
@@ -189,12 +197,14 @@ test('a second run on the same --out is refused with one line naming the first; 
       out,
     ],
     `${tag}-3`,
+    env,
   );
   const end3 = await third.done;
   assert.equal(end3.code, 0, third.out() + third.err());
   assert.match(third.out(), new RegExp(`took over the lock of a run that no longer exists \\(pid ${first.child.pid}`));
   // what the killed run left (its tmpfs mounts, its directory) was swept and named
   assert.match(third.out(), /removed a leftover of a killed run: (umount|rm -r) /);
+  assert.deepEqual(fs.readdirSync(tmp), [], 'the killed run left nothing the third did not sweep');
   JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
 });
 
