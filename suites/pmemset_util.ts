@@ -7,7 +7,7 @@ import path from 'node:path';
 import { mustConstant } from '../runner/core/constants.js';
 import type { PmemSet, Reservation, SetConfig, SetMapConfig, SetSource } from '../runner/core/native.js';
 import type { CaseContext, Outcome } from './framework.js';
-import { check, C, config as pmem2Config, observed, reservation } from './pmem2_util.js';
+import { check, C, config as pmem2Config, observed, readMedium, reservation, sourceFromFd } from './pmem2_util.js';
 
 export const S = {
   get NONE() {
@@ -71,20 +71,41 @@ export function newSet(ctx: CaseContext, o: SetOptions = {}): { set: PmemSet; cf
   return { set, cfg, ...(log !== undefined ? { log } : {}) };
 }
 
-/** the path of a fresh file of `size` bytes in the fixture, not held open */
+/**
+ * the path of a fresh file of `size` bytes in the fixture, not held open; on
+ * device DAX the device itself (its contents are the fixture's to destroy),
+ * whose size is the namespace's, not `size`
+ */
 export function closedFile(ctx: CaseContext, size: number): string {
-  const f = ctx.file(size);
+  const f = ctx.medium(size);
   fs.closeSync(f.fd);
   return f.path;
 }
 
-/** a file source over a fresh file of `size` bytes in the fixture; deleted at the end unless the case deletes it itself */
-export function fileSource(ctx: CaseContext, size: number, o: { caseDeletes?: boolean } = {}): { src: SetSource; path: string } {
-  const file = closedFile(ctx, size);
-  const r = ctx.addon.setSourceFromFile(file);
-  check(`pmemset_source_from_file(${file})`, r);
+/**
+ * a file source over a fresh file of `size` bytes in the fixture, or on
+ * device DAX over the device (`size` then the device's whole size); deleted
+ * at the end unless the case deletes it itself
+ */
+export function fileSource(
+  ctx: CaseContext,
+  size: number,
+  o: { caseDeletes?: boolean } = {},
+): { src: SetSource; path: string; size: number; device: boolean } {
+  const f = ctx.medium(size);
+  fs.closeSync(f.fd);
+  const r = ctx.addon.setSourceFromFile(f.path);
+  check(`pmemset_source_from_file(${f.path})`, r);
   if (!o.caseDeletes) ctx.defer(() => void ctx.addon.setSourceDelete(r.source!));
-  return { src: r.source!, path: file };
+  return { src: r.source!, path: f.path, size: f.size, device: f.device };
+}
+
+/** readSource -- bytes [offset, offset + len) of a fileSource's file, or of its device DAX through a fresh pmem2 map (no read(2) there) */
+export function readSource(ctx: CaseContext, f: { path: string; device: boolean }, offset: number, len: number): Buffer {
+  if (!f.device) return fs.readFileSync(f.path).subarray(offset, offset + len);
+  const fd = fs.openSync(f.path, 'r+');
+  ctx.defer(() => fs.closeSync(fd));
+  return readMedium(ctx, { fd, src: sourceFromFd(ctx, fd), device: true }, offset, len);
 }
 
 export function xsource(ctx: CaseContext, file: string, flags: bigint | number) {
