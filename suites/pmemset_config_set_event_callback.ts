@@ -291,7 +291,7 @@ const cases: CaseDef[] = [
       const r = ctx.addon.setMap(set, src, null, false);
       if (codeName(r.code) === 'PMEMSET_E_SDS_NOSUPP')
         return {
-          skip: `the fixture's storage (${ctx.caps.filesystem}) does not support unsafe-shutdown data: pmemset_map answers PMEMSET_E_SDS_NOSUPP and no SDS changes`,
+          skip: `the fixture's storage (${ctx.caps.devdax ? 'the device DAX' : ctx.caps.filesystem}) does not support unsafe-shutdown data: pmemset_map answers PMEMSET_E_SDS_NOSUPP and no SDS changes`,
           technique: 'fixture:sds',
         };
       if (r.code !== 0) return { observed: observed('pmemset_map(source with SDS)', r), permitted: ['0'] };
