@@ -11,7 +11,7 @@ import { devdaxAttrDirs, fsdaxDevAttr, SYSFS_ATTR, sdsMapInChild } from './sysfs
 import { BAD_PAGES, FILE_PAGES, mapWithBadblocks, namespaceOf, SYSFS_BADBLOCKS, showRun } from './sysfs_badblocks.js';
 import { E } from './pmemset_page_util.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
-import { C, check, childOutcome, observed, OOM_HEADROOM, OOM_REQUEST, reservation } from './pmem2_util.js';
+import { C, check, childOutcome, fixtureGranularity, observed, OOM_HEADROOM, OOM_REQUEST, reservation } from './pmem2_util.js';
 import {
   blockedAfterFirstPart,
   closedFile,
@@ -177,8 +177,10 @@ const cases: CaseDef[] = [
         return {
           skip: `granularity forced to ${ctx.caps.forcedGranularity} by PMEM2_FORCE_GRANULARITY: what the fixture can really give is masked`,
         };
-      const g = ctx.caps.mapSync ? C.BYTE : C.CACHE_LINE;
-      if (ctx.caps.mapSync && ctx.caps.persistenceDomain === 'cpu_cache') return { skip: 'the fixture grants every granularity (eADR)' };
+      // one finer than the finest the fixture may give (a device DAX gives CACHE_LINE without MAP_SYNC, BYTE with eADR)
+      const finest = Math.min(...fixtureGranularity(ctx));
+      if (finest === C.BYTE) return { skip: 'the fixture grants every granularity (eADR)' };
+      const g = finest === C.PAGE ? C.CACHE_LINE : C.BYTE;
       return mapFile(
         ctx,
         page(ctx),
@@ -416,7 +418,7 @@ const cases: CaseDef[] = [
     key: 'pmemset_map/-errno#1',
     situation: 'bad-block detection where pmem2_badblock_context_new fails',
     notOnDevdax:
-      "libpmem2 finds a device DAX's namespace through libdaxctl (the dax device's major and minor), not through the fsdax block device's /sys/block/pmemN/dev this case makes unopenable",
+      "libpmem2 matches a device DAX to its namespace by stat(2) of the /dev node libdaxctl names (st_rdev), not by reading an fsdax block device's /sys/block/pmemN/dev, the attribute this case makes unopenable",
     run: (ctx) => {
       const { src } = fileSource(ctx, page(ctx));
       ctx.addon.setSourceSetBadblockDetection(src, true);
