@@ -177,10 +177,10 @@ const cases: CaseDef[] = [
         return {
           skip: `granularity forced to ${ctx.caps.forcedGranularity} by PMEM2_FORCE_GRANULARITY: what the fixture can really give is masked`,
         };
-      // one finer than the finest the fixture may give (a device DAX gives CACHE_LINE without MAP_SYNC, BYTE with eADR)
-      const finest = Math.min(...fixtureGranularity(ctx));
-      if (finest === C.BYTE) return { skip: 'the fixture grants every granularity (eADR)' };
-      const g = finest === C.PAGE ? C.CACHE_LINE : C.BYTE;
+      // one finer than the coarsest the fixture may give (a device DAX gives CACHE_LINE without MAP_SYNC, BYTE with eADR)
+      const coarsest = Math.max(...fixtureGranularity(ctx));
+      if (coarsest === C.BYTE) return { skip: 'the fixture grants every granularity (eADR)' };
+      const g = coarsest === C.PAGE ? C.CACHE_LINE : C.BYTE;
       return mapFile(
         ctx,
         page(ctx),
