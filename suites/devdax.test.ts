@@ -21,6 +21,8 @@ import { makeFile, makeMedium } from './framework.js';
 import { suite as alignmentSuite } from './pmem2_source_alignment.js';
 import { suite as mapNewSuite } from './pmem2_map_new.js';
 import { suite as sizeSuite } from './pmem2_source_size.js';
+import { suite as pmemsetMapSuite } from './pmemset_map.js';
+import { DEFAULT_LIB } from '../runner/core/implementation.js';
 
 const MiB = 1024 * 1024;
 const real = pmem2();
@@ -137,4 +139,37 @@ test('virtio-pmem (DAX without MAP_SYNC): a CACHE_LINE request must be refused, 
   assert.ok('observed' in granted);
   assert.equal(granted.observed.name, '0');
   assert.ok(!granted.permitted.includes('0'), 'success is not permitted on a PAGE-only fixture');
+});
+
+const pmemsetBuilt = fs.existsSync(DEFAULT_LIB.libpmemset!);
+
+test('device DAX: a pmemset part mapped with map_cfg NULL is the whole device, a part of a chosen size is a finding', {
+  skip: !pmemsetBuilt && 'our libpmemset is not built (make -C native/libpmemset)',
+}, () => {
+  real.pmemsetLoad(DEFAULT_LIB.libpmemset!);
+  const key = 'pmemset_map/whole source when map_cfg is NULL#1';
+  // the stand-in holds the device's 8 MiB: the part must be all of it, not the 3 units the case asks of a file
+  assert.equal(failure(runCase(pmemsetMapSuite, key, devdaxCaps())), undefined);
+  const threeUnits = lying({
+    setMap: (...args: Parameters<Addon['setMap']>) => {
+      const r = real.setMap(...args);
+      return r.descriptor ? { ...r, descriptor: { ...r.descriptor, size: BigInt(6 * MiB) } } : r;
+    },
+  });
+  assert.match(failure(runCase(pmemsetMapSuite, key, devdaxCaps(), threeUnits)) ?? '', /part size 6291456, the source is 8388608 bytes/);
+});
+
+test('device DAX: pmemset_map asks BYTE of a device (CACHE_LINE without MAP_SYNC), CACHE_LINE of a PAGE-only file', {
+  skip: !pmemsetBuilt && 'our libpmemset is not built (make -C native/libpmemset)',
+}, () => {
+  real.pmemsetLoad(DEFAULT_LIB.libpmemset!);
+  const key = 'pmemset_map/PMEMSET_E_GRANULARITY_NOT_SUPPORTED#1';
+  const onDevice = runCase(pmemsetMapSuite, key, devdaxCaps());
+  assert.ok('observed' in onDevice, JSON.stringify(onDevice));
+  assert.match(onDevice.observed.at ?? '', /BYTE on a fixture that cannot give it/);
+  const onFile = runCase(pmemsetMapSuite, key, { ...devdaxCaps(), devdax: false, devdaxPath: undefined });
+  assert.ok('observed' in onFile, JSON.stringify(onFile));
+  assert.match(onFile.observed.at ?? '', /CACHE_LINE on a fixture that cannot give it/);
+  // eADR: a device grants every granularity, nothing finer to ask
+  assert.ok('skip' in runCase(pmemsetMapSuite, key, devdaxCaps({ persistenceDomain: 'cpu_cache' })));
 });

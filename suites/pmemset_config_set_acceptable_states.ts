@@ -26,6 +26,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_config_set_acceptable_states/RETURN VALUE#1',
     situation: 'acceptable states OK | OK_BUT_INTERRUPTED',
+    fixtures: 'devdax',
     run: (ctx) => {
       const r = ctx.addon.setConfigSetAcceptableStates(setConfig(ctx), E.OK | E.OK_BUT_INTERRUPTED);
       return { observed: observed('pmemset_config_set_acceptable_states(OK | OK_BUT_INTERRUPTED)', r), permitted: ['0'] };
@@ -34,6 +35,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_config_set_acceptable_states/PMEMSET_E_INVALID_PART_STATES#1',
     situation: 'acceptable states OK | 1<<20 (a bit no part state has)',
+    fixtures: 'devdax',
     run: (ctx) => {
       const r = ctx.addon.setConfigSetAcceptableStates(setConfig(ctx), E.OK | (1 << 20));
       return { observed: observed('pmemset_config_set_acceptable_states(OK | 1<<20)', r), permitted: ['PMEMSET_E_INVALID_PART_STATES'] };
@@ -42,6 +44,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_config_set_acceptable_states/OK and OK_BUT_ALREADY_OPEN accepted by default#1',
     situation: 'default acceptable states; a source with SDS mapped twice: the second part is OK_BUT_ALREADY_OPEN and still maps',
+    fixtures: 'devdax',
     run: (ctx): Outcome => {
       const { set, src, sds } = sdsSituation(ctx);
       const r1 = ctx.addon.setMap(set, src, null, false);
@@ -75,6 +78,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_config_set_acceptable_states/map fails on a state not accepted#1',
     situation: 'acceptable states INDETERMINATE only; a source with SDS mapped (its state is not INDETERMINATE on a healthy device)',
+    fixtures: 'devdax',
     run: (ctx): Outcome => {
       const { set, src, sds } = sdsSituation(ctx, E.INDETERMINATE);
       let r: { code: number; message?: string } = ctx.addon.setMap(set, src, null, false);

@@ -40,6 +40,7 @@ const cases: CaseDef[] = [
   {
     key: `${FN}/RETURN VALUE#1`,
     situation: 'set a callback in a config, make the set and map a part: the callback is called',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set, log } = newSet(ctx, { events: true });
       const { src } = fileSource(ctx, page(ctx));
@@ -55,6 +56,7 @@ const cases: CaseDef[] = [
   {
     key: `${FN}/FLUSH before flush or persist completes#1`,
     situation: 'pmemset_flush(addr, 100) and pmemset_persist(addr2, 200): one FLUSH each, carrying the addr and len passed',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set, log, part } = setup(ctx);
       const a1 = part.addr + 64n;
@@ -73,6 +75,7 @@ const cases: CaseDef[] = [
   {
     key: `${FN}/DRAIN after drain or persist#1`,
     situation: 'pmemset_drain, then pmemset_persist: each fires a DRAIN',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set, log, part } = setup(ctx);
       check('pmemset_drain', ctx.addon.setDrain(set));
@@ -86,6 +89,7 @@ const cases: CaseDef[] = [
   {
     key: `${FN}/persist: DRAIN after FLUSH#1`,
     situation: 'pmemset_persist(addr, 300): FLUSH(addr, 300), then DRAIN',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set, log, part } = setup(ctx);
       const a = part.addr + 8n;
@@ -100,6 +104,7 @@ const cases: CaseDef[] = [
     key: `${FN}/COPY, MOVE, SET with their arguments#1`,
     situation:
       'pmemset_memcpy(dst, buf, 10, NODRAIN), pmemset_memmove(dst+32, dst, 10, 0), pmemset_memset(dst+64, 0x5a, 16, 0): COPY, MOVE and SET carry the arguments',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set, log, part } = setup(ctx);
       const dst = part.addr + 128n;
@@ -133,6 +138,7 @@ const cases: CaseDef[] = [
   {
     key: `${FN}/one DRAIN at the end of memcpy unless NODRAIN#1`,
     situation: 'memcpy, memmove and memset with flags 0 each fire exactly one DRAIN, after their COPY/MOVE/SET; with NODRAIN none',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set, log, part } = setup(ctx);
       const dst = part.addr + 256n;
@@ -160,6 +166,7 @@ const cases: CaseDef[] = [
   {
     key: `${FN}/no FLUSH or DRAIN from inside memcpy#1`,
     situation: 'pmemset_memcpy with flags 0: the events are COPY and the one final DRAIN, no FLUSH',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set, log, part } = setup(ctx);
       ctx.addon.setMemcpy(set, part.addr, Buffer.alloc(3000, 7), 0);
@@ -172,6 +179,7 @@ const cases: CaseDef[] = [
     key: `${FN}/return value ignored without error handling#1`,
     situation:
       'a callback that returns 1: pmemset_flush, pmemset_drain and pmemset_persist still return 0 and pmemset_memcpy returns pmemdest',
+    fixtures: 'devdax',
     run: (ctx) => {
       const a = ctx.addon;
       const { set, log } = newSet(ctx, { events: { returnCode: 1 } });
@@ -200,6 +208,7 @@ const cases: CaseDef[] = [
     key: `${FN}/PART_ADD for each new part#1`,
     situation: 'FULL coalescing, two parts (1 and 2 pages): one PART_ADD per part, each with the address and length of that part',
     note: 'The src field (the source of the part) is not recorded by the addon and is not checked.',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set, log } = newSet(ctx, { events: true, coalescing: S.FULL });
       const parts = [];
@@ -220,6 +229,7 @@ const cases: CaseDef[] = [
   {
     key: `${FN}/PART_REMOVE for each part mapping removed#1`,
     situation: 'pmemset_remove_part_map of a 2-page part map: one PART_REMOVE with its address and length',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set, log, part } = setup(ctx, 2);
       const pm = keep(ctx, ctx.addon.setFirstPartMap(set).partMap);
@@ -238,6 +248,7 @@ const cases: CaseDef[] = [
   {
     key: `${FN}/REMOVE_RANGE for each range removed#1`,
     situation: 'pmemset_remove_range(addr+10, 20) inside a part: one REMOVE_RANGE carrying addr+10 and 20',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set, log, part } = setup(ctx);
       check('pmemset_remove_range', ctx.addon.setRemoveRange(set, part.addr + 10n, 20));
@@ -254,6 +265,7 @@ const cases: CaseDef[] = [
   {
     key: `${FN}/REMOVE_RANGE triggers PART_REMOVE#1`,
     situation: "pmemset_remove_range over the whole of a part map: REMOVE_RANGE, then PART_REMOVE with the part map's address and length",
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set, log, part } = setup(ctx, 2);
       check('pmemset_remove_range', ctx.addon.setRemoveRange(set, part.addr, part.size));
@@ -271,6 +283,7 @@ const cases: CaseDef[] = [
   {
     key: `${FN}/SDS_UPDATE after each SDS change#1`,
     situation: 'a source with SDS mapped into a set with a callback: SDS_UPDATE is fired',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set, log } = newSet(ctx, { events: true });
       const { src } = fileSource(ctx, page(ctx));
@@ -278,7 +291,7 @@ const cases: CaseDef[] = [
       const r = ctx.addon.setMap(set, src, null, false);
       if (codeName(r.code) === 'PMEMSET_E_SDS_NOSUPP')
         return {
-          skip: `the fixture's storage (${ctx.caps.filesystem}) does not support unsafe-shutdown data: pmemset_map answers PMEMSET_E_SDS_NOSUPP and no SDS changes`,
+          skip: `the fixture's storage (${ctx.caps.devdax ? 'the device DAX' : ctx.caps.filesystem}) does not support unsafe-shutdown data: pmemset_map answers PMEMSET_E_SDS_NOSUPP and no SDS changes`,
           technique: 'fixture:sds',
         };
       if (r.code !== 0) return { observed: observed('pmemset_map(source with SDS)', r), permitted: ['0'] };

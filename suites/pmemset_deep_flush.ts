@@ -1,18 +1,18 @@
 /**
  * pmemset_deep_flush(3).
  */
-import fs from 'node:fs';
 import os from 'node:os';
 import { seccomp } from '../runner/core/technique.js';
 import type { CaseDef, Suite } from './framework.js';
 import { C, check, childOutcome, observed } from './pmem2_util.js';
-import { fileSource, newSet } from './pmemset_util.js';
+import { fileSource, newSet, readSource } from './pmemset_util.js';
 import { E, granularityName, page } from './pmemset_page_util.js';
 
 const cases: CaseDef[] = [
   {
     key: 'pmemset_deep_flush/RETURN VALUE#1',
     situation: 'deep flush of 100 bytes of a mapped part',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set } = newSet(ctx);
       const { src } = fileSource(ctx, page(ctx));
@@ -28,6 +28,8 @@ const cases: CaseDef[] = [
     key: 'pmemset_deep_flush/PMEMSET_E_DEEP_FLUSH_FAIL#1',
     situation:
       "a 1-page part of a file mapped, then, in a forked child whose msync(2) a seccomp filter makes fail with EIO, pmemset_deep_flush of 100 bytes of it (where the part's granularity is finer than PAGE: a DAX volume with MAP_SYNC, or a forced one)",
+    notOnDevdax:
+      "libpmem2 deep-flushes a device DAX map by writing its region's sysfs deep_flush file, not with msync(2): the msync failure this case injects cannot reach pmemset_deep_flush there",
     note: "The page's second cause: msync failing on a regular DAX volume. On a DAX file libpmem2 deep-flushes a CACHE_LINE or BYTE map with msync(2) of the file's range, which fails only with EIO (a write-back error of the storage), so the failure is injected at the system call. A PAGE part's deep flush makes no msync at all (libpmem2 msyncs such a map at every persist), so there the clause cannot be reached. The first cause, a device DAX whose region cannot be found, needs a device DAX source.",
     run: (ctx) => {
       const { set } = newSet(ctx);
@@ -63,7 +65,8 @@ const cases: CaseDef[] = [
     key: 'pmemset_deep_flush/changes stored durably#1',
     situation:
       'bytes stored with pmemset_memcpy(NOFLUSH), then pmemset_deep_flush of their range: the call succeeds and the file holds them',
-    note: 'Durability across power failure cannot be observed in a running system; the case checks the call and that the data reached the mapped file.',
+    note: 'Durability across power failure cannot be observed in a running system; the case checks the call and that the data reached the mapped file (on device DAX, the device, read through a fresh map).',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set } = newSet(ctx);
       const f = fileSource(ctx, page(ctx));
@@ -72,7 +75,7 @@ const cases: CaseDef[] = [
       const msg = Buffer.from('deep flushed');
       ctx.addon.setMemcpy(set, m.descriptor!.addr + 256n, msg, E.NOFLUSH);
       const r = ctx.addon.setDeepFlush(set, m.descriptor!.addr + 256n, msg.length);
-      const got = fs.readFileSync(f.path).subarray(256, 256 + msg.length);
+      const got = readSource(ctx, f, 256, msg.length);
       return {
         observed: observed('pmemset_deep_flush after a NOFLUSH copy', r),
         permitted: ['0'],

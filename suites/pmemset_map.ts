@@ -11,10 +11,11 @@ import { devdaxAttrDirs, fsdaxDevAttr, SYSFS_ATTR, sdsMapInChild } from './sysfs
 import { BAD_PAGES, FILE_PAGES, mapWithBadblocks, namespaceOf, SYSFS_BADBLOCKS, showRun } from './sysfs_badblocks.js';
 import { E } from './pmemset_page_util.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
-import { C, check, childOutcome, observed, OOM_HEADROOM, OOM_REQUEST, reservation } from './pmem2_util.js';
+import { C, check, childOutcome, fixtureGranularity, observed, OOM_HEADROOM, OOM_REQUEST, reservation } from './pmem2_util.js';
 import {
   blockedAfterFirstPart,
   closedFile,
+  partConfig,
   doNotGrowPage,
   fileSource,
   mapConfig,
@@ -26,8 +27,9 @@ import {
 
 const FN = 'pmemset_map';
 
+/** the unit parts are sized and placed in: the page, or on device DAX the device's alignment */
 function page(ctx: CaseContext): number {
-  return ctx.caps.pageSize;
+  return ctx.unit;
 }
 
 /** pmemset_map of a fresh file source with an optional map config, reported as observed */
@@ -41,7 +43,8 @@ function mapFile(
 ): Outcome {
   const { set } = newSet(ctx, setOpts);
   const { src } = fileSource(ctx, size);
-  const r = ctx.addon.setMap(set, src, mc ? mapConfig(ctx, mc) : null, true);
+  // on device DAX the source is the whole device: a part of `size` bytes is its first `size` bytes
+  const r = ctx.addon.setMap(set, src, mc ? mapConfig(ctx, mc) : partConfig(ctx, size), true);
   return { observed: observed(`${FN}(${describe})`, r, { descriptorFilled: r.descriptorFilled ?? false }), permitted };
 }
 
@@ -50,9 +53,16 @@ const OUT_OF_MEMORY = ['PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE', '-ENOMEM'
 
 function outOfMemory(ctx: CaseContext): Outcome {
   const { set } = newSet(ctx);
-  const { src } = fileSource(ctx, OOM_REQUEST);
+  // a device DAX has its namespace's size: the whole device is mapped, which must exceed the address space left
+  const size = ctx.caps.devdax ? (ctx.caps.devdaxSize ?? 0) : OOM_REQUEST;
+  if (ctx.caps.devdax && size <= OOM_HEADROOM)
+    return {
+      skip: `the device DAX holds ${size} bytes, not more than the ${OOM_HEADROOM} bytes of address space the child keeps: its mapping would fit`,
+      technique: 'rlimit:AS',
+    };
+  const { src } = fileSource(ctx, size);
   return childOutcome(
-    `${FN}(1 GiB file) in a child with 64 MiB of address space left`,
+    `${FN}(${ctx.caps.devdax ? `whole device DAX, ${size} bytes` : '1 GiB file'}) in a child with 64 MiB of address space left`,
     ctx.addon.forkCall({ addressSpaceHeadroom: OOM_HEADROOM }, 'pmemset_map', set, src, null),
     OUT_OF_MEMORY,
     'limit the address space',
@@ -116,24 +126,28 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_map/RETURN VALUE#1',
     situation: 'map a whole 2-page file into a set',
+    fixtures: 'devdax',
     run: (ctx) => mapFile(ctx, 2 * page(ctx), null, ['0'], 'whole 2-page file'),
   },
   {
     key: 'pmemset_map/PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE#1',
     situation: 'in a child whose address-space limit (RLIMIT_AS) leaves 64 MiB free, map a 1 GiB sparse file',
     note: 'With memory exhausted, the page lists three answers (CANNOT_ALLOCATE_INTERNAL_STRUCTURE, -ENOMEM for struct pmemset_part_map, INVALID_PMEM2_MAP when the pmem2 mapping cannot be made) without saying which comes first: all are permitted.',
+    fixtures: 'devdax',
     run: outOfMemory,
   },
   {
     key: 'pmemset_map/-ENOMEM#1',
     situation: 'in a child whose address-space limit (RLIMIT_AS) leaves 64 MiB free, map a 1 GiB sparse file',
     note: 'Same situation as PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE#1; see its note.',
+    fixtures: 'devdax',
     run: outOfMemory,
   },
   {
     key: 'pmemset_map/PMEMSET_E_INVALID_OFFSET_VALUE#1',
     situation: 'a map config offset above INT64_MAX (2^63)',
     textMatches: /INT64_MAX/,
+    fixtures: 'devdax',
     run: (ctx) => {
       const r = ctx.addon.setMapConfigNew();
       check('pmemset_map_config_new', r);
@@ -157,13 +171,16 @@ const cases: CaseDef[] = [
     situation:
       'a set requiring a finer granularity than the fixture gives (CACHE_LINE without MAP_SYNC, or BYTE where CACHE_LINE is the finest)',
     note: 'libpmem2 refuses the mapping with PMEM2_E_GRANULARITY_NOT_SUPPORTED; the page also lets pmemset_map return libpmem2 errors, so that code is permitted too.',
+    fixtures: 'devdax',
     run: (ctx) => {
       if (ctx.caps.forcedGranularity)
         return {
           skip: `granularity forced to ${ctx.caps.forcedGranularity} by PMEM2_FORCE_GRANULARITY: what the fixture can really give is masked`,
         };
-      const g = ctx.caps.mapSync ? C.BYTE : C.CACHE_LINE;
-      if (ctx.caps.mapSync && ctx.caps.persistenceDomain === 'cpu_cache') return { skip: 'the fixture grants every granularity (eADR)' };
+      // one finer than the coarsest the fixture may give (a device DAX gives CACHE_LINE without MAP_SYNC, BYTE with eADR)
+      const coarsest = Math.max(...fixtureGranularity(ctx));
+      if (coarsest === C.BYTE) return { skip: 'the fixture grants every granularity (eADR)' };
+      const g = coarsest === C.PAGE ? C.CACHE_LINE : C.BYTE;
       return mapFile(
         ctx,
         page(ctx),
@@ -178,6 +195,7 @@ const cases: CaseDef[] = [
     key: 'pmemset_map/PMEMSET_E_INVALID_PMEM2_MAP#1',
     situation: 'a pmemset source made from a libpmem2 source over a read-only descriptor: the pmem2 mapping (read-write) cannot be created',
     note: 'The page also lets pmemset_map return libpmem2 errors; PMEM2_E_NO_ACCESS (the underlying refusal) is permitted too.',
+    fixtures: 'devdax',
     run: (ctx) => {
       const src = readOnlyPmem2Source(ctx);
       const { set } = newSet(ctx);
@@ -191,6 +209,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_map/PMEMSET_E_INVALID_SOURCE_TYPE#1',
     situation: 'src NULL ("the src structure cannot be a NULL value")',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set } = newSet(ctx);
       const r = ctx.addon.setMap(set, null, null, false);
@@ -200,15 +219,17 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_map/PMEMSET_E_LENGTH_UNALIGNED#1',
     situation: 'a map config length of one page plus one byte',
+    fixtures: 'devdax',
     run: (ctx) => mapFile(ctx, 2 * page(ctx), { length: page(ctx) + 1 }, ['PMEMSET_E_LENGTH_UNALIGNED'], 'length 1 page + 1'),
   },
   {
     key: 'pmemset_map/PMEMSET_E_CANNOT_COALESCE_PARTS#1',
     situation: 'FULL coalescing in a reservation where the page right after the first part holds a libpmem2 mapping',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set } = blockedAfterFirstPart(ctx);
       const { src } = fileSource(ctx, page(ctx));
-      const r = ctx.addon.setMap(set, src, null, false);
+      const r = ctx.addon.setMap(set, src, partConfig(ctx, page(ctx)), false);
       return {
         observed: observed(`${FN}(FULL coalescing, range after the previous part occupied)`, r),
         permitted: ['PMEMSET_E_CANNOT_COALESCE_PARTS'],
@@ -219,6 +240,8 @@ const cases: CaseDef[] = [
     key: 'pmemset_map/PMEMSET_E_CANNOT_GROW_SOURCE_FILE#1',
     situation: 'a temporary source in a directory of a full 1 MiB filesystem, mapped with a length of 4 MiB',
     note: 'Growing a file on tmpfs past its size limit only fails when space is allocated (fallocate); a library that grows sparsely with ftruncate will not fail here, which the page permits: it says the file "cannot be extended".',
+    notOnDevdax:
+      'a device DAX cannot grow: its size is fixed by its namespace, and the file this case grows on a full filesystem is a temporary file in a directory',
     run: (ctx) => {
       const dir = ctx.caps.smallDirectory;
       if (!dir) return { skip: 'needs a small filesystem to fill (the fixture offers none)' };
@@ -236,6 +259,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_map/PMEMSET_E_CANNOT_FIT_PART_MAP#1',
     situation: 'a set bound to a 1-page reservation, mapping a 2-page part',
+    fixtures: 'devdax',
     run: (ctx) => {
       const rsv = reservation(ctx, page(ctx));
       return mapFile(ctx, 2 * page(ctx), null, ['PMEMSET_E_CANNOT_FIT_PART_MAP'], '2 pages into a 1-page reservation', {
@@ -247,6 +271,7 @@ const cases: CaseDef[] = [
     key: 'pmemset_map/PMEMSET_E_MAP_LENGTH_UNSET#1',
     situation: 'a temporary (empty) source mapped with a map config whose length is never set',
     note: 'Our reading (native/libpmemset/README.md, choice 9): an unset length means "to the end of the source" (pmemset_map_config_set_length(3): by default the length is the size of the file); it is unset and zero only when the source is empty.',
+    notOnDevdax: 'a device DAX has no size 0: the empty source whose unset length this case maps cannot be made from it',
     run: (ctx) => {
       const src = temporarySource(ctx);
       const { set } = newSet(ctx);
@@ -257,17 +282,24 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_map/PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL#1',
     situation: 'a 1-page file opened with PMEMSET_SOURCE_FILE_DO_NOT_GROW, mapped with a length of 2 pages',
+    fixtures: 'devdax',
     run: (ctx) => {
       const x = doNotGrowPage(ctx);
       if ('outcome' in x) return x.outcome;
       const { set } = newSet(ctx);
-      const r = ctx.addon.setMap(set, x.src, mapConfig(ctx, { length: 2 * page(ctx) }), false);
-      return { observed: observed(`${FN}(1-page file, DO_NOT_GROW, 2 pages)`, r), permitted: ['PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL'] };
+      // on device DAX the source is the whole device: one unit more than it holds
+      const length = (ctx.caps.devdax ? (ctx.caps.devdaxSize ?? 0) : page(ctx)) + page(ctx);
+      const r = ctx.addon.setMap(set, x.src, mapConfig(ctx, { length }), false);
+      return {
+        observed: observed(`${FN}(${ctx.caps.devdax ? 'device DAX' : '1-page file'}, DO_NOT_GROW, ${length} bytes)`, r),
+        permitted: ['PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL'],
+      };
     },
   },
   {
     key: 'pmemset_map/libpmem2(7) errors#1',
     situation: 'a map config offset of half a page: no pmemset error names it, libpmem2 refuses the offset',
+    fixtures: 'devdax',
     run: (ctx) => {
       const r = mapFile(ctx, 2 * page(ctx), { offset: page(ctx) / 2, length: page(ctx) }, [], 'offset half a page');
       if ('observed' in r) r.permitted = ['PMEM2_E_OFFSET_UNALIGNED', 'PMEMSET_E_INVALID_PMEM2_MAP'];
@@ -277,6 +309,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_map/PMEMSET_E_SDS_NOSUPP#1',
     situation: 'SDS set on a file source whose device has no unsafe-shutdown support',
+    fixtures: 'devdax',
     run: (ctx) => {
       if (ctx.caps.sds) return { skip: "the fixture's device reports an unsafe-shutdown count (SDS is supported here)" };
       const { src } = fileSource(ctx, page(ctx));
@@ -291,6 +324,7 @@ const cases: CaseDef[] = [
     key: 'pmemset_map/PMEMSET_E_SDS_DEVICE_ID_LEN_TOO_BIG#1',
     situation:
       "SDS on a device whose id is longer than PMEMSET_SDS_DEVICE_ID_LEN (512): in a child's private mount namespace, the NVDIMM region's first DIMM given a 600-byte nfit/id and every DIMM a dirty-shutdown count",
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set } = newSet(ctx);
       const { src } = fileSource(ctx, ctx.caps.pageSize);
@@ -309,6 +343,7 @@ const cases: CaseDef[] = [
     key: 'pmemset_map/PMEMSET_E_UNDESIRABLE_PART_STATE#1',
     situation:
       'SDS on a device whose shutdown state is not among the acceptable states: acceptable states INDETERMINATE only, a fresh SDS record (its part state is not INDETERMINATE on a healthy device); where the device has no unsafe-shutdown data, its DIMMs are given a dirty-shutdown count in a child',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set } = newSet(ctx, { states: E.INDETERMINATE });
       const { src } = fileSource(ctx, ctx.caps.pageSize);
@@ -376,11 +411,14 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_map/PMEMSET_E_BADBLOCK_NOSUPP#1',
     situation: 'bad-block detection on an OS without bad-block handling',
+    fixtures: 'devdax',
     run: () => ({ skip: 'Linux supports bad-block handling; the clause is about other operating systems', technique: 'platform:OS' }),
   },
   {
     key: 'pmemset_map/-errno#1',
     situation: 'bad-block detection where pmem2_badblock_context_new fails',
+    notOnDevdax:
+      "libpmem2 matches a device DAX to its namespace by stat(2) of the /dev node libdaxctl names (st_rdev), not by reading an fsdax block device's /sys/block/pmemN/dev, the attribute this case makes unopenable",
     run: (ctx) => {
       const { src } = fileSource(ctx, page(ctx));
       ctx.addon.setSourceSetBadblockDetection(src, true);
@@ -415,6 +453,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_map/descriptor filled on success#1',
     situation: 'map 2 pages of a 3-page file at offset 1 page with a descriptor: address and size stored',
+    fixtures: 'devdax',
     run: (ctx) => {
       const p = page(ctx);
       const { set } = newSet(ctx);
@@ -442,13 +481,15 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_map/whole source when map_cfg is NULL#1',
     situation: 'map a 3-page file with map_cfg NULL: the part is 3 pages',
+    fixtures: 'devdax',
     run: (ctx) => {
       const p = page(ctx);
       const { set } = newSet(ctx);
-      const { src } = fileSource(ctx, 3 * p);
+      // on device DAX the source is the whole device, of its namespace's size
+      const { src, size } = fileSource(ctx, 3 * p);
       const r = ctx.addon.setMap(set, src, null, true);
       const failure =
-        r.code === 0 && r.descriptor?.size !== BigInt(3 * p) ? `part size ${r.descriptor?.size}, the source is ${3 * p} bytes` : undefined;
+        r.code === 0 && r.descriptor?.size !== BigInt(size) ? `part size ${r.descriptor?.size}, the source is ${size} bytes` : undefined;
       return { observed: observed(`${FN}(3-page file, map_cfg NULL)`, r), permitted: ['0'], ...(failure ? { failure } : {}) };
     },
   },
@@ -456,14 +497,15 @@ const cases: CaseDef[] = [
     key: 'pmemset_map/coalescing maps right after the previous part#1',
     situation: 'FULL coalescing: two 1-page parts; the second starts where the first ends, and iteration sees one part map of 2 pages',
     note: 'The pages do not decide what the descriptor of a coalesced part holds: "address and size of the mapping" (pmemset_map(3)) may be the new part or the part map it joined ("Coalesced parts appear as single struct pmemset_part_map"). Our libpmemset gives the part, PMDK\'s libpmemset the part map (pmemset.c: *desc = pmap->desc); both are permitted.',
+    fixtures: 'devdax',
     run: (ctx) => {
       const p = page(ctx);
       const { set } = newSet(ctx, { coalescing: S.FULL });
       const a = fileSource(ctx, p);
       const b = fileSource(ctx, p);
-      const r1 = ctx.addon.setMap(set, a.src, null, true);
+      const r1 = ctx.addon.setMap(set, a.src, partConfig(ctx, p), true);
       if (r1.code !== 0) return { observed: observed(`${FN}(first part)`, r1), permitted: ['0'] };
-      const r2 = ctx.addon.setMap(set, b.src, null, true);
+      const r2 = ctx.addon.setMap(set, b.src, partConfig(ctx, p), true);
       let failure: string | undefined;
       const d1 = r1.descriptor!;
       // "PMEMSET_E_CANNOT_COALESCE_PARTS - ... The memory range after the ending address of previous mapped part is occupied"
@@ -500,6 +542,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_map/reservation bounds the parts#1',
     situation: 'a set bound to an 8-page reservation: two parts land inside it',
+    fixtures: 'devdax',
     run: (ctx) => {
       const p = page(ctx);
       const rsv = reservation(ctx, 8 * p);
@@ -507,8 +550,8 @@ const cases: CaseDef[] = [
       const { set } = newSet(ctx, { reservation: rsv });
       const a = fileSource(ctx, 2 * p);
       const b = fileSource(ctx, 2 * p);
-      const r1 = ctx.addon.setMap(set, a.src, null, true);
-      const r2 = r1.code === 0 ? ctx.addon.setMap(set, b.src, null, true) : r1;
+      const r1 = ctx.addon.setMap(set, a.src, partConfig(ctx, 2 * p), true);
+      const r2 = r1.code === 0 ? ctx.addon.setMap(set, b.src, partConfig(ctx, 2 * p), true) : r1;
       let failure: string | undefined;
       for (const d of [r1.descriptor, r2.descriptor]) {
         if (r2.code === 0 && d && (d.addr < base || d.addr + d.size > base + BigInt(8 * p)))
@@ -525,6 +568,7 @@ const cases: CaseDef[] = [
     key: 'pmemset_map/mapping retrievable by iteration and address#1',
     situation:
       'two parts (no coalescing): first/next find two part maps, by_address finds each, and the data written through one is read back',
+    fixtures: 'devdax',
     run: (ctx) => {
       const p = page(ctx);
       const { set } = newSet(ctx);

@@ -37,8 +37,9 @@ export const E = {
   },
 };
 
+/** the unit a part is sized and placed in: the page, or on device DAX the device's alignment (ctx.unit) */
 export function page(ctx: CaseContext): number {
-  return ctx.caps.pageSize;
+  return ctx.unit;
 }
 
 /** the outcome of a function that returns no value: nothing to compare but what the case checked */

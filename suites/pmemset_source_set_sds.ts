@@ -17,6 +17,7 @@ const cases: CaseDef[] = [
   {
     key: `${FN}/RETURN VALUE#1`,
     situation: 'set an SDS initialised as PMEMSET_SDS_INITIALIZE() does on a file source',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { src } = fileSource(ctx, page(ctx));
       return { observed: observed(`${FN}(file source)`, ctx.addon.setSourceSetSds(src, {})), permitted: ['0'] };
@@ -25,6 +26,7 @@ const cases: CaseDef[] = [
   {
     key: `${FN}/PMEMSET_E_SDS_ALREADY_SET#1`,
     situation: 'set an SDS twice on the same source',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { src } = fileSource(ctx, page(ctx));
       const first = ctx.addon.setSourceSetSds(src, {});
@@ -37,6 +39,7 @@ const cases: CaseDef[] = [
     situation:
       'in a forked child whose heap is exhausted (every malloc fails): set an SDS on a file source; when that returns 0, set it again: PMEMSET_E_SDS_ALREADY_SET shows the first call stored it',
     note: "PMDK's libpmemset duplicated the SDS (pmemset_sds_duplicate), an allocation that fails here; native/libpmemset keeps the caller's struct and allocates nothing, so 0 is permitted too, but only when the SDS really was stored: a call that returns 0 and stored nothing swallowed its failure.",
+    fixtures: 'devdax',
     run: (ctx) => {
       if (/libasan/.test(process.env.LD_PRELOAD ?? ''))
         return {
@@ -64,6 +67,7 @@ const cases: CaseDef[] = [
   {
     key: `${FN}/part state returned by pmemset_map#1`,
     situation: 'a source with SDS mapped: *state_ptr holds one part state afterwards',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { src } = fileSource(ctx, page(ctx));
       const s = ctx.addon.setSourceSetSds(src, {});

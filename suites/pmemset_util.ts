@@ -7,7 +7,16 @@ import path from 'node:path';
 import { mustConstant } from '../runner/core/constants.js';
 import type { PmemSet, Reservation, SetConfig, SetMapConfig, SetSource } from '../runner/core/native.js';
 import type { CaseContext, Outcome } from './framework.js';
-import { check, C, config as pmem2Config, observed, reservation } from './pmem2_util.js';
+import {
+  check,
+  C,
+  fileSource as pmem2FileSource,
+  config as pmem2Config,
+  observed,
+  readMedium,
+  reservation,
+  sourceFromFd,
+} from './pmem2_util.js';
 
 export const S = {
   get NONE() {
@@ -71,20 +80,41 @@ export function newSet(ctx: CaseContext, o: SetOptions = {}): { set: PmemSet; cf
   return { set, cfg, ...(log !== undefined ? { log } : {}) };
 }
 
-/** the path of a fresh file of `size` bytes in the fixture, not held open */
+/**
+ * the path of a fresh file of `size` bytes in the fixture, not held open; on
+ * device DAX the device itself (its contents are the fixture's to destroy),
+ * whose size is the namespace's, not `size`
+ */
 export function closedFile(ctx: CaseContext, size: number): string {
-  const f = ctx.file(size);
+  const f = ctx.medium(size);
   fs.closeSync(f.fd);
   return f.path;
 }
 
-/** a file source over a fresh file of `size` bytes in the fixture; deleted at the end unless the case deletes it itself */
-export function fileSource(ctx: CaseContext, size: number, o: { caseDeletes?: boolean } = {}): { src: SetSource; path: string } {
-  const file = closedFile(ctx, size);
-  const r = ctx.addon.setSourceFromFile(file);
-  check(`pmemset_source_from_file(${file})`, r);
+/**
+ * a file source over a fresh file of `size` bytes in the fixture, or on
+ * device DAX over the device (`size` then the device's whole size); deleted
+ * at the end unless the case deletes it itself
+ */
+export function fileSource(
+  ctx: CaseContext,
+  size: number,
+  o: { caseDeletes?: boolean } = {},
+): { src: SetSource; path: string; size: number; device: boolean } {
+  const f = ctx.medium(size);
+  fs.closeSync(f.fd);
+  const r = ctx.addon.setSourceFromFile(f.path);
+  check(`pmemset_source_from_file(${f.path})`, r);
   if (!o.caseDeletes) ctx.defer(() => void ctx.addon.setSourceDelete(r.source!));
-  return { src: r.source!, path: file };
+  return { src: r.source!, path: f.path, size: f.size, device: f.device };
+}
+
+/** readSource -- bytes [offset, offset + len) of a fileSource's file, or of its device DAX through a fresh pmem2 map (no read(2) there) */
+export function readSource(ctx: CaseContext, f: { path: string; device: boolean }, offset: number, len: number): Buffer {
+  if (!f.device) return fs.readFileSync(f.path).subarray(offset, offset + len);
+  const fd = fs.openSync(f.path, 'r+');
+  ctx.defer(() => fs.closeSync(fd));
+  return readMedium(ctx, { fd, src: sourceFromFd(ctx, fd), device: true }, offset, len);
 }
 
 export function xsource(ctx: CaseContext, file: string, flags: bigint | number) {
@@ -125,20 +155,25 @@ export function newFilePath(ctx: CaseContext, name: string): string {
   return path.join(ctx.fixture.directory(), `${name}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
 }
 
-/** a reservation of 4 pages holding a first 1-page part at offset 0 and a pmem2 mapping right after it */
+/**
+ * partConfig -- the map config of a part of `len` bytes of a fileSource:
+ * none on a file of that size (the whole source), the device's first `len`
+ * bytes on device DAX, whose source is the whole device
+ */
+export function partConfig(ctx: CaseContext, len: number): SetMapConfig | null {
+  return ctx.caps.devdax ? mapConfig(ctx, { length: len }) : null;
+}
+
+/** a reservation of 4 units holding a first 1-unit part at offset 0 and a pmem2 mapping right after it (on device DAX, both of the device) */
 export function blockedAfterFirstPart(ctx: CaseContext) {
-  const p = ctx.caps.pageSize;
+  const p = ctx.unit;
   const rsv = reservation(ctx, 4 * p);
   const { set } = newSet(ctx, { reservation: rsv, coalescing: S.FULL });
   const first = fileSource(ctx, p);
-  check('pmemset_map(first part)', ctx.addon.setMap(set, first.src, null, false));
-  // occupy the page right after the first part with a libpmem2 mapping
-  const f = ctx.file(p);
-  ctx.defer(() => fs.closeSync(f.fd));
-  const s2 = ctx.addon.sourceFromFd(f.fd);
-  check('pmem2_source_from_fd', s2);
-  ctx.defer(() => void ctx.addon.sourceDelete(s2.source!));
-  const m = ctx.addon.mapNew(pmem2Config(ctx, { reservation: rsv, reservationOffset: p }), s2.source!);
+  check('pmemset_map(first part)', ctx.addon.setMap(set, first.src, partConfig(ctx, p), false));
+  // occupy the unit right after the first part with a libpmem2 mapping
+  const s2 = pmem2FileSource(ctx, p);
+  const m = ctx.addon.mapNew(pmem2Config(ctx, { reservation: rsv, reservationOffset: p, length: p }), s2.src);
   check('pmem2_map_new(right after the first part)', m);
   ctx.defer(() => void ctx.addon.mapDelete(m.map!));
   return { set, rsv };
