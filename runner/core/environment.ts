@@ -31,8 +31,56 @@ export function debianVersion(pkg: string): string | undefined {
 }
 
 /**
+ * Directories Debian packages never install into (Policy 9.1: /usr/local,
+ * /home, /tmp, /root, /srv, /mnt, /media, /run, /var/tmp are the admin's or
+ * volatile): a build there is a maintainer's own, and no package list need
+ * be searched for it.
+ */
+const NEVER_PACKAGED = ['/usr/local/', '/home/', '/tmp/', '/root/', '/srv/', '/mnt/', '/media/', '/run/', '/var/tmp/'];
+const DPKG_INFO = '/var/lib/dpkg/info';
+
+/**
+ * ownerPackage -- the package (as "name:arch") whose file list holds `file`,
+ * or undefined. The lists named after the file's own stem are read first
+ * (libpmem2.so.1.0.0 -> libpmem2*.list: the library, its -debug and -dev):
+ * `dpkg-query -S` reads all of them, about 900 files, which takes a TCG guest
+ * reading the host's root over 9p 25 s before its first case. Only when no
+ * such list names the file does dpkg-query search them all, so the answer is
+ * the one dpkg would give.
+ */
+export function ownerPackage(file: string, infoDir = DPKG_INFO): string | undefined {
+  if (NEVER_PACKAGED.some((d) => file.startsWith(d))) return undefined;
+  const stem = path.basename(file).split('.so')[0]!;
+  let lists: string[] = [];
+  try {
+    lists = fs.readdirSync(infoDir).filter((f) => f.endsWith('.list') && stem.length > 0 && f.startsWith(stem));
+  } catch {
+    // no dpkg database here: dpkg-query says so below
+  }
+  for (const l of lists.sort()) {
+    try {
+      if (fs.readFileSync(path.join(infoDir, l), 'utf8').split('\n').includes(file)) return l.slice(0, -'.list'.length);
+    } catch {
+      // an unreadable list is dpkg-query's to judge
+    }
+  }
+  try {
+    return (
+      execFileSync('dpkg-query', ['-S', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+        .split('\n')[0]
+        ?.split(':')
+        .slice(0, -1)
+        .join(':')
+        .trim() || undefined
+    );
+  } catch {
+    return undefined; // not a packaged file
+  }
+}
+
+/**
  * buildVersion -- the version of a library build, however it was named:
- * the Debian package that owns the file (dpkg -S on the resolved path),
+ * the Debian package that owns the file (its list, on the resolved path),
  * else the file's own version suffix (libpmem2.so.1.0.0 from a source
  * tree), else undefined. The same library gives the same answer by soname
  * and by path.
@@ -40,18 +88,9 @@ export function debianVersion(pkg: string): string | undefined {
 export function buildVersion(nameOrPath: string): string | undefined {
   const file = resolveSoname(nameOrPath);
   if (!file.includes('/')) return undefined;
-  try {
-    const owner = execFileSync('dpkg-query', ['-S', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
-      .split('\n')[0]
-      ?.split(':')
-      .slice(0, -1)
-      .join(':')
-      .trim();
-    const v = owner ? debianVersion(owner) : undefined;
-    if (v) return v;
-  } catch {
-    // not a packaged file
-  }
+  const owner = ownerPackage(file);
+  const v = owner ? debianVersion(owner) : undefined;
+  if (v) return v;
   const m = /\.so\.(\d+(?:\.\d+)*)$/.exec(path.basename(file));
   return m ? `${path.basename(file)} (not from a package)` : undefined;
 }
