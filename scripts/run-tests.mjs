@@ -46,7 +46,11 @@ for (const [name, cmd, args] of [
 // of pmem2_map_from_existing/usable without pmem2_map_new#1 passes alone,
 // and interrupt.test.ts's kill -9 case, which fails alone too on a machine
 // where other checkouts' runs sweep the killed run's leftover first.
+// A file's tests run one after another, two files at once, in node's sorted order: the NVDIMM
+// guest's full-suite test (308 s in CI at light load) has a file of its own, so it runs beside the
+// other emulated modes (175 s) and then the namespace job (255 s), not before them.
 const GUEST_FILES = [
+  'dist/fixtures/emulated-nvdimm.test.js',
   'dist/fixtures/emulated.test.js',
   'dist/fixtures/namespace.test.js',
   'dist/runner/engine/durability/durability.test.js',
