@@ -9,6 +9,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_config_new/RETURN VALUE#1',
     situation: 'pmemset_config_new',
+    fixtures: 'devdax',
     note: 'The clause also says *cfg is set to NULL on failure; the addon passes a variable holding NULL, so only the success path is judged.',
     run: (ctx) => {
       const r = ctx.addon.setConfigNew();
@@ -19,6 +20,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_config_delete/RETURN VALUE#1',
     situation: 'pmemset_config_delete of a config with a granularity and an event callback set',
+    fixtures: 'devdax',
     run: (ctx) => {
       const c = ctx.addon.setConfigNew();
       if (!c.config) return { observed: observed('pmemset_config_new', c), permitted: ['0'] };
@@ -31,11 +33,13 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_config_new/-ENOMEM#1',
     situation: 'in a forked child whose heap is exhausted (every malloc fails): pmemset_config_new',
+    fixtures: 'devdax',
     run: (ctx) => oomOutcome(ctx, 'pmemset_config_new', null),
   },
   {
     key: 'pmemset_config_delete/config pointer cleared#1',
     situation: 'pmemset_config_delete: *cfg is NULL afterwards',
+    fixtures: 'devdax',
     run: (ctx) => {
       const c = ctx.addon.setConfigNew();
       if (!c.config) return { observed: observed('pmemset_config_new', c), permitted: ['0'] };

@@ -2,25 +2,32 @@
  * pmemset_config_set_reservation(3).
  */
 import type { CaseDef, Suite } from './framework.js';
-import { hex, observed, reservation } from './pmem2_util.js';
-import { fileSource as fileSourceOf, newSet } from './pmemset_util.js';
-import { mapPart, page, voidOutcome } from './pmemset_page_util.js';
+import { check, hex, observed, reservation } from './pmem2_util.js';
+import { fileSource as fileSourceOf, newSet, partConfig } from './pmemset_util.js';
+import { page, voidOutcome } from './pmemset_page_util.js';
 
 const cases: CaseDef[] = [
   {
     key: 'pmemset_config_set_reservation/RETURN VALUE#1',
-    situation: 'set a 4-page reservation in a config, make the set and map a 1-page part',
+    situation:
+      'set a 4-page reservation in a config, make the set and map a 1-page part (on device DAX, pages are units and the part the first unit of the device)',
     note: 'The function returns no value: the case checks that the call is accepted and the set made from the config maps a part.',
+    fixtures: 'devdax',
     run: (ctx) => {
       const rsv = reservation(ctx, 4 * page(ctx));
       const { set } = newSet(ctx, { reservation: rsv });
-      const d = mapPart(ctx, set, page(ctx));
+      const { src } = fileSourceOf(ctx, page(ctx));
+      const m = ctx.addon.setMap(set, src, partConfig(ctx, page(ctx)), true);
+      check(`pmemset_map(${page(ctx)} bytes)`, m);
+      const d = m.descriptor!;
       return voidOutcome('pmemset_config_set_reservation(config, 4-page reservation)', undefined, { part: hex(d.addr) });
     },
   },
   {
     key: 'pmemset_config_set_reservation/every part mapped into the reservation#1',
-    situation: 'a set bound to an 8-page reservation: three parts (1, 2 and 3 pages) all land inside it',
+    situation:
+      'a set bound to an 8-page reservation: three parts (1, 2 and 3 pages) all land inside it (on device DAX, pages are units and each part the first units of the device)',
+    fixtures: 'devdax',
     run: (ctx) => {
       const p = page(ctx);
       const rsv = reservation(ctx, 8 * p);
@@ -30,7 +37,7 @@ const cases: CaseDef[] = [
       const parts = [];
       for (const n of [1, 2, 3]) {
         const { src } = fileSourceOf(ctx, n * p);
-        const r = ctx.addon.setMap(set, src, null, true);
+        const r = ctx.addon.setMap(set, src, partConfig(ctx, n * p), true);
         if (r.code !== 0) return { observed: observed(`pmemset_map(${n}-page part into the reservation)`, r), permitted: ['0'] };
         parts.push(r.descriptor!);
       }

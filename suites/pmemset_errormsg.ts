@@ -18,6 +18,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_errormsg/RETURN VALUE#1',
     situation: 'pmemset_errormsg right after pmemset_set_contiguous_part_coalescing(42) failed',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { code, msg } = failAndRead(ctx);
       if (code === 0) return { skip: 'pmemset_set_contiguous_part_coalescing(42) did not fail (see its suite)' };
@@ -28,6 +29,7 @@ const cases: CaseDef[] = [
     key: 'pmemset_errormsg/message thread-local#1',
     situation:
       'this thread fails pmemset_set_contiguous_part_coalescing(42); another thread fails pmemset_xsource_from_file (an undefined flag bit) and reads its message; a third thread reads its message without a failure; then this thread reads its own again',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { code, msg: before } = failAndRead(ctx);
       if (code === 0) return { skip: 'pmemset_set_contiguous_part_coalescing(42) did not fail (see its suite)' };
@@ -41,6 +43,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_errormsg/message never cleared#1',
     situation: 'a failed call, then successful ones (config new/delete, map config new/delete): the message is still there',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { code, msg } = failAndRead(ctx);
       if (code === 0) return { skip: 'pmemset_set_contiguous_part_coalescing(42) did not fail (see its suite)' };

@@ -9,6 +9,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_map_config_new/RETURN VALUE#1',
     situation: 'pmemset_map_config_new',
+    fixtures: 'devdax',
     note: 'Our library follows the synopsis (one argument), not the two-argument call of the libpmemset_shutdown_state(7) example (native/libpmemset/README.md, choice 2).',
     run: (ctx) => {
       const r = ctx.addon.setMapConfigNew();
@@ -19,6 +20,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_map_config_delete/RETURN VALUE#1',
     situation: 'pmemset_map_config_delete of a map config with offset and length set',
+    fixtures: 'devdax',
     run: (ctx) => {
       const c = ctx.addon.setMapConfigNew();
       if (!c.mapConfig) return { observed: observed('pmemset_map_config_new', c), permitted: ['0'] };
@@ -30,6 +32,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_map_config_new/-ENOMEM#1',
     situation: 'in a forked child whose heap is exhausted (every malloc fails): pmemset_map_config_new',
+    fixtures: 'devdax',
     run: (ctx) => oomOutcome(ctx, 'pmemset_map_config_new', null),
   },
 ];

@@ -4,10 +4,9 @@
  * page title, pmemset_map_config_set_offset (native/libpmemset/README.md,
  * choice 3), which the addon calls.
  */
-import fs from 'node:fs';
 import type { CaseContext, CaseDef, Suite } from './framework.js';
 import { check, observed } from './pmem2_util.js';
-import { fileSource, mapConfig, newSet } from './pmemset_util.js';
+import { fileSource, mapConfig, newSet, writeSource } from './pmemset_util.js';
 import { page } from './pmemset_page_util.js';
 
 const NOTE =
@@ -25,6 +24,7 @@ const cases: CaseDef[] = [
     key: 'pmemset_config_set_offset/RETURN VALUE#1',
     situation: 'offset of 1 page, and INT64_MAX (the largest offset the page allows)',
     note: NOTE,
+    fixtures: 'devdax',
     run: (ctx) => {
       const mc = freshMapConfig(ctx);
       const r = ctx.addon.setMapConfigSetOffset(mc, page(ctx));
@@ -39,6 +39,7 @@ const cases: CaseDef[] = [
     key: 'pmemset_config_set_offset/PMEMSET_E_OFFSET_OUT_OF_RANGE#1',
     situation: 'offset INT64_MAX + 1',
     note: NOTE,
+    fixtures: 'devdax',
     run: (ctx) => ({
       observed: observed('pmemset_map_config_set_offset(2^63)', ctx.addon.setMapConfigSetOffset(freshMapConfig(ctx), 1n << 63n)),
       permitted: ['PMEMSET_E_OFFSET_OUT_OF_RANGE'],
@@ -46,13 +47,14 @@ const cases: CaseDef[] = [
   },
   {
     key: 'pmemset_map_config_set_offset/mapping starts at the offset#1',
-    situation: 'a 2-page file with a marker at offset 1 page, mapped at offset 1 page: the part starts with the marker',
+    situation:
+      'a 2-page file with a marker at offset 1 page, mapped at offset 1 page: the part starts with the marker (on device DAX, pages are units: the marker is written at the second unit of the device)',
+    fixtures: 'devdax',
     run: (ctx) => {
       const p = page(ctx);
-      const { src, path } = fileSource(ctx, 2 * p);
-      const fd = fs.openSync(path, 'r+');
-      fs.writeSync(fd, 'marker at one page', p);
-      fs.closeSync(fd);
+      const f = fileSource(ctx, 2 * p);
+      const src = f.src;
+      writeSource(ctx, f, p, Buffer.from('marker at one page'));
       const { set } = newSet(ctx);
       const r = ctx.addon.setMap(set, src, mapConfig(ctx, { offset: p, length: p }), true);
       let failure: string | undefined;

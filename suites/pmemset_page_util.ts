@@ -10,7 +10,7 @@ import type { Descriptor, PartMap, PmemSet, SetEvent, SetSource } from '../runne
 import type { CaseContext, Outcome } from './framework.js';
 import type { PmemsetOomFunction } from '../runner/core/native_more.js';
 import type { SetConfig, Source } from '../runner/core/native.js';
-import { C, check, childOutcome, hex, OOM_HEADROOM } from './pmem2_util.js';
+import { C, check, childOutcome, fixtureGranularity, hex, OOM_HEADROOM } from './pmem2_util.js';
 import { fileSource, newSet } from './pmemset_util.js';
 
 export const E = {
@@ -171,6 +171,18 @@ export function effectiveGranularityFault(ctx: CaseContext, g: number | undefine
   if (g === undefined || ![C.BYTE, C.CACHE_LINE, C.PAGE].includes(g)) return 'unknown';
   if (!ctx.caps.mapSync && !ctx.caps.forcedGranularity && g !== C.PAGE) return 'no MAP_SYNC';
   return undefined;
+}
+
+/**
+ * grantedGranularityFault -- effectiveGranularityFault, and on device DAX a
+ * granularity the device does not grant: libpmem2 maps a device DAX
+ * CACHE_LINE (BYTE under eADR) without MAP_SYNC, never PAGE, so there the
+ * effective granularity of a PAGE set is the device's, not PAGE
+ */
+export function grantedGranularityFault(ctx: CaseContext, g: number | undefined): 'unknown' | 'no MAP_SYNC' | 'not granted' | undefined {
+  if (!ctx.caps.devdax) return effectiveGranularityFault(ctx, g);
+  if (g === undefined || ![C.BYTE, C.CACHE_LINE, C.PAGE].includes(g)) return 'unknown';
+  return fixtureGranularity(ctx).includes(g) ? undefined : 'not granted';
 }
 
 /**

@@ -10,10 +10,15 @@ import { oomOutcome, fdsIn, page, temporaryWithFd, umask } from './pmemset_page_
 
 const FN = 'pmemset_source_from_temporary';
 
+/** the fact that keeps the cases of a temporary file in the fixture's directory off a device DAX */
+const NO_DIRECTORY =
+  "pmemset_source_from_temporary makes a file in a directory; a device DAX has no directory (a device DAX fixture's directory is scratch space off the device)";
+
 const cases: CaseDef[] = [
   {
     key: `${FN}/RETURN VALUE#1`,
     situation: 'a temporary source in the fixture directory',
+    notOnDevdax: NO_DIRECTORY,
     run: (ctx) => {
       const r = ctx.addon.setSourceFromTemporary(ctx.fixture.directory());
       if (r.source) ctx.defer(() => void ctx.addon.setSourceDelete(r.source!));
@@ -24,6 +29,8 @@ const cases: CaseDef[] = [
     key: `${FN}/PMEMSET_E_INVALID_SOURCE_PATH#1`,
     situation: 'a directory path that does not exist',
     note: 'The NULL half of the clause cannot be provoked: the addon passes the path as a JS string.',
+    // no file is made, on any fixture: the verdict does not depend on the medium
+    fixtures: 'devdax',
     run: (ctx) => {
       const r = ctx.addon.setSourceFromTemporary(newFilePath(ctx, 'no-such-dir'));
       if (r.source) ctx.defer(() => void ctx.addon.setSourceDelete(r.source!));
@@ -33,6 +40,7 @@ const cases: CaseDef[] = [
   {
     key: `${FN}/PMEMSET_E_CANNOT_CREATE_TEMP_FILE#1`,
     situation: 'an existing directory where no file can be created, even by root: /proc',
+    fixtures: 'devdax',
     run: (ctx) => {
       const r = ctx.addon.setSourceFromTemporary('/proc');
       if (r.source) ctx.defer(() => void ctx.addon.setSourceDelete(r.source!));
@@ -42,11 +50,13 @@ const cases: CaseDef[] = [
   {
     key: `${FN}/-ENOMEM#1`,
     situation: "in a forked child whose heap is exhausted (every malloc fails): pmemset_source_from_temporary in the fixture's directory",
+    notOnDevdax: NO_DIRECTORY,
     run: (ctx) => oomOutcome(ctx, 'pmemset_source_from_temporary', ctx.fixture.directory()),
   },
   {
     key: `${FN}/created with mode 0600#1`,
     situation: 'a temporary source: the file it opened in the directory has mode 0600 and size 0',
+    notOnDevdax: NO_DIRECTORY,
     run: (ctx) => {
       const dir = ctx.fixture.directory();
       const t = temporaryWithFd(ctx, dir);
@@ -68,6 +78,7 @@ const cases: CaseDef[] = [
   {
     key: `${FN}/extended during pmemset_map#1`,
     situation: 'a temporary source mapped with a length of 2 pages: the file grows from 0 to 2 pages',
+    notOnDevdax: NO_DIRECTORY,
     run: (ctx) => {
       const dir = ctx.fixture.directory();
       const t = temporaryWithFd(ctx, dir);
@@ -85,6 +96,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_source_delete/temporary file closed on delete#1',
     situation: 'pmemset_source_delete of a temporary source with no part mapped: the descriptor of the temporary file is closed',
+    notOnDevdax: NO_DIRECTORY,
     run: (ctx) => {
       const dir = ctx.fixture.directory();
       const t = temporaryWithFd(ctx, dir);

@@ -15,7 +15,9 @@ import {
   observed,
   readMedium,
   reservation,
+  SetupError,
   sourceFromFd,
+  writeMedium,
 } from './pmem2_util.js';
 
 export const S = {
@@ -115,6 +117,18 @@ export function readSource(ctx: CaseContext, f: { path: string; device: boolean 
   const fd = fs.openSync(f.path, 'r+');
   ctx.defer(() => fs.closeSync(fd));
   return readMedium(ctx, { fd, src: sourceFromFd(ctx, fd), device: true }, offset, len);
+}
+
+/** writeSource -- writes `data` at `offset` of a fileSource's file, or of its device DAX through a fresh pmem2 map (no write(2) there), made durable */
+export function writeSource(ctx: CaseContext, f: { path: string; device: boolean }, offset: number, data: Buffer): void {
+  const fd = fs.openSync(f.path, 'r+');
+  ctx.defer(() => fs.closeSync(fd));
+  if (!f.device) {
+    const n = fs.writeSync(fd, data, 0, data.length, offset);
+    if (n !== data.length) throw new SetupError(`pwrite of ${data.length} bytes at ${offset} of ${f.path} wrote ${n}`);
+    return;
+  }
+  writeMedium(ctx, { fd, src: sourceFromFd(ctx, fd), device: true }, data, offset);
 }
 
 export function xsource(ctx: CaseContext, file: string, flags: bigint | number) {
