@@ -153,7 +153,7 @@ const cases: CaseDef[] = [
     situation: 'a part of a temporary source in a directory of a full 1 MiB filesystem, 4 MiB long',
     note: 'The 1.11 page names the flag PMEMSET_SOURCE_FILE_TRUNCATE_IF_NEEDED, which API 1.0 no longer has; the temporary-source half of the clause is what runs. Our header keeps PMEMSET_E_CANNOT_TRUNCATE_SOURCE_FILE as an alias of PMEMSET_E_CANNOT_GROW_SOURCE_FILE.',
     notOnDevdax:
-      'a device DAX cannot be truncated or grown: its size is fixed by its namespace, and the file this case grows on a full filesystem is a temporary file in a directory',
+      'a device DAX cannot be truncated: its size is fixed by its namespace (ftruncate(2) of a character device fails with EINVAL), and the file the clause truncates is a temporary file created in a directory',
     run: (ctx) => {
       const dir = ctx.caps.smallDirectory;
       if (!dir) return { skip: 'needs a small filesystem to fill (the fixture offers none)' };
