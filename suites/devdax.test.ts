@@ -22,6 +22,8 @@ import { suite as alignmentSuite } from './pmem2_source_alignment.js';
 import { suite as mapNewSuite } from './pmem2_map_new.js';
 import { suite as sizeSuite } from './pmem2_source_size.js';
 import { suite as pmemsetMapSuite } from './pmemset_map.js';
+import { suite as pmemsetPartMapSuite } from './pmemset_part_map.js';
+import { suite as pmemsetPersistSuite } from './pmemset_persist.js';
 import { DEFAULT_LIB } from '../runner/core/implementation.js';
 
 const MiB = 1024 * 1024;
@@ -172,4 +174,37 @@ test('device DAX: pmemset_map asks BYTE of a device (CACHE_LINE without MAP_SYNC
   assert.match(onFile.observed.at ?? '', /CACHE_LINE on a fixture that cannot give it/);
   // eADR: a device grants every granularity, nothing finer to ask
   assert.ok('skip' in runCase(pmemsetMapSuite, key, devdaxCaps({ persistenceDomain: 'cpu_cache' })));
+});
+
+test('device DAX: pmemset_persist reads the persisted bytes back from the device; a copy that stores nothing is a finding', {
+  skip: !pmemsetBuilt && 'our libpmemset is not built (make -C native/libpmemset)',
+}, () => {
+  real.pmemsetLoad(DEFAULT_LIB.libpmemset!);
+  const key = 'pmemset_persist/persisted data reaches the file#1';
+  // the stand-in is shared: clear the bytes the case writes, so a lie cannot read an earlier run's copy
+  const clear = () => {
+    const fd = fs.openSync(device, 'r+');
+    fs.writeSync(fd, Buffer.alloc(64), 0, 64, 512);
+    fs.closeSync(fd);
+  };
+  clear();
+  assert.equal(failure(runCase(pmemsetPersistSuite, key, devdaxCaps())), undefined);
+  clear();
+  const noStore = lying({ setMemcpy: (_set: unknown, dest: bigint) => dest });
+  assert.match(failure(runCase(pmemsetPersistSuite, key, devdaxCaps(), noStore)) ?? '', /the file holds "\\u0000/);
+});
+
+test('device DAX: a pmemset part of two units must be described as two units, not as the whole device', {
+  skip: !pmemsetBuilt && 'our libpmemset is not built (make -C native/libpmemset)',
+}, () => {
+  real.pmemsetLoad(DEFAULT_LIB.libpmemset!);
+  const key = 'pmemset_part_map/descriptor filled on success#1';
+  assert.equal(failure(runCase(pmemsetPartMapSuite, key, devdaxCaps())), undefined);
+  const wholeDevice = lying({
+    setPartMap: (...args: Parameters<Addon['setPartMap']>) => {
+      const r = real.setPartMap(...args);
+      return r.descriptor ? { ...r, descriptor: { ...r.descriptor, size: BigInt(8 * MiB) } } : r;
+    },
+  });
+  assert.match(failure(runCase(pmemsetPartMapSuite, key, devdaxCaps(), wholeDevice)) ?? '', /descriptor size 8388608, mapped 4194304/);
 });

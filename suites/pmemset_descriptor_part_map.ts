@@ -4,7 +4,7 @@
 import type { CaseDef, Suite } from './framework.js';
 import { hex } from './pmem2_util.js';
 import { newSet, S } from './pmemset_util.js';
-import { keep, labelled, mapPart, page, showDesc } from './pmemset_page_util.js';
+import { keep, labelled, mapSizedPart, page, showDesc } from './pmemset_page_util.js';
 
 const FN = 'pmemset_descriptor_part_map';
 
@@ -12,9 +12,10 @@ const cases: CaseDef[] = [
   {
     key: `${FN}/RETURN VALUE#1`,
     situation: 'the descriptor of the part map of one 2-page part: the address and size pmemset_map stored',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set } = newSet(ctx);
-      const d = mapPart(ctx, set, 2 * page(ctx));
+      const d = mapSizedPart(ctx, set, 2 * page(ctx));
       const pm = keep(ctx, ctx.addon.setFirstPartMap(set).partMap);
       if (!pm) return { skip: 'pmemset_first_part_map found no part map (see the pmemset_first_part_map suite)' };
       const got = ctx.addon.setDescriptorPartMap(pm);
@@ -27,11 +28,12 @@ const cases: CaseDef[] = [
   {
     key: `${FN}/address and size of the part map#1`,
     situation: 'FULL coalescing, two parts (1 and 2 pages): the descriptor covers the whole part map (3 pages from the first part)',
+    fixtures: 'devdax',
     run: (ctx) => {
       const p = page(ctx);
       const { set } = newSet(ctx, { coalescing: S.FULL });
-      const a = mapPart(ctx, set, p);
-      const b = mapPart(ctx, set, 2 * p);
+      const a = mapSizedPart(ctx, set, p);
+      const b = mapSizedPart(ctx, set, 2 * p);
       if (b.addr !== a.addr + a.size)
         return { skip: `the parts were not coalesced (${showDesc(a)}, ${showDesc(b)}); see the pmemset_map coalescing case` };
       const pm = keep(ctx, ctx.addon.setPartMapByAddress(set, b.addr).partMap);

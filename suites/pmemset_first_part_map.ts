@@ -6,12 +6,13 @@
 import type { CaseDef, Suite } from './framework.js';
 import { hex } from './pmem2_util.js';
 import { newSet } from './pmemset_util.js';
-import { keep, labelled, mapPart, page, showDesc } from './pmemset_page_util.js';
+import { keep, labelled, mapSizedPart, page, showDesc } from './pmemset_page_util.js';
 
 const cases: CaseDef[] = [
   {
     key: 'pmemset_first_part_map/RETURN VALUE#1',
     situation: 'pmemset_first_part_map of a set with no part: *pmap is NULL',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set } = newSet(ctx);
       const pm = keep(ctx, ctx.addon.setFirstPartMap(set).partMap);
@@ -26,9 +27,10 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_next_part_map/RETURN VALUE#1',
     situation: 'pmemset_next_part_map after the only part map of a set: *next is NULL',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set } = newSet(ctx);
-      mapPart(ctx, set, page(ctx));
+      mapSizedPart(ctx, set, page(ctx));
       const first = keep(ctx, ctx.addon.setFirstPartMap(set).partMap);
       if (!first) return labelled('pmemset_first_part_map(set with one part)', 'pmap NULL', 'pmap set');
       const next = keep(ctx, ctx.addon.setNextPartMap(set, first).partMap);
@@ -38,9 +40,10 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_first_part_map/reads the first mapping#1',
     situation: 'two parts mapped without coalescing: pmemset_first_part_map gives one of them',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set } = newSet(ctx);
-      const parts = [mapPart(ctx, set, page(ctx)), mapPart(ctx, set, 2 * page(ctx))];
+      const parts = [mapSizedPart(ctx, set, page(ctx)), mapSizedPart(ctx, set, 2 * page(ctx))];
       const pm = keep(ctx, ctx.addon.setFirstPartMap(set).partMap);
       if (!pm) return labelled('pmemset_first_part_map(two parts)', 'pmap NULL', 'a part map of the set');
       const d = ctx.addon.setDescriptorPartMap(pm);
@@ -56,9 +59,10 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_next_part_map/reads the mapping after cur#1',
     situation: 'two parts mapped without coalescing: next(first) gives the other part map, next of that gives NULL',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set } = newSet(ctx);
-      const parts = [mapPart(ctx, set, page(ctx)), mapPart(ctx, set, 2 * page(ctx))];
+      const parts = [mapSizedPart(ctx, set, page(ctx)), mapSizedPart(ctx, set, 2 * page(ctx))];
       const first = keep(ctx, ctx.addon.setFirstPartMap(set).partMap);
       if (!first) return labelled('pmemset_first_part_map(two parts)', 'pmap NULL', 'the other part map, then NULL');
       const d1 = ctx.addon.setDescriptorPartMap(first);

@@ -6,13 +6,13 @@
  */
 import type { CaseContext, CaseDef, Suite } from './framework.js';
 import { check, hex } from './pmem2_util.js';
-import { fileSource, newSet } from './pmemset_util.js';
+import { fileSource, newSet, partConfig } from './pmemset_util.js';
 import { E, labelled, page, showEvents } from './pmemset_page_util.js';
 
 function setWithPart(ctx: CaseContext, events = false) {
   const { set, log } = newSet(ctx, { events });
   const { src } = fileSource(ctx, page(ctx));
-  const m = ctx.addon.setMap(set, src, null, true);
+  const m = ctx.addon.setMap(set, src, partConfig(ctx, page(ctx)), true);
   check('pmemset_map', m);
   if (log !== undefined) ctx.addon.setEventsTake(log);
   return { set, base: m.descriptor!.addr, log };
@@ -33,6 +33,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_memmove/RETURN VALUE#1',
     situation: 'pmemset_memmove, pmemset_memcpy and pmemset_memset into a part each return pmemdest',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set, base } = setWithPart(ctx);
       const dst = base + 128n;
@@ -54,6 +55,7 @@ const cases: CaseDef[] = [
     key: 'pmemset_memmove/same result as memmove, memcpy and memset#1',
     situation:
       'memcpy 64 bytes, memmove them 5 bytes forward (overlapping), memset 16 bytes: the part holds what Buffer copy/copyWithin/fill leave',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set, base } = setWithPart(ctx);
       const dst = base + 256n;
@@ -77,12 +79,14 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_memmove/NODRAIN skips the drain#1',
     situation: 'pmemset_memcpy with PMEMSET_F_MEM_NODRAIN: the callback sees no DRAIN event',
+    fixtures: 'devdax',
     run: (ctx) => drainsAfter(ctx, E.NODRAIN, 'PMEMSET_F_MEM_NODRAIN'),
   },
   {
     key: 'pmemset_memmove/NOFLUSH implies NODRAIN#1',
     situation: 'pmemset_memcpy with PMEMSET_F_MEM_NOFLUSH: the callback sees no DRAIN event',
     note: 'pmemset_config_set_event_callback(3) says a DRAIN is fired whenever PMEMSET_F_MEM_NODRAIN is not passed; this page says NOFLUSH implies NODRAIN. The pages disagree for NOFLUSH alone; our library follows this page (native/libpmemset/README.md, choice 16).',
+    fixtures: 'devdax',
     run: (ctx) => drainsAfter(ctx, E.NOFLUSH, 'PMEMSET_F_MEM_NOFLUSH'),
   },
 ];

@@ -11,7 +11,7 @@ import type { CaseContext, Outcome } from './framework.js';
 import type { PmemsetOomFunction } from '../runner/core/native_more.js';
 import type { SetConfig, Source } from '../runner/core/native.js';
 import { C, check, childOutcome, fixtureGranularity, hex, OOM_HEADROOM } from './pmem2_util.js';
-import { fileSource, newSet } from './pmemset_util.js';
+import { fileSource, newSet, partConfig } from './pmemset_util.js';
 
 export const E = {
   get NODRAIN() {
@@ -63,6 +63,19 @@ export function labelled(at: string, seen: string, want: string, details?: Obser
 export function mapPart(ctx: CaseContext, set: PmemSet, size: number): Descriptor {
   const { src } = fileSource(ctx, size);
   const r = ctx.addon.setMap(set, src, null, true);
+  check(`pmemset_map(${size} bytes)`, r);
+  const d = r.descriptor!;
+  return d.size > BigInt(size) ? { addr: d.addr + d.size - BigInt(size), size: BigInt(size) } : d;
+}
+
+/**
+ * mapSizedPart -- mapPart with the part `size` bytes long on every fixture:
+ * on device DAX, whose source is the whole device, the device's first
+ * `size` bytes (partConfig) rather than all of it
+ */
+export function mapSizedPart(ctx: CaseContext, set: PmemSet, size: number): Descriptor {
+  const { src } = fileSource(ctx, size);
+  const r = ctx.addon.setMap(set, src, partConfig(ctx, size), true);
   check(`pmemset_map(${size} bytes)`, r);
   const d = r.descriptor!;
   return d.size > BigInt(size) ? { addr: d.addr + d.size - BigInt(size), size: BigInt(size) } : d;

@@ -1,12 +1,13 @@
 import type { Part, PmemSet, SetSource } from '../runner/core/native.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
-import { C, check, childOutcome, observed, OOM_HEADROOM, OOM_REQUEST, reservation } from './pmem2_util.js';
+import { C, check, childOutcome, fixtureGranularity, observed, OOM_HEADROOM, OOM_REQUEST, reservation } from './pmem2_util.js';
 import { blockedAfterFirstPart, fileSource, newSet, S, readOnlyPmem2Source } from './pmemset_util.js';
 
 const FN = 'pmemset_part_map';
 
+/** the unit a part is sized and placed in: the page, or on device DAX the device's alignment */
 function page(ctx: CaseContext): number {
-  return ctx.caps.pageSize;
+  return ctx.unit;
 }
 
 /** pmemset_part_new; the part is deleted at the end unless a map consumed it */
@@ -42,13 +43,20 @@ function partMap(
 
 function outOfMemory(ctx: CaseContext): Outcome {
   const { set } = newSet(ctx);
-  const { src } = fileSource(ctx, OOM_REQUEST);
-  const p = partNew(ctx, set, src, 0, OOM_REQUEST);
+  // a device DAX has its namespace's size: the part is the whole device, which must exceed the address space left
+  const size = ctx.caps.devdax ? (ctx.caps.devdaxSize ?? 0) : OOM_REQUEST;
+  if (ctx.caps.devdax && size <= OOM_HEADROOM)
+    return {
+      skip: `the device DAX holds ${size} bytes, not more than the ${OOM_HEADROOM} bytes of address space the child keeps: its mapping would fit`,
+      technique: 'rlimit:AS',
+    };
+  const { src } = fileSource(ctx, size);
+  const p = partNew(ctx, set, src, 0, size);
   check('pmemset_part_new', p);
   const r = ctx.addon.forkCall({ addressSpaceHeadroom: OOM_HEADROOM }, 'pmemset_part_map', p.part as Part);
   const permitted = ['PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE', '-ENOMEM', 'PMEMSET_E_INVALID_PMEM2_MAP'];
   return childOutcome(
-    `${FN}(1 GiB part) in a child with 64 MiB of address space left`,
+    `${FN}(${ctx.caps.devdax ? `whole device DAX, ${size} bytes` : '1 GiB part'}) in a child with 64 MiB of address space left`,
     r,
     permitted,
     'limit the address space',
@@ -60,46 +68,56 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_part_map/RETURN VALUE#1',
     situation: 'part_new over a 2-page file, then part_map',
+    fixtures: 'devdax',
     run: (ctx) => partMap(ctx, { size: 2 * page(ctx), len: 2 * page(ctx) }, ['0'], '2-page part'),
   },
   {
     key: 'pmemset_part_map/PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE#1',
     situation: 'in a child whose address-space limit (RLIMIT_AS) leaves 64 MiB free, map a 1 GiB part',
     note: 'With memory exhausted the page lists CANNOT_ALLOCATE_INTERNAL_STRUCTURE, -ENOMEM and INVALID_PMEM2_MAP without an order: all are permitted.',
+    fixtures: 'devdax',
     run: outOfMemory,
   },
   {
     key: 'pmemset_part_map/-ENOMEM#1',
     situation: 'in a child whose address-space limit (RLIMIT_AS) leaves 64 MiB free, map a 1 GiB part',
     note: 'Same situation as PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE#1.',
+    fixtures: 'devdax',
     run: outOfMemory,
   },
   {
     key: 'pmemset_part_map/PMEMSET_E_INVALID_OFFSET_VALUE#1',
     situation: 'a part at offset 2^63 (above INT64_MAX)',
+    fixtures: 'devdax',
     run: (ctx) => partMap(ctx, { size: page(ctx), off: 1n << 63n, len: page(ctx) }, ['PMEMSET_E_INVALID_OFFSET_VALUE'], 'offset 2^63'),
   },
   {
     key: 'pmemset_part_map/PMEMSET_E_GRANULARITY_NOT_SUPPORTED#1',
-    situation: 'a set requiring CACHE_LINE on a fixture without MAP_SYNC',
+    situation:
+      'a set requiring a finer granularity than the fixture gives (CACHE_LINE without MAP_SYNC, or BYTE where CACHE_LINE is the finest)',
     note: 'libpmem2 refuses with PMEM2_E_GRANULARITY_NOT_SUPPORTED; permitted beside the pmemset code.',
+    fixtures: 'devdax',
     run: (ctx) => {
       if (ctx.caps.forcedGranularity)
         return {
           skip: `granularity forced to ${ctx.caps.forcedGranularity} by PMEM2_FORCE_GRANULARITY: what the fixture can really give is masked`,
         };
-      if (ctx.caps.mapSync) return { skip: 'the fixture offers MAP_SYNC, so CACHE_LINE is supported' };
+      // one finer than the coarsest the fixture may give (a device DAX gives CACHE_LINE without MAP_SYNC, BYTE with eADR)
+      const coarsest = Math.max(...fixtureGranularity(ctx));
+      if (coarsest === C.BYTE) return { skip: 'the fixture grants every granularity (eADR)' };
+      const g = coarsest === C.PAGE ? C.CACHE_LINE : C.BYTE;
       return partMap(
         ctx,
-        { size: page(ctx), len: page(ctx), setOpts: { granularity: C.CACHE_LINE } },
+        { size: page(ctx), len: page(ctx), setOpts: { granularity: g } },
         ['PMEMSET_E_GRANULARITY_NOT_SUPPORTED', 'PMEM2_E_GRANULARITY_NOT_SUPPORTED'],
-        'CACHE_LINE without MAP_SYNC',
+        `${g === C.BYTE ? 'BYTE' : 'CACHE_LINE'} on a fixture that cannot give it`,
       );
     },
   },
   {
     key: 'pmemset_part_map/PMEMSET_E_INVALID_PMEM2_MAP#1',
     situation: 'a part of a pmemset source made from a libpmem2 source over a read-only descriptor',
+    fixtures: 'devdax',
     run: (ctx) => {
       const src = readOnlyPmem2Source(ctx);
       const { set } = newSet(ctx);
@@ -113,11 +131,13 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_part_map/PMEMSET_E_LENGTH_UNALIGNED#1',
     situation: 'a part of one page plus one byte',
+    fixtures: 'devdax',
     run: (ctx) => partMap(ctx, { size: 2 * page(ctx), len: page(ctx) + 1 }, ['PMEMSET_E_LENGTH_UNALIGNED'], 'length 1 page + 1'),
   },
   {
     key: 'pmemset_part_map/PMEMSET_E_CANNOT_COALESCE_PARTS#1',
     situation: 'FULL coalescing in a reservation where the page after the first part holds a libpmem2 mapping',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set } = blockedAfterFirstPart(ctx);
       return partMap(
@@ -132,6 +152,8 @@ const cases: CaseDef[] = [
     key: 'pmemset_part_map/PMEMSET_E_CANNOT_TRUNCATE_SOURCE_FILE#1',
     situation: 'a part of a temporary source in a directory of a full 1 MiB filesystem, 4 MiB long',
     note: 'The 1.11 page names the flag PMEMSET_SOURCE_FILE_TRUNCATE_IF_NEEDED, which API 1.0 no longer has; the temporary-source half of the clause is what runs. Our header keeps PMEMSET_E_CANNOT_TRUNCATE_SOURCE_FILE as an alias of PMEMSET_E_CANNOT_GROW_SOURCE_FILE.',
+    notOnDevdax:
+      'a device DAX cannot be truncated: its size is fixed by its namespace (ftruncate(2) of a character device fails with EINVAL), and the file the clause truncates is a temporary file created in a directory',
     run: (ctx) => {
       const dir = ctx.caps.smallDirectory;
       if (!dir) return { skip: 'needs a small filesystem to fill (the fixture offers none)' };
@@ -150,6 +172,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_part_map/PMEMSET_E_CANNOT_FIT_PART_MAP#1',
     situation: 'a set bound to a 1-page reservation, mapping a 2-page part',
+    fixtures: 'devdax',
     run: (ctx) => {
       const rsv = reservation(ctx, page(ctx));
       return partMap(
@@ -163,6 +186,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_part_map/part consumed on success#1',
     situation: 'a successful part_map sets *part_ptr to NULL and deletes the part; a failed one leaves it',
+    fixtures: 'devdax',
     run: (ctx) => {
       const p = page(ctx);
       const { set } = newSet(ctx);
@@ -183,6 +207,7 @@ const cases: CaseDef[] = [
   {
     key: 'pmemset_part_map/descriptor filled on success#1',
     situation: 'part_map of a 2-page part with a descriptor: address and size stored',
+    fixtures: 'devdax',
     run: (ctx) => {
       const p = page(ctx);
       const { set } = newSet(ctx);
@@ -205,6 +230,7 @@ const cases: CaseDef[] = [
     key: 'pmemset_part_map/coalescing maps right after the previous part#1',
     situation: 'FULL coalescing: two 1-page parts through the part API are contiguous',
     note: 'PMEMSET_E_CANNOT_COALESCE_PARTS is permitted only when the range after the first part is really occupied, as the page says: a library that maps the first part with no room reserved after it (PMDK 1.11.1) leaves that to the operating system, which "is not guaranteed" (pmemset_set_contiguous_part_coalescing(3)).',
+    fixtures: 'devdax',
     run: (ctx) => {
       const p = page(ctx);
       const { set } = newSet(ctx, { coalescing: S.FULL });

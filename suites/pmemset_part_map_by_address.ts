@@ -4,7 +4,7 @@
 import type { CaseDef, Suite } from './framework.js';
 import { hex, observed } from './pmem2_util.js';
 import { newSet } from './pmemset_util.js';
-import { keep, mapPart, page, showDesc } from './pmemset_page_util.js';
+import { keep, mapSizedPart, page, showDesc } from './pmemset_page_util.js';
 
 const FN = 'pmemset_part_map_by_address';
 
@@ -12,9 +12,10 @@ const cases: CaseDef[] = [
   {
     key: `${FN}/RETURN VALUE#1`,
     situation: 'the address of the first byte of a 2-page part',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set } = newSet(ctx);
-      const d = mapPart(ctx, set, 2 * page(ctx));
+      const d = mapSizedPart(ctx, set, 2 * page(ctx));
       const r = ctx.addon.setPartMapByAddress(set, d.addr);
       keep(ctx, r.partMap);
       return { observed: observed(`${FN}(first byte of the part)`, r), permitted: ['0'] };
@@ -23,11 +24,12 @@ const cases: CaseDef[] = [
   {
     key: `${FN}/PMEMSET_E_CANNOT_FIND_PART_MAP#1`,
     situation: 'the address of a part of another set (mapped memory, not in this set)',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set } = newSet(ctx);
-      mapPart(ctx, set, page(ctx));
+      mapSizedPart(ctx, set, page(ctx));
       const other = newSet(ctx).set;
-      const d = mapPart(ctx, other, page(ctx));
+      const d = mapSizedPart(ctx, other, page(ctx));
       const r = ctx.addon.setPartMapByAddress(set, d.addr);
       keep(ctx, r.partMap);
       return { observed: observed(`${FN}(address of another set's part)`, r), permitted: ['PMEMSET_E_CANNOT_FIND_PART_MAP'] };
@@ -36,9 +38,10 @@ const cases: CaseDef[] = [
   {
     key: `${FN}/part map contains addr#1`,
     situation: 'two parts (no coalescing): the last byte of each finds the part map that holds it',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set } = newSet(ctx);
-      const parts = [mapPart(ctx, set, page(ctx)), mapPart(ctx, set, 3 * page(ctx))];
+      const parts = [mapSizedPart(ctx, set, page(ctx)), mapSizedPart(ctx, set, 3 * page(ctx))];
       for (const d of parts) {
         const last = d.addr + d.size - 1n;
         const r = ctx.addon.setPartMapByAddress(set, last);

@@ -3,8 +3,8 @@
  */
 import type { CaseDef, Suite } from './framework.js';
 import { hex, observed } from './pmem2_util.js';
-import { blockedAfterFirstPart, fileSource, newSet, S } from './pmemset_util.js';
-import { byAddress, mapPart, page, partMaps, showDesc } from './pmemset_page_util.js';
+import { blockedAfterFirstPart, fileSource, newSet, partConfig, S } from './pmemset_util.js';
+import { byAddress, mapSizedPart, page, partMaps, showDesc } from './pmemset_page_util.js';
 
 const FN = 'pmemset_set_contiguous_part_coalescing';
 
@@ -12,6 +12,7 @@ const cases: CaseDef[] = [
   {
     key: `${FN}/RETURN VALUE#1`,
     situation: 'set each of NONE, OPPORTUNISTIC and FULL on a set',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set } = newSet(ctx);
       for (const [n, v] of [
@@ -28,6 +29,7 @@ const cases: CaseDef[] = [
   {
     key: `${FN}/PMEMSET_E_INVALID_COALESCING_VALUE#1`,
     situation: 'coalescing value 42',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set } = newSet(ctx);
       return {
@@ -39,10 +41,11 @@ const cases: CaseDef[] = [
   {
     key: `${FN}/NONE is the default#1`,
     situation: 'a set whose coalescing is never set maps two 1-page parts: iteration finds two part maps',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set } = newSet(ctx);
-      const a = mapPart(ctx, set, page(ctx));
-      const b = mapPart(ctx, set, page(ctx));
+      const a = mapSizedPart(ctx, set, page(ctx));
+      const b = mapSizedPart(ctx, set, page(ctx));
       const found = partMaps(ctx, set);
       const failure =
         found.length !== 2
@@ -59,6 +62,7 @@ const cases: CaseDef[] = [
     key: `${FN}/OPPORTUNISTIC falls back to NONE#1`,
     situation:
       'OPPORTUNISTIC in a reservation where the page after the first part holds a libpmem2 mapping: the second part maps elsewhere, as a part map of its own',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set } = blockedAfterFirstPart(ctx);
       const p = page(ctx);
@@ -66,7 +70,7 @@ const cases: CaseDef[] = [
       const o = ctx.addon.setSetContiguousPartCoalescing(set, S.OPPORTUNISTIC);
       if (o.code !== 0) return { observed: observed(`${FN}(OPPORTUNISTIC)`, o), permitted: ['0'] };
       const { src } = fileSource(ctx, p);
-      const r = ctx.addon.setMap(set, src, null, true);
+      const r = ctx.addon.setMap(set, src, partConfig(ctx, p), true);
       let failure: string | undefined;
       if (r.code === 0) {
         const found = partMaps(ctx, set);
@@ -85,10 +89,11 @@ const cases: CaseDef[] = [
     key: `${FN}/FULL fails when it cannot coalesce#1`,
     situation: 'FULL in a reservation where the page after the first part holds a libpmem2 mapping: the second mapping fails',
     note: 'pmemset_map(3) names the error of this situation: PMEMSET_E_CANNOT_COALESCE_PARTS.',
+    fixtures: 'devdax',
     run: (ctx) => {
       const { set } = blockedAfterFirstPart(ctx);
       const { src } = fileSource(ctx, page(ctx));
-      const r = ctx.addon.setMap(set, src, null, false);
+      const r = ctx.addon.setMap(set, src, partConfig(ctx, page(ctx)), false);
       return {
         observed: observed('pmemset_map(FULL, range after the previous part occupied)', r),
         permitted: ['PMEMSET_E_CANNOT_COALESCE_PARTS'],
@@ -99,12 +104,13 @@ const cases: CaseDef[] = [
     key: `${FN}/coalesced parts are one part map#1`,
     situation:
       'FULL: two 1-page parts; first/next find one part map of 2 pages, and by_address on the second part finds that same part map',
+    fixtures: 'devdax',
     run: (ctx) => {
       const p = page(ctx);
       const { set } = newSet(ctx, { coalescing: S.FULL });
-      const a = mapPart(ctx, set, p);
+      const a = mapSizedPart(ctx, set, p);
       const { src } = fileSource(ctx, p);
-      const r = ctx.addon.setMap(set, src, null, true);
+      const r = ctx.addon.setMap(set, src, partConfig(ctx, p), true);
       let failure: string | undefined;
       if (r.code === 0) {
         const found = partMaps(ctx, set);
