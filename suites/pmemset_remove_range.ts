@@ -99,7 +99,8 @@ const cases: CaseDef[] = [
       const b = mapSizedPart(ctx, set, p);
       if (b.addr !== a.addr + a.size)
         return { skip: `the parts were not coalesced (A ${showDesc(a)}, B ${showDesc(b)}); see the pmemset_map coalescing case` };
-      const msg = Buffer.from('part A');
+      // a fresh value each time: a device DAX keeps what an earlier case or run stored at the same place
+      const msg = Buffer.from(`part A ${process.pid} ${Date.now()}`);
       ctx.addon.setMemcpy(set, a.addr, msg, 0);
       const r = ctx.addon.setRemoveRange(set, b.addr + 100n, 1);
       let failure: string | undefined;
