@@ -9,15 +9,12 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
-import type { Clause } from '../runner/core/catalogue.js';
 import type { Addon } from '../runner/core/native.js';
 import { pmem2 } from '../runner/core/native.js';
-import type { Capabilities, Fixture } from '../fixtures/fixture.js';
-import type { CaseContext, Outcome, Suite } from './framework.js';
-import { makeFile, makeMedium } from './framework.js';
+import type { Capabilities } from '../fixtures/fixture.js';
+import type { Outcome, Suite } from './framework.js';
+import { lying, MiB, runStandInCase, standIn } from './devdax_standin.js';
 import { suite as alignmentSuite } from './pmem2_source_alignment.js';
 import { suite as mapNewSuite } from './pmem2_map_new.js';
 import { suite as sizeSuite } from './pmem2_source_size.js';
@@ -26,72 +23,18 @@ import { suite as pmemsetPartMapSuite } from './pmemset_part_map.js';
 import { suite as pmemsetPersistSuite } from './pmemset_persist.js';
 import { DEFAULT_LIB } from '../runner/core/implementation.js';
 
-const MiB = 1024 * 1024;
 const real = pmem2();
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmem-conform-devdax-test-'));
-process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-const device = path.join(dir, 'dax-standin');
-fs.writeFileSync(device, '');
-fs.truncateSync(device, 8 * MiB);
+const standin = standIn('pmem-conform-devdax-test-', real.pageSize());
+const { dir } = standin;
 
-/** the capabilities of the emulated NVDIMM's device DAX: 2 MiB alignment, 8 MiB here, memory_controller domain */
+/** the capabilities of the emulated NVDIMM's device DAX, memory_controller domain */
 function devdaxCaps(extra: Partial<Capabilities> = {}): Capabilities {
-  return {
-    dax: false,
-    mapSync: false,
-    devdax: true,
-    devdaxPath: device,
-    devdaxAlignment: 2 * MiB,
-    devdaxSize: 8 * MiB,
-    pageSize: real.pageSize(),
-    filesystem: 'tmpfs',
-    appendOnly: false,
-    persistenceDomain: 'memory_controller',
-    ...extra,
-  };
-}
-
-/** an addon answering as the real one, but for the functions in `lies` */
-function lying(lies: Partial<Record<keyof Addon, unknown>>): Addon {
-  return new Proxy(real, {
-    get(t, k) {
-      if (k in lies) return lies[k as keyof Addon];
-      const v = (t as unknown as Record<string | symbol, unknown>)[k];
-      return typeof v === 'function' ? v.bind(t) : v;
-    },
-  });
+  return standin.caps({ persistenceDomain: 'memory_controller', ...extra });
 }
 
 /** runCase -- one case of `suite` with its context built as runClause builds it, on `caps` */
 function runCase(suite: Suite, key: string, caps: Capabilities, addon: Addon = real): Outcome {
-  const def = suite.cases.find((c) => c.key === key);
-  assert.ok(def, `no case ${key}`);
-  const cleanups: (() => void)[] = [];
-  const fixture: Fixture = {
-    name: 'standin',
-    kind: caps.devdax ? 'devdax' : 'fsdax',
-    setup: async () => undefined,
-    capabilities: () => caps,
-    directory: () => dir,
-    teardown: async () => undefined,
-  };
-  const ctx: CaseContext = {
-    addon,
-    fixture,
-    caps,
-    impl: { name: 'libpmem2', path: 'libpmem2.so.1' } as CaseContext['impl'],
-    clause: { function: key.split('/')[0], name: key, page: suite.pages[0], version: 'test' } as unknown as Clause,
-    catalogue: [],
-    file: (size, o = {}) => makeFile(o.dir ?? dir, size, o.flags, o.mode),
-    unit: caps.devdax && caps.devdaxAlignment ? caps.devdaxAlignment : caps.pageSize,
-    medium: (size, o = {}) => makeMedium(dir, caps, size, o.flags),
-    defer: (fn) => cleanups.push(fn),
-  };
-  try {
-    return def.run(ctx);
-  } finally {
-    for (const fn of cleanups.reverse()) fn();
-  }
+  return runStandInCase(suite, key, { caps, addon, impl: { name: 'libpmem2', path: 'libpmem2.so.1' }, dir });
 }
 
 function failure(o: Outcome): string | undefined {
@@ -102,13 +45,13 @@ function failure(o: Outcome): string | undefined {
 test('device DAX: pmem2_source_size must be the size sysfs shows for the device', () => {
   const key = 'pmem2_source_size/RETURN VALUE#1';
   assert.equal(failure(runCase(sizeSuite, key, devdaxCaps())), undefined);
-  const lie = lying({ sourceSize: () => ({ code: 0, value: BigInt(4 * MiB) }) });
+  const lie = lying(real, { sourceSize: () => ({ code: 0, value: BigInt(4 * MiB) }) });
   assert.match(failure(runCase(sizeSuite, key, devdaxCaps(), lie)) ?? '', /\*size is 4194304; sysfs says the device holds 8388608/);
 });
 
 test("device DAX: pmem2_source_alignment must be the device's sysfs align, not the page size", () => {
   const key = 'pmem2_source_alignment/RETURN VALUE#1';
-  const truth = lying({ sourceAlignment: () => ({ code: 0, value: BigInt(2 * MiB) }) });
+  const truth = lying(real, { sourceAlignment: () => ({ code: 0, value: BigInt(2 * MiB) }) });
   assert.equal(failure(runCase(alignmentSuite, key, devdaxCaps(), truth)), undefined);
   // the real library sees a regular file and answers the page size: on a device that is the wrong answer
   assert.match(failure(runCase(alignmentSuite, key, devdaxCaps())) ?? '', /align attribute says 2097152/);
@@ -118,7 +61,7 @@ test('device DAX: a map coarser than the persistence domain grants (PAGE on a me
   const key = 'pmem2_map_new/new mapping stored in map_ptr#1';
   // the stand-in is a tmpfs file: the real library maps it PAGE, which a device DAX never is
   assert.match(failure(runCase(mapNewSuite, key, devdaxCaps())) ?? '', /says PAGE; the fixture gives CACHE_LINE/);
-  const cacheLine = lying({ mapGetStoreGranularity: () => 1 });
+  const cacheLine = lying(real, { mapGetStoreGranularity: () => 1 });
   assert.equal(failure(runCase(mapNewSuite, key, devdaxCaps(), cacheLine)), undefined);
   // eADR (persistence_domain cpu_cache): CACHE_LINE is now the coarser lie, BYTE the truth
   assert.match(
@@ -136,7 +79,7 @@ test('virtio-pmem (DAX without MAP_SYNC): a CACHE_LINE request must be refused, 
   assert.match(refused.observed.at ?? '', /CACHE_LINE on a fixture granting PAGE/);
   assert.equal(refused.observed.name, 'PMEM2_E_GRANULARITY_NOT_SUPPORTED');
   // a library that grants it anyway
-  const grants = lying({ mapNew: () => ({ code: 0, mapPtr: 'set' }) });
+  const grants = lying(real, { mapNew: () => ({ code: 0, mapPtr: 'set' }) });
   const granted = runCase(mapNewSuite, key, virtio, grants);
   assert.ok('observed' in granted);
   assert.equal(granted.observed.name, '0');
@@ -152,7 +95,7 @@ test('device DAX: a pmemset part mapped with map_cfg NULL is the whole device, a
   const key = 'pmemset_map/whole source when map_cfg is NULL#1';
   // the stand-in holds the device's 8 MiB: the part must be all of it, not the 3 units the case asks of a file
   assert.equal(failure(runCase(pmemsetMapSuite, key, devdaxCaps())), undefined);
-  const threeUnits = lying({
+  const threeUnits = lying(real, {
     setMap: (...args: Parameters<Addon['setMap']>) => {
       const r = real.setMap(...args);
       return r.descriptor ? { ...r, descriptor: { ...r.descriptor, size: BigInt(6 * MiB) } } : r;
@@ -181,16 +124,12 @@ test('device DAX: pmemset_persist reads the persisted bytes back from the device
 }, () => {
   real.pmemsetLoad(DEFAULT_LIB.libpmemset!);
   const key = 'pmemset_persist/persisted data reaches the file#1';
-  // the stand-in is shared: clear the bytes the case writes, so a lie cannot read an earlier run's copy
-  const clear = () => {
-    const fd = fs.openSync(device, 'r+');
-    fs.writeSync(fd, Buffer.alloc(64), 0, 64, 512);
-    fs.closeSync(fd);
-  };
+  // the stand-in is shared: zero it, so a lie cannot read an earlier run's copy
+  const clear = () => standin.reset();
   clear();
   assert.equal(failure(runCase(pmemsetPersistSuite, key, devdaxCaps())), undefined);
   clear();
-  const noStore = lying({ setMemcpy: (_set: unknown, dest: bigint) => dest });
+  const noStore = lying(real, { setMemcpy: (_set: unknown, dest: bigint) => dest });
   assert.match(failure(runCase(pmemsetPersistSuite, key, devdaxCaps(), noStore)) ?? '', /the file holds "\\u0000/);
 });
 
@@ -200,7 +139,7 @@ test('device DAX: a pmemset part of two units must be described as two units, no
   real.pmemsetLoad(DEFAULT_LIB.libpmemset!);
   const key = 'pmemset_part_map/descriptor filled on success#1';
   assert.equal(failure(runCase(pmemsetPartMapSuite, key, devdaxCaps())), undefined);
-  const wholeDevice = lying({
+  const wholeDevice = lying(real, {
     setPartMap: (...args: Parameters<Addon['setPartMap']>) => {
       const r = real.setPartMap(...args);
       return r.descriptor ? { ...r, descriptor: { ...r.descriptor, size: BigInt(8 * MiB) } } : r;

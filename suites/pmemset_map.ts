@@ -11,7 +11,7 @@ import { devdaxAttrDirs, fsdaxDevAttr, SYSFS_ATTR, sdsMapInChild } from './sysfs
 import { BAD_PAGES, FILE_PAGES, mapWithBadblocks, namespaceOf, SYSFS_BADBLOCKS, showRun } from './sysfs_badblocks.js';
 import { E } from './pmemset_page_util.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
-import { C, check, childOutcome, fixtureGranularity, observed, OOM_HEADROOM, OOM_REQUEST, reservation } from './pmem2_util.js';
+import { C, check, childOutcome, fixtureGranularity, observed, OOM_HEADROOM, reservation } from './pmem2_util.js';
 import {
   blockedAfterFirstPart,
   closedFile,
@@ -20,6 +20,7 @@ import {
   fileSource,
   mapConfig,
   newSet,
+  oomSource,
   S,
   temporarySource,
   readOnlyPmem2Source,
@@ -54,13 +55,9 @@ const OUT_OF_MEMORY = ['PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE', '-ENOMEM'
 function outOfMemory(ctx: CaseContext): Outcome {
   const { set } = newSet(ctx);
   // a device DAX has its namespace's size: the whole device is mapped, which must exceed the address space left
-  const size = ctx.caps.devdax ? (ctx.caps.devdaxSize ?? 0) : OOM_REQUEST;
-  if (ctx.caps.devdax && size <= OOM_HEADROOM)
-    return {
-      skip: `the device DAX holds ${size} bytes, not more than the ${OOM_HEADROOM} bytes of address space the child keeps: its mapping would fit`,
-      technique: 'rlimit:AS',
-    };
-  const { src } = fileSource(ctx, size);
+  const o = oomSource(ctx);
+  if ('outcome' in o) return o.outcome;
+  const { src, size } = o;
   return childOutcome(
     `${FN}(${ctx.caps.devdax ? `whole device DAX, ${size} bytes` : '1 GiB file'}) in a child with 64 MiB of address space left`,
     ctx.addon.forkCall({ addressSpaceHeadroom: OOM_HEADROOM }, 'pmemset_map', set, src, null),

@@ -1,7 +1,7 @@
 import type { Part, PmemSet, SetSource } from '../runner/core/native.js';
 import type { CaseContext, CaseDef, Outcome, Suite } from './framework.js';
-import { C, check, childOutcome, fixtureGranularity, observed, OOM_HEADROOM, OOM_REQUEST, reservation } from './pmem2_util.js';
-import { blockedAfterFirstPart, fileSource, newSet, S, readOnlyPmem2Source } from './pmemset_util.js';
+import { C, check, childOutcome, fixtureGranularity, observed, OOM_HEADROOM, reservation } from './pmem2_util.js';
+import { blockedAfterFirstPart, fileSource, newSet, oomSource, S, readOnlyPmem2Source } from './pmemset_util.js';
 
 const FN = 'pmemset_part_map';
 
@@ -44,13 +44,9 @@ function partMap(
 function outOfMemory(ctx: CaseContext): Outcome {
   const { set } = newSet(ctx);
   // a device DAX has its namespace's size: the part is the whole device, which must exceed the address space left
-  const size = ctx.caps.devdax ? (ctx.caps.devdaxSize ?? 0) : OOM_REQUEST;
-  if (ctx.caps.devdax && size <= OOM_HEADROOM)
-    return {
-      skip: `the device DAX holds ${size} bytes, not more than the ${OOM_HEADROOM} bytes of address space the child keeps: its mapping would fit`,
-      technique: 'rlimit:AS',
-    };
-  const { src } = fileSource(ctx, size);
+  const o = oomSource(ctx);
+  if ('outcome' in o) return o.outcome;
+  const { src, size } = o;
   const p = partNew(ctx, set, src, 0, size);
   check('pmemset_part_new', p);
   const r = ctx.addon.forkCall({ addressSpaceHeadroom: OOM_HEADROOM }, 'pmemset_part_map', p.part as Part);

@@ -10,6 +10,8 @@ import type { CaseContext, Outcome } from './framework.js';
 import {
   check,
   C,
+  OOM_HEADROOM,
+  OOM_REQUEST,
   fileSource as pmem2FileSource,
   config as pmem2Config,
   observed,
@@ -109,6 +111,24 @@ export function fileSource(
   check(`pmemset_source_from_file(${f.path})`, r);
   if (!o.caseDeletes) ctx.defer(() => void ctx.addon.setSourceDelete(r.source!));
   return { src: r.source!, path: f.path, size: f.size, device: f.device };
+}
+
+/**
+ * oomSource -- the source an out-of-memory case maps in a child left with
+ * OOM_HEADROOM of address space: a 1 GiB file, or on device DAX the whole
+ * device (its namespace's size), which must exceed the headroom; the
+ * outcome (a skip) when the device is too small to
+ */
+export function oomSource(ctx: CaseContext): { src: SetSource; size: number } | { outcome: Outcome } {
+  const size = ctx.caps.devdax ? (ctx.caps.devdaxSize ?? 0) : OOM_REQUEST;
+  if (ctx.caps.devdax && size <= OOM_HEADROOM)
+    return {
+      outcome: {
+        skip: `the device DAX holds ${size} bytes, not more than the ${OOM_HEADROOM} bytes of address space the child keeps: its mapping would fit`,
+        technique: 'rlimit:AS',
+      },
+    };
+  return { src: fileSource(ctx, size).src, size };
 }
 
 /** readSource -- bytes [offset, offset + len) of a fileSource's file, or of its device DAX through a fresh pmem2 map (no read(2) there) */
