@@ -14,7 +14,7 @@ import type { Addon } from '../runner/core/native.js';
 import { pmem2 } from '../runner/core/native.js';
 import type { Capabilities } from '../fixtures/fixture.js';
 import type { Outcome, Suite } from './framework.js';
-import { lying, MiB, runStandInCase, standIn } from './devdax_standin.js';
+import { lying, MiB, runStandInCase, standIn } from './devdax_testing.js';
 import { suite as alignmentSuite } from './pmem2_source_alignment.js';
 import { suite as mapNewSuite } from './pmem2_map_new.js';
 import { suite as sizeSuite } from './pmem2_source_size.js';

@@ -14,7 +14,7 @@ import { pmem2 } from '../runner/core/native.js';
 import { mustConstant } from '../runner/core/constants.js';
 import { DEFAULT_LIB } from '../runner/core/implementation.js';
 import type { Outcome, Suite } from './framework.js';
-import { lying, runStandInCase, standIn } from './devdax_standin.js';
+import { lying, runStandInCase, standIn } from './devdax_testing.js';
 import { suite as fromFileSuite } from './pmemset_source_from_file.js';
 import { suite as fromPmem2Suite } from './pmemset_source_from_pmem2.js';
 import { suite as granularitySuite } from './pmemset_get_store_granularity.js';
