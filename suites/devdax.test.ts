@@ -86,10 +86,10 @@ test('virtio-pmem (DAX without MAP_SYNC): a CACHE_LINE request must be refused, 
   assert.ok(!granted.permitted.includes('0'), 'success is not permitted on a PAGE-only fixture');
 });
 
-const pmemsetBuilt = fs.existsSync(DEFAULT_LIB.libpmemset!);
+const needsPmemset = !fs.existsSync(DEFAULT_LIB.libpmemset!) && 'our libpmemset is not built (make -C native/libpmemset)';
 
 test('device DAX: a pmemset part mapped with map_cfg NULL is the whole device, a part of a chosen size is a finding', {
-  skip: !pmemsetBuilt && 'our libpmemset is not built (make -C native/libpmemset)',
+  skip: needsPmemset,
 }, () => {
   real.pmemsetLoad(DEFAULT_LIB.libpmemset!);
   const key = 'pmemset_map/whole source when map_cfg is NULL#1';
@@ -105,7 +105,7 @@ test('device DAX: a pmemset part mapped with map_cfg NULL is the whole device, a
 });
 
 test('device DAX: pmemset_map asks BYTE of a device (CACHE_LINE without MAP_SYNC), CACHE_LINE of a PAGE-only file', {
-  skip: !pmemsetBuilt && 'our libpmemset is not built (make -C native/libpmemset)',
+  skip: needsPmemset,
 }, () => {
   real.pmemsetLoad(DEFAULT_LIB.libpmemset!);
   const key = 'pmemset_map/PMEMSET_E_GRANULARITY_NOT_SUPPORTED#1';
@@ -120,7 +120,7 @@ test('device DAX: pmemset_map asks BYTE of a device (CACHE_LINE without MAP_SYNC
 });
 
 test('device DAX: pmemset_persist reads the persisted bytes back from the device; a copy that stores nothing is a finding', {
-  skip: !pmemsetBuilt && 'our libpmemset is not built (make -C native/libpmemset)',
+  skip: needsPmemset,
 }, () => {
   real.pmemsetLoad(DEFAULT_LIB.libpmemset!);
   const key = 'pmemset_persist/persisted data reaches the file#1';
@@ -134,7 +134,7 @@ test('device DAX: pmemset_persist reads the persisted bytes back from the device
 });
 
 test('device DAX: a pmemset part of two units must be described as two units, not as the whole device', {
-  skip: !pmemsetBuilt && 'our libpmemset is not built (make -C native/libpmemset)',
+  skip: needsPmemset,
 }, () => {
   real.pmemsetLoad(DEFAULT_LIB.libpmemset!);
   const key = 'pmemset_part_map/descriptor filled on success#1';

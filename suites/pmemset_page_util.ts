@@ -52,30 +52,31 @@ export function labelled(at: string, seen: string, want: string, details?: Obser
   return { observed: { code: 0, name: seen, at, ...(details ? { details } : {}) }, permitted: [want], ...(failure ? { failure } : {}) };
 }
 
-/** pmemset_map of a fresh `size`-byte file source into `set`, with a descriptor; the setup must succeed */
 /**
- * mapPart -- maps a part of `size` bytes and says where it went. The pages
- * do not decide whether pmemset_map's descriptor of a coalesced part holds
- * the part or the part map it joined (see the pmemset_map coalescing case):
- * a descriptor longer than the part, a part map grown by it, gives the part
- * as its last `size` bytes.
+ * mapPart -- pmemset_map of a fresh `size`-byte file source into `set`
+ * (the setup must succeed), saying where the part went. The pages do not
+ * decide whether pmemset_map's descriptor of a coalesced part holds the
+ * part or the part map it joined (see the pmemset_map coalescing case): a
+ * descriptor longer than the part, a part map grown by it, gives the part
+ * as its last `size` bytes. On device DAX the source is the whole device,
+ * and so is the part.
  */
 export function mapPart(ctx: CaseContext, set: PmemSet, size: number): Descriptor {
-  const { src } = fileSource(ctx, size);
-  const r = ctx.addon.setMap(set, src, null, true);
-  check(`pmemset_map(${size} bytes)`, r);
-  const d = r.descriptor!;
-  return d.size > BigInt(size) ? { addr: d.addr + d.size - BigInt(size), size: BigInt(size) } : d;
+  return mapPartOf(ctx, set, size, false);
 }
 
 /**
  * mapSizedPart -- mapPart with the part `size` bytes long on every fixture:
- * on device DAX, whose source is the whole device, the device's first
- * `size` bytes (partConfig) rather than all of it
+ * on device DAX the device's first `size` bytes (partConfig) rather than
+ * all of it
  */
 export function mapSizedPart(ctx: CaseContext, set: PmemSet, size: number): Descriptor {
+  return mapPartOf(ctx, set, size, true);
+}
+
+function mapPartOf(ctx: CaseContext, set: PmemSet, size: number, sized: boolean): Descriptor {
   const { src } = fileSource(ctx, size);
-  const r = ctx.addon.setMap(set, src, partConfig(ctx, size), true);
+  const r = ctx.addon.setMap(set, src, sized ? partConfig(ctx, size) : null, true);
   check(`pmemset_map(${size} bytes)`, r);
   const d = r.descriptor!;
   return d.size > BigInt(size) ? { addr: d.addr + d.size - BigInt(size), size: BigInt(size) } : d;
