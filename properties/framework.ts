@@ -12,8 +12,9 @@ import type { Addon } from '../runner/core/native.js';
 import type { Implementation } from '../runner/core/implementation.js';
 import { isMissingFunction } from '../runner/core/partial.js';
 
-/** a known divergence's observedName that matches whatever the library answered */
-export const ANY_NAME = '*';
+import { ANY_NAME } from './known.js';
+
+export { ANY_NAME };
 
 /** a divergence the suites already reported in this run: the clause's key and what the library did (or ANY_NAME) */
 export interface KnownDivergence {

@@ -1,11 +1,11 @@
 /** pmem-conform list: the suites, fixtures and properties this build knows */
 import { FIXTURES, pmemOnThisMachine, REMOTE_FIXTURES } from '../../fixtures/index.js';
-import { PROPERTIES } from '../../properties/index.js';
 import { SUITES } from '../../suites/index.js';
 import { loadCatalogue } from '../catalogue/build.js';
 import { selectClauses } from '../engine/suites.js';
 
-export function list(): number {
+export async function list(): Promise<number> {
+  const { PROPERTIES } = await import('../../properties/index.js');
   console.log('suites:');
   const catalogue = loadCatalogue();
   // a run makes one case per clause of every copy of the suite's pages, per fixture: count those, not the definitions

@@ -234,7 +234,7 @@ export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     if (cmd === 'run') return await run(rest);
-    if (cmd === 'list') return list();
+    if (cmd === 'list') return await list();
     if (cmd === 'diff') return diff(rest);
     if (cmd === 'merge') return await merge(rest);
     if (cmd === 'repro') return repro(rest);

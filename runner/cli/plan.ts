@@ -16,7 +16,6 @@ import type { Fixture } from '../../fixtures/fixture.js';
 import { allFixtureSpecs, isRemoteSpec, makeFixture, makeRemote } from '../../fixtures/index.js';
 import type { Accel, RemoteFixture } from '../../fixtures/index.js';
 import { ACCELS } from '../../fixtures/index.js';
-import { PROPERTIES } from '../../properties/index.js';
 import type { PropertyDef } from '../../properties/framework.js';
 import { SUITES } from '../../suites/index.js';
 import type { Suite } from '../../suites/framework.js';
@@ -40,7 +39,7 @@ export async function buildPlan(values: RunOptions, argv: string[], addon: () =>
   const trials = values.trials !== undefined ? intOption('--trials', values.trials, 1, 10_000) : 2;
   // --replay re-runs one property's one situation: no suite runs with it
   const suites = values.replay !== undefined ? [] : selectSuites(values.suite);
-  const properties = selectProperties(values);
+  const properties = await selectProperties(values);
   const runs: ImplementationRun[] = impls
     .map((impl) => ({
       impl,
@@ -137,8 +136,10 @@ function propertyPages(p: PropertyDef): string[] {
  * properties that read one of the selected suites' pages and --grep those
  * whose name, title, page or functions contain the text, as it does clauses
  */
-function selectProperties(values: RunOptions): PropertyDef[] {
+async function selectProperties(values: RunOptions): Promise<PropertyDef[]> {
   if (values['suites-only']) return [];
+  // loaded only here: the properties bring fast-check, which a suites-only start need not compile
+  const { PROPERTIES } = await import('../../properties/index.js');
   if (values.property)
     return values.property.map((n) => {
       const pd = PROPERTIES.find((x) => x.name === n);

@@ -8,7 +8,7 @@ import type { CaseResult } from '../core/model.js';
 import type { Addon } from '../core/native.js';
 import type { Fixture } from '../../fixtures/fixture.js';
 import type { KnownDivergence, PropertyDef, PropertyResult } from '../../properties/framework.js';
-import { ANY_NAME } from '../../properties/framework.js';
+import { ANY_NAME } from '../../properties/known.js';
 import type { Implementation } from '../core/implementation.js';
 import { DEFAULT_LIB } from '../core/implementation.js';
 import type { Campaign, CampaignContext } from './campaign.js';
