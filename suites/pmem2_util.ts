@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { C, check, observed, SetupError } from '../runner/core/observe.js';
-import type { ChildResult, Config, Map as P2Map, Reservation, Source } from '../runner/core/native.js';
+import type { ChildResult, Config, Reservation, Source } from '../runner/core/native.js';
 import type { CaseContext, Outcome } from './framework.js';
 import { type GranularityName, grantedGranularity } from '../runner/core/granularity.js';
 
@@ -86,46 +86,37 @@ export function fileSource(
 }
 
 /**
- * throughMap -- runs `use` on a pmem2 map of [offset, offset + len) of the
- * device DAX source `src` (the range widened to the device's alignment),
- * with `at` the map offset of `offset`; the map is deleted afterwards. A
- * device DAX has no read(2)/write(2): its bytes are reached by mapping it.
+ * onDevice -- the bytes [offset, offset + len) of a device DAX, read, or
+ * written with `data`, through a plain mmap(2) the harness makes itself:
+ * a device has no read(2)/write(2), and reaching it through a pmem2 map
+ * would take the library under test as its own witness (and cost a
+ * pmem2_map_new, a walk of sysfs: a quarter of a second in the guest)
  */
-function throughMap<T>(ctx: CaseContext, src: Source, offset: number, len: number, use: (map: P2Map, at: number) => T): T {
-  const u = ctx.unit;
-  const lo = Math.floor(offset / u) * u;
-  const hi = Math.ceil((offset + len) / u) * u;
-  const r = ctx.addon.mapNew(config(ctx, { offset: lo, length: hi - lo }), src);
-  if (r.code !== 0 || !r.map) throw new SetupError(`pmem2_map_new(device DAX, offset ${lo}, length ${hi - lo}) returned ${r.code}`);
-  try {
-    return use(r.map, offset - lo);
-  } finally {
-    ctx.addon.mapDelete(r.map);
-  }
+function onDevice(ctx: CaseContext, fd: number, offset: number, len: number, data?: Buffer): Buffer {
+  const r = ctx.addon.deviceAccess(fd, offset, len, ctx.unit, data);
+  if (r.errno !== 0) throw new SetupError(`mmap of the device DAX at ${offset}, ${len} bytes: ${r.message ?? `errno ${r.errno}`}`);
+  return r.data ?? Buffer.alloc(0);
 }
 
-/** writeMedium -- puts `data` at `offset` of a fileSource's medium: pwrite(2) on a file, through a map of a device DAX */
-export function writeMedium(ctx: CaseContext, m: { fd: number; src: Source; device: boolean }, data: Buffer, offset: number): void {
+/** writeMedium -- puts `data` at `offset` of a fileSource's medium: pwrite(2) on a file, a plain map of a device DAX */
+export function writeMedium(ctx: CaseContext, m: { fd: number; device: boolean }, data: Buffer, offset: number): void {
   if (!m.device) {
     const n = fs.writeSync(m.fd, data, 0, data.length, offset);
     if (n !== data.length) throw new SetupError(`pwrite of ${data.length} bytes at ${offset} wrote ${n}`);
     return;
   }
-  throughMap(ctx, m.src, offset, data.length, (map, at) => {
-    ctx.addon.mapWrite(map, at, data);
-    ctx.addon.mapPersist(map, at, data.length);
-  });
+  onDevice(ctx, m.fd, offset, data.length, data);
 }
 
-/** readMedium -- the bytes [offset, offset + len) of a fileSource's medium: pread(2) of a file, a fresh map of a device DAX */
-export function readMedium(ctx: CaseContext, m: { fd: number; src: Source; device: boolean }, offset: number, len: number): Buffer {
+/** readMedium -- the bytes [offset, offset + len) of a fileSource's medium: pread(2) of a file, a plain map of a device DAX */
+export function readMedium(ctx: CaseContext, m: { fd: number; device: boolean }, offset: number, len: number): Buffer {
   if (!m.device) {
     const b = Buffer.alloc(len);
     const n = fs.readSync(m.fd, b, 0, len, offset);
     if (n !== len) throw new SetupError(`pread of ${len} bytes at ${offset} read ${n}`);
     return b;
   }
-  return throughMap(ctx, m.src, offset, len, (map, at) => Buffer.from(ctx.addon.mapRead(map, at, len)));
+  return onDevice(ctx, m.fd, offset, len);
 }
 
 export interface ConfigOptions {

@@ -18,7 +18,6 @@ import {
   readMedium,
   reservation,
   SetupError,
-  sourceFromFd,
   writeMedium,
 } from './pmem2_util.js';
 
@@ -131,15 +130,15 @@ export function oomSource(ctx: CaseContext): { src: SetSource; size: number } | 
   return { src: fileSource(ctx, size).src, size };
 }
 
-/** readSource -- bytes [offset, offset + len) of a fileSource's file, or of its device DAX through a fresh pmem2 map (no read(2) there) */
+/** readSource -- bytes [offset, offset + len) of a fileSource's file, or of its device DAX through a plain map (no read(2) there) */
 export function readSource(ctx: CaseContext, f: { path: string; device: boolean }, offset: number, len: number): Buffer {
   if (!f.device) return fs.readFileSync(f.path).subarray(offset, offset + len);
   const fd = fs.openSync(f.path, 'r+');
   ctx.defer(() => fs.closeSync(fd));
-  return readMedium(ctx, { fd, src: sourceFromFd(ctx, fd), device: true }, offset, len);
+  return readMedium(ctx, { fd, device: true }, offset, len);
 }
 
-/** writeSource -- writes `data` at `offset` of a fileSource's file, or of its device DAX through a fresh pmem2 map (no write(2) there), made durable */
+/** writeSource -- writes `data` at `offset` of a fileSource's file, or of its device DAX through a plain map (no write(2) there), synced */
 export function writeSource(ctx: CaseContext, f: { path: string; device: boolean }, offset: number, data: Buffer): void {
   const fd = fs.openSync(f.path, 'r+');
   ctx.defer(() => fs.closeSync(fd));
@@ -148,7 +147,7 @@ export function writeSource(ctx: CaseContext, f: { path: string; device: boolean
     if (n !== data.length) throw new SetupError(`pwrite of ${data.length} bytes at ${offset} of ${f.path} wrote ${n}`);
     return;
   }
-  writeMedium(ctx, { fd, src: sourceFromFd(ctx, fd), device: true }, data, offset);
+  writeMedium(ctx, { fd, device: true }, data, offset);
 }
 
 export function xsource(ctx: CaseContext, file: string, flags: bigint | number) {

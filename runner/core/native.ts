@@ -268,6 +268,8 @@ export interface Addon extends PmemsetAddon, MoreAddon {
   pageFlags(addr: Size): ErrnoResult & { present?: boolean; dirty?: boolean; writeback?: boolean };
   /** the file's extents (FS_IOC_FIEMAP, synced first): byte offsets in the file and on its block device */
   fileExtents(path: string): ErrnoResult & { extents?: FileExtent[] };
+  /** bytes of a device DAX (or any mappable fd) through a plain shared mmap(2) of the range widened to `align`; writes when `data` is given */
+  deviceAccess(fd: number, offset: Size, length: Size, align: Size, data?: Buffer): ErrnoResult & { data?: Buffer };
   forkCall(cond: ChildConditions, op: 'map_new', cfg: Config, src: Source): ChildResult;
   forkCall(cond: ChildConditions, op: 'reservation_new', addr: Size, size: Size): ChildResult;
   forkCall(cond: ChildConditions, op: 'pmemset_map', set: PmemSet, src: SetSource, mc: SetMapConfig | null): ChildResult;
