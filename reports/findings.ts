@@ -6,10 +6,10 @@
  * and over fixtures; a maintainer triages it once.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { CaseResult, RunResult } from '../runner/core/model.js';
 import { FAILING } from '../runner/core/model.js';
+import { PROJECT_ROOT } from '../runner/core/paths.js';
 import type { Baseline, BaselineEntry } from './baseline.js';
 import { compareWithBaseline } from './baseline.js';
 import { str } from './common.js';
@@ -179,12 +179,8 @@ export function differingCases(cases: readonly CaseResult[]): Set<CaseResult> {
   return out;
 }
 
-/** the project root, from dist/reports/findings.js (or reports/findings.ts) */
-const ROOT = (() => {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const up = resolve(here, '..');
-  return existsSync(join(up, 'package.json')) ? up : resolve(here, '../..');
-})();
+/** the project root, wherever this code runs from (dist/, the TypeScript itself, or the guest runtime's bundle) */
+const ROOT = PROJECT_ROOT;
 
 interface Where {
   file: string;

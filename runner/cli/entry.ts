@@ -16,5 +16,12 @@ for (const stream of [process.stdout, process.stderr]) stream.on('error', () => 
 
 // until the run has something to clean up, Ctrl-C just ends it (main is loaded after: that takes a while)
 exitEarlyOnSignal();
-const { main } = await import('./main.js');
-process.exitCode = await main(process.argv.slice(2));
+// no top-level await: the guest runtime bundles this file as CommonJS (fixtures/guest-bundle.ts)
+import('./main.js')
+  .then(async ({ main }) => {
+    process.exitCode = await main(process.argv.slice(2));
+  })
+  .catch((e: Error) => {
+    console.error(`pmem-conform: ${e.message}`);
+    process.exit(3);
+  });

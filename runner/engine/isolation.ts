@@ -66,7 +66,12 @@ export interface IsolationOptions {
   signal: AbortSignal;
 }
 
-const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.js');
+/** set in the guest runtime's bundle (fixtures/guest-bundle.ts): the worker's own bundle, started with its code cache */
+declare const PMEM_CONFORM_BUNDLED_WORKER: string | undefined;
+const WORKER =
+  typeof PMEM_CONFORM_BUNDLED_WORKER === 'string'
+    ? PMEM_CONFORM_BUNDLED_WORKER
+    : path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.js');
 
 let started = 0;
 

@@ -125,34 +125,51 @@ async function work(job: Job, offset: number): Promise<void> {
   }
 }
 
-// the parent's death ends the worker: the IPC channel closes with it, and a worker stuck in a library
-// call (which never sees the channel close) is killed by the kernel (PR_SET_PDEATHSIG)
-process.on('disconnect', () => process.exit(0));
-dieWithParent(loadAddon(), 'SIGKILL', Number(process.env[PARENT_PID_ENV] ?? process.ppid));
-// one task at a time: after each the worker says it is idle, and the parent either gives it the next job
-// of the same implementation (isolation.ts keeps it) or lets it go (the channel closes: 'disconnect' above)
-process.on('message', (m: { job: Job; offset: number } | { probe: Implementation }) => {
-  const task =
-    'probe' in m
-      ? (async () => {
-          try {
-            const addon = load({ impl: m.probe } as Job);
-            const opts = { addon, implementation: m.probe };
-            const builds =
-              m.probe.name === 'libpmemset'
-                ? [loadedBuild('libpmemset', opts), loadedBuild('libpmem2', opts)]
-                : [loadedBuild('libpmem2', opts)];
-            await send({ type: 'loaded', builds });
-          } catch (e) {
-            await send({ type: 'fatal', message: (e as Error).message });
-          }
-        })()
-      : work(m.job, m.offset);
-  task
-    .catch(async (e) => {
-      await send({ type: 'fatal', message: (e as Error).stack ?? String(e) }).catch(() => undefined);
-    })
-    // a task that failed leaves a worker not worth keeping: it goes, closing its own channel (the parent's
-    // 'close' counts on that); a whole one waits to be given the next job or let go
-    .finally(() => (fatalSent ? process.disconnect() : send({ type: 'idle' }).catch(() => process.exit(0))));
-});
+/** serve -- the worker's life: tasks from the parent, one at a time, until the parent lets it go or dies */
+function serve(): void {
+  // the parent's death ends the worker: the IPC channel closes with it, and a worker stuck in a library
+  // call (which never sees the channel close) is killed by the kernel (PR_SET_PDEATHSIG)
+  process.on('disconnect', () => process.exit(0));
+  dieWithParent(loadAddon(), 'SIGKILL', Number(process.env[PARENT_PID_ENV] ?? process.ppid));
+  // one task at a time: after each the worker says it is idle, and the parent either gives it the next job
+  // of the same implementation (isolation.ts keeps it) or lets it go (the channel closes: 'disconnect' above)
+  process.on('message', (m: { job: Job; offset: number } | { probe: Implementation }) => {
+    const task =
+      'probe' in m
+        ? (async () => {
+            try {
+              const addon = load({ impl: m.probe } as Job);
+              const opts = { addon, implementation: m.probe };
+              const builds =
+                m.probe.name === 'libpmemset'
+                  ? [loadedBuild('libpmemset', opts), loadedBuild('libpmem2', opts)]
+                  : [loadedBuild('libpmem2', opts)];
+              await send({ type: 'loaded', builds });
+            } catch (e) {
+              await send({ type: 'fatal', message: (e as Error).message });
+            }
+          })()
+        : work(m.job, m.offset);
+    task
+      .catch(async (e) => {
+        await send({ type: 'fatal', message: (e as Error).stack ?? String(e) }).catch(() => undefined);
+      })
+      // a task that failed leaves a worker not worth keeping: it goes, closing its own channel (the parent's
+      // 'close' counts on that); a whole one waits to be given the next job or let go
+      .finally(() => (fatalSent ? process.disconnect() : send({ type: 'idle' }).catch(() => process.exit(0))));
+  });
+}
+
+/**
+ * warmUp -- a worker started by hand (no channel to a parent) loads what its
+ * jobs load and ends: how the guest runtime's bundle gets a code cache that
+ * holds the suites' and properties' compiled code (fixtures/guest-bundle.ts)
+ */
+function warmUp(): void {
+  void Promise.all([import('../../suites/index.js'), import('../../properties/index.js'), import('./properties.js')]).then(() =>
+    process.exit(0),
+  );
+}
+
+if (process.send) serve();
+else warmUp();
