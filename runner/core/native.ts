@@ -270,6 +270,10 @@ export interface Addon extends PmemsetAddon, MoreAddon {
   fileExtents(path: string): ErrnoResult & { extents?: FileExtent[] };
   /** bytes of a device DAX (or any mappable fd) through a plain shared mmap(2) of the range widened to `align`; writes when `data` is given */
   deviceAccess(fd: number, offset: Size, length: Size, align: Size, data?: Buffer): ErrnoResult & { data?: Buffer };
+  /** mount(2) and umount2(2) themselves (MNT_DETACH when `detach`), without the exec of mount(8) */
+  mountFs(source: string, target: string, type: string, flags: number, data: string): ErrnoResult;
+  umountFs(target: string, detach: boolean): ErrnoResult;
+  MS_NOEXEC: number;
   forkCall(cond: ChildConditions, op: 'map_new', cfg: Config, src: Source): ChildResult;
   forkCall(cond: ChildConditions, op: 'reservation_new', addr: Size, size: Size): ChildResult;
   forkCall(cond: ChildConditions, op: 'pmemset_map', set: PmemSet, src: SetSource, mc: SetMapConfig | null): ChildResult;
