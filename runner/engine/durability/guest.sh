@@ -7,9 +7,9 @@
 #   DUR_FRESH   1: a fresh NVDIMM backing file: write labels, create the
 #               fsdax (256M) and sector/BTT (128M) namespaces, mkfs.ext4 both
 #   DUR_VERIFY_N  "VARIANT FS FILE SIZE SEED UPTO" (N = 1, 2): a trial of the
-#               previous boot (cut by a kill -9 of QEMU) to check: mount (journal
-#               replay), umount, e2fsck -fn, mount, pmc-durable verify >
-#               verify-N.txt, rm FILE; fsck-N.txt, fsck-rc-N
+#               previous boot (cut by a kill -9 of QEMU) to check: mount -o ro
+#               (journal replay), e2fsck -fn, pmc-durable verify > verify-N.txt,
+#               remount rw, rm FILE; fsck-N.txt, fsck-rc-N
 #   DUR_LIBPMEM2, DUR_LIBPMEMSET  the builds under test (--impl named them by
 #               path; the host copied them into the results share): the writer
 #               dlopens these paths (PMC_LIBPMEM2, PMC_LIBPMEMSET) and prints
@@ -23,7 +23,7 @@
 # sector namespace, no DAX: the page cache is in the way).
 # Without DUR_WRITE the guest syncs, unmounts and powers off.
 # shellcheck source=../../../scripts/guest/common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/guest/common.sh" || { echo "PMC FAIL no scripts/guest/common.sh in the project of $0"; exit 1; }
+. "${BASH_SOURCE[0]%/*}/../../../scripts/guest/common.sh" || { echo "PMC FAIL no scripts/guest/common.sh in the project of $0"; exit 1; }
 W="$PROJECT/build/durability/pmc-durable"
 [ -x "$W" ] || fail "no $W (make -C native/durability)"
 
@@ -60,33 +60,42 @@ fi
 echo "dax=$dax btt=$btt" > "$R/devices"
 event ready
 
-dev_of() { if [ "$1" = dax ]; then echo "/dev/$dax"; else echo "/dev/$btt"; fi; }
-opts_of() { if [ "$1" = dax ]; then echo "dax=always"; else echo "defaults"; fi; }
-mounted() { grep -q " /mnt/$1 " /proc/mounts; }
-mount_fs() { # fs
-  mounted "$1" && return 0
-  mkdir -p "/mnt/$1"
-  mount -o "$(opts_of "$1")" "$(dev_of "$1")" "/mnt/$1" 2> "$R/mount-$1.log" || fail "mount -o $(opts_of "$1") $(dev_of "$1"): $(cat "$R/mount-$1.log") $(dmesg | tail -3 | tr '\n' ' ')"
+# by name, not by a function's output: each $(...) forks
+declare -A DEV=([dax]="/dev/$dax" [btt]="/dev/$btt") OPTS=([dax]=dax=always [btt]=defaults)
+# which filesystems are mounted, kept here rather than read from /proc/mounts with grep (an exec each time)
+declare -A MOUNTED=()
+mkdir -p /mnt/dax /mnt/btt
+mount_fs() { # fs [extra options]
+  [ -n "${MOUNTED[$1]:-}" ] && return 0
+  local o
+  o="${OPTS[$1]}${2:+,$2}"
+  mount -o "$o" "${DEV[$1]}" "/mnt/$1" 2> "$R/mount-$1.log" || fail "mount -o $o ${DEV[$1]}: $(cat "$R/mount-$1.log") $(dmesg | tail -3 | tr '\n' ' ')"
+  MOUNTED[$1]=1
 }
 
 verify() { # N "VARIANT FS FILE SIZE SEED UPTO"
-  local n="$1" variant fs file size seed upto dev
+  local n="$1" variant fs file size seed upto rc
   read -r variant fs file size seed upto <<< "$2"
-  dev=$(dev_of "$fs")
-  # the first mount replays the journal the power cut left; fsck then checks the result
-  mount_fs "$fs"
-  umount "/mnt/$fs" || fail "umount /mnt/$fs"
-  e2fsck -fn "$dev" > "$R/fsck-$n.txt" 2>&1
-  echo $? > "$R/fsck-rc-$n"
-  event "fsck $n rc=$(cat "$R/fsck-rc-$n")"
-  mount_fs "$fs"
-  "$W" verify "/mnt/$fs/$file" "$size" "$seed" "$upto" > "$R/verify-$n.tmp" 2>&1
-  echo $? >> "$R/verify-$n.tmp"
-  mv "$R/verify-$n.tmp" "$R/verify-$n.txt"
+  # the first mount replays the journal the power cut left, read-only: recovery still writes the replayed
+  # blocks and marks it complete, so the device holds a clean filesystem that nothing writes while
+  # e2fsck -fn checks it and the verifier reads the file (one mount instead of mount, umount, mount)
+  mount_fs "$fs" ro
+  event "mounted $n"
+  e2fsck -fn "${DEV[$fs]}" > "$R/fsck-$n.txt" 2>&1
+  rc=$?
+  echo "$rc" > "$R/fsck-rc-$n"
+  event "fsck $n rc=$rc"
+  # PMCV end marks a complete verification; the exit code follows it
+  "$W" verify "/mnt/$fs/$file" "$size" "$seed" "$upto" > "$R/verify-$n.txt" 2>&1
+  echo $? >> "$R/verify-$n.txt"
+  event "checked $n"
+  # writable again for the next trial, whose file replaces this one
+  mount -o remount,rw "/mnt/$fs" 2> "$R/mount-$fs.log" || fail "mount -o remount,rw /mnt/$fs: $(cat "$R/mount-$fs.log")"
   rm -f "/mnt/$fs/$file"
-  event "checked $n $(grep -c ' ok$' "$R/verify-$n.txt") ok"
+  event "removed $n"
 }
-# the two trials live on different filesystems: both are checked at once (the guest has two vCPUs)
+# the two trials live on different filesystems: both are checked at once (while one waits on 9p or the
+# device, the other runs)
 for n in 1 2; do
   v="DUR_VERIFY_$n"
   [ -n "${!v:-}" ] && verify "$n" "${!v}" &
@@ -94,28 +103,36 @@ done
 wait
 for n in 1 2; do
   v="DUR_VERIFY_$n"
-  [ -z "${!v:-}" ] || [ -f "$R/verify-$n.txt" ] || fail "verification $n did not finish: $(tail -2 "$R/events" | tr '\n' ' ')"
+  [ -z "${!v:-}" ] && continue
+  [ -f "$R/verify-$n.txt" ] || fail "verification $n did not finish: $(tail -2 "$R/events" | tr '\n' ' ')"
+  # the subshell mounted it: this shell has to know
+  read -r variant fs _ <<< "${!v}"
+  MOUNTED[$fs]=1
 done
 event verified
 
-writers=0
+writers=()
 for n in 1 2; do
   w="DUR_WRITE_$n"
   [ -n "${!w:-}" ] || continue
   read -r variant fs file size seed pace <<< "${!w}"
   mount_fs "$fs"
-  writers=$((writers + 1))
+  writers+=("$n")
 done
-if [ "$writers" -gt 0 ]; then
+if [ ${#writers[@]} -gt 0 ]; then
   # everything before the trials is durable: the cut tests the trials alone
   sync
-  for n in 1 2; do
+  # both writers start before anything else runs: the cut waits for the slower one
+  for n in "${writers[@]}"; do
     w="DUR_WRITE_$n"
-    [ -n "${!w:-}" ] || continue
     read -r variant fs file size seed pace <<< "${!w}"
-    event "write $n $variant"
     PMC_TAG=$n PMC_LIBPMEM2="${DUR_LIBPMEM2:-}" PMC_LIBPMEMSET="${DUR_LIBPMEMSET:-}" \
       "$W" write "$variant" "/mnt/$fs/$file" "$size" "$seed" "${pace:-0}" &
+  done
+  for n in "${writers[@]}"; do
+    w="DUR_WRITE_$n"
+    read -r variant _ <<< "${!w}"
+    event "write $n $variant"
   done
   wait
   event "writers exited"
@@ -124,5 +141,5 @@ if [ "$writers" -gt 0 ]; then
   exit 0
 fi
 sync
-for fs in dax btt; do mounted "$fs" && umount "/mnt/$fs"; done
+for fs in dax btt; do [ -n "${MOUNTED[$fs]:-}" ] && umount "/mnt/$fs"; done
 exit 0
