@@ -5,7 +5,11 @@
 # /mnt/results/job.env:
 #   PROJECT     the project root (build/durability/pmc-durable lives there)
 #   DUR_FRESH   1: a fresh NVDIMM backing file: write labels, create the
-#               fsdax (256M) and sector/BTT (128M) namespaces, mkfs.ext4 both
+#               fsdax (256M) and sector/BTT (128M) namespaces, mkfs.ext4 both;
+#               0: the previous boot's backing file, or a copy of the one an
+#               earlier chain prepared (the host keeps it, keyed on this script)
+#   DUR_SNAPSHOT  1 (with DUR_FRESH): once prepared, sync, print "PMC prepared"
+#               and wait for the host to keep the image and write prepared-ack
 #   DUR_VERIFY_N  "VARIANT FS FILE SIZE SEED UPTO" (N = 1, 2): a trial of the
 #               previous boot (cut by a kill -9 of QEMU) to check: mount -o ro
 #               (journal replay), e2fsck -fn, pmc-durable verify > verify-N.txt,
@@ -56,6 +60,12 @@ if [ "${DUR_FRESH:-0}" = 1 ]; then
   for d in "$dax" "$btt"; do
     mkfs.ext4 -q -F -b 4096 "/dev/$d" > "$R/mkfs.log" 2>&1 || fail "mkfs.ext4 -b 4096 /dev/$d: $(tail -1 "$R/mkfs.log")"
   done
+  if [ "${DUR_SNAPSHOT:-0}" = 1 ]; then
+    # the host keeps this state of the pmem for the next chains' first boots: it copies the image while we wait
+    sync
+    event prepared
+    wait_for "$R/prepared-ack" 120 || fail "the host did not take the prepared image"
+  fi
 fi
 echo "dax=$dax btt=$btt" > "$R/devices"
 event ready
