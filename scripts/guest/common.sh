@@ -6,7 +6,6 @@ set -u
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8
 R=/mnt/results
 # bash builtins only: every fork and exec costs tens of milliseconds of a TCG vCPU, and an exec reads its binary over 9p
-up() { local u _; read -r u _ < /proc/uptime; echo "$u"; }
 event() { local u _; read -r u _ < /proc/uptime; echo "PMC $* $u"; echo "$u $*" >> "$R/events"; }
 fail() { echo "PMC FAIL $*"; echo "$*" > "$R/failure"; exit 1; }
 # shellcheck disable=SC1091

@@ -25,7 +25,8 @@
 #               writer has reached the acknowledgement it drew
 # FS is dax (ext4 -o dax=always on the fsdax namespace) or btt (ext4 on the
 # sector namespace, no DAX: the page cache is in the way).
-# Without DUR_WRITE the guest syncs, unmounts and powers off.
+# Without DUR_WRITE the host kills QEMU once it printed "PMC verified" (run by
+# hand, the guest syncs, unmounts and powers off).
 # shellcheck source=../../../scripts/guest/common.sh
 . "${BASH_SOURCE[0]%/*}/../../../scripts/guest/common.sh" || { echo "PMC FAIL no scripts/guest/common.sh in the project of $0"; exit 1; }
 W="$PROJECT/build/durability/pmc-durable"
