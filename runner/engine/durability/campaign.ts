@@ -6,7 +6,7 @@
  * never touched before, so blocks are allocated on fault) and prints an ack
  * after each record's persist returned; the host kills QEMU (kill -9) at a
  * seeded random moment, boots the guest again on the same backing file,
- * replays the journal, runs e2fsck -fn, mounts and checks every
+ * replays the journal (a read-only mount), runs e2fsck -fn and checks every
  * acknowledged record.
  *
  * Variants (clause ids durability:<variant>):

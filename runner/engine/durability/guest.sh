@@ -5,11 +5,15 @@
 # /mnt/results/job.env:
 #   PROJECT     the project root (build/durability/pmc-durable lives there)
 #   DUR_FRESH   1: a fresh NVDIMM backing file: write labels, create the
-#               fsdax (256M) and sector/BTT (128M) namespaces, mkfs.ext4 both
+#               fsdax (256M) and sector/BTT (128M) namespaces, mkfs.ext4 both;
+#               0: the previous boot's backing file, or a copy of the one an
+#               earlier chain prepared (the host keeps it, keyed on this script)
+#   DUR_SNAPSHOT  1 (with DUR_FRESH): once prepared, sync, print "PMC prepared"
+#               and wait for the host to keep the image and write prepared-ack
 #   DUR_VERIFY_N  "VARIANT FS FILE SIZE SEED UPTO" (N = 1, 2): a trial of the
-#               previous boot (cut by a kill -9 of QEMU) to check: mount (journal
-#               replay), umount, e2fsck -fn, mount, pmc-durable verify >
-#               verify-N.txt, rm FILE; fsck-N.txt, fsck-rc-N
+#               previous boot (cut by a kill -9 of QEMU) to check: mount -o ro
+#               (journal replay), e2fsck -fn, pmc-durable verify > verify-N.txt,
+#               remount rw, rm FILE; fsck-N.txt, fsck-rc-N
 #   DUR_LIBPMEM2, DUR_LIBPMEMSET  the builds under test (--impl named them by
 #               path; the host copied them into the results share): the writer
 #               dlopens these paths (PMC_LIBPMEM2, PMC_LIBPMEMSET) and prints
@@ -21,11 +25,16 @@
 #               writer has reached the acknowledgement it drew
 # FS is dax (ext4 -o dax=always on the fsdax namespace) or btt (ext4 on the
 # sector namespace, no DAX: the page cache is in the way).
-# Without DUR_WRITE the guest syncs, unmounts and powers off.
+# Without DUR_WRITE the host kills QEMU once it printed "PMC verified" (run by
+# hand, the guest syncs, unmounts and powers off).
 # shellcheck source=../../../scripts/guest/common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/guest/common.sh" || { echo "PMC FAIL no scripts/guest/common.sh in the project of $0"; exit 1; }
+. "${BASH_SOURCE[0]%/*}/../../../scripts/guest/common.sh" || { echo "PMC FAIL no scripts/guest/common.sh in the project of $0"; exit 1; }
 W="$PROJECT/build/durability/pmc-durable"
 [ -x "$W" ] || fail "no $W (make -C native/durability)"
+# mount, rm, mkdir and sync from the initramfs's static busybox: the host's mount loads five libraries over
+# 9p and takes ~330 ms of TCG per exec (libselinux, pcre2), busybox ~20 ms, and a boot runs six of them
+B=/proc/1/root/bin/busybox
+[ -x "$B" ] || fail "no busybox in the initramfs ($B)"
 
 # the namespaces' block devices from sysfs, not ndctl (no binary to load over 9p on every boot):
 # the fsdax one is pmemN (or pmemN.M), the sector (BTT) one ends in "s"
@@ -56,37 +65,53 @@ if [ "${DUR_FRESH:-0}" = 1 ]; then
   for d in "$dax" "$btt"; do
     mkfs.ext4 -q -F -b 4096 "/dev/$d" > "$R/mkfs.log" 2>&1 || fail "mkfs.ext4 -b 4096 /dev/$d: $(tail -1 "$R/mkfs.log")"
   done
+  if [ "${DUR_SNAPSHOT:-0}" = 1 ]; then
+    # the host keeps this state of the pmem for the next chains' first boots: it copies the image while we wait
+    "$B" sync
+    event prepared
+    wait_for "$R/prepared-ack" 120 || fail "the host did not take the prepared image"
+  fi
 fi
 echo "dax=$dax btt=$btt" > "$R/devices"
 event ready
 
-dev_of() { if [ "$1" = dax ]; then echo "/dev/$dax"; else echo "/dev/$btt"; fi; }
-opts_of() { if [ "$1" = dax ]; then echo "dax=always"; else echo "defaults"; fi; }
-mounted() { grep -q " /mnt/$1 " /proc/mounts; }
-mount_fs() { # fs
-  mounted "$1" && return 0
-  mkdir -p "/mnt/$1"
-  mount -o "$(opts_of "$1")" "$(dev_of "$1")" "/mnt/$1" 2> "$R/mount-$1.log" || fail "mount -o $(opts_of "$1") $(dev_of "$1"): $(cat "$R/mount-$1.log") $(dmesg | tail -3 | tr '\n' ' ')"
+# by name, not by a function's output: each $(...) forks
+declare -A DEV=([dax]="/dev/$dax" [btt]="/dev/$btt") OPTS=([dax]=dax=always [btt]=defaults)
+# which filesystems are mounted, kept here rather than read from /proc/mounts with grep (an exec each time)
+declare -A MOUNTED=()
+"$B" mkdir -p /mnt/dax /mnt/btt
+mount_fs() { # fs [extra options]
+  [ -n "${MOUNTED[$1]:-}" ] && return 0
+  local o
+  o="${OPTS[$1]}${2:+,$2}"
+  "$B" mount -t ext4 -o "$o" "${DEV[$1]}" "/mnt/$1" 2> "$R/mount-$1.log" || fail "mount -o $o ${DEV[$1]}: $(cat "$R/mount-$1.log") $(dmesg | tail -3 | tr '\n' ' ')"
+  MOUNTED[$1]=1
 }
 
 verify() { # N "VARIANT FS FILE SIZE SEED UPTO"
-  local n="$1" variant fs file size seed upto dev
+  local n="$1" variant fs file size seed upto rc
   read -r variant fs file size seed upto <<< "$2"
-  dev=$(dev_of "$fs")
-  # the first mount replays the journal the power cut left; fsck then checks the result
-  mount_fs "$fs"
-  umount "/mnt/$fs" || fail "umount /mnt/$fs"
-  e2fsck -fn "$dev" > "$R/fsck-$n.txt" 2>&1
-  echo $? > "$R/fsck-rc-$n"
-  event "fsck $n rc=$(cat "$R/fsck-rc-$n")"
-  mount_fs "$fs"
-  "$W" verify "/mnt/$fs/$file" "$size" "$seed" "$upto" > "$R/verify-$n.tmp" 2>&1
-  echo $? >> "$R/verify-$n.tmp"
-  mv "$R/verify-$n.tmp" "$R/verify-$n.txt"
-  rm -f "/mnt/$fs/$file"
-  event "checked $n $(grep -c ' ok$' "$R/verify-$n.txt") ok"
+  # the first mount replays the journal the power cut left, read-only: ext4 replays it even then (only
+  # "ro,noload" would not; Documentation/admin-guide/ext4.rst) and marks the recovery complete, so the
+  # device holds a clean filesystem that nothing writes while e2fsck -fn checks it (it warns that the
+  # device is mounted, and checks) and the verifier reads the file: one mount instead of mount, umount, mount
+  mount_fs "$fs" ro
+  event "mounted $n"
+  e2fsck -fn "${DEV[$fs]}" > "$R/fsck-$n.txt" 2>&1
+  rc=$?
+  echo "$rc" > "$R/fsck-rc-$n"
+  event "fsck $n rc=$rc"
+  # PMCV end marks a complete verification; the exit code follows it
+  "$W" verify "/mnt/$fs/$file" "$size" "$seed" "$upto" > "$R/verify-$n.txt" 2>&1
+  echo $? >> "$R/verify-$n.txt"
+  event "checked $n"
+  # writable again for the next trial, whose file replaces this one
+  "$B" mount -o remount,rw "/mnt/$fs" 2> "$R/mount-$fs.log" || fail "mount -o remount,rw /mnt/$fs: $(cat "$R/mount-$fs.log")"
+  "$B" rm -f "/mnt/$fs/$file"
+  event "removed $n"
 }
-# the two trials live on different filesystems: both are checked at once (the guest has two vCPUs)
+# the two trials live on different filesystems: both are checked at once (while one waits on 9p or the
+# device, the other runs)
 for n in 1 2; do
   v="DUR_VERIFY_$n"
   [ -n "${!v:-}" ] && verify "$n" "${!v}" &
@@ -94,28 +119,36 @@ done
 wait
 for n in 1 2; do
   v="DUR_VERIFY_$n"
-  [ -z "${!v:-}" ] || [ -f "$R/verify-$n.txt" ] || fail "verification $n did not finish: $(tail -2 "$R/events" | tr '\n' ' ')"
+  [ -z "${!v:-}" ] && continue
+  [ -f "$R/verify-$n.txt" ] || fail "verification $n did not finish: $(tail -2 "$R/events" | tr '\n' ' ')"
+  # the subshell mounted it: this shell has to know
+  read -r variant fs _ <<< "${!v}"
+  MOUNTED[$fs]=1
 done
 event verified
 
-writers=0
+writers=()
 for n in 1 2; do
   w="DUR_WRITE_$n"
   [ -n "${!w:-}" ] || continue
   read -r variant fs file size seed pace <<< "${!w}"
   mount_fs "$fs"
-  writers=$((writers + 1))
+  writers+=("$n")
 done
-if [ "$writers" -gt 0 ]; then
+if [ ${#writers[@]} -gt 0 ]; then
   # everything before the trials is durable: the cut tests the trials alone
-  sync
-  for n in 1 2; do
+  "$B" sync
+  # both writers start before anything else runs: the cut waits for the slower one
+  for n in "${writers[@]}"; do
     w="DUR_WRITE_$n"
-    [ -n "${!w:-}" ] || continue
     read -r variant fs file size seed pace <<< "${!w}"
-    event "write $n $variant"
     PMC_TAG=$n PMC_LIBPMEM2="${DUR_LIBPMEM2:-}" PMC_LIBPMEMSET="${DUR_LIBPMEMSET:-}" \
       "$W" write "$variant" "/mnt/$fs/$file" "$size" "$seed" "${pace:-0}" &
+  done
+  for n in "${writers[@]}"; do
+    w="DUR_WRITE_$n"
+    read -r variant _ <<< "${!w}"
+    event "write $n $variant"
   done
   wait
   event "writers exited"
@@ -123,6 +156,6 @@ if [ "$writers" -gt 0 ]; then
   sleep 600
   exit 0
 fi
-sync
-for fs in dax btt; do mounted "$fs" && umount "/mnt/$fs"; done
+"$B" sync
+for fs in dax btt; do [ -n "${MOUNTED[$fs]:-}" ] && "$B" umount "/mnt/$fs"; done
 exit 0
