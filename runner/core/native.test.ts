@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import { test } from 'node:test';
 import { pmem2 } from './native.js';
 import type { Config, Source } from './native.js';
@@ -139,4 +140,35 @@ test('a range check asked of the kernel per address (PROCMAP_QUERY) answers as t
 test('loading another library in the same process, or a missing one, is refused', () => {
   assert.throws(() => a.load('/nonexistent/libpmem2.so.1'), /already loaded|cannot load/);
   assert.equal(a.load('libpmem2.so.1'), 'libpmem2.so.1');
+});
+
+test('deviceAccess reads and writes any byte range through a shared map widened to the unit, and refuses in JS what it cannot map', () => {
+  const unit = 2 * 1024 * 1024;
+  const path = `${fs.mkdtempSync(`${os.tmpdir()}/pmc-da-`)}/dev`;
+  fs.writeFileSync(path, Buffer.alloc(2 * unit));
+  const fd = fs.openSync(path, 'r+');
+  try {
+    // a range across the boundary of two units, at an offset no page or unit aligns
+    const data = Buffer.from('across the unit boundary');
+    const at = unit - 7;
+    assert.deepEqual(a.deviceAccess(fd, at, data.length, unit, data), { errno: 0 });
+    assert.ok(
+      fs
+        .readFileSync(path)
+        .subarray(at, at + data.length)
+        .equals(data),
+      'the file holds what was written',
+    );
+    assert.ok(a.deviceAccess(fd, at - 3, data.length + 6, unit).data!.equals(fs.readFileSync(path).subarray(at - 3, at + data.length + 3)));
+    assert.equal(a.deviceAccess(fd, 5, 0, unit).data!.length, 0);
+    // a read-only descriptor maps for reading only: the write is an errno, not a fault
+    const ro = fs.openSync(path, 'r');
+    assert.equal(a.deviceAccess(ro, 0, 4, unit, Buffer.from('zzzz')).errno, 13);
+    fs.closeSync(ro);
+    assert.throws(() => a.deviceAccess(fd, 0, 4, 3000), /power of two/);
+    assert.throws(() => a.deviceAccess(fd, 0, 4, unit, Buffer.from('xy')), /length/);
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(path.replace(/\/dev$/, ''), { recursive: true, force: true });
+  }
 });
