@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { buildVersion, resolveSoname } from '../core/environment.js';
 import type { Implementation } from '../core/implementation.js';
 import { companionLibpmem2, DEFAULT_LIB } from '../core/implementation.js';
-import type { ImplementationInfo } from '../core/model.js';
+import { DEFAULT_CASE_TIMEOUT_SECONDS, type ImplementationInfo } from '../core/model.js';
 import type { BuildExports } from '../core/partial.js';
 import type { Addon } from '../core/native.js';
 import type { DurabilityImpl } from '../engine/durability/campaign.js';
@@ -29,8 +29,6 @@ import { selectClauses } from '../engine/suites.js';
 /** durability is not a page suite: power-cut trials in their own guest */
 const DURABILITY = 'durability';
 const DEFAULT_RUNS = 200;
-/** seconds a case may run: cases take milliseconds, so only a hung call comes near it, even in a TCG guest */
-const DEFAULT_CASE_TIMEOUT = 10;
 
 /** buildPlan -- the plan the options describe; loads the implementations into the addon */
 export async function buildPlan(values: RunOptions, argv: string[], addon: () => Addon): Promise<Plan> {
@@ -51,7 +49,7 @@ export async function buildPlan(values: RunOptions, argv: string[], addon: () =>
   // seeds are non-negative 32-bit numbers, so every printed replay command parses as printed
   const seed = values.seed !== undefined ? intOption('--seed', values.seed, 0, 2 ** 32 - 1) : (Date.now() ^ (process.pid << 10)) >>> 0;
   const caseTimeout =
-    values['case-timeout'] !== undefined ? intOption('--case-timeout', values['case-timeout'], 1, 86_400) : DEFAULT_CASE_TIMEOUT;
+    values['case-timeout'] !== undefined ? intOption('--case-timeout', values['case-timeout'], 1, 86_400) : DEFAULT_CASE_TIMEOUT_SECONDS;
   const numRuns = values.runs !== undefined ? intOption('--runs', values.runs, 1, 10_000_000) : values.soak ? 20_000 : DEFAULT_RUNS;
   if (values.replay !== undefined && (values.seed === undefined || values.property?.length !== 1))
     throw new UsageError('--replay PATH needs --seed N and exactly one --property NAME (the failure report prints the whole command)');

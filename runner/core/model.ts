@@ -20,6 +20,9 @@ export const VERDICTS: readonly Verdict[] = ['pass', 'diverge', 'skip', 'error',
 /** verdicts that fail a run whatever a baseline accepts */
 export const FAILING: readonly Verdict[] = ['error', 'crash', 'timeout'];
 
+/** seconds a case may run unless --case-timeout says otherwise: cases take milliseconds, so only a hung call comes near it (a TCG guest multiplies it: fixtures/emulated.ts) */
+export const DEFAULT_CASE_TIMEOUT_SECONDS = 10;
+
 /**
  * What a case checks, the one field every reporter reads to tell cases
  * apart: an ERRORS entry of a page, a described behaviour, an error the
