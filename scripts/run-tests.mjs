@@ -35,20 +35,20 @@ for (const [name, cmd, args] of [
 }
 
 // 1. unit, binding and conformance tests: the test files node --test would
-// find in dist/ (its default patterns); the emulated-guest files after the
-// rest, two at a time with one vCPU per guest (PMEM_CONFORM_GUEST_CPUS=1):
-// a TCG vCPU is a host thread that keeps a core busy, so two one-vCPU guests
-// fill the two cores the rest of the machine kind has. PMEM_CONFORM_GUEST_TEST_CONCURRENCY=1
-// runs them one at a time again (with the guests' default two vCPUs).
-// PMEM_CONFORM_TEST_CONCURRENCY=N runs N of the other files at once. It
-// stays 1 until a whole run with 2 is green: the one tried (a machine at
-// load average 15) failed runner/cli/repro.test.ts, whose CPU-limited child
-// of pmem2_map_from_existing/usable without pmem2_map_new#1 passes alone,
-// and interrupt.test.ts's kill -9 case, which fails alone too on a machine
-// where other checkouts' runs sweep the killed run's leftover first.
-// A file's tests run one after another, two files at once, in node's sorted order: the NVDIMM
-// guest's full-suite test (308 s in CI at light load) has a file of its own, so it runs beside the
-// other emulated modes (175 s) and then the namespace job (255 s), not before them.
+// find in dist/ (its default patterns), two files at a time; the emulated-guest
+// files after the rest, two at a time with one vCPU per guest
+// (PMEM_CONFORM_GUEST_CPUS=1): a TCG vCPU is a host thread that keeps a core
+// busy, so two one-vCPU guests fill the two cores the machine kind has.
+// The host files are CPU-bound (user + sys was 102% of the wall time one at a
+// time), so two at a time fill the two cores: 285 s one at a time, 178 s two
+// at a time on the same machine, every test passing either way. node --test
+// starts files in the order given, so the longest ones go first and the
+// short ones fill the other core around them (the install test alone is a
+// third of the phase). PMEM_CONFORM_TEST_CONCURRENCY=1 and
+// PMEM_CONFORM_GUEST_TEST_CONCURRENCY=1 run them one at a time again (the
+// guests then with their default two vCPUs).
+// A file's tests run one after another. The NVDIMM guest's full-suite test (280 s in CI) has a
+// file of its own, so it runs beside the other emulated modes and then the namespace job.
 const GUEST_FILES = [
   'dist/fixtures/emulated-nvdimm.test.js',
   'dist/fixtures/emulated.test.js',
@@ -66,11 +66,20 @@ function testFiles(dir) {
   }
   return found.sort();
 }
+// the host files that take longest (seconds one at a time, in the order they start): install 96, repro 25,
+// merge (two shards and their merge) 22, soak 10
+const LONGEST = [
+  'dist/runner/cli/install.test.js',
+  'dist/runner/cli/repro.test.js',
+  'dist/runner/cli/merge.test.js',
+  'dist/runner/cli/soak.test.js',
+];
 const all = [...testFiles('dist'), 'scripts/gen-constants.test.cjs'];
-const concurrency = process.env.PMEM_CONFORM_TEST_CONCURRENCY ?? '1';
+const longestFirst = (files) => [...LONGEST.filter((f) => files.includes(f)), ...files.filter((f) => !LONGEST.includes(f))];
+const concurrency = process.env.PMEM_CONFORM_TEST_CONCURRENCY ?? '2';
 const guestConcurrency = process.env.PMEM_CONFORM_GUEST_TEST_CONCURRENCY ?? '2';
 const phases = [
-  { files: all.filter((f) => !GUEST_FILES.includes(f)), concurrency },
+  { files: longestFirst(all.filter((f) => !GUEST_FILES.includes(f))), concurrency },
   { files: all.filter((f) => GUEST_FILES.includes(f)), concurrency: guestConcurrency, guest: true },
 ].filter((p) => p.files.length);
 const nodeStart = Date.now();
